@@ -1,0 +1,155 @@
+/**
+ * The compiled, executable form of a BPMN process: what `engine/model` produces from BPMN XML
+ * and what `engine/runtime` executes. Plain JSON-serialisable data so it can be stored with the
+ * deployment and reloaded after a restart without re-parsing XML.
+ *
+ * Expressions are kept as written in the diagram: a string starting with `=` is FEEL, anything
+ * else is a static value (Zeebe semantics). Evaluation happens in `engine/feel`.
+ */
+
+export type ElementType =
+  | 'startEvent'
+  | 'endEvent'
+  | 'intermediateCatchEvent'
+  | 'intermediateThrowEvent'
+  | 'boundaryEvent'
+  | 'serviceTask'
+  | 'sendTask'
+  | 'scriptTask'
+  | 'businessRuleTask'
+  | 'userTask'
+  | 'receiveTask'
+  | 'manualTask'
+  | 'task'
+  | 'exclusiveGateway'
+  | 'parallelGateway'
+  | 'inclusiveGateway'
+  | 'eventBasedGateway'
+  | 'subProcess'
+  | 'callActivity';
+
+export type EventDefinition =
+  | { kind: 'none' }
+  | { kind: 'terminate' }
+  | { kind: 'timer'; timer: TimerDefinition }
+  | { kind: 'message'; messageName: string; correlationKey?: string }
+  | { kind: 'signal'; signalName: string }
+  | { kind: 'error'; errorCode?: string; errorCodeVariable?: string; errorMessageVariable?: string }
+  | { kind: 'escalation'; escalationCode?: string; escalationCodeVariable?: string };
+
+/** `expression` is an ISO 8601 duration / date-time / repeating interval, or a FEEL expression producing one. */
+export interface TimerDefinition {
+  type: 'duration' | 'date' | 'cycle';
+  expression: string;
+}
+
+export interface Mapping {
+  /** FEEL expression (`=...`) or static value. */
+  source: string;
+  /** Variable name, possibly a dotted path (`a.b`), as in zeebe:input/output `target`. */
+  target: string;
+}
+
+export interface IoMapping {
+  inputs: Mapping[];
+  outputs: Mapping[];
+}
+
+export interface MultiInstance {
+  isSequential: boolean;
+  inputCollection: string;
+  inputElement?: string;
+  outputCollection?: string;
+  outputElement?: string;
+  completionCondition?: string;
+}
+
+export interface JobDefinition {
+  /** zeebe:taskDefinition type (expression or static). */
+  type: string;
+  /** zeebe:taskDefinition retries (expression or static), default "3". */
+  retries: string;
+  headers: Record<string, string>;
+}
+
+export interface UserTaskDefinition {
+  assignee?: string;
+  /** Expression or comma-separated static list. */
+  candidateGroups?: string;
+  candidateUsers?: string;
+  dueDate?: string;
+  followUpDate?: string;
+  priority?: string;
+  /** Linked Camunda Form: zeebe:formDefinition formId (+ bindingType) */
+  formId?: string;
+  formBindingType?: 'latest' | 'deployment' | 'versionTag';
+  formVersionTag?: string;
+  /** zeebe:formDefinition externalReference, passed through to Tasklist-like clients. */
+  externalFormReference?: string;
+  /** zeebe:userTaskForm embedded form (legacy); stored as JSON string. */
+  embeddedForm?: string;
+  headers: Record<string, string>;
+}
+
+export interface CallActivityDefinition {
+  processId: string;
+  propagateAllChildVariables: boolean;
+  propagateAllParentVariables: boolean;
+  bindingType?: 'latest' | 'deployment' | 'versionTag';
+}
+
+export interface FlowNode {
+  id: string;
+  name?: string;
+  type: ElementType;
+  /** Id of the enclosing subProcess, or undefined when directly in the process. */
+  parentId?: string;
+  incoming: string[];
+  outgoing: string[];
+  /** Events: start/end/catch/throw/boundary. Undefined for non-events. */
+  eventDefinition?: EventDefinition;
+  /** Boundary events: host activity and whether it interrupts. */
+  attachedToRef?: string;
+  cancelActivity?: boolean;
+  /** Activities: ids of boundary events attached to this activity. */
+  boundaryEventIds: string[];
+  /** Start events of event subprocesses: interrupting? */
+  isInterrupting?: boolean;
+  /** subProcess with triggeredByEvent=true */
+  triggeredByEvent?: boolean;
+  /** Gateways: default sequence flow id. */
+  defaultFlow?: string;
+  ioMapping?: IoMapping;
+  multiInstance?: MultiInstance;
+  job?: JobDefinition;
+  userTask?: UserTaskDefinition;
+  callActivity?: CallActivityDefinition;
+  /** Child flow node ids of a subProcess. */
+  childIds?: string[];
+  documentation?: string;
+}
+
+export interface SequenceFlow {
+  id: string;
+  name?: string;
+  sourceRef: string;
+  targetRef: string;
+  /** FEEL condition expression (with leading `=`), if any. */
+  condition?: string;
+}
+
+export interface CompiledProcess {
+  id: string;
+  name?: string;
+  versionTag?: string;
+  elements: Record<string, FlowNode>;
+  flows: Record<string, SequenceFlow>;
+  /** Ids of top-level start events (none, timer, message) in the process scope. */
+  startEventIds: string[];
+}
+
+/** A diagram element the engine cannot execute; deploy is refused with these. */
+export interface UnsupportedFinding {
+  elementId: string;
+  message: string;
+}

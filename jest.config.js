@@ -1,0 +1,14 @@
+// ESM-only dependencies (feelin, bpmn-moddle and their deps) are transformed to CommonJS for Jest;
+// at run time Node 20's require(esm) loads them directly.
+const esmPackages = [
+  'feelin', 'lezer-feel', 'temporal-utils', '@lezer', 'temporal-polyfill', 'bpmn-moddle', 'moddle', 'moddle-xml', 'min-dash', 'saxen',
+];
+module.exports = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.(t|j|mj|cj)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
+  testMatch: ['**/test/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/data/'],
+  testTimeout: 30000,
+};

@@ -1,0 +1,19 @@
+// Minimal typings for ESM packages that ship no top-level declarations.
+declare module 'bpmn-moddle' {
+  export interface ParseResult {
+    rootElement: any;
+    warnings: Array<{ message: string; element?: any; property?: string; value?: unknown; error?: Error }>;
+    references: unknown[];
+    elementsById: Record<string, any>;
+  }
+  export class BpmnModdle {
+    constructor(packages?: Record<string, unknown>, options?: Record<string, unknown>);
+    fromXML(xml: string, typeName?: string | Record<string, unknown>, options?: Record<string, unknown>): Promise<ParseResult>;
+    toXML(element: unknown, options?: Record<string, unknown>): Promise<{ xml: string }>;
+    create(type: string, attrs?: Record<string, unknown>): any;
+  }
+}
+declare module 'zeebe-bpmn-moddle/resources/zeebe.json' {
+  const descriptor: Record<string, unknown>;
+  export default descriptor;
+}
