@@ -96,6 +96,8 @@ export interface CallActivityDefinition {
   propagateAllChildVariables: boolean;
   propagateAllParentVariables: boolean;
   bindingType?: 'latest' | 'deployment' | 'versionTag';
+  /** zeebe:calledElement versionTag, set when bindingType is 'versionTag'. */
+  versionTag?: string;
 }
 
 export interface FlowNode {
@@ -106,7 +108,7 @@ export interface FlowNode {
   parentId?: string;
   incoming: string[];
   outgoing: string[];
-  /** Events: start/end/catch/throw/boundary. Undefined for non-events. */
+  /** Events: start/end/catch/throw/boundary; receive tasks carry their message here too. Undefined otherwise. */
   eventDefinition?: EventDefinition;
   /** Boundary events: host activity and whether it interrupts. */
   attachedToRef?: string;

@@ -1,0 +1,64 @@
+import { evaluate as feelEvaluate, dateAndTime, date, type Warning } from 'feelin';
+import { ExpressionError } from './errors.js';
+import { toJson, UnstorableValueError } from './convert.js';
+
+export interface EvaluateOptions {
+  /** The engine's (possibly pinned) clock, used by FEEL now() and today(). Defaults to the system clock. */
+  now?: Date;
+}
+
+/** Raw result of a FEEL evaluation: the JSON value plus feelin's warnings (e.g. missing variables). */
+export interface Evaluation {
+  value: unknown;
+  warnings: Warning[];
+}
+
+/**
+ * Evaluates an expression as Zeebe does: `=...` is FEEL, anything else is the static string itself.
+ * Missing variables yield null (Zeebe 8.8); syntax errors and unstorable results throw ExpressionError.
+ */
+export function evaluate(expression: string, variables: Record<string, unknown>, options: EvaluateOptions = {}): unknown {
+  return evaluateWithWarnings(expression, variables, options).value;
+}
+
+export function evaluateWithWarnings(expression: string, variables: Record<string, unknown>, options: EvaluateOptions = {}): Evaluation {
+  if (!isFeel(expression)) return { value: expression, warnings: [] };
+  const source = expression.slice(1);
+  if (source.trim() === '') throw new ExpressionError(expression, 'the expression is empty. Write a FEEL expression after "=" or remove the "=".');
+  let result: { value: unknown; warnings: Warning[] };
+  try {
+    result = feelEvaluate(source, withClock(variables, options.now));
+  } catch (error) {
+    throw new ExpressionError(expression, `syntax error: ${(error as Error).message}. Check the FEEL syntax.`);
+  }
+  try {
+    return { value: toJson(result.value), warnings: result.warnings };
+  } catch (error) {
+    if (error instanceof UnstorableValueError) throw new ExpressionError(expression, error.message);
+    throw error;
+  }
+}
+
+export function isFeel(expression: string): boolean {
+  return expression.startsWith('=');
+}
+
+/** "[NO_VARIABLE_FOUND] Variable 'x' not found; ..." — appended to type errors so the cause is visible. */
+export function describeWarnings(warnings: Warning[]): string {
+  if (warnings.length === 0) return '';
+  return ` The evaluation reported: ${warnings.map((w) => `[${w.type}] ${w.message}`).join('; ')}.`;
+}
+
+/**
+ * FEEL's now()/today() must follow the engine clock (tests pin it and jump weeks), so they are
+ * provided as context functions, which feelin resolves before its built-ins. A variable of the
+ * same name keeps precedence.
+ */
+function withClock(variables: Record<string, unknown>, now: Date | undefined): Record<string, unknown> {
+  if (!now) return variables;
+  const iso = now.toISOString();
+  const context: Record<string, unknown> = { ...variables };
+  if (!('now' in variables)) context.now = () => dateAndTime(iso);
+  if (!('today' in variables)) context.today = () => date(iso.slice(0, 10));
+  return context;
+}

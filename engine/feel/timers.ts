@@ -1,0 +1,105 @@
+import type { Duration } from 'luxon';
+import type { TimerDefinition } from '../model/types.js';
+import { ExpressionError } from './errors.js';
+import { evaluate } from './evaluate.js';
+import { describeValue } from './typed.js';
+import { addDuration, isFixedLength, parseIsoDuration, parseIsoInstant } from './iso.js';
+
+/**
+ * A scheduled timer, JSON-serialisable so the store can persist it.
+ * - dueAt: when it fires next (ISO 8601, UTC)
+ * - remaining: repetitions left after this one; null = repeats forever; 0 = fires once
+ * - interval: ISO 8601 duration between repetitions (cycles only)
+ */
+export interface TimerSchedule {
+  dueAt: string;
+  remaining: number | null;
+  interval?: string;
+}
+
+type Variables = Record<string, unknown>;
+
+/** First schedule of a timer whose element was just entered (or deployed, for timer start events) at `now`. */
+export function scheduleTimer(definition: TimerDefinition, variables: Variables, now: Date): TimerSchedule {
+  const text = timerText(definition, variables, now);
+  const fail = (reason: string) => new ExpressionError(definition.expression, reason);
+  switch (definition.type) {
+    case 'duration': {
+      const duration = parseIsoDuration(text);
+      if (!duration) throw fail(`'${text}' is not a valid ISO 8601 duration. Use e.g. P14D, P2W, PT10M or P1DT2H (negative durations are not allowed).`);
+      return { dueAt: addDuration(now, duration).toISOString(), remaining: 0 };
+    }
+    case 'date': {
+      const instant = parseIsoInstant(text);
+      if (!instant) throw fail(`'${text}' is not a valid ISO 8601 date-time with offset. Use e.g. 2026-12-01T09:00:00+01:00 or 2026-12-01T08:00:00Z.`);
+      return { dueAt: instant.toISOString(), remaining: 0 };
+    }
+    case 'cycle':
+      return scheduleCycle(text, now, fail);
+  }
+}
+
+/**
+ * The schedule after a repetition fired at `firedAt`, or undefined when the timer is done. Cycles
+ * keep their grid (start + k × interval); after a long pause (or a clock jump in tests) missed
+ * repetitions are skipped rather than fired in a burst, and count as one.
+ */
+export function nextTimerSchedule(schedule: TimerSchedule, firedAt: Date): TimerSchedule | undefined {
+  if (schedule.remaining === 0 || !schedule.interval) return undefined;
+  const interval = parseIsoDuration(schedule.interval);
+  if (!interval || isZero(interval)) return undefined;
+  const next = nextOnGrid(new Date(schedule.dueAt), interval, firedAt);
+  return {
+    dueAt: next.toISOString(),
+    remaining: schedule.remaining === null ? null : schedule.remaining - 1,
+    interval: schedule.interval,
+  };
+}
+
+function timerText(definition: TimerDefinition, variables: Variables, now: Date): string {
+  const value = evaluate(definition.expression, variables, { now });
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ExpressionError(definition.expression, `expected a timer ${definition.type} as ISO 8601 text, but the result was ${describeValue(value)}.`);
+  }
+  return value.trim();
+}
+
+function scheduleCycle(text: string, now: Date, fail: (reason: string) => ExpressionError): TimerSchedule {
+  const parts = text.split('/');
+  const repeat = /^R(\d*)$/.exec(parts[0] ?? '');
+  if (!repeat || parts.length < 2 || parts.length > 3) {
+    if (/^\S+(\s+\S+){4,6}$/.test(text)) throw fail(`cron cycles ('${text}') are not supported by the embedded engine. Use a repeating interval such as R/P1D or R/2026-01-01T09:00:00+01:00/P1D.`);
+    throw fail(`'${text}' is not a valid ISO 8601 repeating interval. Use e.g. R5/PT10S, R/PT1H or R/2026-01-01T09:00:00+01:00/P1D.`);
+  }
+  const repetitions = repeat[1] === '' ? null : Number(repeat[1]);
+  if (repetitions === 0) throw fail(`'${text}' repeats zero times. Use R1 or more, or R for endless repetition.`);
+  const intervalText = parts[parts.length - 1]!;
+  const interval = parseIsoDuration(intervalText);
+  if (!interval || isZero(interval)) throw fail(`'${intervalText}' in '${text}' is not a positive ISO 8601 duration. Use e.g. PT1H or P1D.`);
+  const remaining = repetitions === null ? null : repetitions - 1;
+  if (parts.length === 3) {
+    const start = parseIsoInstant(parts[1]!);
+    if (!start) throw fail(`'${parts[1]}' in '${text}' is not an ISO 8601 date-time with offset. Use e.g. 2026-01-01T09:00:00+01:00.`);
+    // The first repetition is the start itself, even when it lies in the past (then it fires at once).
+    return { dueAt: start.toISOString(), remaining, interval: intervalText };
+  }
+  return { dueAt: addDuration(now, interval).toISOString(), remaining, interval: intervalText };
+}
+
+function nextOnGrid(previous: Date, interval: Duration, after: Date): Date {
+  if (isFixedLength(interval)) {
+    const step = interval.as('milliseconds');
+    const periods = Math.max(1, Math.floor((after.getTime() - previous.getTime()) / step) + 1);
+    return new Date(previous.getTime() + periods * step);
+  }
+  // Calendar units: step from the previous due date; only a handful of iterations in practice.
+  let next = addDuration(previous, interval);
+  for (let periods = 2; next.getTime() <= after.getTime(); periods++) {
+    next = addDuration(previous, interval.mapUnits((x) => x * periods));
+  }
+  return next;
+}
+
+function isZero(duration: Duration): boolean {
+  return duration.as('milliseconds') === 0;
+}

@@ -1,0 +1,68 @@
+import { DateTime } from 'luxon';
+import { ExpressionError } from './errors.js';
+import { describeWarnings, evaluateWithWarnings, isFeel, type EvaluateOptions } from './evaluate.js';
+
+type Variables = Record<string, unknown>;
+
+/** Sequence-flow and completion conditions: the result must be a boolean (null is an error, as in Zeebe). */
+export function evaluateCondition(expression: string, variables: Variables, options: EvaluateOptions = {}): boolean {
+  if (!isFeel(expression)) {
+    throw new ExpressionError(expression, "a condition must be a FEEL expression starting with '='.");
+  }
+  const { value, warnings } = evaluateWithWarnings(expression, variables, options);
+  if (typeof value !== 'boolean') {
+    throw new ExpressionError(expression, `expected a boolean, but the result was ${describeValue(value)}.${describeWarnings(warnings)}`);
+  }
+  return value;
+}
+
+/**
+ * candidateGroups / candidateUsers: static `a, b` (comma-separated) or FEEL producing a string
+ * (itself comma-separated, as Zeebe accepts) or a list of strings.
+ */
+export function evaluateStringList(expression: string, variables: Variables, options: EvaluateOptions = {}): string[] {
+  if (!isFeel(expression)) return splitList(expression);
+  const { value, warnings } = evaluateWithWarnings(expression, variables, options);
+  if (typeof value === 'string') return splitList(value);
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.map((v) => v.trim()).filter(Boolean);
+  throw new ExpressionError(expression, `expected a string or a list of strings, but the result was ${describeValue(value)}.${describeWarnings(warnings)}`);
+}
+
+function splitList(text: string): string[] {
+  return text.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/**
+ * dueDate / followUpDate: an ISO 8601 date-time with offset (or Z), static or from FEEL. Returns
+ * the normalised ISO string, or undefined for an empty/null result (the date is simply not set).
+ * A bare date is refused: a deadline needs a time and an offset to be one instant.
+ */
+export function evaluateDateTime(expression: string, variables: Variables, options: EvaluateOptions = {}): string | undefined {
+  const { value, warnings } = evaluateWithWarnings(expression, variables, options);
+  if (value === null || value === '') return undefined;
+  if (typeof value !== 'string') {
+    throw new ExpressionError(expression, `expected a date-time, but the result was ${describeValue(value)}.${describeWarnings(warnings)}`);
+  }
+  const instant = parseZonedDateTime(value);
+  if (!instant) {
+    throw new ExpressionError(
+      expression,
+      `expected an ISO 8601 date-time with offset such as 2026-12-01T09:00:00+01:00, but the result was "${value}".`,
+    );
+  }
+  return instant;
+}
+
+/** ISO date-time with an explicit offset or Z → normalised ISO string with the same offset; else undefined. */
+export function parseZonedDateTime(text: string): string | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(text)) return undefined;
+  const parsed = DateTime.fromISO(text, { setZone: true });
+  return parsed.isValid ? (parsed.toISO({ suppressMilliseconds: true }) ?? undefined) : undefined;
+}
+
+export function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (Array.isArray(value)) return `a list (${JSON.stringify(value).slice(0, 80)})`;
+  if (typeof value === 'object') return `a context (${JSON.stringify(value).slice(0, 80)})`;
+  return `${typeof value} ${JSON.stringify(value)}`;
+}

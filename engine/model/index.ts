@@ -1,0 +1,50 @@
+/**
+ * BPMN XML → executable CompiledProcess, with deploy-time validation. What is supported is
+ * listed in support.ts (and docs/engine-bpmn-support.md).
+ */
+import { BpmnDeployError } from './errors.js';
+import { FindingCollector } from './findings.js';
+import { parseDefinitions, type ModdleElement } from './parse.js';
+import { ProcessCompiler } from './compile.js';
+import { validateStructure } from './validate.js';
+import type { CompiledProcess } from './types.js';
+
+export { BpmnDeployError } from './errors.js';
+export { parseForm, type ParsedForm } from './form.js';
+export type * from './types.js';
+
+/**
+ * Compiles every executable process in a BPMN document. Throws BpmnDeployError listing all
+ * problems when anything cannot be executed; never returns a partially usable model.
+ */
+export async function compileBpmn(xml: string, resourceName = 'BPMN resource'): Promise<CompiledProcess[]> {
+  const { definitions, findings: parserFindings } = await parseDefinitions(xml, resourceName);
+  const findings = new FindingCollector();
+  parserFindings.forEach((f) => findings.add(f));
+
+  const namespaces = namespacePrefixes(definitions);
+  const processes = ((definitions.rootElements as ModdleElement[] | undefined) ?? []).filter((e) => e.$type === 'bpmn:Process');
+  const executable = processes.filter((p) => p.isExecutable === true);
+  if (executable.length === 0) {
+    findings.add({
+      elementId: processes[0]?.id ?? '(document)',
+      message: 'The file contains no executable process. Mark the process as executable (isExecutable="true"; in Camunda Modeler: "Executable").',
+    });
+  }
+  const compiled = executable.map((process) => {
+    const compiler = new ProcessCompiler(findings, namespaces);
+    const result = compiler.compile(process);
+    validateStructure(result, (id) => compiler.sourceOf(id), findings);
+    return result;
+  });
+  if (findings.findings.length > 0) throw new BpmnDeployError(resourceName, findings.findings);
+  return compiled;
+}
+
+function namespacePrefixes(definitions: ModdleElement): Record<string, string> {
+  const prefixes: Record<string, string> = {};
+  for (const [name, uri] of Object.entries((definitions.$attrs as Record<string, string> | undefined) ?? {})) {
+    if (name.startsWith('xmlns:')) prefixes[name.slice('xmlns:'.length)] = uri;
+  }
+  return prefixes;
+}

@@ -1,0 +1,77 @@
+import { BpmnModdle, type ParseResult } from 'bpmn-moddle';
+import zeebeDescriptor from 'zeebe-bpmn-moddle/resources/zeebe.json';
+import { BpmnDeployError } from './errors.js';
+import type { UnsupportedFinding } from './types.js';
+
+/** A parsed `bpmn:Definitions` tree plus parser warnings already turned into findings. */
+export interface ParsedDefinitions {
+  definitions: ModdleElement;
+  findings: UnsupportedFinding[];
+}
+
+/** The untyped moddle object graph; accessed through the small helpers in moddle.ts. */
+export type ModdleElement = Record<string, any> & { $type: string; id?: string };
+
+const DOCUMENT = '(document)';
+
+/**
+ * Parses BPMN XML. Malformed XML throws immediately (nothing else can be checked); parser warnings
+ * (unknown elements or attributes, unresolved references, duplicate ids) become findings, because
+ * anything moddle skips would otherwise be silently missing at run time.
+ */
+export async function parseDefinitions(xml: string, resourceName: string): Promise<ParsedDefinitions> {
+  const moddle = new BpmnModdle({ zeebe: zeebeDescriptor });
+  let result: ParseResult;
+  try {
+    result = await moddle.fromXML(xml, 'bpmn:Definitions');
+  } catch (error) {
+    throw new BpmnDeployError(resourceName, [
+      { elementId: DOCUMENT, message: `The file is not valid BPMN XML: ${describeParserMessage(String((error as Error).message))}. Fix the XML (e.g. open and save it in Camunda Modeler) and deploy again.` },
+    ]);
+  }
+  if (!result.rootElement || result.rootElement.$type !== 'bpmn:Definitions') {
+    throw new BpmnDeployError(resourceName, [
+      { elementId: DOCUMENT, message: 'The file is not a BPMN 2.0 document: the root element must be <bpmn:definitions> in namespace http://www.omg.org/spec/BPMN/20100524/MODEL.' },
+    ]);
+  }
+  const findings = result.warnings.map((w) => warningToFinding(w, xml));
+  return { definitions: result.rootElement as ModdleElement, findings };
+}
+
+function warningToFinding(warning: ParseResult['warnings'][number], xml: string): UnsupportedFinding {
+  const element = warning.element as ModdleElement | undefined;
+  const text = describeParserMessage(warning.message);
+  if (element?.id) {
+    return { elementId: element.id, message: `Element '${element.id}' (${element.$type}): ${text}. Remove or correct it; the engine would otherwise ignore it silently.` };
+  }
+  const id = idAtPosition(warning.message, xml) ?? DOCUMENT;
+  const where = id === DOCUMENT ? '' : `Element '${id}': `;
+  return { elementId: id, message: `${where}${text}. Remove or correct it; the engine would otherwise ignore it silently.` };
+}
+
+/** Turns moddle's multi-line message (0-based line/column) into one line with 1-based positions. */
+function describeParserMessage(message: string): string {
+  const position = parsePosition(message);
+  const firstLine = message.split('\n')[0]!.trim();
+  const nested = /nested error: (.*)/.exec(message)?.[1]?.trim();
+  const reason = nested ? `${firstLine} (${nested})` : firstLine;
+  if (!position) return reason;
+  return `${reason} at line ${position.line + 1}, column ${position.column + 1}`;
+}
+
+function parsePosition(message: string): { line: number; column: number } | undefined {
+  const line = /line: (\d+)/.exec(message);
+  const column = /column: (\d+)/.exec(message);
+  if (!line || !column) return undefined;
+  return { line: Number(line[1]), column: Number(column[1]) };
+}
+
+/** The id attribute of the tag the parser choked on, so the finding can name the element. */
+function idAtPosition(message: string, xml: string): string | undefined {
+  const position = parsePosition(message);
+  if (!position) return undefined;
+  const line = xml.split(/\r?\n/)[position.line];
+  if (line === undefined) return undefined;
+  const tag = /^<[^>]*>/.exec(line.slice(position.column))?.[0];
+  return tag ? /\sid="([^"]*)"/.exec(tag)?.[1] : undefined;
+}

@@ -1,0 +1,146 @@
+/**
+ * What the embedded engine can execute, in one place so a process owner can read it.
+ * Everything not listed here is refused at deploy time with a finding that names the element.
+ * docs/engine-bpmn-support.md is the prose version of this file; keep them in step.
+ */
+import type { ElementType } from './types.js';
+
+/** BPMN flow nodes that compile to an executable element. */
+export const SUPPORTED_FLOW_NODES: Readonly<Record<string, ElementType>> = {
+  'bpmn:StartEvent': 'startEvent',
+  'bpmn:EndEvent': 'endEvent',
+  'bpmn:IntermediateCatchEvent': 'intermediateCatchEvent',
+  'bpmn:IntermediateThrowEvent': 'intermediateThrowEvent',
+  'bpmn:BoundaryEvent': 'boundaryEvent',
+  'bpmn:ServiceTask': 'serviceTask',
+  'bpmn:SendTask': 'sendTask',
+  'bpmn:ScriptTask': 'scriptTask',
+  'bpmn:BusinessRuleTask': 'businessRuleTask',
+  'bpmn:UserTask': 'userTask',
+  'bpmn:ReceiveTask': 'receiveTask',
+  'bpmn:ManualTask': 'manualTask',
+  'bpmn:Task': 'task',
+  'bpmn:ExclusiveGateway': 'exclusiveGateway',
+  'bpmn:ParallelGateway': 'parallelGateway',
+  'bpmn:EventBasedGateway': 'eventBasedGateway',
+  'bpmn:SubProcess': 'subProcess',
+  'bpmn:CallActivity': 'callActivity',
+};
+
+/** Flow elements that are accepted but have no execution semantics (documentation only). */
+export const IGNORED_FLOW_ELEMENTS: ReadonlySet<string> = new Set([
+  'bpmn:DataObject',
+  'bpmn:DataObjectReference',
+  'bpmn:DataStoreReference',
+]);
+
+/** BPMN flow nodes that are refused, with the reason and what to do instead. */
+export const REJECTED_FLOW_NODES: Readonly<Record<string, string>> = {
+  'bpmn:InclusiveGateway':
+    'inclusive gateways are not supported by the embedded engine. Model the split with a parallel gateway or exclusive gateways',
+  'bpmn:ComplexGateway': 'complex gateways are not supported (not by Zeebe either). Use exclusive or parallel gateways',
+  'bpmn:Transaction': 'transaction subprocesses are not supported. Use an embedded subprocess',
+  'bpmn:AdHocSubProcess': 'ad-hoc subprocesses are not supported by the embedded engine. Use an embedded subprocess',
+  'bpmn:CallChoreography': 'choreographies are not executable',
+  'bpmn:SubChoreography': 'choreographies are not executable',
+  'bpmn:ChoreographyTask': 'choreographies are not executable',
+  'bpmn:ImplicitThrowEvent': 'implicit throw events are not executable',
+};
+
+/** Where an event sits decides which event definitions it may carry. */
+export type EventPosition =
+  | 'processStart'
+  | 'subProcessStart'
+  | 'eventSubProcessStart'
+  | 'end'
+  | 'intermediateCatch'
+  | 'intermediateThrow'
+  | 'boundary';
+
+export type EventKind = 'none' | 'terminate' | 'timer' | 'message' | 'signal' | 'error' | 'escalation';
+
+export const SUPPORTED_EVENTS: Readonly<Record<EventPosition, readonly EventKind[]>> = {
+  processStart: ['none', 'timer', 'message', 'signal'],
+  subProcessStart: ['none'],
+  eventSubProcessStart: ['timer', 'message', 'signal', 'error', 'escalation'],
+  end: ['none', 'terminate', 'error', 'escalation', 'signal'],
+  intermediateCatch: ['timer', 'message', 'signal'],
+  intermediateThrow: ['none', 'escalation', 'signal'],
+  boundary: ['timer', 'message', 'signal', 'error', 'escalation'],
+};
+
+/** Timer kinds allowed per position (Zeebe rules: a timer that can repeat needs somewhere to repeat). */
+export const SUPPORTED_TIMERS: Readonly<Record<'processStart' | 'eventSubProcessStart' | 'intermediateCatch' | 'interruptingBoundary' | 'nonInterruptingBoundary', readonly ('duration' | 'date' | 'cycle')[]>> = {
+  processStart: ['date', 'cycle'],
+  eventSubProcessStart: ['duration', 'date', 'cycle'],
+  intermediateCatch: ['duration', 'date'],
+  interruptingBoundary: ['duration', 'date'],
+  nonInterruptingBoundary: ['duration', 'date', 'cycle'],
+};
+
+/** Event definitions that are refused wherever they appear, with the reason. */
+export const REJECTED_EVENT_DEFINITIONS: Readonly<Record<string, string>> = {
+  'bpmn:CompensateEventDefinition': 'compensation events are not supported by the embedded engine',
+  'bpmn:ConditionalEventDefinition': 'conditional events are not supported by the embedded engine. Use a message or timer event',
+  'bpmn:LinkEventDefinition': 'link events are not supported by the embedded engine. Draw the sequence flow instead',
+  'bpmn:CancelEventDefinition': 'cancel events are not supported (they need transaction subprocesses)',
+};
+
+/** zeebe:* extension elements the engine understands, per compiled element kind. */
+const ACTIVITY_COMMON = ['zeebe:IoMapping', 'zeebe:Properties'] as const;
+const JOB_EXTENSIONS = [...ACTIVITY_COMMON, 'zeebe:TaskDefinition', 'zeebe:TaskHeaders'] as const;
+
+export const SUPPORTED_EXTENSIONS: Readonly<Record<ElementType, readonly string[]>> = {
+  startEvent: ['zeebe:IoMapping', 'zeebe:Properties'],
+  endEvent: ['zeebe:IoMapping', 'zeebe:Properties'],
+  intermediateCatchEvent: ['zeebe:IoMapping', 'zeebe:Properties'],
+  intermediateThrowEvent: ['zeebe:IoMapping', 'zeebe:Properties'],
+  boundaryEvent: ['zeebe:IoMapping', 'zeebe:Properties'],
+  serviceTask: JOB_EXTENSIONS,
+  sendTask: JOB_EXTENSIONS,
+  scriptTask: JOB_EXTENSIONS,
+  businessRuleTask: JOB_EXTENSIONS,
+  userTask: [
+    ...ACTIVITY_COMMON,
+    'zeebe:UserTask',
+    'zeebe:AssignmentDefinition',
+    'zeebe:TaskSchedule',
+    'zeebe:FormDefinition',
+    'zeebe:PriorityDefinition',
+    'zeebe:TaskHeaders',
+  ],
+  receiveTask: ACTIVITY_COMMON,
+  manualTask: ACTIVITY_COMMON,
+  task: ACTIVITY_COMMON,
+  exclusiveGateway: ['zeebe:Properties'],
+  parallelGateway: ['zeebe:Properties'],
+  inclusiveGateway: ['zeebe:Properties'],
+  eventBasedGateway: ['zeebe:Properties'],
+  subProcess: ACTIVITY_COMMON,
+  callActivity: [...ACTIVITY_COMMON, 'zeebe:CalledElement'],
+};
+
+/** Extensions the engine knows but refuses, with the reason and what to do instead. */
+export const REJECTED_EXTENSIONS: Readonly<Record<string, string>> = {
+  'zeebe:Script': 'FEEL script tasks (zeebe:script) are not supported by the embedded engine. Use a job worker (zeebe:taskDefinition) or an output mapping',
+  'zeebe:CalledDecision': 'DMN decisions (zeebe:calledDecision) are not supported by the embedded engine. Use a job worker (zeebe:taskDefinition)',
+  'zeebe:ExecutionListeners': 'execution listeners are not supported by the embedded engine. Use a service task',
+  'zeebe:TaskListeners': 'user task listeners are not supported by the embedded engine',
+  'zeebe:UserTaskForm': 'embedded forms (zeebe:userTaskForm) are not supported. Deploy the form as a .form file and link it with zeebe:formDefinition formId',
+  'zeebe:LinkedResources': 'linked resources are not supported by the embedded engine',
+  'zeebe:AdHoc': 'ad-hoc subprocesses are not supported by the embedded engine',
+  'zeebe:ConditionalFilter': 'conditional events are not supported by the embedded engine',
+  'zeebe:JobPriorityDefinition': 'job priorities are not supported by the embedded engine',
+  'zeebe:AgentDefinition': 'AI agent definitions are not supported by the embedded engine',
+};
+
+/** Non-executable diagram content that is accepted and ignored. */
+export const IGNORED_ARTIFACTS = ['bpmn:TextAnnotation', 'bpmn:Association', 'bpmn:Group', 'bpmn:LaneSet', 'bpmn:Collaboration', 'bpmn:Participant'];
+
+/** XML namespaces whose attributes carry no execution semantics (modeler metadata, diagram colours). */
+export const IGNORED_ATTRIBUTE_NAMESPACES: ReadonlySet<string> = new Set([
+  'http://camunda.org/schema/modeler/1.0',
+  'http://bpmn.io/schema/bpmn/biocolor/1.0',
+  'http://www.omg.org/spec/BPMN/non-normative/color/1.0',
+  'http://www.w3.org/2001/XMLSchema-instance',
+]);
