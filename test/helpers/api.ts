@@ -6,10 +6,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { CamundaClient } from '../../common/camunda';
 import { startTestEngine } from './engine';
 
-export type TestEngine = Awaited<ReturnType<typeof startTestEngine>>;
-export type Client = TestEngine['client'];
+export type Client = CamundaClient;
+/** The contract of test/helpers/engine.ts (docs/CONVENTIONS.md). */
+export interface TestEngine { url: string; client: Client; dataDir: string; stop(): Promise<void> }
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
 
@@ -20,7 +22,7 @@ export const NOW = { consistency: { waitUpToMs: 0 } } as const;
 export function useEngine(opts: { dataDir?: string } = {}): { engine: TestEngine; client: Client; url: string } {
   const ctx = {} as { engine: TestEngine; client: Client; url: string };
   beforeAll(async () => {
-    ctx.engine = await startTestEngine(opts);
+    ctx.engine = (await startTestEngine(opts)) as TestEngine;
     ctx.client = ctx.engine.client;
     ctx.url = ctx.engine.url;
   });
@@ -165,7 +167,7 @@ export function expectProblem(res: RawResponse, status: number): void {
  */
 export async function storeSnapshot(client: Client): Promise<Record<string, unknown>> {
   const page = { page: { limit: 1000 } };
-  const sortBy = (items: any[], k: string) => [...items].sort((a, b) => String(a[k]).localeCompare(String(b[k])));
+  const sortBy = (items: any[] | undefined, k: string) => [...(items ?? [])].sort((a, b) => String(a[k]).localeCompare(String(b[k])));
   const [defs, pis, tasks, incidents, vars, elements] = await Promise.all([
     client.searchProcessDefinitions(page, NOW),
     client.searchProcessInstances(page, NOW),
@@ -188,7 +190,7 @@ export async function storeSnapshot(client: Client): Promise<Record<string, unkn
 export async function elementsOf(client: Client, processInstanceKey: string, elementId?: string) {
   const filter: Record<string, unknown> = { processInstanceKey };
   if (elementId) filter.elementId = elementId;
-  return (await client.searchElementInstances({ filter: filter as never, page: { limit: 1000 } }, NOW)).items;
+  return (await client.searchElementInstances({ filter: filter as never, page: { limit: 1000 } }, NOW)).items ?? [];
 }
 
 /** Waits until the process instance reaches `state` (ACTIVE, COMPLETED, TERMINATED). */
@@ -235,3 +237,16 @@ export async function pinClock(client: Client, epochMs: number): Promise<void> {
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
+
+/** Cancels every ACTIVE process instance, so tests sharing one engine start from a clean slate of jobs/tasks. */
+export async function cancelActiveInstances(client: Client): Promise<void> {
+  const { items } = await client.searchProcessInstances({ filter: { state: 'ACTIVE' } as never, page: { limit: 1000 } }, NOW);
+  for (const pi of items) {
+    if (pi.parentProcessInstanceKey) continue;
+    try {
+      await client.cancelProcessInstance({ processInstanceKey: pi.processInstanceKey });
+    } catch (e) {
+      if ((e as HttpErrorLike).status !== 404) throw e;
+    }
+  }
+}

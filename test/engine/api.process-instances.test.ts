@@ -1,0 +1,113 @@
+/**
+ * Process instances through the official client: create (by id, by key, by version, awaitCompletion),
+ * get, search with filters, cancel; unknown keys and bad bodies → 404/400 problem+json with the store unchanged.
+ */
+import { NOW, activateNow, deploy, expectHttpError, expectProblem, key, raw, start, storeSnapshot, useEngine, waitForInstanceState } from '../helpers/api';
+
+const t = useEngine();
+let chainKey: string;
+
+beforeAll(async () => {
+  const d = await deploy(t.client, ['service-chain', 'exclusive-gateway', 'user-task']);
+  chainKey = d.processes.find((p) => p.processDefinitionId === 'service-chain')!.processDefinitionKey;
+});
+
+test('create by process id returns keys, version and echoes nothing unexpected', async () => {
+  const pi = await start(t.client, 'service-chain', { caseRef: 'VK-2026-000001', lastType: 'c' });
+  expect(pi.processInstanceKey).toMatch(/^\d+$/);
+  expect(pi).toEqual(expect.objectContaining({
+    processDefinitionId: 'service-chain',
+    processDefinitionKey: chainKey,
+    processDefinitionVersion: 1,
+    tenantId: '<default>',
+  }));
+  const got = await t.client.getProcessInstance({ processInstanceKey: pi.processInstanceKey }, NOW);
+  expect(got).toEqual(expect.objectContaining({
+    processInstanceKey: pi.processInstanceKey,
+    processDefinitionId: 'service-chain',
+    processDefinitionKey: chainKey,
+    processDefinitionVersion: 1,
+    state: 'ACTIVE',
+    hasIncident: false,
+    tenantId: '<default>',
+  }));
+  expect(Date.parse(got.startDate)).not.toBeNaN();
+});
+
+test('create by process definition key', async () => {
+  const pi = await t.client.createProcessInstance({ processDefinitionKey: chainKey as never, variables: { lastType: 'c' } });
+  expect(pi.processDefinitionId).toBe('service-chain');
+  expect(pi.processDefinitionKey).toBe(chainKey);
+});
+
+test('create a specific version picks that version, not the latest', async () => {
+  const pi = await t.client.createProcessInstance({ processDefinitionId: 'service-chain' as never, processDefinitionVersion: 1 });
+  expect(pi.processDefinitionVersion).toBe(1);
+});
+
+test('awaitCompletion returns the final variables of a straight-through instance', async () => {
+  const pi = await t.client.createProcessInstance({
+    processDefinitionId: 'exclusive-gateway' as never,
+    variables: { amount: 500 },
+    awaitCompletion: true,
+  } as never);
+  expect((pi as { variables?: Record<string, unknown> }).variables).toEqual(expect.objectContaining({ amount: 500 }));
+  await waitForInstanceState(t.client, pi.processInstanceKey, 'COMPLETED');
+});
+
+test('search filters by process definition id and state, and pages', async () => {
+  const a = await start(t.client, 'user-task', { kommun: 'vaxjo' });
+  const b = await start(t.client, 'user-task', { kommun: 'alvesta' });
+  const { items, page } = await t.client.searchProcessInstances({ filter: { processDefinitionId: 'user-task', state: 'ACTIVE' } as never }, NOW);
+  expect(items.map((i) => i.processInstanceKey).sort()).toEqual([a.processInstanceKey, b.processInstanceKey].sort());
+  expect(page.totalItems).toBe(2);
+  const one = await t.client.searchProcessInstances({ filter: { processDefinitionId: 'user-task' } as never, page: { limit: 1 } }, NOW);
+  expect(one.items).toHaveLength(1);
+  expect(one.page.totalItems).toBe(2);
+});
+
+test('cancel terminates the instance and its jobs; cancelling again → 404', async () => {
+  const pi = await start(t.client, 'service-chain', { lastType: 'c', caseRef: 'cancel-me' });
+  await t.client.cancelProcessInstance({ processInstanceKey: pi.processInstanceKey });
+  const got = await waitForInstanceState(t.client, pi.processInstanceKey, 'TERMINATED');
+  expect(Date.parse(got.endDate!)).not.toBeNaN();
+  const jobs = await activateNow(t.client, 'chain.a');
+  expect(jobs.filter((j) => j.processInstanceKey === pi.processInstanceKey)).toHaveLength(0);
+  await expectHttpError(t.client.cancelProcessInstance({ processInstanceKey: pi.processInstanceKey }), 404);
+});
+
+test('unknown keys and ids → 404', async () => {
+  await expectHttpError(t.client.getProcessInstance({ processInstanceKey: key('2251799813000001') }, NOW), 404);
+  await expectHttpError(t.client.cancelProcessInstance({ processInstanceKey: key('2251799813000001') }), 404);
+  await expectHttpError(start(t.client, 'no-such-process'), 404);
+});
+
+describe('bad input leaves the store unchanged', () => {
+  let before: Record<string, unknown>;
+  beforeEach(async () => {
+    before = await storeSnapshot(t.client);
+  });
+  afterEach(async () => {
+    expect(await storeSnapshot(t.client)).toEqual(before);
+  });
+
+  test('malformed JSON → 400 problem+json', async () => {
+    expectProblem(await raw(t.url, 'POST', '/process-instances', '{"processDefinitionId": "service-chain",'), 400);
+  });
+
+  test('variables as an array → 400', async () => {
+    expectProblem(await raw(t.url, 'POST', '/process-instances', { processDefinitionId: 'service-chain', variables: [1, 2] }), 400);
+  });
+
+  test('neither id nor key → 400', async () => {
+    expectProblem(await raw(t.url, 'POST', '/process-instances', { variables: {} }), 400);
+  });
+
+  test('a key that is not a number → 400', async () => {
+    expectProblem(await raw(t.url, 'GET', '/process-instances/not-a-key'), 400);
+  });
+
+  test('unknown process id over raw HTTP → 404 problem+json', async () => {
+    expectProblem(await raw(t.url, 'POST', '/process-instances', { processDefinitionId: 'no-such-process' }), 404);
+  });
+});
