@@ -1,6 +1,6 @@
 import { evaluate as feelEvaluate, dateAndTime, date, type Warning } from 'feelin';
-import { ExpressionError } from './errors.js';
-import { toJson, UnstorableValueError } from './convert.js';
+import { ExpressionError } from './errors';
+import { toJson, UnstorableValueError } from './convert';
 
 export interface EvaluateOptions {
   /** The engine's (possibly pinned) clock, used by FEEL now() and today(). Defaults to the system clock. */

@@ -2,8 +2,8 @@
  * Expressions as Zeebe evaluates them: FEEL (`=...`) or static values, typed helpers for
  * conditions/lists/dates, timers (ISO 8601 durations, dates, cycles) and io mappings.
  */
-export { ExpressionError } from './errors.js';
-export { evaluate, evaluateWithWarnings, isFeel, type EvaluateOptions, type Evaluation } from './evaluate.js';
-export { evaluateCondition, evaluateStringList, evaluateDateTime } from './typed.js';
-export { scheduleTimer, nextTimerSchedule, type TimerSchedule } from './timers.js';
-export { applyInputMappings, applyOutputMappings, setPath } from './mappings.js';
+export { ExpressionError } from './errors';
+export { evaluate, evaluateWithWarnings, isFeel, type EvaluateOptions, type Evaluation } from './evaluate';
+export { evaluateCondition, evaluateStringList, evaluateDateTime } from './typed';
+export { scheduleTimer, nextTimerSchedule, type TimerSchedule } from './timers';
+export { applyInputMappings, applyOutputMappings, setPath } from './mappings';

@@ -1,5 +1,5 @@
-import type { Mapping } from '../model/types.js';
-import { evaluate, type EvaluateOptions } from './evaluate.js';
+import type { Mapping } from '../model/types';
+import { evaluate, type EvaluateOptions } from './evaluate';
 
 type Variables = Record<string, unknown>;
 

@@ -1,9 +1,9 @@
 import type { Duration } from 'luxon';
-import type { TimerDefinition } from '../model/types.js';
-import { ExpressionError } from './errors.js';
-import { evaluate } from './evaluate.js';
-import { describeValue } from './typed.js';
-import { addDuration, isFixedLength, parseIsoDuration, parseIsoInstant } from './iso.js';
+import type { TimerDefinition } from '../model/types';
+import { ExpressionError } from './errors';
+import { evaluate } from './evaluate';
+import { describeValue } from './typed';
+import { addDuration, isFixedLength, parseIsoDuration, parseIsoInstant } from './iso';
 
 /**
  * A scheduled timer, JSON-serialisable so the store can persist it.

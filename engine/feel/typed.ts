@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
-import { ExpressionError } from './errors.js';
-import { describeWarnings, evaluateWithWarnings, isFeel, type EvaluateOptions } from './evaluate.js';
+import { ExpressionError } from './errors';
+import { describeWarnings, evaluateWithWarnings, isFeel, type EvaluateOptions } from './evaluate';
 
 type Variables = Record<string, unknown>;
 

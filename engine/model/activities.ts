@@ -1,7 +1,7 @@
-import type { CallActivityDefinition, IoMapping, JobDefinition, Mapping, MultiInstance, UserTaskDefinition } from './types.js';
-import type { ModdleElement } from './parse.js';
-import type { FindingCollector } from './findings.js';
-import { attr, expressionBody, extensionOf } from './moddle.js';
+import type { CallActivityDefinition, IoMapping, JobDefinition, Mapping, MultiInstance, UserTaskDefinition } from './types';
+import type { ModdleElement } from './parse';
+import type { FindingCollector } from './findings';
+import { attr, expressionBody, extensionOf } from './moddle';
 
 const BINDING_TYPES = ['latest', 'deployment', 'versionTag'] as const;
 type BindingType = (typeof BINDING_TYPES)[number];

@@ -1,9 +1,9 @@
-import type { CompiledProcess, ElementType, FlowNode, SequenceFlow } from './types.js';
-import type { ModdleElement } from './parse.js';
-import type { FindingCollector } from './findings.js';
-import { attr, documentationOf, expressionBody, extensionOf, extensionsOf, foreignAttributes } from './moddle.js';
-import { compileEventDefinition, compileMessage } from './events.js';
-import { compileCallActivity, compileIoMapping, compileJob, compileMultiInstance, compileUserTask, type IoMappingRules } from './activities.js';
+import type { CompiledProcess, ElementType, FlowNode, SequenceFlow } from './types';
+import type { ModdleElement } from './parse';
+import type { FindingCollector } from './findings';
+import { attr, documentationOf, expressionBody, extensionOf, extensionsOf, foreignAttributes } from './moddle';
+import { compileEventDefinition, compileMessage } from './events';
+import { compileCallActivity, compileIoMapping, compileJob, compileMultiInstance, compileUserTask, type IoMappingRules } from './activities';
 import {
   IGNORED_ATTRIBUTE_NAMESPACES,
   IGNORED_FLOW_ELEMENTS,
@@ -13,7 +13,7 @@ import {
   SUPPORTED_FLOW_NODES,
   SUPPORTED_TIMERS,
   type EventPosition,
-} from './support.js';
+} from './support';
 
 type ScopeKind = 'process' | 'subProcess' | 'eventSubProcess';
 

@@ -1,4 +1,4 @@
-import type { UnsupportedFinding } from './types.js';
+import type { UnsupportedFinding } from './types';
 
 /**
  * Deploy refused: the resource cannot be executed by the embedded engine. `findings` lists every

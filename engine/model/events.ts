@@ -1,8 +1,8 @@
-import type { EventDefinition, TimerDefinition } from './types.js';
-import type { ModdleElement } from './parse.js';
-import type { FindingCollector } from './findings.js';
-import { attr, expressionBody, extensionOf } from './moddle.js';
-import { REJECTED_EVENT_DEFINITIONS, SUPPORTED_EVENTS, SUPPORTED_TIMERS, type EventKind, type EventPosition } from './support.js';
+import type { EventDefinition, TimerDefinition } from './types';
+import type { ModdleElement } from './parse';
+import type { FindingCollector } from './findings';
+import { attr, expressionBody, extensionOf } from './moddle';
+import { REJECTED_EVENT_DEFINITIONS, SUPPORTED_EVENTS, SUPPORTED_TIMERS, type EventKind, type EventPosition } from './support';
 
 const KIND_BY_TYPE: Readonly<Record<string, EventKind>> = {
   'bpmn:TimerEventDefinition': 'timer',

@@ -1,5 +1,5 @@
-import type { UnsupportedFinding } from './types.js';
-import type { ModdleElement } from './parse.js';
+import type { UnsupportedFinding } from './types';
+import type { ModdleElement } from './parse';
 
 /** Collects findings; every message names the element and its BPMN type so it can be found in the modeler. */
 export class FindingCollector {

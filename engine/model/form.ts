@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BpmnDeployError } from './errors.js';
+import { BpmnDeployError } from './errors';
 
 /** The parts of a Camunda Form (form-js schema) the engine relies on; other fields are kept as they are. */
 const formSchema = z.looseObject({

@@ -2,16 +2,16 @@
  * BPMN XML → executable CompiledProcess, with deploy-time validation. What is supported is
  * listed in support.ts (and docs/engine-bpmn-support.md).
  */
-import { BpmnDeployError } from './errors.js';
-import { FindingCollector } from './findings.js';
-import { parseDefinitions, type ModdleElement } from './parse.js';
-import { ProcessCompiler } from './compile.js';
-import { validateStructure } from './validate.js';
-import type { CompiledProcess } from './types.js';
+import { BpmnDeployError } from './errors';
+import { FindingCollector } from './findings';
+import { parseDefinitions, type ModdleElement } from './parse';
+import { ProcessCompiler } from './compile';
+import { validateStructure } from './validate';
+import type { CompiledProcess } from './types';
 
-export { BpmnDeployError } from './errors.js';
-export { parseForm, type ParsedForm } from './form.js';
-export type * from './types.js';
+export { BpmnDeployError } from './errors';
+export { parseForm, type ParsedForm } from './form';
+export type * from './types';
 
 /**
  * Compiles every executable process in a BPMN document. Throws BpmnDeployError listing all

@@ -1,4 +1,4 @@
-import type { ModdleElement } from './parse.js';
+import type { ModdleElement } from './parse';
 
 /** The zeebe:* (and foreign) children of `<bpmn:extensionElements>`. */
 export function extensionsOf(element: ModdleElement): ModdleElement[] {

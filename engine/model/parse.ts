@@ -1,7 +1,7 @@
 import { BpmnModdle, type ParseResult } from 'bpmn-moddle';
 import zeebeDescriptor from 'zeebe-bpmn-moddle/resources/zeebe.json';
-import { BpmnDeployError } from './errors.js';
-import type { UnsupportedFinding } from './types.js';
+import { BpmnDeployError } from './errors';
+import type { UnsupportedFinding } from './types';
 
 /** A parsed `bpmn:Definitions` tree plus parser warnings already turned into findings. */
 export interface ParsedDefinitions {

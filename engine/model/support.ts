@@ -3,7 +3,7 @@
  * Everything not listed here is refused at deploy time with a finding that names the element.
  * docs/engine-bpmn-support.md is the prose version of this file; keep them in step.
  */
-import type { ElementType } from './types.js';
+import type { ElementType } from './types';
 
 /** BPMN flow nodes that compile to an executable element. */
 export const SUPPORTED_FLOW_NODES: Readonly<Record<string, ElementType>> = {

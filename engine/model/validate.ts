@@ -1,6 +1,6 @@
-import type { CompiledProcess, FlowNode } from './types.js';
-import type { ModdleElement } from './parse.js';
-import type { FindingCollector } from './findings.js';
+import type { CompiledProcess, FlowNode } from './types';
+import type { ModdleElement } from './parse';
+import type { FindingCollector } from './findings';
 
 /**
  * Structural rules over a compiled process (Zeebe's deploy-time validation for the supported
