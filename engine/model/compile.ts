@@ -15,6 +15,9 @@ import {
   type EventPosition,
 } from './support';
 
+/** Unknown attributes in these namespaces are already reported by the parser as warnings. */
+const PARSER_NAMESPACES: ReadonlySet<string> = new Set(['http://www.omg.org/spec/BPMN/20100524/MODEL', 'http://camunda.org/schema/zeebe/1.0']);
+
 type ScopeKind = 'process' | 'subProcess' | 'eventSubProcess';
 
 const JOB_TASKS: ReadonlySet<ElementType> = new Set(['serviceTask', 'sendTask', 'scriptTask', 'businessRuleTask']);
@@ -230,7 +233,7 @@ export class ProcessCompiler {
     for (const name of foreignAttributes(element)) {
       const prefix = name.includes(':') ? name.slice(0, name.indexOf(':')) : '';
       const namespace = this.namespaces[prefix];
-      if (namespace && IGNORED_ATTRIBUTE_NAMESPACES.has(namespace)) continue;
+      if (namespace && (IGNORED_ATTRIBUTE_NAMESPACES.has(namespace) || PARSER_NAMESPACES.has(namespace))) continue;
       this.findings.report(element, `has the attribute '${name}'${namespace ? ` (namespace ${namespace})` : ''}, which the embedded engine does not understand. Remove it.`);
     }
   }

@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { BpmnDeployError } from './errors';
 
 /** The parts of a Camunda Form (form-js schema) the engine relies on; other fields are kept as they are. */
+const ID_REQUIRED = 'the form needs a non-empty string "id" (the formId user tasks link to)';
 const formSchema = z.looseObject({
-  id: z.string().trim().min(1, 'the form needs a non-empty string "id" (the formId user tasks link to)'),
+  id: z.string({ error: ID_REQUIRED }).trim().min(1, ID_REQUIRED),
   type: z.literal('default', { error: 'the form needs "type": "default"' }),
   components: z.array(z.unknown(), { error: 'the form needs a "components" array' }),
-  versionTag: z.string().optional(),
+  versionTag: z.string({ error: 'the form\'s "versionTag" must be a string' }).optional(),
 });
 
 export interface ParsedForm {

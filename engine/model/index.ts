@@ -26,9 +26,12 @@ export async function compileBpmn(xml: string, resourceName = 'BPMN resource'): 
   const processes = ((definitions.rootElements as ModdleElement[] | undefined) ?? []).filter((e) => e.$type === 'bpmn:Process');
   const executable = processes.filter((p) => p.isExecutable === true);
   if (executable.length === 0) {
+    const first = processes[0]?.id as string | undefined;
     findings.add({
-      elementId: processes[0]?.id ?? '(document)',
-      message: 'The file contains no executable process. Mark the process as executable (isExecutable="true"; in Camunda Modeler: "Executable").',
+      elementId: first ?? '(document)',
+      message: first
+        ? `Process '${first}' is not marked as executable, so the file contains no executable process. Set isExecutable="true" (in Camunda Modeler: "Executable").`
+        : 'The file contains no executable process. Add a bpmn:process with isExecutable="true".',
     });
   }
   const compiled = executable.map((process) => {

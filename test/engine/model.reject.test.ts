@@ -1,0 +1,297 @@
+import { BpmnDeployError, compileBpmn, type UnsupportedFinding } from '../../engine/model';
+import { around, definitions, flow, processXml, serviceTask } from '../helpers/bpmn-xml';
+
+async function deployError(xml: string): Promise<BpmnDeployError> {
+  try {
+    await compileBpmn(xml, 'diagram.bpmn');
+  } catch (error) {
+    if (error instanceof BpmnDeployError) return error;
+    throw error;
+  }
+  throw new Error('expected compileBpmn to refuse the diagram, but it compiled');
+}
+
+async function findingsOf(xml: string): Promise<UnsupportedFinding[]> {
+  return (await deployError(xml)).findings;
+}
+
+/** Exactly one finding, naming `elementId` in both the field and the message, matching `text`. */
+async function expectSingleFinding(xml: string, elementId: string, text: RegExp): Promise<void> {
+  const findings = await findingsOf(xml);
+  expect(findings).toHaveLength(1);
+  expect(findings[0]!.elementId).toBe(elementId);
+  expect(findings[0]!.message).toContain(`'${elementId}'`);
+  expect(findings[0]!.message).toMatch(text);
+}
+
+const MESSAGE = '<bpmn:message id="m1" name="Svar"><bpmn:extensionElements><zeebe:subscription correlationKey="=caseRef" /></bpmn:extensionElements></bpmn:message>';
+const userTask = (id: string, extra = '') => `<bpmn:userTask id="${id}"><bpmn:extensionElements><zeebe:userTask />${extra}</bpmn:extensionElements></bpmn:userTask>`;
+
+describe('compileBpmn refuses unsupported tasks', () => {
+  it('refuses a script task without job definition, naming it and telling what to do', async () => {
+    await expectSingleFinding(processXml(around('<bpmn:scriptTask id="t" />')), 't', /^Element 't' \(bpmn:ScriptTask\) is not supported by the embedded engine: script tasks .*deploy to a Camunda 8 cluster/);
+  });
+
+  it('refuses a FEEL script task (zeebe:script) with one finding explaining zeebe:script', async () => {
+    await expectSingleFinding(processXml(around('<bpmn:scriptTask id="t"><bpmn:extensionElements><zeebe:script expression="=1" resultVariable="x" /></bpmn:extensionElements></bpmn:scriptTask>')), 't', /zeebe:script.*job worker/);
+  });
+
+  it('refuses a DMN business rule task', async () => {
+    await expectSingleFinding(processXml(around('<bpmn:businessRuleTask id="t"><bpmn:extensionElements><zeebe:calledDecision decisionId="d" resultVariable="r" /></bpmn:extensionElements></bpmn:businessRuleTask>')), 't', /DMN/);
+  });
+
+  it('refuses a service task without job type', async () => {
+    await expectSingleFinding(processXml(around('<bpmn:serviceTask id="t" />')), 't', /no job type.*zeebe:taskDefinition/);
+    await expectSingleFinding(processXml(around('<bpmn:sendTask id="t"><bpmn:extensionElements><zeebe:taskDefinition type="" /></bpmn:extensionElements></bpmn:sendTask>')), 't', /no job type/);
+  });
+
+  it('refuses job-based user tasks and points to Camunda user tasks', async () => {
+    await expectSingleFinding(processXml(around('<bpmn:userTask id="t" />')), 't', /job-based user task.*not supported.*Camunda user task/);
+  });
+
+  it('refuses execution listeners and task listeners', async () => {
+    await expectSingleFinding(processXml(around(serviceTask('t', 'vk.x', '<zeebe:executionListeners><zeebe:executionListener eventType="start" type="l" /></zeebe:executionListeners>'))), 't', /execution listeners/);
+    await expectSingleFinding(processXml(around(userTask('t', '<zeebe:taskListeners><zeebe:taskListener eventType="complete" type="l" /></zeebe:taskListeners>'))), 't', /task listeners/);
+  });
+
+  it('refuses form links that only job-based user tasks or embedded forms use', async () => {
+    await expectSingleFinding(processXml(around(userTask('t', '<zeebe:formDefinition formKey="camunda-forms:bpmn:f" />'))), 't', /formKey.*formId/);
+    await expectSingleFinding(processXml(around(userTask('t', '<zeebe:formDefinition formId="a" externalReference="b" />'))), 't', /both formId and externalReference/);
+    await expectSingleFinding(processXml(around(userTask('t', '<zeebe:formDefinition formId="a" bindingType="newest" />'))), 't', /binding type 'newest'/);
+    await expectSingleFinding(processXml(around(userTask('t', '<zeebe:formDefinition formId="a" bindingType="versionTag" />'))), 't', /without a version tag/);
+    await expectSingleFinding(processXml(around(userTask('t', '<zeebe:formDefinition />'))), 't', /empty zeebe:formDefinition/);
+  });
+
+  it('refuses user task priorities outside 0..100 and task headers without key', async () => {
+    await expectSingleFinding(processXml(around(userTask('t', '<zeebe:priorityDefinition priority="101" />'))), 't', /priority '101'/);
+    await expectSingleFinding(processXml(around(serviceTask('t', 'vk.x', '<zeebe:taskHeaders><zeebe:header value="v" /></zeebe:taskHeaders>'))), 't', /header without a key/);
+  });
+
+  it('refuses call activities without process id or with unsupported called-element options', async () => {
+    await expectSingleFinding(processXml(around('<bpmn:callActivity id="t" />')), 't', /calls no process.*zeebe:calledElement/);
+    await expectSingleFinding(processXml(around('<bpmn:callActivity id="t"><bpmn:extensionElements><zeebe:calledElement processIdExpression="=x" /></bpmn:extensionElements></bpmn:callActivity>')), 't', /calls no process/);
+    await expectSingleFinding(processXml(around('<bpmn:callActivity id="t"><bpmn:extensionElements><zeebe:calledElement processId="a" bindingType="versionTag" /></bpmn:extensionElements></bpmn:callActivity>')), 't', /without a version tag/);
+  });
+
+  it('refuses standard loops, loop cardinality and incomplete multi-instance definitions', async () => {
+    await expectSingleFinding(processXml(around('<bpmn:task id="t"><bpmn:standardLoopCharacteristics /></bpmn:task>')), 't', /standard loop/);
+    await expectSingleFinding(processXml(around('<bpmn:task id="t"><bpmn:multiInstanceLoopCharacteristics><bpmn:loopCardinality>3</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics></bpmn:task>')), 't', /loop cardinality/);
+    await expectSingleFinding(processXml(around('<bpmn:task id="t"><bpmn:multiInstanceLoopCharacteristics /></bpmn:task>')), 't', /without an input collection/);
+    await expectSingleFinding(processXml(around('<bpmn:task id="t"><bpmn:multiInstanceLoopCharacteristics><bpmn:extensionElements><zeebe:loopCharacteristics inputCollection="=a" outputCollection="b" /></bpmn:extensionElements></bpmn:multiInstanceLoopCharacteristics></bpmn:task>')), 't', /output collection without an output element/);
+    await expectSingleFinding(processXml(around('<bpmn:task id="t"><bpmn:multiInstanceLoopCharacteristics><bpmn:extensionElements><zeebe:loopCharacteristics inputCollection="=a" /></bpmn:extensionElements><bpmn:completionCondition>done</bpmn:completionCondition></bpmn:multiInstanceLoopCharacteristics></bpmn:task>')), 't', /completionCondition 'done'.*'='/);
+  });
+
+  it('refuses compensation handlers, data associations and io specifications', async () => {
+    await expectSingleFinding(processXml(around('<bpmn:task id="t" isForCompensation="true" />')), 't', /compensation/);
+    const withData = '<bpmn:dataObjectReference id="dor" dataObjectRef="do" /><bpmn:dataObject id="do" />';
+    await expectSingleFinding(processXml(around(`<bpmn:task id="t"><bpmn:dataInputAssociation id="dia"><bpmn:sourceRef>dor</bpmn:sourceRef></bpmn:dataInputAssociation></bpmn:task>`) + withData), 't', /data input\/output associations.*zeebe:ioMapping/);
+    await expectSingleFinding(processXml(around('<bpmn:task id="t"><bpmn:ioSpecification id="io" /></bpmn:task>')), 't', /ioSpecification/);
+  });
+});
+
+describe('compileBpmn refuses unsupported gateways and subprocesses', () => {
+  it.each([
+    ['complexGateway', 'bpmn:ComplexGateway', /complex gateways/],
+    ['inclusiveGateway', 'bpmn:InclusiveGateway', /inclusive gateways are not supported/],
+    ['transaction', 'bpmn:Transaction', /transaction/],
+    ['adHocSubProcess', 'bpmn:AdHocSubProcess', /ad-hoc/],
+  ])('refuses %s', async (tag, type, text) => {
+    const findings = await findingsOf(processXml(around(`<bpmn:${tag} id="t" />`)));
+    expect(findings).toEqual([{ elementId: 't', message: expect.stringContaining(`Element 't' (${type}) is not supported by the embedded engine`) }]);
+    expect(findings[0]!.message).toMatch(text);
+  });
+});
+
+describe('compileBpmn refuses unsupported events', () => {
+  const catchEvent = (definition: string) => `<bpmn:intermediateCatchEvent id="t">${definition}</bpmn:intermediateCatchEvent>`;
+  const throwEvent = (definition: string) => `<bpmn:intermediateThrowEvent id="t">${definition}</bpmn:intermediateThrowEvent>`;
+
+  it('refuses message catch events without message name or correlation key', async () => {
+    await expectSingleFinding(processXml(around(catchEvent('<bpmn:messageEventDefinition />'))), 't', /without a message name/);
+    await expectSingleFinding(processXml(around(catchEvent('<bpmn:messageEventDefinition messageRef="m" />')), '<bpmn:message id="m" />'), 't', /without a message name/);
+    await expectSingleFinding(processXml(around(catchEvent('<bpmn:messageEventDefinition messageRef="m" />')), '<bpmn:message id="m" name="Svar" />'), 't', /'Svar' without a correlation key.*=caseRef/);
+    await expectSingleFinding(processXml(around('<bpmn:receiveTask id="t" />')), 't', /without a message name/);
+  });
+
+  it('refuses timers without or with several definitions, and timer kinds not allowed at their position', async () => {
+    await expectSingleFinding(processXml(around(catchEvent('<bpmn:timerEventDefinition />'))), 't', /timer without a definition/);
+    await expectSingleFinding(processXml(around(catchEvent('<bpmn:timerEventDefinition><bpmn:timeDuration>P1D</bpmn:timeDuration><bpmn:timeDate>2026-01-01T00:00:00Z</bpmn:timeDate></bpmn:timerEventDefinition>'))), 't', /more than one definition/);
+    await expectSingleFinding(processXml(around(catchEvent('<bpmn:timerEventDefinition><bpmn:timeCycle>R/P1D</bpmn:timeCycle></bpmn:timerEventDefinition>'))), 't', /timer cycle.*Allowed: duration, date/);
+    await expectSingleFinding(
+      processXml(`<bpmn:startEvent id="s"><bpmn:timerEventDefinition><bpmn:timeDuration>P1D</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:startEvent>`),
+      's',
+      /timer duration.*Allowed: date, cycle/,
+    );
+    await expectSingleFinding(
+      processXml(around(serviceTask('host')) + `<bpmn:boundaryEvent id="b" attachedToRef="host"><bpmn:timerEventDefinition><bpmn:timeCycle>R/P1D</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:boundaryEvent>${flow('bo', 'b', 'end')}`, '', 'p').replace('f_in" sourceRef="start" targetRef="t"', 'f_in" sourceRef="start" targetRef="host"').replace('sourceRef="t" targetRef="end"', 'sourceRef="host" targetRef="end"'),
+      'b',
+      /timer cycle.*Allowed: duration, date/,
+    );
+  });
+
+  it.each([
+    ['conditional', '<bpmn:conditionalEventDefinition><bpmn:condition>=x</bpmn:condition></bpmn:conditionalEventDefinition>', /conditional events/],
+    ['link', '<bpmn:linkEventDefinition name="L" />', /link events/],
+    ['compensation', '<bpmn:compensateEventDefinition />', /compensation/],
+  ])('refuses %s catch events', async (_name, definition, text) => {
+    await expectSingleFinding(processXml(around(catchEvent(definition))), 't', text);
+  });
+
+  it('refuses message throw and message end events (they would need jobs)', async () => {
+    await expectSingleFinding(processXml(around(throwEvent('<bpmn:messageEventDefinition messageRef="m1" />')), MESSAGE), 't', /intermediate throw event with a message event definition.*Supported here: none, escalation, signal/);
+    await expectSingleFinding(
+      processXml(`<bpmn:startEvent id="s" />${flow('a', 's', 'e')}<bpmn:endEvent id="e"><bpmn:messageEventDefinition messageRef="m1" /></bpmn:endEvent>`, MESSAGE),
+      'e',
+      /end event with a message event definition/,
+    );
+  });
+
+  it('refuses events with several event definitions', async () => {
+    await expectSingleFinding(processXml(around(catchEvent('<bpmn:messageEventDefinition messageRef="m1" /><bpmn:timerEventDefinition><bpmn:timeDuration>P1D</bpmn:timeDuration></bpmn:timerEventDefinition>')), MESSAGE), 't', /2 event definitions/);
+  });
+
+  it('refuses throw events without code or name', async () => {
+    await expectSingleFinding(processXml(`<bpmn:startEvent id="s" />${flow('a', 's', 'e')}<bpmn:endEvent id="e"><bpmn:errorEventDefinition /></bpmn:endEvent>`), 'e', /error without an error code/);
+    await expectSingleFinding(processXml(around(throwEvent('<bpmn:escalationEventDefinition />'))), 't', /escalation without an escalation code/);
+    await expectSingleFinding(processXml(around(throwEvent('<bpmn:signalEventDefinition />'))), 't', /without a signal name/);
+  });
+
+  it('refuses start events of embedded subprocesses other than plain ones', async () => {
+    const sub = `<bpmn:subProcess id="t"><bpmn:startEvent id="subStart"><bpmn:messageEventDefinition messageRef="m1" /></bpmn:startEvent></bpmn:subProcess>`;
+    const findings = await findingsOf(processXml(around(sub), MESSAGE));
+    expect(findings.map((f) => f.elementId)).toEqual(['subStart']);
+    expect(findings[0]!.message).toMatch(/start event of an embedded subprocess with a message event definition/);
+  });
+});
+
+describe('compileBpmn checks structure', () => {
+  it('refuses conditions that are not FEEL', async () => {
+    const xml = processXml(`<bpmn:startEvent id="s" />${flow('a', 's', 'gw')}<bpmn:exclusiveGateway id="gw" default="no" />${flow('yes', 'gw', 'e1', 'x > 1')}${flow('no', 'gw', 'e2')}<bpmn:endEvent id="e1" /><bpmn:endEvent id="e2" />`);
+    const findings = await findingsOf(xml);
+    expect(findings.map((f) => f.elementId)).toContain('yes');
+    expect(findings.find((f) => f.elementId === 'yes')!.message).toMatch(/'x > 1'.*not a FEEL expression.*'='/);
+  });
+
+  it('refuses exclusive gateway flows without condition that are not the default flow', async () => {
+    const xml = processXml(`<bpmn:startEvent id="s" />${flow('a', 's', 'gw')}<bpmn:exclusiveGateway id="gw" />${flow('yes', 'gw', 'e1', '=x > 1')}${flow('no', 'gw', 'e2')}<bpmn:endEvent id="e1" /><bpmn:endEvent id="e2" />`);
+    await expectSingleFinding(xml, 'no', /leaves exclusive gateway 'gw' without a condition and is not its default flow/);
+  });
+
+  it('refuses conditions on flows that do not leave an exclusive gateway, and conditional default flows', async () => {
+    await expectSingleFinding(processXml(`<bpmn:startEvent id="s" />${flow('a', 's', 'e', '=true')}<bpmn:endEvent id="e" />`), 'a', /conditions are only evaluated on flows leaving an exclusive gateway/);
+    const xml = processXml(`<bpmn:startEvent id="s" />${flow('a', 's', 'gw')}<bpmn:exclusiveGateway id="gw" default="no" />${flow('yes', 'gw', 'e1', '=x')}${flow('no', 'gw', 'e2', '=y')}<bpmn:endEvent id="e1" /><bpmn:endEvent id="e2" />`);
+    await expectSingleFinding(xml, 'no', /default flow of its gateway and also has a condition/);
+  });
+
+  it('refuses a default flow that does not leave the gateway', async () => {
+    const xml = processXml(`<bpmn:startEvent id="s" />${flow('a', 's', 'gw')}<bpmn:exclusiveGateway id="gw" default="a" />${flow('b', 'gw', 'e')}<bpmn:endEvent id="e" />`);
+    await expectSingleFinding(xml, 'gw', /default flow.*not one of its outgoing flows/);
+  });
+
+  it('refuses event-based gateways leading to anything but catch events', async () => {
+    const xml = processXml(`<bpmn:startEvent id="s" />${flow('a', 's', 'gw')}<bpmn:eventBasedGateway id="gw" />${flow('b', 'gw', 'task')}${flow('c', 'gw', 'wait')}<bpmn:task id="task" /><bpmn:intermediateCatchEvent id="wait"><bpmn:timerEventDefinition><bpmn:timeDuration>P1D</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>`);
+    await expectSingleFinding(xml, 'gw', /leads to 'task'.*timer, message or signal intermediate catch events/);
+    await expectSingleFinding(processXml(`<bpmn:startEvent id="s" />${flow('a', 's', 'gw')}<bpmn:eventBasedGateway id="gw" />`), 'gw', /fewer than two outgoing flows/);
+  });
+
+  it('refuses start events with incoming flows and end events with outgoing flows', async () => {
+    const xml = processXml(`<bpmn:startEvent id="s" />${flow('a', 's', 'e')}<bpmn:endEvent id="e" />${flow('back', 'e', 's')}`);
+    const findings = await findingsOf(xml);
+    expect(findings.map((f) => f.elementId).sort()).toEqual(['e', 's']);
+  });
+
+  it('refuses processes without start event or with two plain start events', async () => {
+    await expectSingleFinding(processXml('<bpmn:task id="t" />'), 'p', /has no start event/);
+    await expectSingleFinding(processXml('<bpmn:startEvent id="a" /><bpmn:startEvent id="b" />'), 'p', /2 plain start events \(a, b\)/);
+  });
+
+  it('refuses boundary event problems: no outgoing flow, non-interrupting error, host not an activity', async () => {
+    const host = around(serviceTask('t'));
+    await expectSingleFinding(processXml(`${host}<bpmn:boundaryEvent id="b" attachedToRef="t"><bpmn:timerEventDefinition><bpmn:timeDuration>P1D</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>`), 'b', /without an outgoing sequence flow/);
+    await expectSingleFinding(processXml(`${host}<bpmn:boundaryEvent id="b" attachedToRef="t" cancelActivity="false"><bpmn:errorEventDefinition /></bpmn:boundaryEvent>${flow('bo', 'b', 'end')}`), 'b', /non-interrupting error boundary/);
+    await expectSingleFinding(processXml(`${host}<bpmn:boundaryEvent id="b" attachedToRef="end"><bpmn:errorEventDefinition /></bpmn:boundaryEvent>${flow('bo', 'b', 'end')}`), 'b', /attached to 'end', which is not an activity/);
+  });
+
+  it('refuses event subprocess problems: flows, several or wrong start events, non-interrupting error start', async () => {
+    const eventSub = (start: string) => `<bpmn:subProcess id="es" triggeredByEvent="true">${start}</bpmn:subProcess>`;
+    await expectSingleFinding(processXml(around(serviceTask('t')) + eventSub('<bpmn:startEvent id="x" />')), 'x', /event subprocess without an event definition/);
+    await expectSingleFinding(processXml(around(serviceTask('t')) + eventSub('<bpmn:startEvent id="x" isInterrupting="false"><bpmn:errorEventDefinition /></bpmn:startEvent>')), 'x', /non-interrupting error start event/);
+    await expectSingleFinding(processXml(around(serviceTask('t')) + eventSub('')), 'es', /0 start events/);
+    await expectSingleFinding(processXml(`${around(serviceTask('t'))}${eventSub('<bpmn:startEvent id="x"><bpmn:errorEventDefinition /></bpmn:startEvent>')}${flow('into', 't', 'es')}`), 'es', /event subprocess with sequence flows/);
+  });
+
+  it('refuses embedded subprocesses without exactly one start event', async () => {
+    await expectSingleFinding(processXml(around('<bpmn:subProcess id="t"><bpmn:task id="inner" /></bpmn:subProcess>')), 't', /embedded subprocess with 0 start events/);
+  });
+
+  it('refuses sequence flows crossing a subprocess boundary', async () => {
+    const sub = `<bpmn:subProcess id="t"><bpmn:startEvent id="ss" />${flow('out', 'ss', 'end')}</bpmn:subProcess>`;
+    await expectSingleFinding(processXml(around(sub)), 'out', /crosses a subprocess boundary/);
+  });
+
+  it('refuses io mappings where the element kind cannot have them, and invalid targets', async () => {
+    await expectSingleFinding(processXml(`<bpmn:startEvent id="s"><bpmn:extensionElements><zeebe:ioMapping><zeebe:input source="=1" target="x" /></zeebe:ioMapping></bpmn:extensionElements></bpmn:startEvent>`), 's', /input mappings, which this kind of element cannot have/);
+    await expectSingleFinding(processXml(`<bpmn:startEvent id="s" />${flow('a', 's', 'g')}<bpmn:parallelGateway id="g"><bpmn:extensionElements><zeebe:ioMapping><zeebe:input source="=1" target="x" /></zeebe:ioMapping></bpmn:extensionElements></bpmn:parallelGateway>`), 'g', /<zeebe:IoMapping>.*does not understand here/);
+    await expectSingleFinding(processXml(around(serviceTask('t', 'vk.x', '<zeebe:ioMapping><zeebe:output source="=1" target="a..b" /></zeebe:ioMapping>'))), 't', /target 'a\.\.b'/);
+    await expectSingleFinding(processXml(around(serviceTask('t', 'vk.x', '<zeebe:ioMapping><zeebe:input source="=1" /></zeebe:ioMapping>'))), 't', /target ''/);
+  });
+
+  it('refuses documents without an executable process', async () => {
+    await expectSingleFinding(definitions('<bpmn:process id="p" isExecutable="false"><bpmn:startEvent id="s" /></bpmn:process>'), 'p', /no executable process.*isExecutable="true"/);
+    const findings = await findingsOf(definitions(''));
+    expect(findings).toEqual([{ elementId: '(document)', message: expect.stringMatching(/no executable process/) }]);
+  });
+});
+
+describe('compileBpmn never ignores what it cannot read', () => {
+  it('reports unknown BPMN elements by id with line and column', async () => {
+    const xml = processXml(`<bpmn:startEvent id="s" />\n<bpmn:magicTask id="m" />`);
+    await expectSingleFinding(xml, 'm', /unparsable content <bpmn:magicTask>.*at line \d+, column \d+/);
+  });
+
+  it('reports unknown zeebe attributes and extension elements', async () => {
+    await expectSingleFinding(processXml(around('<bpmn:task id="t" zeebe:retries="3" />')), 't', /unknown attribute <zeebe:retries>/);
+    await expectSingleFinding(processXml(around('<bpmn:task id="t"><bpmn:extensionElements><zeebe:magic id="zm" /></bpmn:extensionElements></bpmn:task>')), 'zm', /unknown type <zeebe:Magic>/);
+  });
+
+  it('reports attributes and extension elements of other engines (Camunda 7)', async () => {
+    const c7 = (body: string) => processXml(around(body)).replace('xmlns:modeler=', 'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" xmlns:modeler=');
+    await expectSingleFinding(c7('<bpmn:serviceTask id="t" camunda:class="a.B"><bpmn:extensionElements><zeebe:taskDefinition type="x" /></bpmn:extensionElements></bpmn:serviceTask>'), 't', /attribute 'camunda:class' \(namespace http:\/\/camunda.org\/schema\/1.0\/bpmn\).*Remove it/);
+    const findings = await findingsOf(c7('<bpmn:task id="t"><bpmn:extensionElements><camunda:inputOutput /></bpmn:extensionElements></bpmn:task>'));
+    expect(findings.some((f) => f.elementId === 't' && /camunda:inputOutput/.test(f.message))).toBe(true);
+  });
+
+  it('accepts modeler metadata attributes', async () => {
+    const xml = processXml(around('<bpmn:task id="t" modeler:foo="bar" />'));
+    await expect(compileBpmn(xml)).resolves.toHaveLength(1);
+  });
+
+  it('reports unresolved references and duplicate ids', async () => {
+    const unresolved = await findingsOf(processXml(`<bpmn:startEvent id="s" />${flow('a', 's', 'nowhere')}`));
+    expect(unresolved.some((f) => f.elementId === 'a' && /unresolved reference <nowhere>/.test(f.message))).toBe(true);
+    const duplicate = await findingsOf(processXml('<bpmn:startEvent id="s" /><bpmn:task id="s" />'));
+    expect(duplicate.length).toBeGreaterThan(0);
+    expect(duplicate.some((f) => /duplicate/i.test(f.message) && f.message.includes("'s'"))).toBe(true);
+  });
+
+  it('reports malformed XML with the parser reason and a 1-based position', async () => {
+    const xml = `<?xml version="1.0"?>\n<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL">\n<bpmn:process id="p">\n<bpmn:task id="t">\n</bpmn:process></bpmn:definitions>`;
+    const error = await deployError(xml);
+    expect(error.findings).toHaveLength(1);
+    expect(error.message).toMatch(/^Cannot deploy 'diagram\.bpmn' \(1 problem\):\n- The file is not valid BPMN XML: .*closing tag mismatch.*at line 5, column 1/);
+  });
+
+  it('reports text and foreign XML that is not BPMN', async () => {
+    expect((await deployError('this is not xml')).message).toMatch(/not valid BPMN XML/);
+    expect((await deployError('<root xmlns="urn:other"/>')).message).toMatch(/not (valid BPMN XML|a BPMN 2.0 document)/);
+    expect((await deployError('')).message).toMatch(/not (valid BPMN XML|a BPMN 2.0 document)/);
+  });
+
+  it('lists every problem of a diagram in one error', async () => {
+    const xml = processXml(`<bpmn:startEvent id="s" />${flow('a', 's', 'one')}<bpmn:scriptTask id="one" />${flow('b', 'one', 'two')}<bpmn:userTask id="two" />${flow('c', 'two', 'three')}<bpmn:serviceTask id="three" />`);
+    const error = await deployError(xml);
+    expect(error.findings.map((f) => f.elementId)).toEqual(['one', 'two', 'three']);
+    expect(error.message).toMatch(/^Cannot deploy 'diagram\.bpmn' \(3 problems\):/);
+    expect(error.message.split('\n')).toHaveLength(4);
+  });
+});
