@@ -1,0 +1,100 @@
+/**
+ * Incidents through the official client: a job failed to 0 retries raises a JOB_NO_RETRIES incident
+ * (searchable, gettable, flagged on the instance); resolving it after updating retries lets the job run again.
+ * An uncaught BPMN error raises UNHANDLED_ERROR_EVENT. Unknown incident → 404.
+ */
+import {
+  NOW, activateJobs, activateNow, cancelActiveInstances, deploy, eventually, expectHttpError, key, start, storeSnapshot, useEngine,
+  waitForInstanceState,
+} from '../helpers/api';
+
+const t = useEngine();
+
+beforeAll(async () => {
+  await deploy(t.client, ['service-chain', 'call-child']);
+});
+afterEach(async () => {
+  await cancelActiveInstances(t.client);
+});
+
+async function incidentsOf(processInstanceKey: string, count = 1) {
+  const { items } = await eventually(
+    () => t.client.searchIncidents({ filter: { processInstanceKey } as never }, NOW),
+    (r) => (r.items?.length ?? 0) >= count,
+    { what: `${count} incident(s) on ${processInstanceKey}` },
+  );
+  return items!;
+}
+
+test('failing a job to 0 retries raises an incident; resolving after new retries lets the job run again', async () => {
+  const pi = await start(t.client, 'service-chain', { lastType: 'c' });
+  const [job] = await activateJobs(t.client, 'chain.a');
+  await t.client.failJob({ jobKey: job.jobKey, retries: 0, errorMessage: 'Kommunens system nere' });
+
+  const [incident] = await incidentsOf(pi.processInstanceKey);
+  expect(incident).toEqual(expect.objectContaining({
+    errorType: 'JOB_NO_RETRIES',
+    errorMessage: 'Kommunens system nere',
+    elementId: 'taskA',
+    state: 'ACTIVE',
+    processInstanceKey: pi.processInstanceKey,
+    processDefinitionId: 'service-chain',
+    jobKey: job.jobKey,
+    tenantId: '<default>',
+  }));
+  expect(Date.parse(incident.creationTime!)).not.toBeNaN();
+  expect(await t.client.getIncident({ incidentKey: incident.incidentKey! }, NOW)).toEqual(incident);
+  expect((await t.client.getProcessInstance({ processInstanceKey: pi.processInstanceKey }, NOW)).hasIncident).toBe(true);
+  expect(await activateNow(t.client, 'chain.a')).toHaveLength(0);
+
+  await t.client.updateJob({ jobKey: job.jobKey, changeset: { retries: 1 } });
+  await t.client.resolveIncident({ incidentKey: incident.incidentKey! });
+  const resolved = await eventually(
+    () => t.client.getIncident({ incidentKey: incident.incidentKey! }, NOW),
+    (i) => i.state === 'RESOLVED',
+    { what: 'incident resolved' },
+  );
+  expect(resolved.state).toBe('RESOLVED');
+  const [again] = await activateJobs(t.client, 'chain.a');
+  expect(again.jobKey).toBe(job.jobKey);
+  expect(again.retries).toBe(1);
+  expect((await t.client.getProcessInstance({ processInstanceKey: pi.processInstanceKey }, NOW)).hasIncident).toBe(false);
+  await t.client.completeJob({ jobKey: again.jobKey });
+  const [b] = await activateJobs(t.client, 'chain.b');
+  expect(b.processInstanceKey).toBe(pi.processInstanceKey);
+});
+
+test('search incidents by state and error type', async () => {
+  const pi = await start(t.client, 'service-chain', { lastType: 'c' });
+  const [job] = await activateJobs(t.client, 'chain.a');
+  await t.client.failJob({ jobKey: job.jobKey, retries: 0, errorMessage: 'boom' });
+  await incidentsOf(pi.processInstanceKey);
+  const { items } = await t.client.searchIncidents({ filter: { state: 'ACTIVE', errorType: 'JOB_NO_RETRIES', processInstanceKey: pi.processInstanceKey } as never }, NOW);
+  expect(items!.map((i) => i.jobKey)).toEqual([job.jobKey]);
+});
+
+test('an uncaught BPMN error raises UNHANDLED_ERROR_EVENT', async () => {
+  const pi = await start(t.client, 'call-child', {});
+  const [job] = await activateJobs(t.client, 'call.child');
+  await t.client.throwJobError({ jobKey: job.jobKey, errorCode: 'NOBODY_CATCHES_THIS', errorMessage: 'no boundary' });
+  const [incident] = await incidentsOf(pi.processInstanceKey);
+  expect(incident.errorType).toBe('UNHANDLED_ERROR_EVENT');
+  expect(incident.elementId).toBe('work');
+  expect(incident.errorMessage).toMatch(/NOBODY_CATCHES_THIS/);
+});
+
+test('cancelling an instance with an incident resolves nothing but ends the instance', async () => {
+  const pi = await start(t.client, 'service-chain', { lastType: 'c' });
+  const [job] = await activateJobs(t.client, 'chain.a');
+  await t.client.failJob({ jobKey: job.jobKey, retries: 0, errorMessage: 'x' });
+  await incidentsOf(pi.processInstanceKey);
+  await t.client.cancelProcessInstance({ processInstanceKey: pi.processInstanceKey });
+  await waitForInstanceState(t.client, pi.processInstanceKey, 'TERMINATED');
+});
+
+test('unknown incident → 404, store unchanged', async () => {
+  const before = await storeSnapshot(t.client);
+  await expectHttpError(t.client.getIncident({ incidentKey: key('2251799813000999') }, NOW), 404);
+  await expectHttpError(t.client.resolveIncident({ incidentKey: key('2251799813000999') }), 404);
+  expect(await storeSnapshot(t.client)).toEqual(before);
+});

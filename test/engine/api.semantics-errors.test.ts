@@ -1,0 +1,52 @@
+/**
+ * Error and escalation semantics through the official client: a BPMN error thrown by a job worker
+ * (throwJobError) is caught by the matching error boundary (task interrupted, error variables passed on);
+ * an escalation thrown inside an embedded subprocess is caught by a non-interrupting boundary on it.
+ */
+import {
+  activateJobs, deploy, elementsOf, start, useEngine, variablesOf, waitForElement, waitForInstanceState,
+} from '../helpers/api';
+
+const t = useEngine();
+
+beforeAll(async () => {
+  await deploy(t.client, ['error-boundary', 'escalation-boundary']);
+});
+
+test('throwJobError with a caught code takes the error boundary and passes its variables', async () => {
+  const pi = (await start(t.client, 'error-boundary', { caseRef: 'VK-2026-000500' })).processInstanceKey;
+  const [check] = await activateJobs(t.client, 'err.check');
+  await t.client.throwJobError({ jobKey: check.jobKey, errorCode: 'NOT_ELIGIBLE', errorMessage: 'Inte folkbokförd i kommunen', variables: { reason: 'folkbokföring' } });
+  const [handle] = await activateJobs(t.client, 'err.handle');
+  expect(handle.processInstanceKey).toBe(pi);
+  expect(handle.variables).toEqual(expect.objectContaining({ reason: 'folkbokföring', caseRef: 'VK-2026-000500' }));
+  await t.client.completeJob({ jobKey: handle.jobKey });
+  await waitForInstanceState(t.client, pi, 'COMPLETED');
+  expect((await elementsOf(t.client, pi, 'check'))[0].state).toBe('TERMINATED');
+  expect((await elementsOf(t.client, pi, 'notEligible'))[0].state).toBe('COMPLETED');
+  expect(await elementsOf(t.client, pi, 'endOk')).toHaveLength(0);
+  expect(await variablesOf(t.client, pi)).toEqual(expect.objectContaining({ reason: 'folkbokföring' }));
+});
+
+test('completing the job normally does not trigger the boundary', async () => {
+  const pi = (await start(t.client, 'error-boundary', {})).processInstanceKey;
+  const [check] = await activateJobs(t.client, 'err.check');
+  await t.client.completeJob({ jobKey: check.jobKey });
+  await waitForInstanceState(t.client, pi, 'COMPLETED');
+  expect((await elementsOf(t.client, pi, 'endOk'))[0].state).toBe('COMPLETED');
+  expect(await elementsOf(t.client, pi, 'notEligible')).toHaveLength(0);
+});
+
+test('escalation thrown inside a subprocess triggers the non-interrupting boundary; the subprocess continues', async () => {
+  const pi = (await start(t.client, 'escalation-boundary', {})).processInstanceKey;
+  const [notify] = await activateJobs(t.client, 'esc.notify');
+  const [inside] = await activateJobs(t.client, 'esc.inside');
+  expect([notify.processInstanceKey, inside.processInstanceKey]).toEqual([pi, pi]);
+  await t.client.completeJob({ jobKey: notify.jobKey });
+  await waitForElement(t.client, pi, 'endNotified', 'COMPLETED');
+  expect((await elementsOf(t.client, pi, 'sub'))[0].state).toBe('ACTIVE');
+  await t.client.completeJob({ jobKey: inside.jobKey });
+  await waitForInstanceState(t.client, pi, 'COMPLETED');
+  expect((await elementsOf(t.client, pi, 'sub'))[0].state).toBe('COMPLETED');
+  expect((await elementsOf(t.client, pi, 'end'))[0].state).toBe('COMPLETED');
+});

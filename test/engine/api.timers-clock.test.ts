@@ -1,0 +1,126 @@
+/**
+ * Timers moved by pinning the engine clock (PUT /v2/clock), awaited by bounded polling of searches:
+ * timer start cycle (R2/PT1H fires exactly twice after a two-week jump), intermediate duration from FEEL,
+ * interrupting date boundary and non-interrupting duration boundary on a user task, a cycle boundary
+ * (R3/PT10M → exactly three ticks), the event-based gateway's timer branch; clock pin/reset and bad clock bodies.
+ */
+import {
+  DAY, HOUR, NOW, activateJobs, activateNow, deploy, elementsOf, eventually, expectProblem, pinClock, raw, start,
+  storeSnapshot, useEngine, waitForElement, waitForInstanceState, waitForUserTask,
+} from '../helpers/api';
+
+const t = useEngine();
+const TWO_WEEKS = 14 * DAY;
+
+beforeAll(async () => {
+  await deploy(t.client, ['timer-intermediate', 'timer-boundary', 'timer-cycle-boundary', 'event-based-gateway']);
+});
+afterEach(async () => {
+  await t.client.resetClock();
+});
+
+/** Pins the clock to "now" (whole seconds) and returns it, so the test controls time from here. */
+async function pinNow(): Promise<number> {
+  const base = Math.floor(Date.now() / 1000) * 1000;
+  await pinClock(t.client, base);
+  return base;
+}
+
+test('pinning and resetting the clock answer 204; a bad timestamp → 400 problem+json', async () => {
+  const pinned = await raw(t.url, 'PUT', '/clock', { timestamp: Date.now() + DAY });
+  expect(pinned.status).toBe(204);
+  const reset = await raw(t.url, 'POST', '/clock/reset');
+  expect(reset.status).toBe(204);
+  const before = await storeSnapshot(t.client);
+  expectProblem(await raw(t.url, 'PUT', '/clock', { timestamp: 'tomorrow' }), 400);
+  expectProblem(await raw(t.url, 'PUT', '/clock', {}), 400);
+  expect(await storeSnapshot(t.client)).toEqual(before);
+});
+
+test('the pinned clock is the engine time: instance start dates follow it', async () => {
+  const base = await pinNow();
+  await pinClock(t.client, base + 30 * DAY);
+  const pi = await start(t.client, 'timer-intermediate', { waitFor: 'PT1H' });
+  const got = await t.client.getProcessInstance({ processInstanceKey: pi.processInstanceKey }, NOW);
+  expect(Date.parse(got.startDate)).toBe(base + 30 * DAY);
+  await t.client.cancelProcessInstance({ processInstanceKey: pi.processInstanceKey });
+});
+
+test('timer start cycle R2/PT1H: a two-week jump fires exactly two instances', async () => {
+  const base = await pinNow();
+  await deploy(t.client, ['timer-start-cycle']);
+  const search = () => t.client.searchProcessInstances({ filter: { processDefinitionId: 'timer-start-cycle' } as never }, NOW);
+  expect((await search()).items).toHaveLength(0);
+  await pinClock(t.client, base + TWO_WEEKS);
+  const { items } = await eventually(search, (r) => r.items.length >= 2, { what: 'two timer-started instances' });
+  expect(items).toHaveLength(2);
+  for (const pi of items) await waitForInstanceState(t.client, pi.processInstanceKey, 'COMPLETED');
+  expect((await search()).items).toHaveLength(2);
+});
+
+test('intermediate duration timer from a FEEL variable fires only when due', async () => {
+  const base = await pinNow();
+  const pi = (await start(t.client, 'timer-intermediate', { waitFor: 'PT2H' })).processInstanceKey;
+  await waitForElement(t.client, pi, 'wait', 'ACTIVE');
+  await pinClock(t.client, base + HOUR);
+  expect((await t.client.getProcessInstance({ processInstanceKey: pi }, NOW)).state).toBe('ACTIVE');
+  await pinClock(t.client, base + 2 * HOUR + 1000);
+  await waitForInstanceState(t.client, pi, 'COMPLETED');
+  const [wait] = await elementsOf(t.client, pi, 'wait');
+  expect(wait.state).toBe('COMPLETED');
+});
+
+test('boundaries on a user task: non-interrupting reminder after 1h, interrupting deadline date', async () => {
+  const base = await pinNow();
+  const deadline = new Date(base + 3 * DAY).toISOString();
+  const pi = (await start(t.client, 'timer-boundary', { deadline })).processInstanceKey;
+  const task = await waitForUserTask(t.client, pi, 'work');
+
+  await pinClock(t.client, base + HOUR + 1000);
+  const [reminder] = await activateJobs(t.client, 'timer.remind');
+  expect(reminder.processInstanceKey).toBe(pi);
+  await t.client.completeJob({ jobKey: reminder.jobKey });
+  await waitForElement(t.client, pi, 'endReminded', 'COMPLETED');
+  expect((await t.client.getUserTask({ userTaskKey: task.userTaskKey }, NOW)).state).toBe('CREATED');
+
+  await pinClock(t.client, base + 3 * DAY + 1000);
+  await waitForInstanceState(t.client, pi, 'COMPLETED');
+  expect((await t.client.getUserTask({ userTaskKey: task.userTaskKey }, NOW)).state).toBe('CANCELED');
+  expect((await elementsOf(t.client, pi, 'endOverdue'))[0].state).toBe('COMPLETED');
+  expect(await elementsOf(t.client, pi, 'endDone')).toHaveLength(0);
+});
+
+test('completing the task before its timers are due cancels them', async () => {
+  const base = await pinNow();
+  const pi = (await start(t.client, 'timer-boundary', { deadline: new Date(base + DAY).toISOString() })).processInstanceKey;
+  const task = await waitForUserTask(t.client, pi, 'work');
+  await t.client.completeUserTask({ userTaskKey: task.userTaskKey });
+  await waitForInstanceState(t.client, pi, 'COMPLETED');
+  await pinClock(t.client, base + TWO_WEEKS);
+  expect(await activateNow(t.client, 'timer.remind')).toHaveLength(0);
+  expect(await elementsOf(t.client, pi, 'endOverdue')).toHaveLength(0);
+});
+
+test('cycle boundary R3/PT10M: a two-week jump gives exactly three ticks, task still open', async () => {
+  const base = await pinNow();
+  const pi = (await start(t.client, 'timer-cycle-boundary', {})).processInstanceKey;
+  const task = await waitForUserTask(t.client, pi, 'work');
+  await pinClock(t.client, base + TWO_WEEKS);
+  const ticks = await activateJobs(t.client, 'timer.tick', 3);
+  expect(ticks.every((j) => j.processInstanceKey === pi)).toBe(true);
+  for (const j of ticks) await t.client.completeJob({ jobKey: j.jobKey });
+  expect(await activateNow(t.client, 'timer.tick')).toHaveLength(0);
+  expect((await t.client.getUserTask({ userTaskKey: task.userTaskKey }, NOW)).state).toBe('CREATED');
+  await t.client.completeUserTask({ userTaskKey: task.userTaskKey });
+  await waitForInstanceState(t.client, pi, 'COMPLETED');
+});
+
+test('event-based gateway: the timer wins when no message comes', async () => {
+  const base = await pinNow();
+  const pi = (await start(t.client, 'event-based-gateway', { caseRef: 'VK-T' })).processInstanceKey;
+  await waitForElement(t.client, pi, 'race', 'ACTIVE');
+  await pinClock(t.client, base + DAY + 1000);
+  await waitForInstanceState(t.client, pi, 'COMPLETED');
+  expect((await elementsOf(t.client, pi, 'endTimedOut'))[0].state).toBe('COMPLETED');
+  expect(await elementsOf(t.client, pi, 'endAnswered')).toHaveLength(0);
+});
