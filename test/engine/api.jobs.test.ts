@@ -6,7 +6,7 @@
  */
 import {
   HOUR, NOW, activateJobs, cancelActiveInstances, activateNow, deploy, eventually, expectHttpError, expectProblem, key, pinClock, raw, start,
-  storeSnapshot, useEngine, waitForInstanceState,
+  expectStoreUnchangedByEachTest, storeSnapshot, useEngine, waitForInstanceState,
 } from '../helpers/api';
 
 const t = useEngine();
@@ -178,15 +178,11 @@ describe('error answers', () => {
 
   describe('bad bodies → 400 problem+json, store unchanged', () => {
     let jobKey: string;
-    let before: Record<string, unknown>;
     beforeEach(async () => {
       await start(t.client, 'service-chain', { lastType: 'c' });
       jobKey = (await activateJobs(t.client, 'chain.a'))[0].jobKey;
-      before = await storeSnapshot(t.client);
     });
-    afterEach(async () => {
-      expect(await storeSnapshot(t.client)).toEqual(before);
-    });
+    expectStoreUnchangedByEachTest(t);
 
     test('malformed JSON on completion', async () => {
       expectProblem(await raw(t.url, 'POST', `/jobs/${jobKey}/completion`, '{"variables": {'), 400);

@@ -5,7 +5,7 @@
  * duplicate messageId, signal broadcast, bad bodies → 400.
  */
 import {
-  NOW, activateJobs, deploy, elementsOf, eventually, expectHttpError, expectProblem, raw, start, storeSnapshot, useEngine,
+  NOW, activateJobs, deploy, elementsOf, eventually, expectHttpError, expectProblem, raw, start, expectStoreUnchangedByEachTest, storeSnapshot, useEngine,
   variablesOf, waitForElement, waitForInstanceState, waitForUserTask,
 } from '../helpers/api';
 
@@ -140,13 +140,7 @@ test('broadcastSignal completes every waiting instance and passes variables', as
 });
 
 describe('bad bodies → 400 problem+json, store unchanged', () => {
-  let before: Record<string, unknown>;
-  beforeEach(async () => {
-    before = await storeSnapshot(t.client);
-  });
-  afterEach(async () => {
-    expect(await storeSnapshot(t.client)).toEqual(before);
-  });
+  expectStoreUnchangedByEachTest(t);
   test('publication without a name', async () => {
     expectProblem(await raw(t.url, 'POST', '/messages/publication', { correlationKey: 'x' }), 400);
   });

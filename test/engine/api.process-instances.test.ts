@@ -2,7 +2,7 @@
  * Process instances through the official client: create (by id, by key, by version, awaitCompletion),
  * get, search with filters, cancel; unknown keys and bad bodies → 404/400 problem+json with the store unchanged.
  */
-import { NOW, activateNow, deploy, expectHttpError, expectProblem, key, raw, start, storeSnapshot, useEngine, waitForInstanceState } from '../helpers/api';
+import { NOW, activateNow, deploy, expectHttpError, expectProblem, key, raw, start, expectStoreUnchangedByEachTest, storeSnapshot, useEngine, waitForInstanceState } from '../helpers/api';
 
 const t = useEngine();
 let chainKey: string;
@@ -83,13 +83,7 @@ test('unknown keys and ids → 404', async () => {
 });
 
 describe('bad input leaves the store unchanged', () => {
-  let before: Record<string, unknown>;
-  beforeEach(async () => {
-    before = await storeSnapshot(t.client);
-  });
-  afterEach(async () => {
-    expect(await storeSnapshot(t.client)).toEqual(before);
-  });
+  expectStoreUnchangedByEachTest(t);
 
   test('malformed JSON → 400 problem+json', async () => {
     expectProblem(await raw(t.url, 'POST', '/process-instances', '{"processDefinitionId": "service-chain",'), 400);

@@ -4,7 +4,7 @@
  * error answers (completed twice, unknown key, variables of the wrong shape, malformed JSON) with the store unchanged.
  */
 import {
-  NOW, cancelActiveInstances, deploy, expectHttpError, expectProblem, formFile, key, raw, start, storeSnapshot, useEngine,
+  NOW, cancelActiveInstances, deploy, expectHttpError, expectProblem, formFile, key, raw, start, expectStoreUnchangedByEachTest, storeSnapshot, useEngine,
   variablesOf, waitForInstanceState, waitForUserTask,
 } from '../helpers/api';
 
@@ -120,14 +120,10 @@ test('cancelling the instance cancels the task', async () => {
 
 describe('error answers leave the store unchanged', () => {
   let userTaskKey: string;
-  let before: Record<string, unknown>;
   beforeEach(async () => {
     userTaskKey = (await startReview()).task.userTaskKey;
-    before = await storeSnapshot(t.client);
   });
-  afterEach(async () => {
-    expect(await storeSnapshot(t.client)).toEqual(before);
-  });
+  expectStoreUnchangedByEachTest(t);
 
   test('variables as an array → 400 problem+json', async () => {
     expectProblem(await raw(t.url, 'POST', `/user-tasks/${userTaskKey}/completion`, { variables: [{ decision: 'approve' }] }), 400);

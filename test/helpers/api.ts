@@ -250,3 +250,17 @@ export async function cancelActiveInstances(client: Client): Promise<void> {
     }
   }
 }
+
+/**
+ * Registers beforeEach/afterEach hooks asserting that each test of the enclosing describe leaves the store
+ * (as seen through the searches) exactly as it found it. Call after any beforeEach that prepares data.
+ */
+export function expectStoreUnchangedByEachTest(ctx: { client: Client }): void {
+  let before: Record<string, unknown>;
+  beforeEach(async () => {
+    before = await storeSnapshot(ctx.client);
+  });
+  afterEach(async () => {
+    expect(await storeSnapshot(ctx.client)).toEqual(before);
+  });
+}
