@@ -1,7 +1,7 @@
 import type { Duration } from 'luxon';
 import type { TimerDefinition } from '../model/types';
 import { ExpressionError } from './errors';
-import { evaluate } from './evaluate';
+import { describeWarnings, evaluateWithWarnings } from './evaluate';
 import { describeValue } from './typed';
 import { addDuration, isFixedLength, parseIsoDuration, parseIsoInstant } from './iso';
 
@@ -57,9 +57,9 @@ export function nextTimerSchedule(schedule: TimerSchedule, firedAt: Date): Timer
 }
 
 function timerText(definition: TimerDefinition, variables: Variables, now: Date): string {
-  const value = evaluate(definition.expression, variables, { now });
+  const { value, warnings } = evaluateWithWarnings(definition.expression, variables, { now });
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new ExpressionError(definition.expression, `expected a timer ${definition.type} as ISO 8601 text, but the result was ${describeValue(value)}.`);
+    throw new ExpressionError(definition.expression, `expected a timer ${definition.type} as ISO 8601 text, but the result was ${describeValue(value)}.${describeWarnings(warnings)}`);
   }
   return value.trim();
 }

@@ -180,12 +180,17 @@ export function compileIoMapping(element: ModdleElement, rules: IoMappingRules, 
 }
 
 const TARGET_PATH = /^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/;
+const RESERVED_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function isTargetPath(target: string): boolean {
+  return TARGET_PATH.test(target) && !target.split('.').some((segment) => RESERVED_SEGMENTS.has(segment));
+}
 
 function compileMappings(element: ModdleElement, kind: string, parameters: ModdleElement[], findings: FindingCollector): Mapping[] {
   const mappings: Mapping[] = [];
   for (const parameter of parameters) {
     const target = attr(parameter, 'target');
-    if (!target || !TARGET_PATH.test(target)) {
+    if (!target || !isTargetPath(target)) {
       findings.report(element, `has an ${kind} mapping with target '${target ?? ''}'. A target must be a variable name or dotted path such as 'placering.datum'.`);
       continue;
     }

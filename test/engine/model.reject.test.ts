@@ -234,6 +234,7 @@ describe('compileBpmn checks structure', () => {
     await expectSingleFinding(processXml(`<bpmn:startEvent id="s" />${flow('a', 's', 'g')}<bpmn:parallelGateway id="g"><bpmn:extensionElements><zeebe:ioMapping><zeebe:input source="=1" target="x" /></zeebe:ioMapping></bpmn:extensionElements></bpmn:parallelGateway>`), 'g', /<zeebe:IoMapping>.*does not understand here/);
     await expectSingleFinding(processXml(around(serviceTask('t', 'vk.x', '<zeebe:ioMapping><zeebe:output source="=1" target="a..b" /></zeebe:ioMapping>'))), 't', /target 'a\.\.b'/);
     await expectSingleFinding(processXml(around(serviceTask('t', 'vk.x', '<zeebe:ioMapping><zeebe:input source="=1" /></zeebe:ioMapping>'))), 't', /target ''/);
+    await expectSingleFinding(processXml(around(serviceTask('t', 'vk.x', '<zeebe:ioMapping><zeebe:input source="=1" target="a.__proto__" /></zeebe:ioMapping>'))), 't', /target 'a\.__proto__'/);
   });
 
   it('refuses documents without an executable process', async () => {
