@@ -1,0 +1,33 @@
+import express, { type Express } from 'express';
+import type { Engine } from '../runtime/engine';
+import { sendProblem, problemHandler } from './problem';
+import { clusterRoutes } from './routes/cluster';
+import { deploymentRoutes } from './routes/deployments';
+import { jobRoutes } from './routes/jobs';
+import { messageRoutes } from './routes/messages';
+import { processRoutes } from './routes/processes';
+import { runtimeStateRoutes } from './routes/runtimeState';
+import { userTaskRoutes } from './routes/userTasks';
+
+/** The /v2 REST API of the embedded engine: a thin layer of routes over the runtime's commands. */
+export function createApp(engine: Engine, address: () => { host: string; port: number }): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  const v2 = express.Router();
+  // Bodies are parsed leniently (any content type that is not multipart) so a missing header still yields JSON errors.
+  v2.use(express.json({ limit: '10mb', strict: false, type: (req) => !String(req.headers['content-type'] ?? '').startsWith('multipart/') }));
+  v2.use(clusterRoutes(engine, address));
+  v2.use(deploymentRoutes(engine));
+  v2.use(processRoutes(engine));
+  v2.use(jobRoutes(engine));
+  v2.use(userTaskRoutes(engine));
+  v2.use(runtimeStateRoutes(engine));
+  v2.use(messageRoutes(engine));
+  app.use('/v2', v2);
+  app.use((req, res) => {
+    sendProblem(res, 404, 'NOT_FOUND', `The embedded engine does not serve ${req.method} ${req.path}. See docs/engine.md for the supported endpoints.`, req.path);
+  });
+  app.use(problemHandler);
+  return app;
+}

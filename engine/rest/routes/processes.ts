@@ -1,0 +1,171 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Engine } from '../../runtime/engine';
+import { invalidArgument, notFound } from '../../runtime/errors';
+import { cancelProcessInstance, createProcessInstance, latestDefinitionById } from '../../runtime/instances';
+import { runSearch, WhereBuilder, type FieldSpecs, type SearchDefinition } from '../search';
+import { keyString, millis, parseInput, parseKey, variablesObject } from '../validation';
+import { processDefinitionView, processInstanceView, TENANT, type ProcessDefinitionView, type ProcessInstanceView } from '../views';
+
+const tenantId = z.literal(TENANT, { error: `only the default tenant '${TENANT}' exists in the embedded engine` });
+const common = {
+  variables: variablesObject.optional(),
+  tenantId: tenantId.optional(),
+  operationReference: z.union([z.number(), z.string()]).optional(),
+  startInstructions: z.array(z.strictObject({ elementId: z.string() })).max(0, 'start instructions are not supported by the embedded engine').optional(),
+  runtimeInstructions: z.array(z.unknown()).max(0, 'runtime instructions are not supported by the embedded engine').optional(),
+  awaitCompletion: z.literal(false, { error: 'awaitCompletion is not supported by the embedded engine; poll the process instance instead' }).optional(),
+  fetchVariables: z.array(z.string()).optional(),
+  requestTimeout: millis.optional(),
+  tags: z.array(z.string()).optional(),
+};
+const createSchema = z.union([
+  z.strictObject({ processDefinitionId: z.string().min(1), processDefinitionVersion: z.number().int().optional(), ...common }),
+  z.strictObject({ processDefinitionKey: keyString, ...common }),
+]);
+
+const definitionSearch: SearchDefinition<ProcessDefinitionView, ReturnType<typeof processDefinitionView>> = {
+  from: 'process_definitions d',
+  fields: {
+    processDefinitionKey: { column: 'd.key', kind: 'key' },
+    processDefinitionId: { column: 'd.bpmn_process_id', kind: 'string' },
+    name: { column: 'd.name', kind: 'string' },
+    version: { column: 'd.version', kind: 'int' },
+    versionTag: { column: 'd.version_tag', kind: 'string' },
+    resourceName: { column: 'd.resource_name', kind: 'string' },
+  },
+  extraFilters: { isLatestVersion: z.boolean(), tenantId, hasStartForm: z.boolean() },
+  applyExtraFilters: (where, filter) => {
+    if (filter.isLatestVersion === true) where.add('d.version = (SELECT MAX(version) FROM process_definitions x WHERE x.bpmn_process_id = d.bpmn_process_id)');
+    if (filter.isLatestVersion === false) where.add('d.version < (SELECT MAX(version) FROM process_definitions x WHERE x.bpmn_process_id = d.bpmn_process_id)');
+    if (filter.hasStartForm === true) where.add('0');
+  },
+  sort: {
+    processDefinitionKey: 'd.key', name: 'd.name', resourceName: 'd.resource_name', version: 'd.version', versionTag: 'd.version_tag',
+    processDefinitionId: 'd.bpmn_process_id', tenantId: 'd.key',
+  },
+  defaultOrder: 'd.key ASC',
+  toItem: processDefinitionView,
+};
+
+const instanceFields: FieldSpecs = {
+  processInstanceKey: { column: 'p.key', kind: 'key' },
+  processDefinitionKey: { column: 'p.process_definition_key', kind: 'key' },
+  processDefinitionId: { column: 'p.bpmn_process_id', kind: 'string' },
+  processDefinitionName: { column: 'p.definition_name', kind: 'string' },
+  processDefinitionVersion: { column: 'p.version', kind: 'int' },
+  processDefinitionVersionTag: { column: 'p.version_tag', kind: 'string' },
+  parentProcessInstanceKey: { column: 'p.parent_process_instance_key', kind: 'key' },
+  parentElementInstanceKey: { column: 'p.parent_element_instance_key', kind: 'key' },
+  startDate: { column: 'p.start_date', kind: 'date' },
+  endDate: { column: 'p.end_date', kind: 'date' },
+  state: { column: 'p.state', kind: 'string', values: ['ACTIVE', 'COMPLETED', 'TERMINATED'] },
+  tenantId: { column: `'${TENANT}'`, kind: 'string' },
+  elementId: {
+    column: 'e.element_id', kind: 'string',
+    via: (c) => `EXISTS (SELECT 1 FROM element_instances e WHERE e.process_instance_key = p.key AND e.state = 'ACTIVE' AND ${c})`,
+  },
+};
+
+const variableValueFilter = z.array(z.strictObject({ name: z.string(), value: z.union([z.string(), z.record(z.string(), z.unknown())]) }));
+
+/** `variables: [{name, value}]` filters: value is the variable's JSON text (e.g. `"\"VK-2026-000123\""`). */
+export function applyVariableFilters(where: WhereBuilder, filters: unknown, scopeColumn: string): void {
+  for (const { name, value } of (filters as { name: string; value: unknown }[] | undefined) ?? []) {
+    const valueConditions = new WhereBuilder();
+    valueConditions.field({ column: 'v.value', kind: 'string' }, value);
+    const extra = valueConditions.conditions.map((c) => ` AND ${c}`).join('');
+    where.add(`EXISTS (SELECT 1 FROM variables v WHERE v.scope_key = ${scopeColumn} AND v.name = ?${extra})`, name, ...valueConditions.params);
+  }
+}
+
+const instanceSearch: SearchDefinition<ProcessInstanceView, ReturnType<typeof processInstanceView>> = {
+  from: `(SELECT pi.*, d.name AS definition_name, d.version_tag AS version_tag FROM process_instances pi JOIN process_definitions d ON d.key = pi.process_definition_key) p`,
+  fields: instanceFields,
+  extraFilters: { hasIncident: z.boolean(), variables: variableValueFilter },
+  applyExtraFilters: (where, filter) => {
+    if (filter.hasIncident !== undefined) where.add(filter.hasIncident ? 'p.incident_count > 0' : 'p.incident_count = 0');
+    applyVariableFilters(where, filter.variables, 'p.key');
+  },
+  sort: {
+    processInstanceKey: 'p.key', processDefinitionId: 'p.bpmn_process_id', processDefinitionName: 'p.definition_name',
+    processDefinitionVersion: 'p.version', processDefinitionVersionTag: 'p.version_tag', processDefinitionKey: 'p.process_definition_key',
+    parentProcessInstanceKey: 'p.parent_process_instance_key', parentElementInstanceKey: 'p.parent_element_instance_key',
+    startDate: 'p.start_date', endDate: 'p.end_date', state: 'p.state', hasIncident: 'p.incident_count > 0', tenantId: 'p.key',
+  },
+  defaultOrder: 'p.key ASC',
+  toItem: processInstanceView,
+};
+
+/** Process definitions (search/get/XML) and process instances (create/get/search/cancel). */
+export function processRoutes(engine: Engine): Router {
+  const router = Router();
+
+  router.post('/process-definitions/search', (req, res) => {
+    res.json(runSearch(engine.db, definitionSearch, req.body));
+  });
+
+  const getDefinitionRow = (keyParam: string) => {
+    const key = parseKey(keyParam, 'process definition key');
+    const row = engine.db.prepare('SELECT * FROM process_definitions WHERE key = ?').get(key) as (ProcessDefinitionView & { xml: string }) | undefined;
+    if (!row) throw notFound(`Process definition with key '${key}' not found.`);
+    return row;
+  };
+  router.get('/process-definitions/:key', (req, res) => {
+    res.json(processDefinitionView(getDefinitionRow(req.params.key)));
+  });
+  router.get('/process-definitions/:key/xml', (req, res) => {
+    res.type('text/xml').send(getDefinitionRow(req.params.key).xml);
+  });
+
+  router.post('/process-instances', (req, res) => {
+    const input = parseInput(createSchema, req.body);
+    const result = engine.run((ctx) => {
+      let deployed;
+      if ('processDefinitionKey' in input) {
+        deployed = ctx.definition(Number(input.processDefinitionKey));
+      } else if (input.processDefinitionVersion !== undefined && input.processDefinitionVersion !== -1) {
+        const row = ctx.db.prepare('SELECT key FROM process_definitions WHERE bpmn_process_id = ? AND version = ?').get(input.processDefinitionId, input.processDefinitionVersion) as { key: number } | undefined;
+        if (!row) throw notFound(`Expected to find process definition with process ID '${input.processDefinitionId}' and version '${input.processDefinitionVersion}', but none found.`);
+        deployed = ctx.definition(row.key);
+      } else {
+        deployed = latestDefinitionById(ctx, input.processDefinitionId);
+        if (!deployed) throw notFound(`Expected to find process definition with process ID '${input.processDefinitionId}', but none found. Deploy it first.`);
+      }
+      if (!deployed.process.startEventIds.some((id) => { const d = deployed.process.elements[id]?.eventDefinition; return !d || d.kind === 'none'; })) {
+        throw invalidArgument(`Process '${deployed.row.bpmn_process_id}' has no none start event; it can only be started by its message, timer or signal start event.`);
+      }
+      const key = createProcessInstance(ctx, deployed, input.variables ?? {});
+      return { key, deployed };
+    });
+    res.json({
+      processInstanceKey: String(result.key),
+      processDefinitionKey: String(result.deployed.row.key),
+      processDefinitionId: result.deployed.row.bpmn_process_id,
+      processDefinitionVersion: result.deployed.row.version,
+      tenantId: TENANT,
+      variables: {},
+    });
+  });
+
+  router.post('/process-instances/search', (req, res) => {
+    res.json(runSearch(engine.db, instanceSearch, req.body));
+  });
+
+  router.get('/process-instances/:key', (req, res) => {
+    const key = parseKey(req.params.key, 'process instance key');
+    const result = runSearch(engine.db, instanceSearch, { filter: { processInstanceKey: String(key) } });
+    if (result.items.length === 0) throw notFound(`Process instance with key '${key}' not found.`);
+    res.json(result.items[0]);
+  });
+
+  const cancelSchema = z.union([z.strictObject({ operationReference: z.union([z.number(), z.string()]).optional() }), z.null()]);
+  router.post('/process-instances/:key/cancellation', (req, res) => {
+    const key = parseKey(req.params.key, 'process instance key');
+    parseInput(cancelSchema, req.body);
+    engine.run((ctx) => cancelProcessInstance(ctx, key));
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,148 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Engine } from '../../runtime/engine';
+import { notFound } from '../../runtime/errors';
+import { assignUserTask, completeUserTask, getUserTask, unassignUserTask, updateUserTask, type UserTaskRow } from '../../runtime/userTasks';
+import { scopeChain } from '../../runtime/variables';
+import { runSearch, type SearchDefinition } from '../search';
+import { iso, parseInput, parseKey, variablesObject } from '../validation';
+import { TENANT, userTaskView, variableView, type VariableView } from '../views';
+import { applyVariableFilters } from './processes';
+
+const STATES = ['CREATING', 'CREATED', 'ASSIGNING', 'UPDATING', 'COMPLETING', 'COMPLETED', 'CANCELING', 'CANCELED', 'FAILED'] as const;
+const variableValueFilter = z.array(z.strictObject({ name: z.string(), value: z.union([z.string(), z.record(z.string(), z.unknown())]) }));
+
+const userTaskSearch: SearchDefinition<UserTaskRow & { process_name: string | null }, ReturnType<typeof userTaskView>> = {
+  from: `(SELECT ut.*, d.name AS process_name FROM user_tasks ut JOIN process_definitions d ON d.key = ut.process_definition_key) t`,
+  fields: {
+    userTaskKey: { column: 't.key', kind: 'key' },
+    state: { column: 't.state', kind: 'string', values: STATES },
+    assignee: { column: 't.assignee', kind: 'string' },
+    priority: { column: 't.priority', kind: 'int' },
+    elementId: { column: 't.element_id', kind: 'string' },
+    name: { column: 't.name', kind: 'string' },
+    candidateGroup: {
+      column: 'g.candidate_group', kind: 'string',
+      via: (c) => `EXISTS (SELECT 1 FROM user_task_candidate_groups g WHERE g.user_task_key = t.key AND ${c})`,
+    },
+    candidateUser: {
+      column: 'u.value', kind: 'string',
+      via: (c) => `EXISTS (SELECT 1 FROM json_each(t.candidate_users) u WHERE ${c})`,
+    },
+    tenantId: { column: `'${TENANT}'`, kind: 'string' },
+    processDefinitionId: { column: 't.bpmn_process_id', kind: 'string' },
+    creationDate: { column: 't.creation_date', kind: 'date' },
+    completionDate: { column: 't.completion_date', kind: 'date' },
+    followUpDate: { column: 't.follow_up_date', kind: 'date' },
+    dueDate: { column: 't.due_date', kind: 'date' },
+    processDefinitionKey: { column: 't.process_definition_key', kind: 'key' },
+    processInstanceKey: { column: 't.process_instance_key', kind: 'key' },
+    elementInstanceKey: { column: 't.element_instance_key', kind: 'key' },
+  },
+  extraFilters: { processInstanceVariables: variableValueFilter, localVariables: variableValueFilter },
+  applyExtraFilters: (where, filter) => {
+    applyVariableFilters(where, filter.processInstanceVariables, 't.process_instance_key');
+    applyVariableFilters(where, filter.localVariables, 't.element_instance_key');
+  },
+  sort: { creationDate: 't.creation_date', completionDate: 't.completion_date', followUpDate: 't.follow_up_date', dueDate: 't.due_date', priority: 't.priority', name: 't.name' },
+  defaultOrder: 't.key ASC',
+  toItem: userTaskView,
+};
+
+const completionSchema = z.strictObject({ variables: variablesObject.nullable().optional(), action: z.string().nullable().optional() });
+const assignmentSchema = z.strictObject({
+  assignee: z.string().min(1, 'the assignee must not be empty'),
+  allowOverride: z.boolean().nullable().optional(),
+  action: z.string().nullable().optional(),
+});
+const updateSchema = z.strictObject({
+  changeset: z
+    .strictObject({
+      dueDate: z.union([iso, z.literal('')]).nullable().optional(),
+      followUpDate: z.union([iso, z.literal('')]).nullable().optional(),
+      candidateUsers: z.array(z.string()).nullable().optional(),
+      candidateGroups: z.array(z.string()).nullable().optional(),
+      priority: z.number().int().min(0).max(100).nullable().optional(),
+    })
+    .nullable()
+    .optional(),
+  action: z.string().nullable().optional(),
+});
+
+export function userTaskRoutes(engine: Engine): Router {
+  const router = Router();
+
+  router.post('/user-tasks/search', (req, res) => {
+    res.json(runSearch(engine.db, userTaskSearch, req.body));
+  });
+
+  const requireTask = (param: string) => {
+    const key = parseKey(param, 'user task key');
+    const result = runSearch(engine.db, userTaskSearch, { filter: { userTaskKey: String(key) } });
+    if (result.items.length === 0) throw notFound(`User task with key '${key}' not found.`);
+    return result.items[0];
+  };
+
+  router.get('/user-tasks/:key', (req, res) => {
+    res.json(requireTask(req.params.key));
+  });
+
+  router.get('/user-tasks/:key/form', (req, res) => {
+    const task = requireTask(req.params.key);
+    if (!task.formKey) return void res.status(204).end();
+    const form = engine.db.prepare('SELECT form_id, version, schema FROM forms WHERE key = ?').get(Number(task.formKey)) as
+      | { form_id: string; version: number; schema: string }
+      | undefined;
+    if (!form) throw notFound(`The form of user task '${task.userTaskKey}' (form key ${task.formKey}) is not deployed.`);
+    res.json({ formKey: task.formKey, formId: form.form_id, version: form.version, schema: JSON.parse(form.schema), tenantId: TENANT });
+  });
+
+  router.post('/user-tasks/:key/completion', (req, res) => {
+    const key = parseKey(req.params.key, 'user task key');
+    const input = parseInput(completionSchema, req.body);
+    engine.run((ctx) => completeUserTask(ctx, key, input.variables ?? {}));
+    res.status(204).end();
+  });
+
+  router.post('/user-tasks/:key/assignment', (req, res) => {
+    const key = parseKey(req.params.key, 'user task key');
+    const input = parseInput(assignmentSchema, req.body);
+    engine.run((ctx) => assignUserTask(ctx, key, input.assignee, input.allowOverride ?? true));
+    res.status(204).end();
+  });
+
+  router.delete('/user-tasks/:key/assignee', (req, res) => {
+    const key = parseKey(req.params.key, 'user task key');
+    engine.run((ctx) => unassignUserTask(ctx, key));
+    res.status(204).end();
+  });
+
+  router.patch('/user-tasks/:key', (req, res) => {
+    const key = parseKey(req.params.key, 'user task key');
+    const input = parseInput(updateSchema, req.body);
+    engine.run((ctx) => updateUserTask(ctx, key, input.changeset ?? {}));
+    res.status(204).end();
+  });
+
+  router.post('/user-tasks/:key/variables/search', (req, res) => {
+    const key = parseKey(req.params.key, 'user task key');
+    const task = engine.run((ctx) => getUserTask(ctx, key));
+    if (!task) throw notFound(`User task with key '${key}' not found.`);
+    // Variables visible from the task: its own scope and every enclosing one; inner names shadow outer.
+    const chain = engine.run((ctx) => scopeChain(ctx, task.element_instance_key));
+    const marks = chain.map(() => '?').join(', ');
+    const depth = chain.map((scope, i) => `WHEN ${scope} THEN ${i}`).join(' ');
+    const search: SearchDefinition<VariableView, ReturnType<typeof variableView>> = {
+      from: `(SELECT * FROM variables v WHERE v.scope_key IN (${marks}) AND NOT EXISTS (
+                SELECT 1 FROM variables inner_v WHERE inner_v.name = v.name AND inner_v.scope_key IN (${marks})
+                AND (CASE inner_v.scope_key ${depth} END) < (CASE v.scope_key ${depth} END))) x`,
+      fields: { name: { column: 'x.name', kind: 'string' } },
+      sort: { value: 'x.value', name: 'x.name', tenantId: 'x.key', variableKey: 'x.key', scopeKey: 'x.scope_key', processInstanceKey: 'x.process_instance_key' },
+      defaultOrder: 'x.name ASC',
+      toItem: (row) => variableView(row, true),
+    };
+    res.json(runSearch(engine.db, search, req.body, undefined, [...chain, ...chain]));
+  });
+
+  return router;
+}

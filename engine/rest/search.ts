@@ -1,0 +1,191 @@
+import { z } from 'zod';
+import type { Db } from '../store/db';
+import { invalidArgument } from '../runtime/errors';
+import { iso, keyString, parseInput } from './validation';
+
+/**
+ * Search endpoints (POST .../search): the filter/sort/page request of the Orchestration Cluster API
+ * translated to one SQL query with bound parameters, so filtering and paging happen in SQLite on
+ * indexed columns instead of in memory.
+ */
+
+export type FieldKind = 'string' | 'key' | 'int' | 'date' | 'bool';
+
+export interface FieldSpec {
+  /** SQL expression of the column (e.g. `t.assignee`). */
+  column: string;
+  kind: FieldKind;
+  /** For fields stored in another table: wraps a condition on `column` (e.g. an EXISTS subquery). */
+  via?: (condition: string) => string;
+  /** Allowed values (enums). */
+  values?: readonly string[];
+}
+
+export type FieldSpecs = Record<string, FieldSpec>;
+
+function valueSchema(spec: FieldSpec): z.ZodType {
+  switch (spec.kind) {
+    case 'key':
+      return keyString;
+    case 'int':
+      return z.number().int();
+    case 'date':
+      return iso;
+    case 'bool':
+      return z.boolean();
+    case 'string':
+      return spec.values ? z.enum(spec.values as [string, ...string[]]) : z.string();
+  }
+}
+
+function fieldSchema(spec: FieldSpec): z.ZodType {
+  const value = valueSchema(spec);
+  if (spec.kind === 'bool') return value;
+  const ops: Record<string, z.ZodType> = {
+    $eq: value.optional(),
+    $neq: value.optional(),
+    $exists: z.boolean().optional(),
+    $in: z.array(value).optional(),
+  };
+  if (spec.kind === 'int' || spec.kind === 'date') Object.assign(ops, { $gt: value.optional(), $gte: value.optional(), $lt: value.optional(), $lte: value.optional() });
+  if (spec.kind === 'string' || spec.kind === 'key') ops.$notIn = z.array(value).optional();
+  if (spec.kind === 'string') ops.$like = z.string().optional();
+  return z.union([value, z.strictObject(ops)]);
+}
+
+export function searchRequestSchema(fields: FieldSpecs, sortFields: readonly string[], extraFilters: Record<string, z.ZodType> = {}) {
+  const filterShape: Record<string, z.ZodType> = {};
+  for (const [name, spec] of Object.entries(fields)) filterShape[name] = fieldSchema(spec).optional();
+  for (const [name, schema] of Object.entries(extraFilters)) filterShape[name] = schema.optional();
+  const limit = z.number().int().min(1).max(10000).optional();
+  return z.strictObject({
+    filter: z.strictObject(filterShape).optional(),
+    sort: z.array(z.strictObject({ field: z.enum(sortFields as [string, ...string[]]), order: z.enum(['ASC', 'DESC', 'asc', 'desc']).optional() })).optional(),
+    page: z
+      .union([
+        z.strictObject({ from: z.number().int().min(0).optional(), limit }),
+        z.strictObject({ after: z.string().min(1), limit }),
+        z.strictObject({ before: z.string().min(1), limit }),
+      ])
+      .optional(),
+  });
+}
+
+export type SearchRequest = {
+  filter?: Record<string, unknown>;
+  sort?: { field: string; order?: string }[];
+  page?: { from?: number; limit?: number; after?: string; before?: string };
+};
+
+function toSql(spec: FieldSpec, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (spec.kind === 'key') return Number(value);
+  if (spec.kind === 'date') return Date.parse(String(value));
+  if (spec.kind === 'bool') return value ? 1 : 0;
+  return value;
+}
+
+/** Camunda's $like uses `*` (any run) and `?` (one character); `\` escapes. */
+function likePattern(pattern: string): string {
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\' && i + 1 < pattern.length) out += escapeLike(pattern[++i]);
+    else if (c === '*') out += '%';
+    else if (c === '?') out += '_';
+    else out += escapeLike(c);
+  }
+  return out;
+}
+const escapeLike = (c: string) => (c === '%' || c === '_' || c === '!' ? `!${c}` : c);
+
+export class WhereBuilder {
+  readonly conditions: string[] = [];
+  readonly params: unknown[] = [];
+
+  add(condition: string, ...params: unknown[]): void {
+    this.conditions.push(condition);
+    this.params.push(...params);
+  }
+
+  field(spec: FieldSpec, filter: unknown): void {
+    const wrap = (condition: string) => (spec.via ? spec.via(condition) : condition);
+    const col = spec.column;
+    if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) {
+      return this.add(wrap(`${col} = ?`), toSql(spec, filter));
+    }
+    const ops = filter as Record<string, unknown>;
+    const compare: Record<string, string> = { $eq: '=', $neq: '<>', $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' };
+    for (const [op, value] of Object.entries(ops)) {
+      if (value === undefined) continue;
+      if (op in compare) this.add(wrap(`${col} ${compare[op]} ?`), toSql(spec, value));
+      else if (op === '$exists') this.add(value ? wrap(`${col} IS NOT NULL`) : spec.via ? `NOT ${spec.via(`${col} IS NOT NULL`)}` : `${col} IS NULL`);
+      else if (op === '$in' || op === '$notIn') {
+        const list = (value as unknown[]).map((v) => toSql(spec, v));
+        if (list.length === 0) {
+          this.add(op === '$in' ? '0' : '1');
+          continue;
+        }
+        const marks = list.map(() => '?').join(', ');
+        if (op === '$in') this.add(wrap(`${col} IN (${marks})`), ...list);
+        else this.add(spec.via ? `NOT ${spec.via(`${col} IN (${marks})`)}` : `(${col} IS NULL OR ${col} NOT IN (${marks}))`, ...list);
+      } else if (op === '$like') this.add(wrap(`${col} LIKE ? ESCAPE '!'`), likePattern(String(value)));
+    }
+  }
+
+  sql(): string {
+    return this.conditions.length > 0 ? `WHERE ${this.conditions.join(' AND ')}` : '';
+  }
+}
+
+const encodeCursor = (offset: number) => Buffer.from(JSON.stringify({ o: offset })).toString('base64');
+function decodeCursor(cursor: string): number {
+  try {
+    const offset = (JSON.parse(Buffer.from(cursor, 'base64').toString('utf8')) as { o?: unknown }).o;
+    if (typeof offset === 'number' && Number.isInteger(offset) && offset >= 0) return offset;
+  } catch {
+    // fall through
+  }
+  throw invalidArgument(`The page cursor '${cursor}' is not valid. Use a startCursor/endCursor from a previous answer.`);
+}
+
+export interface SearchDefinition<Row, Item> {
+  /** FROM clause, e.g. `user_tasks t`. */
+  from: string;
+  fields: FieldSpecs;
+  /** API sort field → SQL expression. */
+  sort: Record<string, string>;
+  /** Tiebreaker and default order. */
+  defaultOrder: string;
+  extraFilters?: Record<string, z.ZodType>;
+  applyExtraFilters?: (where: WhereBuilder, filter: Record<string, unknown>) => void;
+  toItem: (row: Row) => Item;
+}
+
+/** `fromParams` bind placeholders inside `def.from` (for derived tables). */
+export function runSearch<Row, Item>(db: Db, def: SearchDefinition<Row, Item>, body: unknown, baseFilter?: (where: WhereBuilder) => void, fromParams: unknown[] = []) {
+  const schema = searchRequestSchema(def.fields, Object.keys(def.sort), def.extraFilters);
+  const request = parseInput(schema, body ?? {}, 'search request') as SearchRequest;
+  const where = new WhereBuilder();
+  baseFilter?.(where);
+  const filter = request.filter ?? {};
+  for (const [name, value] of Object.entries(filter)) {
+    if (value !== undefined && def.fields[name]) where.field(def.fields[name], value);
+  }
+  def.applyExtraFilters?.(where, filter);
+  const limit = request.page?.limit ?? 100;
+  let offset = request.page?.from ?? 0;
+  if (request.page?.after) offset = decodeCursor(request.page.after);
+  if (request.page?.before) offset = Math.max(0, decodeCursor(request.page.before) - limit);
+  const order = (request.sort ?? []).map((s) => `${def.sort[s.field]} ${(s.order ?? 'ASC').toUpperCase()}`);
+  order.push(def.defaultOrder);
+  const whereSql = where.sql();
+  const total = (db.prepare(`SELECT COUNT(*) AS n FROM ${def.from} ${whereSql}`).get(...fromParams, ...where.params) as { n: number }).n;
+  const rows = db.prepare(`SELECT * FROM ${def.from} ${whereSql} ORDER BY ${order.join(', ')} LIMIT ? OFFSET ?`).all(...fromParams, ...where.params, limit, offset) as Row[];
+  const page: { totalItems: number; hasMoreTotalItems: boolean; startCursor?: string; endCursor?: string } = { totalItems: total, hasMoreTotalItems: false };
+  if (rows.length > 0) {
+    page.startCursor = encodeCursor(offset);
+    page.endCursor = encodeCursor(offset + rows.length);
+  }
+  return { items: rows.map(def.toItem), page };
+}

@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import { nextKey } from '../store/db';
+import type { CompiledProcess } from '../model/types';
+import type { Ctx, ProcessDefinitionRow } from './context';
+import * as expr from './expressions';
+import { insertTimer } from './waits';
+
+/**
+ * Storing deployed resources. Parsing and validation happen before (engine/model, async); this runs
+ * inside the deploy command's transaction. Versions count per process id / form id; deploying
+ * identical content again returns the existing version, like Zeebe.
+ */
+
+export interface ParsedProcess {
+  resourceName: string;
+  xml: string;
+  process: CompiledProcess;
+}
+
+export interface ParsedForm {
+  resourceName: string;
+  formId: string;
+  schema: string;
+  versionTag?: string;
+}
+
+export interface DeployedProcessResult {
+  kind: 'process';
+  key: number;
+  bpmnProcessId: string;
+  version: number;
+  resourceName: string;
+}
+
+export interface DeployedFormResult {
+  kind: 'form';
+  key: number;
+  formId: string;
+  version: number;
+  resourceName: string;
+}
+
+export type DeployedResource = DeployedProcessResult | DeployedFormResult;
+
+const checksum = (text: string) => createHash('sha256').update(text).digest('hex');
+
+export function storeDeployment(ctx: Ctx, processes: ParsedProcess[], forms: ParsedForm[]): { deploymentKey: number; resources: DeployedResource[] } {
+  const deploymentKey = nextKey(ctx.db);
+  ctx.db.prepare('INSERT INTO deployments (key, created_at) VALUES (?, ?)').run(deploymentKey, ctx.now);
+  const resources: DeployedResource[] = [];
+  for (const form of forms) resources.push(storeForm(ctx, deploymentKey, form));
+  for (const parsed of processes) resources.push(storeProcess(ctx, deploymentKey, parsed));
+  return { deploymentKey, resources };
+}
+
+function storeForm(ctx: Ctx, deploymentKey: number, form: ParsedForm): DeployedFormResult {
+  const sum = checksum(form.schema);
+  const latest = ctx.db.prepare('SELECT key, version, checksum FROM forms WHERE form_id = ? ORDER BY version DESC LIMIT 1').get(form.formId) as
+    | { key: number; version: number; checksum: string }
+    | undefined;
+  if (latest && latest.checksum === sum) {
+    return { kind: 'form', key: latest.key, formId: form.formId, version: latest.version, resourceName: form.resourceName };
+  }
+  const key = nextKey(ctx.db);
+  const version = (latest?.version ?? 0) + 1;
+  ctx.db
+    .prepare('INSERT INTO forms (key, form_id, version, version_tag, resource_name, checksum, schema, deployment_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+    .run(key, form.formId, version, form.versionTag ?? null, form.resourceName, sum, form.schema, deploymentKey);
+  return { kind: 'form', key, formId: form.formId, version, resourceName: form.resourceName };
+}
+
+function storeProcess(ctx: Ctx, deploymentKey: number, parsed: ParsedProcess): DeployedProcessResult {
+  const { process } = parsed;
+  // One BPMN file may hold several processes; the checksum covers the file and the process id.
+  const sum = checksum(`${process.id}\n${parsed.xml}`);
+  const latest = ctx.db
+    .prepare('SELECT key, version, checksum FROM process_definitions WHERE bpmn_process_id = ? ORDER BY version DESC LIMIT 1')
+    .get(process.id) as Pick<ProcessDefinitionRow, 'key' | 'version' | 'checksum'> | undefined;
+  if (latest && latest.checksum === sum) {
+    return { kind: 'process', key: latest.key, bpmnProcessId: process.id, version: latest.version, resourceName: parsed.resourceName };
+  }
+  const key = nextKey(ctx.db);
+  const version = (latest?.version ?? 0) + 1;
+  ctx.db
+    .prepare(
+      `INSERT INTO process_definitions (key, bpmn_process_id, version, name, version_tag, resource_name, checksum, xml, compiled, deployment_key)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(key, process.id, version, process.name ?? null, process.versionTag ?? null, parsed.resourceName, sum, parsed.xml, JSON.stringify(process), deploymentKey);
+  replaceStartEventWaits(ctx, key, process);
+  return { kind: 'process', key, bpmnProcessId: process.id, version, resourceName: parsed.resourceName };
+}
+
+/** Only the latest version of a process listens on its timer, message and signal start events. */
+function replaceStartEventWaits(ctx: Ctx, definitionKey: number, process: CompiledProcess): void {
+  const previous = `SELECT key FROM process_definitions WHERE bpmn_process_id = ? AND key <> ?`;
+  ctx.db.prepare(`DELETE FROM timers WHERE element_instance_key IS NULL AND process_definition_key IN (${previous})`).run(process.id, definitionKey);
+  ctx.db.prepare(`DELETE FROM subscriptions WHERE element_instance_key IS NULL AND process_definition_key IN (${previous})`).run(process.id, definitionKey);
+  ctx.timersChanged = true;
+  for (const id of process.startEventIds) {
+    const def = process.elements[id]?.eventDefinition;
+    if (def?.kind === 'timer') {
+      // Start timers are evaluated without variables (there is no instance yet).
+      const schedule = expr.scheduleTimer(def.timer, {}, ctx.now, id);
+      insertTimer(ctx, {
+        dueAt: Date.parse(schedule.dueAt), remaining: schedule.remaining, interval: schedule.interval ?? null, elementId: id,
+        elementInstanceKey: null, processInstanceKey: null, processDefinitionKey: definitionKey,
+      });
+    } else if (def?.kind === 'message' || def?.kind === 'signal') {
+      ctx.db
+        .prepare(
+          `INSERT INTO subscriptions (key, kind, name, correlation_key, element_id, element_instance_key, process_instance_key, process_definition_key)
+           VALUES (?, ?, ?, NULL, ?, NULL, NULL, ?)`,
+        )
+        .run(nextKey(ctx.db), def.kind, def.kind === 'message' ? def.messageName : def.signalName, id, definitionKey);
+    }
+  }
+}

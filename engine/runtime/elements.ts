@@ -1,0 +1,392 @@
+import { nextKey } from '../store/db';
+import type { FlowNode } from '../model/types';
+import type { Ctx, ElementInstanceRow } from './context';
+import { ElementFailure } from './errors';
+import * as expr from './expressions';
+import { createIncident, resolveIncidentsOfElement } from './incidents';
+import {
+  apiElementType, childrenOf, eventSubprocessStart, isNoneStart, isScopeType, MI_BODY_TYPE, nodeOf, parseData,
+  processOf, requireNode, ROOT_TYPE, type ElementData,
+} from './model';
+import { propagateVariables, setLocalVariable, setLocalVariables, visibleVariables, localVariables } from './variables';
+import { cancelWaits, createJob, createUserTask, openBoundaryWaits, openEventSubprocessWaits, openCatchWait, openEventGatewayWaits } from './waits';
+import { throwError, throwEscalation, broadcastSignal } from './events';
+import { completeProcessInstanceRow, createProcessInstance, latestDefinitionById, terminateProcessInstanceRow } from './instances';
+
+/**
+ * The token flow: element instance lifecycle (activate → enter → wait → leave / terminate), sequence
+ * flows, gateways, scopes, multi-instance and call activities. Runs synchronously inside the command's
+ * transaction; every step that can fail runs in a savepoint so a failure becomes an incident and
+ * leaves no half-done writes.
+ */
+
+export function getElementInstance(ctx: Ctx, key: number): ElementInstanceRow | undefined {
+  return ctx.db.prepare('SELECT * FROM element_instances WHERE key = ?').get(key) as ElementInstanceRow | undefined;
+}
+
+function requireElementInstance(ctx: Ctx, key: number): ElementInstanceRow {
+  const ei = getElementInstance(ctx, key);
+  if (!ei) throw new Error(`Element instance ${key} vanished`);
+  return ei;
+}
+
+export function updateData(ctx: Ctx, key: number, data: ElementData): void {
+  ctx.db.prepare('UPDATE element_instances SET data = ? WHERE key = ?').run(JSON.stringify(data), key);
+}
+
+export function activeChildren(ctx: Ctx, scopeKey: number): ElementInstanceRow[] {
+  return ctx.db
+    .prepare(`SELECT * FROM element_instances WHERE flow_scope_key = ? AND state = 'ACTIVE' ORDER BY key`)
+    .all(scopeKey) as ElementInstanceRow[];
+}
+
+/** Inserts a root element instance for a new process instance (key = process instance key). */
+export function insertRootInstance(ctx: Ctx, key: number, definitionKey: number, bpmnProcessId: string, data: ElementData): ElementInstanceRow {
+  ctx.db
+    .prepare(
+      `INSERT INTO element_instances (key, process_instance_key, process_definition_key, bpmn_process_id, element_id, element_type, flow_scope_key, state, start_date, data)
+       VALUES (?, ?, ?, ?, ?, ?, NULL, 'ACTIVE', ?, ?)`,
+    )
+    .run(key, key, definitionKey, bpmnProcessId, bpmnProcessId, ROOT_TYPE, ctx.now, JSON.stringify(data));
+  return requireElementInstance(ctx, key);
+}
+
+/** Creates an element instance in `scope` and schedules its entry. */
+export function activate(
+  ctx: Ctx,
+  scope: ElementInstanceRow,
+  elementId: string,
+  opts: { data?: ElementData; localVars?: Record<string, unknown> } = {},
+): ElementInstanceRow {
+  const process = processOf(ctx, scope);
+  const node = requireNode(process, elementId);
+  const data = opts.data ?? {};
+  const type = node.multiInstance && !data.inner ? MI_BODY_TYPE : apiElementType(node);
+  const key = nextKey(ctx.db);
+  ctx.db
+    .prepare(
+      `INSERT INTO element_instances (key, process_instance_key, process_definition_key, bpmn_process_id, element_id, element_type, flow_scope_key, state, start_date, data)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?)`,
+    )
+    .run(key, scope.process_instance_key, scope.process_definition_key, scope.bpmn_process_id, elementId, type, scope.key, ctx.now, JSON.stringify(data));
+  if (opts.localVars) setLocalVariables(ctx, key, scope.process_instance_key, opts.localVars);
+  ctx.queue.push(() => runStep(ctx, key, 'enter'));
+  return requireElementInstance(ctx, key);
+}
+
+export type Step = 'enter' | 'leave';
+
+/**
+ * Runs one lifecycle step of an element in a savepoint. An ElementFailure rolls the step back and
+ * raises an incident that remembers the step, so resolving the incident retries exactly that step.
+ */
+export function runStep(ctx: Ctx, key: number, step: Step, jobKey?: number): void {
+  const ei = getElementInstance(ctx, key);
+  if (!ei || ei.state !== 'ACTIVE') return;
+  const queued = ctx.queue.length;
+  try {
+    ctx.db.transaction(() => (step === 'enter' ? enter(ctx, ei) : leave(ctx, ei)))();
+  } catch (error) {
+    if (!(error instanceof ElementFailure)) throw error;
+    ctx.queue.length = queued;
+    createIncident(ctx, ei, error.errorType, error.message, step, jobKey);
+  }
+}
+
+function enter(ctx: Ctx, ei: ElementInstanceRow): void {
+  const process = processOf(ctx, ei);
+  const data = parseData(ei);
+  if (ei.element_type === ROOT_TYPE) return enterScope(ctx, ei, undefined, data);
+  const node = requireNode(process, ei.element_id);
+  if (ei.element_type === MI_BODY_TYPE) return enterMultiInstanceBody(ctx, ei, node);
+
+  const inputs = node.ioMapping?.inputs ?? [];
+  if (inputs.length > 0 && !data.triggered) {
+    const scopeVars = visibleVariables(ctx, ei.key);
+    setLocalVariables(ctx, ei.key, ei.process_instance_key, expr.inputMappings(inputs, scopeVars));
+  }
+  const isActivity = node.boundaryEventIds.length > 0 && !data.inner;
+  if (isActivity) openBoundaryWaits(ctx, ei, node);
+
+  switch (node.type) {
+    case 'startEvent':
+    case 'boundaryEvent':
+    case 'task':
+    case 'manualTask':
+    case 'exclusiveGateway':
+    case 'inclusiveGateway':
+    case 'parallelGateway':
+      return leaveNow(ctx, ei);
+    case 'intermediateCatchEvent':
+    case 'receiveTask':
+      if (data.triggered) return leaveNow(ctx, ei);
+      return openCatchWait(ctx, ei, node);
+    case 'eventBasedGateway':
+      return openEventGatewayWaits(ctx, ei, node);
+    case 'serviceTask':
+    case 'sendTask':
+    case 'scriptTask':
+    case 'businessRuleTask':
+      return requireJob(ctx, ei, node);
+    case 'userTask':
+      return createUserTask(ctx, ei, node);
+    case 'intermediateThrowEvent':
+    case 'endEvent':
+      return enterThrowEvent(ctx, ei, node);
+    case 'subProcess':
+      return enterScope(ctx, ei, node, data);
+    case 'callActivity':
+      return enterCallActivity(ctx, ei, node);
+  }
+}
+
+function requireJob(ctx: Ctx, ei: ElementInstanceRow, node: FlowNode): void {
+  if (!node.job) throw new ElementFailure('EXTRACT_VALUE_ERROR', `Element '${node.id}' has no zeebe:taskDefinition; add one with a job type.`);
+  createJob(ctx, ei, node);
+}
+
+function leaveNow(ctx: Ctx, ei: ElementInstanceRow): void {
+  ctx.queue.push(() => runStep(ctx, ei.key, 'leave'));
+}
+
+function enterThrowEvent(ctx: Ctx, ei: ElementInstanceRow, node: FlowNode): void {
+  if (node.job) return createJob(ctx, ei, node);
+  const def = node.eventDefinition;
+  switch (def?.kind) {
+    case 'terminate': {
+      const scope = requireElementInstance(ctx, ei.flow_scope_key!);
+      for (const sibling of activeChildren(ctx, scope.key)) if (sibling.key !== ei.key) terminate(ctx, sibling);
+      ctx.db.prepare('DELETE FROM join_tokens WHERE flow_scope_key = ?').run(scope.key);
+      return leaveNow(ctx, ei);
+    }
+    case 'error':
+      return throwError(ctx, ei, def.errorCode ?? '', `Error end event '${node.id}'`, {});
+    case 'escalation': {
+      throwEscalation(ctx, ei, def.escalationCode ?? '');
+      if (requireElementInstance(ctx, ei.key).state === 'ACTIVE') leaveNow(ctx, ei);
+      return;
+    }
+    case 'signal': {
+      broadcastSignal(ctx, def.signalName, {});
+      return leaveNow(ctx, ei);
+    }
+    default:
+      return leaveNow(ctx, ei);
+  }
+}
+
+/** Process root, embedded and event sub-process: open event sub-process waits, start the flow. */
+function enterScope(ctx: Ctx, ei: ElementInstanceRow, node: FlowNode | undefined, data: ElementData): void {
+  const process = processOf(ctx, ei);
+  openEventSubprocessWaits(ctx, ei, node?.id);
+  let startId = data.startEventId;
+  if (!startId) {
+    const start = node?.triggeredByEvent
+      ? eventSubprocessStart(process, node)
+      : childrenOf(process, node?.id).find((n) => isNoneStart(n));
+    if (!start) throw new ElementFailure('EXTRACT_VALUE_ERROR', `Scope '${ei.element_id}' has no none start event to begin with.`);
+    startId = start.id;
+  }
+  activate(ctx, ei, startId, { data: { triggered: true, triggerVars: data.startVars } });
+}
+
+function enterCallActivity(ctx: Ctx, ei: ElementInstanceRow, node: FlowNode): void {
+  const call = node.callActivity!;
+  const vars = visibleVariables(ctx, ei.key);
+  const processId = expr.evaluateString(call.processId, vars, `the called element of '${node.id}'`);
+  const target = latestDefinitionById(ctx, processId);
+  if (!target) {
+    throw new ElementFailure(
+      'CALLED_ELEMENT_ERROR',
+      `Expected process with BPMN process id '${processId}' to be deployed, but not found. Deploy it, then resolve this incident.`,
+    );
+  }
+  const childVars = call.propagateAllParentVariables === false ? localVariables(ctx, ei.key) : vars;
+  const childKey = createProcessInstance(ctx, target, childVars, { parentElementInstance: ei });
+  updateData(ctx, ei.key, { ...parseData(ei), childProcessInstanceKey: childKey });
+}
+
+function enterMultiInstanceBody(ctx: Ctx, body: ElementInstanceRow, node: FlowNode): void {
+  const mi = node.multiInstance!;
+  const vars = visibleVariables(ctx, body.key);
+  const items = expr.evaluateValue(mi.inputCollection, vars, `the input collection of '${node.id}'`);
+  if (!Array.isArray(items)) {
+    throw new ElementFailure(
+      'EXTRACT_VALUE_ERROR',
+      `Expected the input collection '${mi.inputCollection}' of '${node.id}' to be a list, but it was ${JSON.stringify(items) ?? 'null'}.`,
+    );
+  }
+  if (node.boundaryEventIds.length > 0) openBoundaryWaits(ctx, body, node);
+  if (mi.outputCollection) setLocalVariable(ctx, body.key, body.process_instance_key, mi.outputCollection, items.map(() => null));
+  const data: ElementData = { mi: { items, completed: 0, nextIndex: 0 } };
+  updateData(ctx, body.key, data);
+  if (items.length === 0) return leaveNow(ctx, body);
+  const count = mi.isSequential ? 1 : items.length;
+  for (let i = 0; i < count; i++) activateInner(ctx, body, node, items, i);
+  data.mi!.nextIndex = count;
+  updateData(ctx, body.key, data);
+}
+
+function activateInner(ctx: Ctx, body: ElementInstanceRow, node: FlowNode, items: unknown[], index: number): void {
+  const localVars: Record<string, unknown> = { loopCounter: index + 1 };
+  if (node.multiInstance!.inputElement) localVars[node.multiInstance!.inputElement] = items[index];
+  activate(ctx, body, node.id, { data: { inner: true }, localVars });
+}
+
+function onInnerCompleted(ctx: Ctx, body: ElementInstanceRow, inner: ElementInstanceRow): void {
+  const node = requireNode(processOf(ctx, body), body.element_id);
+  const mi = node.multiInstance!;
+  const data = parseData(body);
+  const state = data.mi!;
+  state.completed += 1;
+  const innerVars = visibleVariables(ctx, inner.key);
+  if (mi.outputCollection && mi.outputElement) {
+    const collection = (localVariables(ctx, body.key)[mi.outputCollection] as unknown[]) ?? [];
+    const index = Number(innerVars.loopCounter) - 1;
+    collection[index] = expr.evaluateValue(mi.outputElement, innerVars, `the output element of '${node.id}'`) ?? null;
+    setLocalVariable(ctx, body.key, body.process_instance_key, mi.outputCollection, collection);
+  }
+  const active = activeChildren(ctx, body.key);
+  const conditionMet =
+    mi.completionCondition !== undefined &&
+    expr.evaluateCondition(mi.completionCondition, {
+      ...innerVars,
+      numberOfInstances: state.items.length,
+      numberOfCompletedInstances: state.completed,
+      numberOfActiveInstances: active.length,
+    }, `${node.id} (completion condition)`);
+  if (conditionMet) for (const child of active) terminate(ctx, child);
+  if (conditionMet || state.completed >= state.items.length) {
+    updateData(ctx, body.key, data);
+    return leaveNow(ctx, body);
+  }
+  if (mi.isSequential && state.nextIndex < state.items.length) {
+    activateInner(ctx, body, node, state.items, state.nextIndex);
+    state.nextIndex += 1;
+  }
+  updateData(ctx, body.key, data);
+}
+
+/** Completes an element: output variables, bookkeeping, then the outgoing flows or its scope. */
+function leave(ctx: Ctx, ei: ElementInstanceRow): void {
+  const process = processOf(ctx, ei);
+  const data = parseData(ei);
+  const node = ei.element_type === ROOT_TYPE ? undefined : requireNode(process, ei.element_id);
+  const payload = data.triggerVars ?? {};
+
+  if (ei.element_type === MI_BODY_TYPE) {
+    const name = node!.multiInstance!.outputCollection;
+    if (name) propagateVariables(ctx, ei.flow_scope_key!, ei.process_instance_key, { [name]: localVariables(ctx, ei.key)[name] ?? [] });
+  } else if (node) {
+    const outputs = node.ioMapping?.outputs ?? [];
+    if (outputs.length > 0) {
+      const results = expr.outputMappings(outputs, { ...visibleVariables(ctx, ei.key), ...payload });
+      propagateVariables(ctx, ei.flow_scope_key!, ei.process_instance_key, results);
+    } else {
+      propagateVariables(ctx, ei.key, ei.process_instance_key, payload);
+    }
+  }
+  const outgoing = node && ei.element_type !== 'EVENT_BASED_GATEWAY' ? selectOutgoing(ctx, ei, node) : [];
+
+  markEnded(ctx, ei, 'COMPLETED');
+  if (ei.element_type === ROOT_TYPE) return onProcessCompleted(ctx, ei);
+  const scope = requireElementInstance(ctx, ei.flow_scope_key!);
+  if (scope.element_type === MI_BODY_TYPE && data.inner) return onInnerCompleted(ctx, scope, ei);
+  for (const flowId of outgoing) takeFlow(ctx, scope, flowId);
+  if (outgoing.length === 0) completeScopeIfDone(ctx, scope);
+}
+
+/** Which outgoing flows to take: conditions on exclusive/inclusive gateways, else all of them. */
+function selectOutgoing(ctx: Ctx, ei: ElementInstanceRow, node: FlowNode): string[] {
+  const process = processOf(ctx, ei);
+  if (node.type !== 'exclusiveGateway' && node.type !== 'inclusiveGateway') return node.outgoing;
+  if (node.outgoing.length === 1 && !process.flows[node.outgoing[0]].condition) return node.outgoing;
+  const vars = visibleVariables(ctx, ei.key);
+  const matching: string[] = [];
+  for (const flowId of node.outgoing) {
+    if (flowId === node.defaultFlow) continue;
+    const condition = process.flows[flowId].condition;
+    if (condition === undefined || expr.evaluateCondition(condition, vars, flowId)) {
+      matching.push(flowId);
+      if (node.type === 'exclusiveGateway') break;
+    }
+  }
+  if (matching.length > 0) return matching;
+  if (node.defaultFlow) return [node.defaultFlow];
+  throw new ElementFailure(
+    'CONDITION_ERROR',
+    `Expected at least one condition to evaluate to true, or to have a default flow, at gateway '${node.id}'. Set the variables the conditions need (or add a default flow), then resolve the incident.`,
+  );
+}
+
+function takeFlow(ctx: Ctx, scope: ElementInstanceRow, flowId: string): void {
+  const process = processOf(ctx, scope);
+  const flow = process.flows[flowId];
+  const target = requireNode(process, flow.targetRef);
+  if (target.type === 'parallelGateway' && target.incoming.length > 1) return arriveAtJoin(ctx, scope, target, flowId);
+  activate(ctx, scope, target.id);
+}
+
+/** Parallel join: activates the gateway once a token waits on every incoming flow. */
+function arriveAtJoin(ctx: Ctx, scope: ElementInstanceRow, gateway: FlowNode, flowId: string): void {
+  ctx.db
+    .prepare(
+      `INSERT INTO join_tokens (flow_scope_key, gateway_id, flow_id, count) VALUES (?, ?, ?, 1)
+       ON CONFLICT (flow_scope_key, gateway_id, flow_id) DO UPDATE SET count = count + 1`,
+    )
+    .run(scope.key, gateway.id, flowId);
+  const rows = ctx.db
+    .prepare('SELECT flow_id FROM join_tokens WHERE flow_scope_key = ? AND gateway_id = ? AND count > 0')
+    .all(scope.key, gateway.id) as { flow_id: string }[];
+  if (!gateway.incoming.every((id) => rows.some((r) => r.flow_id === id))) return;
+  ctx.db.prepare('UPDATE join_tokens SET count = count - 1 WHERE flow_scope_key = ? AND gateway_id = ?').run(scope.key, gateway.id);
+  ctx.db.prepare('DELETE FROM join_tokens WHERE flow_scope_key = ? AND gateway_id = ? AND count <= 0').run(scope.key, gateway.id);
+  activate(ctx, scope, gateway.id);
+}
+
+/** A scope completes when no child is active and no token waits at a join. */
+export function completeScopeIfDone(ctx: Ctx, scope: ElementInstanceRow): void {
+  if (scope.state !== 'ACTIVE' || !isScopeType(scope.element_type)) return;
+  if (activeChildren(ctx, scope.key).length > 0) return;
+  const waiting = ctx.db.prepare('SELECT 1 FROM join_tokens WHERE flow_scope_key = ? AND count > 0').get(scope.key);
+  if (waiting) return;
+  leaveNow(ctx, scope);
+}
+
+function markEnded(ctx: Ctx, ei: ElementInstanceRow, state: 'COMPLETED' | 'TERMINATED'): void {
+  cancelWaits(ctx, ei.key);
+  ctx.db.prepare('UPDATE element_instances SET state = ?, end_date = ? WHERE key = ?').run(state, ctx.now, ei.key);
+  ei.state = state;
+}
+
+function onProcessCompleted(ctx: Ctx, root: ElementInstanceRow): void {
+  const parentKey = completeProcessInstanceRow(ctx, root.key);
+  if (parentKey === undefined) return;
+  const parent = getElementInstance(ctx, parentKey);
+  if (!parent || parent.state !== 'ACTIVE') return;
+  const node = nodeOf(ctx, parent);
+  const childVars = node?.callActivity?.propagateAllChildVariables === false ? {} : localVariables(ctx, root.key);
+  updateData(ctx, parent.key, { ...parseData(parent), triggerVars: childVars });
+  leaveNow(ctx, parent);
+}
+
+/** Terminates an element and everything below it: children, jobs, tasks, waits, called instances. */
+export function terminate(ctx: Ctx, ei: ElementInstanceRow): void {
+  if (ei.state !== 'ACTIVE') return;
+  for (const child of activeChildren(ctx, ei.key)) terminate(ctx, child);
+  ctx.db.prepare('DELETE FROM join_tokens WHERE flow_scope_key = ?').run(ei.key);
+  const childKey = parseData(ei).childProcessInstanceKey;
+  if (childKey !== undefined) {
+    const childRoot = getElementInstance(ctx, childKey);
+    if (childRoot) terminate(ctx, childRoot);
+  }
+  resolveIncidentsOfElement(ctx, ei.key);
+  markEnded(ctx, ei, 'TERMINATED');
+  if (ei.element_type === ROOT_TYPE) terminateProcessInstanceRow(ctx, ei.key);
+}
+
+/** Runs queued steps until every token waits. */
+export function drain(ctx: Ctx): void {
+  for (let i = 0; i < ctx.queue.length; i++) ctx.queue[i]();
+  ctx.queue.length = 0;
+}

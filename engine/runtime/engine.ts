@@ -1,0 +1,130 @@
+import type { Db } from '../store/db';
+import { openStore } from '../store/db';
+import { BpmnDeployError, compileBpmn, parseForm } from '../model';
+import { EngineClock } from './clock';
+import type { Ctx, DeployedProcess, ProcessDefinitionRow } from './context';
+import { storeDeployment, type ParsedForm, type ParsedProcess } from './deploy';
+import { drain } from './elements';
+import { ElementFailure, invalidArgument, notFound } from './errors';
+import { withEvaluationTime } from './expressions';
+import { JobWaiters } from './jobWaiters';
+import { Scheduler } from './scheduler';
+
+export interface Resource {
+  name: string;
+  content: Buffer;
+}
+
+/**
+ * The engine: one SQLite store, a clock, the scheduler and the long-polling job waiters. Every
+ * command runs as ONE transaction, including the run-to-completion token flow it causes; a
+ * rejected or crashing command leaves the store exactly as it was.
+ */
+export class Engine {
+  readonly clock: EngineClock;
+  readonly jobWaiters = new JobWaiters();
+  private readonly scheduler: Scheduler;
+  private readonly definitions = new Map<number, DeployedProcess>();
+  /** Set when shutting down: long-polling requests answer at once. */
+  closing = false;
+
+  constructor(readonly db: Db) {
+    this.clock = new EngineClock(db);
+    this.scheduler = new Scheduler(this);
+  }
+
+  static open(file: string): Engine {
+    return new Engine(openStore(file));
+  }
+
+  start(): void {
+    this.scheduler.start();
+  }
+
+  /** The clock was pinned or reset: due timers, deadlines and back-offs must be re-checked now. */
+  timeMoved(): void {
+    this.scheduler.wake();
+    this.jobWaiters.notifyAll();
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    this.scheduler.stop();
+    this.jobWaiters.close();
+    this.db.close();
+  }
+
+  /** Runs a command in one transaction; after commit, wakes job pollers and the scheduler. */
+  run<T>(command: (ctx: Ctx) => T): T {
+    const ctx: Ctx = {
+      db: this.db,
+      now: this.clock.now(),
+      definition: (key) => this.definition(key),
+      queue: [],
+      jobTypesActivatable: new Set(),
+      timersChanged: false,
+    };
+    let result: T;
+    try {
+      result = withEvaluationTime(ctx.now, () =>
+        this.db.transaction(() => {
+          const value = command(ctx);
+          drain(ctx);
+          return value;
+        })(),
+      );
+    } catch (error) {
+      // Keys of a rolled-back command may be handed out again; forget anything cached under them.
+      this.definitions.clear();
+      throw error;
+    }
+    if (ctx.jobTypesActivatable.size > 0) this.jobWaiters.notify(ctx.jobTypesActivatable);
+    if (ctx.timersChanged) this.scheduler.wake();
+    return result;
+  }
+
+  definition(key: number): DeployedProcess {
+    let deployed = this.definitions.get(key);
+    if (!deployed) {
+      const row = this.db.prepare('SELECT * FROM process_definitions WHERE key = ?').get(key) as (ProcessDefinitionRow & { compiled: string }) | undefined;
+      if (!row) throw notFound(`Expected to find process definition with key '${key}', but none found.`);
+      const { compiled, ...meta } = row;
+      deployed = { row: meta, process: JSON.parse(compiled) };
+      this.definitions.set(key, deployed);
+    }
+    return deployed;
+  }
+
+  /** Parses and validates every resource first (nothing is stored unless all are valid), then stores them. */
+  async deploy(resources: Resource[]) {
+    if (resources.length === 0) throw invalidArgument('Expected to deploy at least one resource, but none was given. Send the files in the multipart field "resources".');
+    const processes: ParsedProcess[] = [];
+    const forms: ParsedForm[] = [];
+    const problems: string[] = [];
+    for (const resource of resources) {
+      const text = resource.content.toString('utf8');
+      try {
+        if (resource.name.endsWith('.bpmn') || resource.name.endsWith('.xml')) {
+          for (const process of await compileBpmn(text, resource.name)) processes.push({ resourceName: resource.name, xml: text, process });
+        } else if (resource.name.endsWith('.form')) {
+          forms.push({ resourceName: resource.name, ...parseForm(text, resource.name) });
+        } else {
+          problems.push(`'${resource.name}': unsupported resource type. The engine deploys BPMN (.bpmn) and Camunda Forms (.form).`);
+        }
+      } catch (error) {
+        if (error instanceof BpmnDeployError) problems.push(error.message);
+        else problems.push(`'${resource.name}': ${(error as Error).message}`);
+      }
+    }
+    const ids = processes.map((p) => p.process.id);
+    const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
+    if (duplicate) problems.push(`The process id '${duplicate}' occurs in more than one resource of this deployment; each process id may be deployed once per deployment.`);
+    if (problems.length > 0) throw invalidArgument(`Command 'CREATE' rejected with code 'INVALID_ARGUMENT': ${problems.join('\n')}`);
+    try {
+      return this.run((ctx) => storeDeployment(ctx, processes, forms));
+    } catch (error) {
+      if (error instanceof ElementFailure) throw invalidArgument(`Deployment rejected: ${error.message}`);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import { nextKey } from '../store/db';
+import type { Ctx, DeployedProcess, ElementInstanceRow, ProcessDefinitionRow } from './context';
+import { invalidState, notFound } from './errors';
+import { getElementInstance, insertRootInstance, runStep, terminate } from './elements';
+import { setLocalVariables } from './variables';
+
+/** Process instance lifecycle: create (normal, message/timer/signal start, call activity), complete, cancel. */
+
+export function latestDefinitionById(ctx: Ctx, bpmnProcessId: string): DeployedProcess | undefined {
+  const row = ctx.db
+    .prepare('SELECT key FROM process_definitions WHERE bpmn_process_id = ? ORDER BY version DESC LIMIT 1')
+    .get(bpmnProcessId) as Pick<ProcessDefinitionRow, 'key'> | undefined;
+  return row ? ctx.definition(row.key) : undefined;
+}
+
+export function createProcessInstance(
+  ctx: Ctx,
+  deployed: DeployedProcess,
+  variables: Record<string, unknown>,
+  opts: { parentElementInstance?: ElementInstanceRow; startEventId?: string; startVars?: Record<string, unknown> } = {},
+): number {
+  const key = nextKey(ctx.db);
+  const parent = opts.parentElementInstance;
+  ctx.db
+    .prepare(
+      `INSERT INTO process_instances (key, process_definition_key, bpmn_process_id, version, state, start_date,
+         parent_process_instance_key, parent_element_instance_key)
+       VALUES (?, ?, ?, ?, 'ACTIVE', ?, ?, ?)`,
+    )
+    .run(key, deployed.row.key, deployed.row.bpmn_process_id, deployed.row.version, ctx.now, parent?.process_instance_key ?? null, parent?.key ?? null);
+  insertRootInstance(ctx, key, deployed.row.key, deployed.row.bpmn_process_id, { startEventId: opts.startEventId, startVars: opts.startVars });
+  setLocalVariables(ctx, key, key, variables);
+  ctx.queue.push(() => runStep(ctx, key, 'enter'));
+  return key;
+}
+
+/** Marks the instance completed; returns the calling element instance, if a call activity started it. */
+export function completeProcessInstanceRow(ctx: Ctx, key: number): number | undefined {
+  ctx.db.prepare(`UPDATE process_instances SET state = 'COMPLETED', end_date = ? WHERE key = ?`).run(ctx.now, key);
+  const row = ctx.db.prepare('SELECT parent_element_instance_key AS parent FROM process_instances WHERE key = ?').get(key) as { parent: number | null };
+  return row.parent ?? undefined;
+}
+
+export function terminateProcessInstanceRow(ctx: Ctx, key: number): void {
+  ctx.db.prepare(`UPDATE process_instances SET state = 'TERMINATED', end_date = ? WHERE key = ?`).run(ctx.now, key);
+}
+
+export function cancelProcessInstance(ctx: Ctx, key: number): void {
+  const row = ctx.db.prepare('SELECT state, parent_process_instance_key AS parent FROM process_instances WHERE key = ?').get(key) as
+    | { state: string; parent: number | null }
+    | undefined;
+  if (!row || row.state !== 'ACTIVE') {
+    throw notFound(`Expected to cancel a process instance with key '${key}', but no such process was found (it may have completed or been canceled already).`);
+  }
+  if (row.parent !== null) {
+    throw invalidState(
+      `Expected to cancel a process instance with key '${key}', but it is created by a parent process instance (${row.parent}). Cancel the root process instance instead.`,
+    );
+  }
+  terminate(ctx, getElementInstance(ctx, key)!);
+}

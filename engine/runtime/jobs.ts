@@ -1,0 +1,152 @@
+import type { Ctx } from './context';
+import { invalidArgument, invalidState, notFound } from './errors';
+import { getElementInstance, runStep, updateData } from './elements';
+import { createIncident } from './incidents';
+import { parseData } from './model';
+import { setLocalVariables, visibleVariables } from './variables';
+import { throwError } from './events';
+import { ElementFailure } from './errors';
+
+/** Job commands: activation, completion, failure (retries, back-off, incident), BPMN error, update. */
+
+export interface JobRow {
+  key: number;
+  type: string;
+  state: string;
+  retries: number;
+  worker: string;
+  deadline: number | null;
+  retry_at: number | null;
+  error_message: string | null;
+  incident_key: number | null;
+  custom_headers: string;
+  element_instance_key: number;
+  element_id: string;
+  process_instance_key: number;
+  process_definition_key: number;
+  bpmn_process_id: string;
+  version: number;
+}
+
+/** A job a worker may take: not activated, has retries, back-off elapsed, no open incident. */
+const ACTIVATABLE = `state IN ('CREATED', 'FAILED', 'TIMED_OUT', 'RETRIES_UPDATED') AND deadline IS NULL AND retries > 0
+  AND incident_key IS NULL AND (retry_at IS NULL OR retry_at <= ?)`;
+
+export interface ActivatedJob {
+  job: JobRow;
+  variables: Record<string, unknown>;
+}
+
+export function activateJobs(
+  ctx: Ctx,
+  request: { type: string; worker: string; timeout: number; maxJobsToActivate: number; fetchVariable?: string[] },
+): ActivatedJob[] {
+  const rows = ctx.db
+    .prepare(`SELECT * FROM jobs WHERE type = ? AND ${ACTIVATABLE} ORDER BY key LIMIT ?`)
+    .all(request.type, ctx.now, request.maxJobsToActivate) as JobRow[];
+  const activate = ctx.db.prepare(`UPDATE jobs SET deadline = ?, worker = ?, retry_at = NULL WHERE key = ?`);
+  return rows.map((job) => {
+    job.deadline = ctx.now + request.timeout;
+    job.worker = request.worker;
+    activate.run(job.deadline, job.worker, job.key);
+    let variables = visibleVariables(ctx, job.element_instance_key);
+    if (request.fetchVariable && request.fetchVariable.length > 0) {
+      const wanted = new Set(request.fetchVariable);
+      variables = Object.fromEntries(Object.entries(variables).filter(([name]) => wanted.has(name)));
+    }
+    return { job, variables };
+  });
+}
+
+/** Earliest instant a job of this type becomes activatable by back-off, for long-polling waiters. */
+export function nextRetryAt(ctx: Pick<Ctx, 'db' | 'now'>): number | undefined {
+  const row = ctx.db.prepare(`SELECT MIN(retry_at) AS at FROM jobs WHERE retry_at > ? AND deadline IS NULL AND retries > 0 AND incident_key IS NULL`).get(ctx.now) as { at: number | null };
+  return row.at ?? undefined;
+}
+
+function requireJob(ctx: Ctx, key: number, action: string): JobRow {
+  const job = ctx.db.prepare('SELECT * FROM jobs WHERE key = ?').get(key) as JobRow | undefined;
+  if (!job || job.state === 'COMPLETED' || job.state === 'CANCELED' || job.state === 'ERROR_THROWN') {
+    throw notFound(`Expected to ${action} job with key '${key}', but no such job was found (it may have been completed or canceled already).`);
+  }
+  return job;
+}
+
+function requireNoIncident(job: JobRow, action: string): void {
+  if (job.incident_key !== null) {
+    throw invalidState(
+      `Expected to ${action} job with key '${job.key}', but it has an open incident (${job.incident_key}). Update its retries and resolve the incident first.`,
+    );
+  }
+}
+
+export function completeJob(ctx: Ctx, key: number, variables: Record<string, unknown>): void {
+  const job = requireJob(ctx, key, 'complete');
+  requireNoIncident(job, 'complete');
+  ctx.db.prepare(`UPDATE jobs SET state = 'COMPLETED', deadline = NULL WHERE key = ?`).run(key);
+  const ei = getElementInstance(ctx, job.element_instance_key)!;
+  updateData(ctx, ei.key, { ...parseData(ei), triggerVars: variables });
+  ctx.queue.push(() => runStep(ctx, ei.key, 'leave'));
+}
+
+export function failJob(ctx: Ctx, key: number, request: { retries: number; errorMessage?: string; retryBackOff: number; variables?: Record<string, unknown> }): void {
+  const job = requireJob(ctx, key, 'fail');
+  requireNoIncident(job, 'fail');
+  const retryAt = request.retries > 0 && request.retryBackOff > 0 ? ctx.now + request.retryBackOff : null;
+  ctx.db
+    .prepare(`UPDATE jobs SET state = 'FAILED', retries = ?, error_message = ?, deadline = NULL, retry_at = ? WHERE key = ?`)
+    .run(request.retries, request.errorMessage ?? null, retryAt, key);
+  if (request.variables) setLocalVariables(ctx, job.element_instance_key, job.process_instance_key, request.variables);
+  if (request.retries <= 0) {
+    const ei = getElementInstance(ctx, job.element_instance_key)!;
+    const message = request.errorMessage || 'No more retries left.';
+    createIncident(ctx, ei, 'JOB_NO_RETRIES', message, null, key);
+  } else if (retryAt === null) {
+    ctx.jobTypesActivatable.add(job.type);
+  } else {
+    ctx.timersChanged = true;
+  }
+}
+
+export function throwJobError(ctx: Ctx, key: number, request: { errorCode: string; errorMessage?: string; variables?: Record<string, unknown> }): void {
+  const job = requireJob(ctx, key, 'throw an error for');
+  requireNoIncident(job, 'throw an error for');
+  ctx.db.prepare(`UPDATE jobs SET state = 'ERROR_THROWN', deadline = NULL, error_message = ? WHERE key = ?`).run(request.errorMessage ?? null, key);
+  const ei = getElementInstance(ctx, job.element_instance_key)!;
+  try {
+    ctx.db.transaction(() => throwError(ctx, ei, request.errorCode, request.errorMessage ?? '', request.variables ?? {}))();
+  } catch (error) {
+    if (!(error instanceof ElementFailure)) throw error;
+    createIncident(ctx, ei, error.errorType, error.message, null, key);
+  }
+}
+
+export function updateJob(ctx: Ctx, key: number, changeset: { retries?: number | null; timeout?: number | null }): void {
+  const job = requireJob(ctx, key, 'update');
+  if (changeset.retries === undefined && changeset.timeout === undefined) {
+    throw invalidArgument('The changeset is empty: set at least one of retries or timeout.');
+  }
+  if (changeset.retries !== undefined && changeset.retries !== null) {
+    if (changeset.retries < 1) throw invalidArgument(`Expected retries to be at least 1, but it was ${changeset.retries}.`);
+    ctx.db.prepare('UPDATE jobs SET retries = ? WHERE key = ?').run(changeset.retries, key);
+    if (job.incident_key === null) ctx.jobTypesActivatable.add(job.type);
+  }
+  if (changeset.timeout !== undefined && changeset.timeout !== null) {
+    if (job.deadline === null) throw invalidState(`Expected to update the timeout of job '${key}', but it is not activated.`);
+    ctx.db.prepare('UPDATE jobs SET deadline = ? WHERE key = ?').run(ctx.now + changeset.timeout, key);
+  }
+}
+
+/** Activated jobs whose deadline passed go back to the workers. Returns the affected job types. */
+export function timeOutJobs(ctx: Ctx): void {
+  const rows = ctx.db.prepare(`SELECT key, type FROM jobs WHERE deadline IS NOT NULL AND deadline <= ?`).all(ctx.now) as { key: number; type: string }[];
+  for (const row of rows) {
+    ctx.db.prepare(`UPDATE jobs SET state = 'TIMED_OUT', deadline = NULL WHERE key = ?`).run(row.key);
+    ctx.jobTypesActivatable.add(row.type);
+  }
+}
+
+export function nextJobDeadline(ctx: Pick<Ctx, 'db'>): number | undefined {
+  const row = ctx.db.prepare(`SELECT MIN(deadline) AS at FROM jobs WHERE deadline IS NOT NULL`).get() as { at: number | null };
+  return row.at ?? undefined;
+}

@@ -1,0 +1,84 @@
+import type { Engine } from './engine';
+import { nextJobDeadline, nextRetryAt, timeOutJobs } from './jobs';
+import { deleteExpiredMessages } from './messages';
+import { dueTimerKeys, fireTimer, nextTimerDueAt } from './timers';
+
+/** setTimeout cannot wait longer than ~24.8 days; longer waits are re-armed. */
+const MAX_DELAY = 2 ** 31 - 1;
+/** Timers fired per tick before yielding to HTTP requests. */
+const BATCH = 200;
+
+/**
+ * Time-driven work: due timers, job deadlines, back-offs ending, expired messages. Sleeps with
+ * setTimeout until the next due instant; with a pinned clock time only moves on PUT /clock, which
+ * wakes it. Each timer fires in its own command, so a crash loses at most the timer being fired
+ * (it is still stored and fires after restart).
+ */
+export class Scheduler {
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private stopped = true;
+
+  constructor(private readonly engine: Engine) {}
+
+  start(): void {
+    this.stopped = false;
+    this.wake();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Re-check soon (after the current command finished). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.tick(), 0);
+  }
+
+  private tick(): void {
+    this.timer = undefined;
+    if (this.stopped || this.running) return;
+    this.running = true;
+    let more = false;
+    try {
+      const engine = this.engine;
+      const now = engine.clock.now();
+      const keys = dueTimerKeys({ db: engine.db, now }, BATCH);
+      for (const key of keys) {
+        try {
+          engine.run((ctx) => fireTimer(ctx, key));
+        } catch (error) {
+          console.error(`engine: firing timer ${key} failed:`, error);
+        }
+      }
+      more = keys.length === BATCH;
+      engine.run((ctx) => {
+        timeOutJobs(ctx);
+        deleteExpiredMessages(ctx);
+      });
+      // Jobs whose back-off ended are activatable now: let long-polling requests look again.
+      engine.jobWaiters.notifyAll();
+    } finally {
+      this.running = false;
+    }
+    if (more) this.wake();
+    else this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    const engine = this.engine;
+    if (engine.clock.isPinned()) return; // time stands still until the clock is moved
+    const now = engine.clock.now();
+    const ctx = { db: engine.db, now };
+    const candidates = [nextTimerDueAt(ctx), nextJobDeadline(ctx), nextRetryAt(ctx)].filter((t): t is number => t !== undefined);
+    if (candidates.length === 0) return;
+    const delay = Math.min(Math.max(0, Math.min(...candidates) - now + 1), MAX_DELAY);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.tick(), delay);
+  }
+}

@@ -1,0 +1,66 @@
+import { nextKey } from '../store/db';
+import type { Ctx } from './context';
+import type { Vars } from './expressions';
+
+/**
+ * Variable scopes like Zeebe: every element instance is a scope whose parent is its flow scope;
+ * the process instance is the root scope.
+ */
+
+function parentScope(ctx: Ctx, scopeKey: number): number | null {
+  const row = ctx.db.prepare('SELECT flow_scope_key FROM element_instances WHERE key = ?').get(scopeKey) as
+    | { flow_scope_key: number | null }
+    | undefined;
+  return row?.flow_scope_key ?? null;
+}
+
+/** Scope keys from `scopeKey` up to the process instance root, innermost first. */
+export function scopeChain(ctx: Ctx, scopeKey: number): number[] {
+  const chain: number[] = [];
+  for (let key: number | null = scopeKey; key !== null; key = parentScope(ctx, key)) chain.push(key);
+  return chain;
+}
+
+export function localVariables(ctx: Ctx, scopeKey: number): Vars {
+  const rows = ctx.db.prepare('SELECT name, value FROM variables WHERE scope_key = ?').all(scopeKey) as { name: string; value: string }[];
+  const vars: Vars = {};
+  for (const row of rows) vars[row.name] = JSON.parse(row.value);
+  return vars;
+}
+
+/** All variables visible from a scope; inner scopes shadow outer ones. */
+export function visibleVariables(ctx: Ctx, scopeKey: number): Vars {
+  const vars: Vars = {};
+  for (const key of scopeChain(ctx, scopeKey).reverse()) Object.assign(vars, localVariables(ctx, key));
+  return vars;
+}
+
+export function setLocalVariable(ctx: Ctx, scopeKey: number, processInstanceKey: number, name: string, value: unknown): void {
+  const json = JSON.stringify(value === undefined ? null : value);
+  const updated = ctx.db.prepare('UPDATE variables SET value = ? WHERE scope_key = ? AND name = ?').run(json, scopeKey, name);
+  if (updated.changes === 0) {
+    ctx.db
+      .prepare('INSERT INTO variables (key, name, value, scope_key, process_instance_key) VALUES (?, ?, ?, ?, ?)')
+      .run(nextKey(ctx.db), name, json, scopeKey, processInstanceKey);
+  }
+}
+
+export function setLocalVariables(ctx: Ctx, scopeKey: number, processInstanceKey: number, vars: Vars): void {
+  for (const [name, value] of Object.entries(vars)) setLocalVariable(ctx, scopeKey, processInstanceKey, name, value);
+}
+
+/**
+ * Zeebe's variable propagation: each variable is written to the nearest scope (starting at
+ * `scopeKey`) that already holds a variable with that name, otherwise to the process instance scope.
+ */
+export function propagateVariables(ctx: Ctx, scopeKey: number, processInstanceKey: number, vars: Vars): void {
+  const names = Object.keys(vars);
+  if (names.length === 0) return;
+  const chain = scopeChain(ctx, scopeKey);
+  const root = chain[chain.length - 1];
+  const has = ctx.db.prepare('SELECT 1 FROM variables WHERE scope_key = ? AND name = ?');
+  for (const name of names) {
+    const target = chain.find((key) => has.get(key, name) !== undefined) ?? root;
+    setLocalVariable(ctx, target, processInstanceKey, name, vars[name]);
+  }
+}
