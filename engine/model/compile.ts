@@ -11,8 +11,8 @@ import {
   REJECTED_FLOW_NODES,
   SUPPORTED_EXTENSIONS,
   SUPPORTED_FLOW_NODES,
-  SUPPORTED_TIMERS,
   type EventPosition,
+  type TimerPosition,
 } from './support';
 
 /** Unknown attributes in these namespaces are already reported by the parser as warnings. */
@@ -267,12 +267,13 @@ function eventPosition(type: ElementType, scope: ScopeKind): EventPosition {
   }
 }
 
-function timerPositionOf(node: FlowNode, position: EventPosition): keyof typeof SUPPORTED_TIMERS | undefined {
+function timerPositionOf(node: FlowNode, position: EventPosition): TimerPosition | undefined {
   switch (position) {
     case 'processStart':
-    case 'eventSubProcessStart':
     case 'intermediateCatch':
       return position;
+    case 'eventSubProcessStart':
+      return node.isInterrupting === false ? 'nonInterruptingEventSubProcessStart' : 'interruptingEventSubProcessStart';
     case 'boundary':
       return node.cancelActivity === false ? 'nonInterruptingBoundary' : 'interruptingBoundary';
     default:

@@ -2,7 +2,7 @@ import type { EventDefinition, TimerDefinition } from './types';
 import type { ModdleElement } from './parse';
 import type { FindingCollector } from './findings';
 import { attr, expressionBody, extensionOf } from './moddle';
-import { REJECTED_EVENT_DEFINITIONS, SUPPORTED_EVENTS, SUPPORTED_TIMERS, type EventKind, type EventPosition } from './support';
+import { REJECTED_EVENT_DEFINITIONS, SUPPORTED_EVENTS, SUPPORTED_TIMERS, type EventKind, type EventPosition, type TimerPosition } from './support';
 
 const KIND_BY_TYPE: Readonly<Record<string, EventKind>> = {
   'bpmn:TimerEventDefinition': 'timer',
@@ -31,7 +31,7 @@ export function compileEventDefinition(
   event: ModdleElement,
   position: EventPosition,
   findings: FindingCollector,
-  timerPosition?: keyof typeof SUPPORTED_TIMERS,
+  timerPosition?: TimerPosition,
 ): EventDefinition | undefined {
   const definitions = (event.eventDefinitions as ModdleElement[] | undefined) ?? [];
   if (definitions.length > 1) {
@@ -86,7 +86,7 @@ function compileTimer(
   event: ModdleElement,
   definition: ModdleElement,
   findings: FindingCollector,
-  timerPosition: keyof typeof SUPPORTED_TIMERS | undefined,
+  timerPosition: TimerPosition | undefined,
 ): EventDefinition | undefined {
   const candidates: [TimerDefinition['type'], string | undefined][] = [
     ['duration', expressionBody(definition.timeDuration)],

@@ -23,6 +23,8 @@ export const SUPPORTED_FLOW_NODES: Readonly<Record<string, ElementType>> = {
   'bpmn:ExclusiveGateway': 'exclusiveGateway',
   'bpmn:ParallelGateway': 'parallelGateway',
   'bpmn:EventBasedGateway': 'eventBasedGateway',
+  // Split only: an inclusive join (several incoming flows) is refused in validate.ts.
+  'bpmn:InclusiveGateway': 'inclusiveGateway',
   'bpmn:SubProcess': 'subProcess',
   'bpmn:CallActivity': 'callActivity',
 };
@@ -36,8 +38,6 @@ export const IGNORED_FLOW_ELEMENTS: ReadonlySet<string> = new Set([
 
 /** BPMN flow nodes that are refused, with the reason and what to do instead. */
 export const REJECTED_FLOW_NODES: Readonly<Record<string, string>> = {
-  'bpmn:InclusiveGateway':
-    'inclusive gateways are not supported by the embedded engine. Model the split with a parallel gateway or exclusive gateways',
   'bpmn:ComplexGateway': 'complex gateways are not supported (not by Zeebe either). Use exclusive or parallel gateways',
   'bpmn:Transaction': 'transaction subprocesses are not supported. Use an embedded subprocess',
   'bpmn:AdHocSubProcess': 'ad-hoc subprocesses are not supported by the embedded engine. Use an embedded subprocess',
@@ -69,14 +69,29 @@ export const SUPPORTED_EVENTS: Readonly<Record<EventPosition, readonly EventKind
   boundary: ['timer', 'message', 'signal', 'error', 'escalation'],
 };
 
-/** Timer kinds allowed per position (Zeebe rules: a timer that can repeat needs somewhere to repeat). */
-export const SUPPORTED_TIMERS: Readonly<Record<'processStart' | 'eventSubProcessStart' | 'intermediateCatch' | 'interruptingBoundary' | 'nonInterruptingBoundary', readonly ('duration' | 'date' | 'cycle')[]>> = {
+/**
+ * Timer kinds allowed per position (Zeebe rules): a cycle repeats, so it needs a place where the
+ * scope survives the first firing: process starts and non-interrupting events only.
+ */
+export type TimerPosition =
+  | 'processStart'
+  | 'interruptingEventSubProcessStart'
+  | 'nonInterruptingEventSubProcessStart'
+  | 'intermediateCatch'
+  | 'interruptingBoundary'
+  | 'nonInterruptingBoundary';
+
+export const SUPPORTED_TIMERS: Readonly<Record<TimerPosition, readonly ('duration' | 'date' | 'cycle')[]>> = {
   processStart: ['date', 'cycle'],
-  eventSubProcessStart: ['duration', 'date', 'cycle'],
+  interruptingEventSubProcessStart: ['duration', 'date'],
+  nonInterruptingEventSubProcessStart: ['duration', 'date', 'cycle'],
   intermediateCatch: ['duration', 'date'],
   interruptingBoundary: ['duration', 'date'],
   nonInterruptingBoundary: ['duration', 'date', 'cycle'],
 };
+
+/** Only these hosts can receive an escalation from inside (Zeebe rule). */
+export const ESCALATION_BOUNDARY_HOSTS: readonly ElementType[] = ['subProcess', 'callActivity'];
 
 /** Event definitions that are refused wherever they appear, with the reason. */
 export const REJECTED_EVENT_DEFINITIONS: Readonly<Record<string, string>> = {

@@ -214,19 +214,32 @@ describe('compileBpmn: events', () => {
         boundary('cancelled', '<bpmn:messageEventDefinition messageRef="m1" />') +
         boundary('stop', '<bpmn:signalEventDefinition signalRef="s1" />', false) +
         boundary('anyError', '<bpmn:errorEventDefinition />') +
-        boundary('codedError', '<bpmn:errorEventDefinition errorRef="err1" />') +
-        boundary('esc', '<bpmn:escalationEventDefinition escalationRef="e1" />', false),
+        boundary('codedError', '<bpmn:errorEventDefinition errorRef="err1" />'),
       `${MESSAGE}<bpmn:signal id="s1" name="Stopp" /><bpmn:error id="err1" errorCode="FEL" /><bpmn:escalation id="e1" escalationCode="SEN" />`,
     );
     const p = await compileOne(xml);
-    expect(node(p, 't').boundaryEventIds).toEqual(['timeout', 'reminder', 'cancelled', 'stop', 'anyError', 'codedError', 'esc']);
+    expect(node(p, 't').boundaryEventIds).toEqual(['timeout', 'reminder', 'cancelled', 'stop', 'anyError', 'codedError']);
     expect(node(p, 'timeout')).toMatchObject({ type: 'boundaryEvent', attachedToRef: 't', cancelActivity: true, outgoing: ['timeout_out'] });
     expect(node(p, 'reminder')).toMatchObject({ cancelActivity: false, eventDefinition: { kind: 'timer', timer: { type: 'cycle', expression: 'R3/P1D' } } });
     expect(node(p, 'cancelled').eventDefinition).toEqual({ kind: 'message', messageName: 'Placering beviljad', correlationKey: '=caseRef' });
     expect(node(p, 'stop')).toMatchObject({ cancelActivity: false, eventDefinition: { kind: 'signal', signalName: 'Stopp' } });
     expect(node(p, 'anyError').eventDefinition).toEqual({ kind: 'error' });
     expect(node(p, 'codedError').eventDefinition).toEqual({ kind: 'error', errorCode: 'FEL' });
-    expect(node(p, 'esc')).toMatchObject({ cancelActivity: false, eventDefinition: { kind: 'escalation', escalationCode: 'SEN' } });
+  });
+
+  it('compiles escalation boundary events on subprocesses and call activities, and boundary events without outgoing flow', async () => {
+    const xml = processXml(
+      `<bpmn:startEvent id="start" />${flow('a', 'start', 'sub')}
+       <bpmn:subProcess id="sub"><bpmn:startEvent id="ss" /></bpmn:subProcess>${flow('b', 'sub', 'call')}
+       <bpmn:callActivity id="call"><bpmn:extensionElements><zeebe:calledElement processId="child" /></bpmn:extensionElements></bpmn:callActivity>
+       <bpmn:boundaryEvent id="escSub" attachedToRef="sub" cancelActivity="false"><bpmn:escalationEventDefinition escalationRef="e1" /></bpmn:boundaryEvent>
+       <bpmn:boundaryEvent id="escCall" attachedToRef="call"><bpmn:escalationEventDefinition /></bpmn:boundaryEvent>`,
+      '<bpmn:escalation id="e1" escalationCode="SEN" />',
+    );
+    const p = await compileOne(xml);
+    expect(node(p, 'escSub')).toMatchObject({ attachedToRef: 'sub', cancelActivity: false, outgoing: [], eventDefinition: { kind: 'escalation', escalationCode: 'SEN' } });
+    expect(node(p, 'escCall')).toMatchObject({ attachedToRef: 'call', cancelActivity: true, eventDefinition: { kind: 'escalation' } });
+    expect(node(p, 'call').boundaryEventIds).toEqual(['escCall']);
   });
 
   it('compiles receive tasks with their message in eventDefinition', async () => {
@@ -248,6 +261,18 @@ describe('compileBpmn: gateways', () => {
     expect(node(p, 'gw')).toMatchObject({ type: 'exclusiveGateway', defaultFlow: 'otherwise', outgoing: ['yes', 'otherwise'] });
     expect(p.flows.yes!.condition).toBe('=beslut = "bifall"');
     expect(p.flows.otherwise!.condition).toBeUndefined();
+  });
+
+  it('compiles inclusive gateways used as splits, with conditions and default flow', async () => {
+    const xml = processXml(
+      `<bpmn:startEvent id="start" />${flow('a', 'start', 'gw')}
+       <bpmn:inclusiveGateway id="gw" default="none" />
+       ${flow('kids', 'gw', 'e1', '=harBarn')}${flow('lvm', 'gw', 'e2', '=lvm')}${flow('none', 'gw', 'e3')}
+       <bpmn:endEvent id="e1" /><bpmn:endEvent id="e2" /><bpmn:endEvent id="e3" />`,
+    );
+    const p = await compileOne(xml);
+    expect(node(p, 'gw')).toMatchObject({ type: 'inclusiveGateway', defaultFlow: 'none', incoming: ['a'], outgoing: ['kids', 'lvm', 'none'] });
+    expect([p.flows.kids!.condition, p.flows.lvm!.condition]).toEqual(['=harBarn', '=lvm']);
   });
 
   it('allows a single unconditional flow out of an exclusive gateway (a merge)', async () => {

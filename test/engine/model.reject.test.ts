@@ -92,7 +92,6 @@ describe('compileBpmn refuses unsupported tasks', () => {
 describe('compileBpmn refuses unsupported gateways and subprocesses', () => {
   it.each([
     ['complexGateway', 'bpmn:ComplexGateway', /complex gateways/],
-    ['inclusiveGateway', 'bpmn:InclusiveGateway', /inclusive gateways are not supported/],
     ['transaction', 'bpmn:Transaction', /transaction/],
     ['adHocSubProcess', 'bpmn:AdHocSubProcess', /ad-hoc/],
   ])('refuses %s', async (tag, type, text) => {
@@ -178,9 +177,16 @@ describe('compileBpmn checks structure', () => {
   });
 
   it('refuses conditions on flows that do not leave an exclusive gateway, and conditional default flows', async () => {
-    await expectSingleFinding(processXml(`<bpmn:startEvent id="s" />${flow('a', 's', 'e', '=true')}<bpmn:endEvent id="e" />`), 'a', /conditions are only evaluated on flows leaving an exclusive gateway/);
+    await expectSingleFinding(processXml(`<bpmn:startEvent id="s" />${flow('a', 's', 'e', '=true')}<bpmn:endEvent id="e" />`), 'a', /conditions are only evaluated on flows leaving an exclusive or inclusive gateway/);
     const xml = processXml(`<bpmn:startEvent id="s" />${flow('a', 's', 'gw')}<bpmn:exclusiveGateway id="gw" default="no" />${flow('yes', 'gw', 'e1', '=x')}${flow('no', 'gw', 'e2', '=y')}<bpmn:endEvent id="e1" /><bpmn:endEvent id="e2" />`);
     await expectSingleFinding(xml, 'no', /default flow of its gateway and also has a condition/);
+  });
+
+  it('refuses inclusive gateway joins and unconditional non-default flows out of inclusive splits', async () => {
+    const join = processXml(`<bpmn:startEvent id="s" />${flow('a', 's', 'fork')}<bpmn:parallelGateway id="fork" />${flow('b', 'fork', 'join')}${flow('c', 'fork', 'join')}<bpmn:inclusiveGateway id="join" />`);
+    await expectSingleFinding(join, 'join', /inclusive gateway joining 2 flows.*only as splits/);
+    const split = processXml(`<bpmn:startEvent id="s" />${flow('a', 's', 'gw')}<bpmn:inclusiveGateway id="gw" />${flow('yes', 'gw', 'e1', '=x')}${flow('no', 'gw', 'e2')}<bpmn:endEvent id="e1" /><bpmn:endEvent id="e2" />`);
+    await expectSingleFinding(split, 'no', /leaves inclusive gateway 'gw' without a condition/);
   });
 
   it('refuses a default flow that does not leave the gateway', async () => {
@@ -205,11 +211,34 @@ describe('compileBpmn checks structure', () => {
     await expectSingleFinding(processXml('<bpmn:startEvent id="a" /><bpmn:startEvent id="b" />'), 'p', /2 plain start events \(a, b\)/);
   });
 
-  it('refuses boundary event problems: no outgoing flow, non-interrupting error, host not an activity', async () => {
+  it('refuses boundary event problems: non-interrupting error, escalation on a task, host not an activity', async () => {
     const host = around(serviceTask('t'));
-    await expectSingleFinding(processXml(`${host}<bpmn:boundaryEvent id="b" attachedToRef="t"><bpmn:timerEventDefinition><bpmn:timeDuration>P1D</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>`), 'b', /without an outgoing sequence flow/);
     await expectSingleFinding(processXml(`${host}<bpmn:boundaryEvent id="b" attachedToRef="t" cancelActivity="false"><bpmn:errorEventDefinition /></bpmn:boundaryEvent>${flow('bo', 'b', 'end')}`), 'b', /non-interrupting error boundary/);
+    await expectSingleFinding(processXml(`${host}<bpmn:boundaryEvent id="b" attachedToRef="t"><bpmn:escalationEventDefinition /></bpmn:boundaryEvent>`), 'b', /escalation boundary event on 't' \(serviceTask\).*subprocess or call activity/);
     await expectSingleFinding(processXml(`${host}<bpmn:boundaryEvent id="b" attachedToRef="end"><bpmn:errorEventDefinition /></bpmn:boundaryEvent>${flow('bo', 'b', 'end')}`), 'b', /attached to 'end', which is not an activity/);
+  });
+
+  it('refuses ambiguous boundary events: same message, signal or error code twice, two catch-all errors', async () => {
+    const host = around(serviceTask('t'));
+    const roots = `${MESSAGE}<bpmn:signal id="s1" name="Stopp" /><bpmn:error id="err1" errorCode="FEL" />`;
+    const boundary = (id: string, definition: string) => `<bpmn:boundaryEvent id="${id}" attachedToRef="t">${definition}</bpmn:boundaryEvent>`;
+    await expectSingleFinding(processXml(host + boundary('b1', '<bpmn:messageEventDefinition messageRef="m1" />') + boundary('b2', '<bpmn:messageEventDefinition messageRef="m1" />'), roots), 'b2', /catches message 'Svar' like 'b1' \(another boundary event on 't'\)/);
+    await expectSingleFinding(processXml(host + boundary('b1', '<bpmn:signalEventDefinition signalRef="s1" />') + boundary('b2', '<bpmn:signalEventDefinition signalRef="s1" />'), roots), 'b2', /signal 'Stopp'/);
+    await expectSingleFinding(processXml(host + boundary('b1', '<bpmn:errorEventDefinition errorRef="err1" />') + boundary('b2', '<bpmn:errorEventDefinition errorRef="err1" />'), roots), 'b2', /error code 'FEL'/);
+    await expectSingleFinding(processXml(host + boundary('b1', '<bpmn:errorEventDefinition />') + boundary('b2', '<bpmn:errorEventDefinition />'), roots), 'b2', /all errors/);
+    await expect(compileBpmn(processXml(host + boundary('b1', '<bpmn:errorEventDefinition />') + boundary('b2', '<bpmn:errorEventDefinition errorRef="err1" />'), roots))).resolves.toHaveLength(1);
+  });
+
+  it('refuses two event subprocesses of one scope with the same trigger, and duplicate signal start events', async () => {
+    const eventSub = (id: string) => `<bpmn:subProcess id="${id}" triggeredByEvent="true"><bpmn:startEvent id="${id}_s" isInterrupting="false"><bpmn:messageEventDefinition messageRef="m1" /></bpmn:startEvent></bpmn:subProcess>`;
+    await expectSingleFinding(processXml(around(serviceTask('t')) + eventSub('es1') + eventSub('es2'), MESSAGE), 'es2_s', /catches message 'Svar' like 'es1_s' \(another event subprocess in the same scope\)/);
+    const signalStart = (id: string) => `<bpmn:startEvent id="${id}"><bpmn:signalEventDefinition signalRef="s1" /></bpmn:startEvent>`;
+    await expectSingleFinding(processXml(signalStart('a') + signalStart('b'), '<bpmn:signal id="s1" name="Planeringsdag" />'), 'b', /signal 'Planeringsdag' like 'a'/);
+  });
+
+  it('refuses interrupting timer cycles in event subprocesses (they cannot repeat)', async () => {
+    const sub = `<bpmn:subProcess id="es" triggeredByEvent="true"><bpmn:startEvent id="x"><bpmn:timerEventDefinition><bpmn:timeCycle>R/P1D</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:startEvent></bpmn:subProcess>`;
+    await expectSingleFinding(processXml(around(serviceTask('t')) + sub), 'x', /timer cycle, which is not allowed here\. Allowed: duration, date/);
   });
 
   it('refuses event subprocess problems: flows, several or wrong start events, non-interrupting error start', async () => {
