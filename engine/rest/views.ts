@@ -11,7 +11,6 @@ import type { UserTaskRow } from '../runtime/userTasks';
 export const TENANT = '<default>';
 const key = (value: number) => String(value);
 const date = (ms: number) => new Date(ms).toISOString();
-const optionalDate = (ms: number | null) => (ms === null ? undefined : date(ms));
 
 export type ProcessDefinitionView = Pick<ProcessDefinitionRow, 'key' | 'bpmn_process_id' | 'version' | 'name' | 'version_tag' | 'resource_name'>;
 
@@ -168,4 +167,26 @@ export function activatedJobView(job: JobRow, variables: Record<string, unknown>
   };
 }
 
-export { optionalDate };
+export function jobView(job: JobRow) {
+  return {
+    jobKey: key(job.key),
+    type: job.type,
+    state: job.state,
+    kind: 'BPMN_ELEMENT',
+    listenerEventType: 'UNSPECIFIED',
+    retries: job.retries,
+    worker: job.worker,
+    hasFailedWithRetriesLeft: job.state === 'FAILED' && job.retries > 0,
+    ...(job.deadline !== null ? { deadline: date(job.deadline) } : {}),
+    ...(job.end_time !== null ? { endTime: date(job.end_time) } : {}),
+    ...(job.error_message !== null ? { errorMessage: job.error_message } : {}),
+    ...(job.error_code !== null ? { errorCode: job.error_code } : {}),
+    customHeaders: JSON.parse(job.custom_headers) as Record<string, string>,
+    elementId: job.element_id,
+    elementInstanceKey: key(job.element_instance_key),
+    processDefinitionId: job.bpmn_process_id,
+    processDefinitionKey: key(job.process_definition_key),
+    processInstanceKey: key(job.process_instance_key),
+    tenantId: TENANT,
+  };
+}

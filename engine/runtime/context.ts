@@ -44,5 +44,8 @@ export interface Ctx {
   /** Deferred steps, run in order until every token waits (run-to-completion). */
   queue: Array<() => void>;
   jobTypesActivatable: Set<string>;
-  timersChanged: boolean;
+  /** Timers or job deadlines changed: the scheduler must recompute when it next wakes up. */
+  wakeScheduler: boolean;
+  /** Process instances that completed or were terminated (for awaitCompletion requests). */
+  endedProcessInstances: Set<number>;
 }

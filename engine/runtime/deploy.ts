@@ -96,7 +96,7 @@ function replaceStartEventWaits(ctx: Ctx, definitionKey: number, process: Compil
   const previous = `SELECT key FROM process_definitions WHERE bpmn_process_id = ? AND key <> ?`;
   ctx.db.prepare(`DELETE FROM timers WHERE element_instance_key IS NULL AND process_definition_key IN (${previous})`).run(process.id, definitionKey);
   ctx.db.prepare(`DELETE FROM subscriptions WHERE element_instance_key IS NULL AND process_definition_key IN (${previous})`).run(process.id, definitionKey);
-  ctx.timersChanged = true;
+  ctx.wakeScheduler = true;
   for (const id of process.startEventIds) {
     const def = process.elements[id]?.eventDefinition;
     if (def?.kind === 'timer') {

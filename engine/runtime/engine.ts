@@ -7,7 +7,7 @@ import { storeDeployment, type ParsedForm, type ParsedProcess } from './deploy';
 import { drain } from './elements';
 import { ElementFailure, invalidArgument, notFound } from './errors';
 import { withEvaluationTime } from './expressions';
-import { JobWaiters } from './jobWaiters';
+import { Waiters } from './waiters';
 import { Scheduler } from './scheduler';
 
 export interface Resource {
@@ -22,7 +22,10 @@ export interface Resource {
  */
 export class Engine {
   readonly clock: EngineClock;
-  readonly jobWaiters = new JobWaiters();
+  /** Long-polling activations, by job type. */
+  readonly jobWaiters = new Waiters<string>();
+  /** awaitCompletion requests, by process instance key. */
+  readonly completionWaiters = new Waiters<number>();
   private readonly scheduler: Scheduler;
   private readonly definitions = new Map<number, DeployedProcess>();
   /** Set when shutting down: long-polling requests answer at once. */
@@ -51,6 +54,7 @@ export class Engine {
     this.closing = true;
     this.scheduler.stop();
     this.jobWaiters.close();
+    this.completionWaiters.close();
     this.db.close();
   }
 
@@ -62,7 +66,8 @@ export class Engine {
       definition: (key) => this.definition(key),
       queue: [],
       jobTypesActivatable: new Set(),
-      timersChanged: false,
+      wakeScheduler: false,
+      endedProcessInstances: new Set(),
     };
     let result: T;
     try {
@@ -79,7 +84,8 @@ export class Engine {
       throw error;
     }
     if (ctx.jobTypesActivatable.size > 0) this.jobWaiters.notify(ctx.jobTypesActivatable);
-    if (ctx.timersChanged) this.scheduler.wake();
+    if (ctx.wakeScheduler) this.scheduler.wake();
+    if (ctx.endedProcessInstances.size > 0) this.completionWaiters.notify(ctx.endedProcessInstances);
     return result;
   }
 

@@ -37,12 +37,14 @@ export function createProcessInstance(
 /** Marks the instance completed; returns the calling element instance, if a call activity started it. */
 export function completeProcessInstanceRow(ctx: Ctx, key: number): number | undefined {
   ctx.db.prepare(`UPDATE process_instances SET state = 'COMPLETED', end_date = ? WHERE key = ?`).run(ctx.now, key);
+  ctx.endedProcessInstances.add(key);
   const row = ctx.db.prepare('SELECT parent_element_instance_key AS parent FROM process_instances WHERE key = ?').get(key) as { parent: number | null };
   return row.parent ?? undefined;
 }
 
 export function terminateProcessInstanceRow(ctx: Ctx, key: number): void {
   ctx.db.prepare(`UPDATE process_instances SET state = 'TERMINATED', end_date = ? WHERE key = ?`).run(ctx.now, key);
+  ctx.endedProcessInstances.add(key);
 }
 
 export function cancelProcessInstance(ctx: Ctx, key: number): void {

@@ -18,6 +18,8 @@ export interface JobRow {
   deadline: number | null;
   retry_at: number | null;
   error_message: string | null;
+  error_code: string | null;
+  end_time: number | null;
   incident_key: number | null;
   custom_headers: string;
   element_instance_key: number;
@@ -45,6 +47,7 @@ export function activateJobs(
     .prepare(`SELECT * FROM jobs WHERE type = ? AND ${ACTIVATABLE} ORDER BY key LIMIT ?`)
     .all(request.type, ctx.now, request.maxJobsToActivate) as JobRow[];
   const activate = ctx.db.prepare(`UPDATE jobs SET deadline = ?, worker = ?, retry_at = NULL WHERE key = ?`);
+  if (rows.length > 0) ctx.wakeScheduler = true;
   return rows.map((job) => {
     job.deadline = ctx.now + request.timeout;
     job.worker = request.worker;
@@ -83,7 +86,7 @@ function requireNoIncident(job: JobRow, action: string): void {
 export function completeJob(ctx: Ctx, key: number, variables: Record<string, unknown>): void {
   const job = requireJob(ctx, key, 'complete');
   requireNoIncident(job, 'complete');
-  ctx.db.prepare(`UPDATE jobs SET state = 'COMPLETED', deadline = NULL WHERE key = ?`).run(key);
+  ctx.db.prepare(`UPDATE jobs SET state = 'COMPLETED', deadline = NULL, end_time = ? WHERE key = ?`).run(ctx.now, key);
   const ei = getElementInstance(ctx, job.element_instance_key)!;
   updateData(ctx, ei.key, { ...parseData(ei), triggerVars: variables });
   ctx.queue.push(() => runStep(ctx, ei.key, 'leave'));
@@ -104,14 +107,15 @@ export function failJob(ctx: Ctx, key: number, request: { retries: number; error
   } else if (retryAt === null) {
     ctx.jobTypesActivatable.add(job.type);
   } else {
-    ctx.timersChanged = true;
+    ctx.wakeScheduler = true;
   }
 }
 
 export function throwJobError(ctx: Ctx, key: number, request: { errorCode: string; errorMessage?: string; variables?: Record<string, unknown> }): void {
   const job = requireJob(ctx, key, 'throw an error for');
   requireNoIncident(job, 'throw an error for');
-  ctx.db.prepare(`UPDATE jobs SET state = 'ERROR_THROWN', deadline = NULL, error_message = ? WHERE key = ?`).run(request.errorMessage ?? null, key);
+  ctx.db.prepare(`UPDATE jobs SET state = 'ERROR_THROWN', deadline = NULL, error_message = ?, error_code = ?, end_time = ? WHERE key = ?`)
+    .run(request.errorMessage ?? null, request.errorCode, ctx.now, key);
   const ei = getElementInstance(ctx, job.element_instance_key)!;
   try {
     ctx.db.transaction(() => throwError(ctx, ei, request.errorCode, request.errorMessage ?? '', request.variables ?? {}))();
@@ -128,12 +132,13 @@ export function updateJob(ctx: Ctx, key: number, changeset: { retries?: number |
   }
   if (changeset.retries !== undefined && changeset.retries !== null) {
     if (changeset.retries < 1) throw invalidArgument(`Expected retries to be at least 1, but it was ${changeset.retries}.`);
-    ctx.db.prepare('UPDATE jobs SET retries = ? WHERE key = ?').run(changeset.retries, key);
+    ctx.db.prepare(`UPDATE jobs SET retries = ?, state = CASE WHEN deadline IS NULL THEN 'RETRIES_UPDATED' ELSE state END WHERE key = ?`).run(changeset.retries, key);
     if (job.incident_key === null) ctx.jobTypesActivatable.add(job.type);
   }
   if (changeset.timeout !== undefined && changeset.timeout !== null) {
     if (job.deadline === null) throw invalidState(`Expected to update the timeout of job '${key}', but it is not activated.`);
     ctx.db.prepare('UPDATE jobs SET deadline = ? WHERE key = ?').run(ctx.now + changeset.timeout, key);
+    ctx.wakeScheduler = true;
   }
 }
 

@@ -29,7 +29,7 @@ export function fireTimer(ctx: Ctx, key: number): void {
   const timer = ctx.db.prepare('SELECT * FROM timers WHERE key = ?').get(key) as TimerRow | undefined;
   if (!timer || timer.due_at > ctx.now) return;
   ctx.db.prepare('DELETE FROM timers WHERE key = ?').run(key);
-  ctx.timersChanged = true;
+  ctx.wakeScheduler = true;
   if (timer.interval) {
     const next = expr.nextTimerSchedule(
       { dueAt: new Date(timer.due_at).toISOString(), remaining: timer.remaining, interval: timer.interval },

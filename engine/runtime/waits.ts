@@ -135,7 +135,7 @@ export function insertTimer(ctx: Ctx, timer: TimerInsert): void {
     )
     .run(nextKey(ctx.db), timer.dueAt, timer.remaining, timer.interval, timer.elementId, timer.elementInstanceKey,
       timer.processInstanceKey, timer.processDefinitionKey);
-  ctx.timersChanged = true;
+  ctx.wakeScheduler = true;
 }
 
 export function openBoundaryWaits(ctx: Ctx, host: ElementInstanceRow, node: FlowNode): void {
@@ -169,11 +169,11 @@ export function openEventGatewayWaits(ctx: Ctx, gateway: ElementInstanceRow, nod
 /** Closes everything `ei` waits for; jobs and user tasks still open are canceled. */
 export function cancelWaits(ctx: Ctx, elementInstanceKey: number): void {
   const timers = ctx.db.prepare('DELETE FROM timers WHERE element_instance_key = ?').run(elementInstanceKey);
-  if (timers.changes > 0) ctx.timersChanged = true;
+  if (timers.changes > 0) ctx.wakeScheduler = true;
   ctx.db.prepare('DELETE FROM subscriptions WHERE element_instance_key = ?').run(elementInstanceKey);
   ctx.db
-    .prepare(`UPDATE jobs SET state = 'CANCELED', deadline = NULL WHERE element_instance_key = ? AND state NOT IN ('COMPLETED', 'CANCELED', 'ERROR_THROWN')`)
-    .run(elementInstanceKey);
+    .prepare(`UPDATE jobs SET state = 'CANCELED', deadline = NULL, end_time = ? WHERE element_instance_key = ? AND state NOT IN ('COMPLETED', 'CANCELED', 'ERROR_THROWN')`)
+    .run(ctx.now, elementInstanceKey);
   ctx.db
     .prepare(`UPDATE user_tasks SET state = 'CANCELED', completion_date = ? WHERE element_instance_key = ? AND state = 'CREATED'`)
     .run(ctx.now, elementInstanceKey);

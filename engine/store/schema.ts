@@ -94,6 +94,8 @@ CREATE TABLE IF NOT EXISTS jobs (
   deadline INTEGER,
   retry_at INTEGER,
   error_message TEXT,
+  error_code TEXT,
+  end_time INTEGER,
   incident_key INTEGER,
   custom_headers TEXT NOT NULL,
   element_instance_key INTEGER NOT NULL,

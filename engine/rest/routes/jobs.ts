@@ -2,7 +2,9 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Engine } from '../../runtime/engine';
 import { activateJobs, completeJob, failJob, throwJobError, updateJob } from '../../runtime/jobs';
-import { TENANT, activatedJobView } from '../views';
+import { runSearch, type SearchDefinition } from '../search';
+import { TENANT, activatedJobView, jobView } from '../views';
+import type { JobRow } from '../../runtime/jobs';
 import { millis, parseInput, parseKey, variablesObject } from '../validation';
 
 /** Zeebe's default long-polling timeout when the request does not set one. */
@@ -34,8 +36,50 @@ const updateSchema = z.strictObject({
   operationReference: z.union([z.number(), z.string()]).optional(),
 });
 
+const JOB_STATES = ['CANCELED', 'COMPLETED', 'CREATED', 'ERROR_THROWN', 'FAILED', 'MIGRATED', 'RETRIES_UPDATED', 'TIMED_OUT'] as const;
+
+const jobSearch: SearchDefinition<JobRow, ReturnType<typeof jobView>> = {
+  from: 'jobs j',
+  fields: {
+    jobKey: { column: 'j.key', kind: 'key' },
+    type: { column: 'j.type', kind: 'string' },
+    state: { column: 'j.state', kind: 'string', values: JOB_STATES },
+    kind: { column: "'BPMN_ELEMENT'", kind: 'string', values: ['BPMN_ELEMENT', 'EXECUTION_LISTENER', 'TASK_LISTENER', 'AD_HOC_SUB_PROCESS'] },
+    retries: { column: 'j.retries', kind: 'int' },
+    worker: { column: 'j.worker', kind: 'string' },
+    deadline: { column: 'j.deadline', kind: 'date' },
+    endTime: { column: 'j.end_time', kind: 'date' },
+    errorCode: { column: 'j.error_code', kind: 'string' },
+    errorMessage: { column: 'j.error_message', kind: 'string' },
+    elementId: { column: 'j.element_id', kind: 'string' },
+    elementInstanceKey: { column: 'j.element_instance_key', kind: 'key' },
+    processDefinitionId: { column: 'j.bpmn_process_id', kind: 'string' },
+    processDefinitionKey: { column: 'j.process_definition_key', kind: 'key' },
+    processInstanceKey: { column: 'j.process_instance_key', kind: 'key' },
+    tenantId: { column: `'${TENANT}'`, kind: 'string' },
+  },
+  extraFilters: { hasFailedWithRetriesLeft: z.boolean() },
+  applyExtraFilters: (where, filter) => {
+    if (filter.hasFailedWithRetriesLeft !== undefined) {
+      where.add(`(j.state = 'FAILED' AND j.retries > 0) = ?`, filter.hasFailedWithRetriesLeft ? 1 : 0);
+    }
+  },
+  sort: {
+    deadline: 'j.deadline', elementId: 'j.element_id', elementInstanceKey: 'j.element_instance_key', endTime: 'j.end_time',
+    errorCode: 'j.error_code', errorMessage: 'j.error_message', jobKey: 'j.key', processDefinitionId: 'j.bpmn_process_id',
+    processDefinitionKey: 'j.process_definition_key', processInstanceKey: 'j.process_instance_key', retries: 'j.retries',
+    state: 'j.state', type: 'j.type', worker: 'j.worker', tenantId: 'j.key', kind: 'j.key', listenerEventType: 'j.key',
+  },
+  defaultOrder: 'j.key ASC',
+  toItem: jobView,
+};
+
 export function jobRoutes(engine: Engine): Router {
   const router = Router();
+
+  router.post('/jobs/search', (req, res) => {
+    res.json(runSearch(engine.db, jobSearch, req.body));
+  });
 
   router.post('/jobs/activation', async (req, res) => {
     const input = parseInput(activationSchema, req.body);

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Engine } from '../../runtime/engine';
-import { invalidArgument, notFound } from '../../runtime/errors';
+import { EngineError, invalidArgument, notFound } from '../../runtime/errors';
 import { cancelProcessInstance, createProcessInstance, latestDefinitionById } from '../../runtime/instances';
 import { runSearch, WhereBuilder, type FieldSpecs, type SearchDefinition } from '../search';
 import { keyString, millis, parseInput, parseKey, variablesObject } from '../validation';
@@ -14,7 +14,7 @@ const common = {
   operationReference: z.union([z.number(), z.string()]).optional(),
   startInstructions: z.array(z.strictObject({ elementId: z.string() })).max(0, 'start instructions are not supported by the embedded engine').optional(),
   runtimeInstructions: z.array(z.unknown()).max(0, 'runtime instructions are not supported by the embedded engine').optional(),
-  awaitCompletion: z.literal(false, { error: 'awaitCompletion is not supported by the embedded engine; poll the process instance instead' }).optional(),
+  awaitCompletion: z.boolean().optional(),
   fetchVariables: z.array(z.string()).optional(),
   requestTimeout: millis.optional(),
   tags: z.array(z.string()).optional(),
@@ -97,6 +97,25 @@ const instanceSearch: SearchDefinition<ProcessInstanceView, ReturnType<typeof pr
   toItem: processInstanceView,
 };
 
+/** Default wait of awaitCompletion when the request sets no requestTimeout. */
+const DEFAULT_AWAIT_TIMEOUT = 10_000;
+
+/** Waits until the instance ended; returns its root variables (all, or the requested ones). */
+async function awaitCompletion(engine: Engine, key: number, requestTimeout: number | undefined, fetch: string[] | undefined) {
+  const deadline = Date.now() + (requestTimeout || DEFAULT_AWAIT_TIMEOUT);
+  const stateOf = () => (engine.db.prepare('SELECT state FROM process_instances WHERE key = ?').get(key) as { state: string }).state;
+  while (stateOf() === 'ACTIVE') {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0 || engine.closing) {
+      throw new EngineError(504, 'DEADLINE_EXCEEDED', `Process instance ${key} did not complete within ${requestTimeout || DEFAULT_AWAIT_TIMEOUT} ms. It keeps running; query it by key.`);
+    }
+    await engine.completionWaiters.wait(key, remaining);
+  }
+  const rows = engine.db.prepare('SELECT name, value FROM variables WHERE scope_key = ?').all(key) as { name: string; value: string }[];
+  const wanted = fetch && fetch.length > 0 ? new Set(fetch) : undefined;
+  return Object.fromEntries(rows.filter((r) => !wanted || wanted.has(r.name)).map((r) => [r.name, JSON.parse(r.value)]));
+}
+
 /** Process definitions (search/get/XML) and process instances (create/get/search/cancel). */
 export function processRoutes(engine: Engine): Router {
   const router = Router();
@@ -118,7 +137,7 @@ export function processRoutes(engine: Engine): Router {
     res.type('text/xml').send(getDefinitionRow(req.params.key).xml);
   });
 
-  router.post('/process-instances', (req, res) => {
+  router.post('/process-instances', async (req, res) => {
     const input = parseInput(createSchema, req.body);
     const result = engine.run((ctx) => {
       let deployed;
@@ -138,13 +157,14 @@ export function processRoutes(engine: Engine): Router {
       const key = createProcessInstance(ctx, deployed, input.variables ?? {});
       return { key, deployed };
     });
+    const variables = input.awaitCompletion ? await awaitCompletion(engine, result.key, input.requestTimeout, input.fetchVariables) : {};
     res.json({
       processInstanceKey: String(result.key),
       processDefinitionKey: String(result.deployed.row.key),
       processDefinitionId: result.deployed.row.bpmn_process_id,
       processDefinitionVersion: result.deployed.row.version,
       tenantId: TENANT,
-      variables: {},
+      variables,
     });
   });
 

@@ -1,12 +1,12 @@
 /**
- * Long-polling job activation: requests that found no job wait here until a job of their type may
- * have become activatable (created, failed with retries, timed out, retries updated) or they time out.
+ * Requests waiting for something to happen inside the engine: long-polling job activation waits for
+ * its job type to (maybe) have an activatable job, awaitCompletion waits for a process instance to end.
  */
-export class JobWaiters {
-  private readonly waiting = new Map<string, Set<() => void>>();
+export class Waiters<K> {
+  private readonly waiting = new Map<K, Set<() => void>>();
 
   /** Resolves true when woken for `type`, false after `timeoutMs` or when `signal` aborts. */
-  wait(type: string, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+  wait(type: K, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
     return new Promise((resolve) => {
       const set = this.waiting.get(type) ?? new Set();
       this.waiting.set(type, set);
@@ -25,7 +25,7 @@ export class JobWaiters {
     });
   }
 
-  notify(types: Iterable<string>): void {
+  notify(types: Iterable<K>): void {
     for (const type of types) for (const wake of [...(this.waiting.get(type) ?? [])]) wake();
   }
 
