@@ -55,7 +55,7 @@ export class ProcessCompiler {
 
   compile(process: ModdleElement): CompiledProcess {
     this.sources.set(process.id!, process);
-    this.checkExtensions(process, ['zeebe:VersionTag', 'zeebe:Properties', 'zeebe:UserTaskForm']);
+    this.checkExtensions(process, ['zeebe:VersionTag', 'zeebe:Properties']);
     this.checkForeignAttributes(process);
     this.compileScope(process, undefined, 'process');
     this.connectFlows();
@@ -206,6 +206,10 @@ export class ProcessCompiler {
       const host = this.elements[node.attachedToRef];
       if (!host || !isActivity(host.type)) {
         this.findings.report(this.sourceOf(node.id), `is attached to '${node.attachedToRef}', which is not an activity of this process. Attach it to a task or subprocess.`);
+        continue;
+      }
+      if (host.parentId !== node.parentId) {
+        this.findings.report(this.sourceOf(node.id), `lies in another (sub)process than its host '${host.id}'. Place the boundary event on the border of its host.`);
         continue;
       }
       host.boundaryEventIds.push(node.id);

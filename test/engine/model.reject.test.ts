@@ -325,3 +325,17 @@ describe('compileBpmn never ignores what it cannot read', () => {
     expect(error.message.split('\n')).toHaveLength(4);
   });
 });
+
+describe('compileBpmn process-level extensions', () => {
+  it('refuses embedded forms and execution listeners on the process', async () => {
+    const withExtension = (extension: string) =>
+      definitions(`<bpmn:process id="p" isExecutable="true"><bpmn:extensionElements>${extension}</bpmn:extensionElements><bpmn:startEvent id="s" /></bpmn:process>`);
+    await expectSingleFinding(withExtension('<zeebe:userTaskForm id="f1">{}</zeebe:userTaskForm>'), 'p', /embedded forms.*formId/);
+    await expectSingleFinding(withExtension('<zeebe:executionListeners><zeebe:executionListener eventType="start" type="x" /></zeebe:executionListeners>'), 'p', /execution listeners/);
+  });
+
+  it('refuses a boundary event placed in another scope than its host', async () => {
+    const xml = processXml(around(serviceTask('t')) + '<bpmn:subProcess id="sub"><bpmn:startEvent id="ss" /><bpmn:boundaryEvent id="b" attachedToRef="t"><bpmn:timerEventDefinition><bpmn:timeDuration>P1D</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent></bpmn:subProcess>');
+    await expectSingleFinding(xml, 'b', /another \(sub\)process than its host 't'/);
+  });
+});

@@ -1,0 +1,54 @@
+import fc from 'fast-check';
+import { ExpressionError, evaluate, evaluateCondition, scheduleTimer } from '../../engine/feel';
+
+/** Whatever a diagram author writes, evaluation ends in a JSON value or an ExpressionError, never another crash. */
+function expectValueOrExpressionError(run: () => unknown): void {
+  try {
+    const value = run();
+    expect(JSON.parse(JSON.stringify(value ?? null))).toEqual(value ?? null);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ExpressionError);
+  }
+}
+
+const feelish = fc.stringMatching(/^[a-z0-9 +\-*/()[\]{}.,:"<>=!]{0,40}$/);
+
+describe('engine/feel robustness', () => {
+  it('evaluate returns JSON or throws ExpressionError for arbitrary FEEL text', () => {
+    fc.assert(
+      fc.property(feelish, (source) => {
+        expectValueOrExpressionError(() => evaluate(`=${source}`, { a: 1, b: 'text', c: [1, 2], d: { e: true } }));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('evaluateCondition returns a boolean or throws ExpressionError', () => {
+    fc.assert(
+      fc.property(feelish, (source) => {
+        try {
+          expect(typeof evaluateCondition(`=${source}`, { a: 1 })).toBe('boolean');
+        } catch (error) {
+          expect(error).toBeInstanceOf(ExpressionError);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('scheduleTimer returns a valid future-or-present instant or throws ExpressionError for arbitrary timer text', () => {
+    const now = new Date('2026-01-01T00:00:00Z');
+    fc.assert(
+      fc.property(fc.constantFrom('duration', 'date', 'cycle' as const), fc.stringMatching(/^[RPTWDHMSYZ0-9:.\-+/]{1,30}$/), (type, expression) => {
+        try {
+          const schedule = scheduleTimer({ type: type as 'duration' | 'date' | 'cycle', expression }, {}, now);
+          expect(Number.isNaN(Date.parse(schedule.dueAt))).toBe(false);
+          if (type === 'duration') expect(Date.parse(schedule.dueAt)).toBeGreaterThanOrEqual(now.getTime());
+        } catch (error) {
+          expect(error).toBeInstanceOf(ExpressionError);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
