@@ -5,7 +5,7 @@ import { ElementFailure } from './errors';
 import * as expr from './expressions';
 import { createIncident, resolveIncidentsOfElement } from './incidents';
 import {
-  apiElementType, childrenOf, eventSubprocessStart, isNoneStart, isScopeType, MI_BODY_TYPE, nodeOf, parseData,
+  apiElementType, childrenOf, eventSubprocessStart, isNoneStart, isScopeType, MI_BODY_TYPE, parseData,
   processOf, requireNode, ROOT_TYPE, type ElementData,
 } from './model';
 import { propagateVariables, setLocalVariable, setLocalVariables, visibleVariables, localVariables } from './variables';
@@ -282,7 +282,7 @@ function leave(ctx: Ctx, ei: ElementInstanceRow): void {
     if (outputs.length > 0) {
       const results = expr.outputMappings(outputs, { ...visibleVariables(ctx, ei.key), ...payload });
       propagateVariables(ctx, ei.flow_scope_key!, ei.process_instance_key, results);
-    } else {
+    } else if (node.callActivity?.propagateAllChildVariables !== false) {
       propagateVariables(ctx, ei.key, ei.process_instance_key, payload);
     }
   }
@@ -364,9 +364,8 @@ function onProcessCompleted(ctx: Ctx, root: ElementInstanceRow): void {
   if (parentKey === undefined) return;
   const parent = getElementInstance(ctx, parentKey);
   if (!parent || parent.state !== 'ACTIVE') return;
-  const node = nodeOf(ctx, parent);
-  const childVars = node?.callActivity?.propagateAllChildVariables === false ? {} : localVariables(ctx, root.key);
-  updateData(ctx, parent.key, { ...parseData(parent), triggerVars: childVars });
+  // Output mappings of the call activity see the child's variables even when they are not propagated.
+  updateData(ctx, parent.key, { ...parseData(parent), triggerVars: localVariables(ctx, root.key) });
   leaveNow(ctx, parent);
 }
 

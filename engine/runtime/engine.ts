@@ -9,6 +9,9 @@ import { ElementFailure, invalidArgument, notFound } from './errors';
 import { withEvaluationTime } from './expressions';
 import { Waiters } from './waiters';
 import { Scheduler } from './scheduler';
+import { timeOutJobs } from './jobs';
+import { deleteExpiredMessages } from './messages';
+import { dueTimerKeys, fireTimer } from './timers';
 
 export interface Resource {
   name: string;
@@ -87,6 +90,29 @@ export class Engine {
     if (ctx.wakeScheduler) this.scheduler.wake();
     if (ctx.endedProcessInstances.size > 0) this.completionWaiters.notify(ctx.endedProcessInstances);
     return result;
+  }
+
+  /**
+   * Time-driven work that is due now: fires up to `limit` due timers (each in its own command),
+   * times out expired job locks, drops expired messages and lets job pollers look again.
+   * Returns the number of timers fired. Called by the scheduler, and directly by tests.
+   */
+  processDueWork(limit = Number.MAX_SAFE_INTEGER): number {
+    const keys = dueTimerKeys({ db: this.db, now: this.clock.now() }, limit);
+    for (const key of keys) {
+      try {
+        this.run((ctx) => fireTimer(ctx, key));
+      } catch (error) {
+        console.error(`engine: firing timer ${key} failed (it stays stored and is retried):`, error);
+      }
+    }
+    this.run((ctx) => {
+      timeOutJobs(ctx);
+      deleteExpiredMessages(ctx);
+    });
+    // Jobs whose back-off ended are activatable now.
+    this.jobWaiters.notifyAll();
+    return keys.length;
   }
 
   definition(key: number): DeployedProcess {

@@ -1,10 +1,11 @@
 import type { Engine } from './engine';
-import { nextJobDeadline, nextRetryAt, timeOutJobs } from './jobs';
-import { deleteExpiredMessages } from './messages';
-import { dueTimerKeys, fireTimer, nextTimerDueAt } from './timers';
+import { nextJobDeadline, nextRetryAt } from './jobs';
+import { nextTimerDueAt } from './timers';
 
 /** setTimeout cannot wait longer than ~24.8 days; longer waits are re-armed. */
 const MAX_DELAY = 2 ** 31 - 1;
+/** Pause before retrying due work that failed. */
+const RETRY_DELAY = 1000;
 /** Timers fired per tick before yielding to HTTP requests. */
 const BATCH = 200;
 
@@ -45,23 +46,9 @@ export class Scheduler {
     this.running = true;
     let more = false;
     try {
-      const engine = this.engine;
-      const now = engine.clock.now();
-      const keys = dueTimerKeys({ db: engine.db, now }, BATCH);
-      for (const key of keys) {
-        try {
-          engine.run((ctx) => fireTimer(ctx, key));
-        } catch (error) {
-          console.error(`engine: firing timer ${key} failed:`, error);
-        }
-      }
-      more = keys.length === BATCH;
-      engine.run((ctx) => {
-        timeOutJobs(ctx);
-        deleteExpiredMessages(ctx);
-      });
-      // Jobs whose back-off ended are activatable now: let long-polling requests look again.
-      engine.jobWaiters.notifyAll();
+      more = this.engine.processDueWork(BATCH) === BATCH;
+    } catch (error) {
+      console.error('engine: scheduled work failed:', error);
     } finally {
       this.running = false;
     }
@@ -77,7 +64,9 @@ export class Scheduler {
     const ctx = { db: engine.db, now };
     const candidates = [nextTimerDueAt(ctx), nextJobDeadline(ctx), nextRetryAt(ctx)].filter((t): t is number => t !== undefined);
     if (candidates.length === 0) return;
-    const delay = Math.min(Math.max(0, Math.min(...candidates) - now + 1), MAX_DELAY);
+    const next = Math.min(...candidates);
+    // Something already due is still there: it failed just now. Retry later instead of spinning.
+    const delay = next <= now ? RETRY_DELAY : Math.min(next - now + 1, MAX_DELAY);
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => this.tick(), delay);
   }
