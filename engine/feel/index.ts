@@ -7,3 +7,4 @@ export { evaluate, evaluateWithWarnings, isFeel, type EvaluateOptions, type Eval
 export { evaluateCondition, evaluateStringList, evaluateDateTime } from './typed';
 export { scheduleTimer, nextTimerSchedule, type TimerSchedule } from './timers';
 export { applyInputMappings, applyOutputMappings, setPath } from './mappings';
+export { feelSyntaxProblem } from './syntax';

@@ -147,6 +147,10 @@ export function compileMultiInstance(element: ModdleElement, findings: FindingCo
     findings.report(element, 'is multi-instance without an input collection. Set zeebe:loopCharacteristics inputCollection (e.g. =deltagare).');
     return undefined;
   }
+  if (!inputCollection.startsWith('=')) {
+    findings.report(element, `has the multi-instance input collection '${inputCollection}', which is not a FEEL expression. Write it as =${inputCollection}.`);
+    return undefined;
+  }
   const multiInstance: MultiInstance = { isSequential: loop.isSequential === true, inputCollection };
   assignIfSet(multiInstance, 'inputElement', attr(zeebeLoop, 'inputElement'));
   assignIfSet(multiInstance, 'outputCollection', attr(zeebeLoop, 'outputCollection'));
@@ -160,6 +164,9 @@ export function compileMultiInstance(element: ModdleElement, findings: FindingCo
   }
   for (const [name, value] of [['outputElement', multiInstance.outputElement], ['completionCondition', multiInstance.completionCondition]] as const) {
     if (value && !value.startsWith('=')) findings.report(element, `has multi-instance ${name} '${value}' that is not a FEEL expression. Start it with '='.`);
+  }
+  for (const [name, value] of [['inputElement', multiInstance.inputElement], ['outputCollection', multiInstance.outputCollection]] as const) {
+    if (value && !isTargetPath(value)) findings.report(element, `has multi-instance ${name} '${value}', which must be a plain variable name (e.g. deltagare), not an expression.`);
   }
   return multiInstance;
 }

@@ -7,6 +7,7 @@ import { FindingCollector } from './findings';
 import { parseDefinitions, type ModdleElement } from './parse';
 import { ProcessCompiler } from './compile';
 import { validateStructure } from './validate';
+import { validateExpressions } from './expressions';
 import type { CompiledProcess } from './types';
 
 export { BpmnDeployError } from './errors';
@@ -38,6 +39,7 @@ export async function compileBpmn(xml: string, resourceName = 'BPMN resource'): 
     const compiler = new ProcessCompiler(findings, namespaces);
     const result = compiler.compile(process);
     validateStructure(result, (id) => compiler.sourceOf(id), findings);
+    validateExpressions(result, (id) => compiler.sourceOf(id), findings);
     return result;
   });
   if (findings.findings.length > 0) throw new BpmnDeployError(resourceName, findings.findings);

@@ -339,3 +339,31 @@ describe('compileBpmn process-level extensions', () => {
     await expectSingleFinding(xml, 'b', /another \(sub\)process than its host 't'/);
   });
 });
+
+describe('compileBpmn checks expressions at deploy time', () => {
+  it('refuses FEEL with syntax errors, naming the field', async () => {
+    const gateway = processXml(`<bpmn:startEvent id="s" />${flow('a', 's', 'gw')}<bpmn:exclusiveGateway id="gw" default="no" />${flow('yes', 'gw', 'e1', '=beslut = ')}${flow('no', 'gw', 'e2')}<bpmn:endEvent id="e1" /><bpmn:endEvent id="e2" />`);
+    await expectSingleFinding(gateway, 'yes', /invalid condition: the FEEL expression 'beslut =' ends unexpectedly/);
+    await expectSingleFinding(processXml(around(serviceTask('t', 'vk.x', '<zeebe:ioMapping><zeebe:input source="={a: 1" target="x" /></zeebe:ioMapping>'))), 't', /invalid input mapping for 'x'/);
+    await expectSingleFinding(processXml(around(userTask('t', '<zeebe:assignmentDefinition candidateGroups="=&quot;chef-&quot; + + )" />'))), 't', /invalid candidate groups: .*syntax error at character \d+/);
+    await expectSingleFinding(processXml(around(serviceTask('t', '=  '))), 't', /invalid job type: the FEEL expression after "=" is empty/);
+  });
+
+  it('refuses static timer values that can never fire', async () => {
+    const timer = (body: string) => processXml(around(`<bpmn:intermediateCatchEvent id="t"><bpmn:timerEventDefinition>${body}</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>`));
+    await expectSingleFinding(timer('<bpmn:timeDuration>P14X</bpmn:timeDuration>'), 't', /invalid timer duration: 'P14X' is not a valid ISO 8601 duration/);
+    await expectSingleFinding(timer('<bpmn:timeDate>2026-12-01</bpmn:timeDate>'), 't', /invalid timer date: '2026-12-01' is not a valid ISO 8601 date-time with offset/);
+    await expectSingleFinding(processXml('<bpmn:startEvent id="s"><bpmn:timerEventDefinition><bpmn:timeCycle>R/P0D</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:startEvent>'), 's', /invalid timer cycle: 'P0D' in 'R\/P0D' is not a positive/);
+  });
+
+  it('refuses static retries that are not whole numbers and static due dates without offset', async () => {
+    await expectSingleFinding(processXml(around('<bpmn:serviceTask id="t"><bpmn:extensionElements><zeebe:taskDefinition type="x" retries="three" /></bpmn:extensionElements></bpmn:serviceTask>')), 't', /invalid job retries: 'three' is not a whole number/);
+    await expectSingleFinding(processXml(around(userTask('t', '<zeebe:taskSchedule dueDate="2026-12-01" />'))), 't', /invalid due date: expected an ISO 8601 date-time with offset/);
+  });
+
+  it('refuses static multi-instance collections and expressions where a variable name belongs', async () => {
+    const mi = (attrs: string) => processXml(around(`<bpmn:task id="t"><bpmn:multiInstanceLoopCharacteristics><bpmn:extensionElements><zeebe:loopCharacteristics ${attrs} /></bpmn:extensionElements></bpmn:multiInstanceLoopCharacteristics></bpmn:task>`));
+    await expectSingleFinding(mi('inputCollection="deltagare"'), 't', /input collection 'deltagare', which is not a FEEL expression\. Write it as =deltagare/);
+    await expectSingleFinding(mi('inputCollection="=deltagare" inputElement="=d"'), 't', /inputElement '=d', which must be a plain variable name/);
+  });
+});
