@@ -92,7 +92,7 @@ describe('deployments', () => {
 
     const found = await t.client.searchProcessDefinitions({ filter: { processDefinitionId: 'exclusive-gateway' } as never }, NOW);
     expect(found.items!.map((d) => d.processDefinitionKey)).toEqual([processDefinitionKey]);
-    expect(found.page.totalItems).toBe(1);
+    expect(Number(found.page.totalItems)).toBe(1);
   });
 
   test('unknown process definition key → 404', async () => {
