@@ -131,13 +131,22 @@ function validateConditionalSplit(process: CompiledProcess, node: FlowNode, repo
 
 function validateEventBasedGateway(process: CompiledProcess, node: FlowNode, report: Report): void {
   if (node.outgoing.length < 2) report(node.id, 'is an event-based gateway with fewer than two outgoing flows. Connect at least two events.');
+  const targets: FlowNode[] = [];
   for (const flowId of node.outgoing) {
     const target = process.elements[process.flows[flowId]!.targetRef];
     if (!target) continue;
     const kind = target.eventDefinition?.kind;
     const catchable = target.type === 'intermediateCatchEvent' && (kind === 'timer' || kind === 'message' || kind === 'signal');
-    if (!catchable) report(node.id, `leads to '${target.id}' (${target.type}); an event-based gateway may only lead to timer, message or signal intermediate catch events.`);
+    if (!catchable) {
+      report(node.id, `leads to '${target.id}' (${target.type}); an event-based gateway may only lead to timer, message or signal intermediate catch events.`);
+      continue;
+    }
+    targets.push(target);
+    if (target.incoming.length > 1) {
+      report(target.id, `follows event-based gateway '${node.id}' but has other incoming flows too. Only the gateway may lead to it; merge the other paths after the event.`);
+    }
   }
+  validateUniqueTriggers(targets, `event after gateway '${node.id}'`, report);
 }
 
 function validateEventSubProcess(process: CompiledProcess, node: FlowNode, report: Report): void {

@@ -198,6 +198,10 @@ describe('compileBpmn checks structure', () => {
     const xml = processXml(`<bpmn:startEvent id="s" />${flow('a', 's', 'gw')}<bpmn:eventBasedGateway id="gw" />${flow('b', 'gw', 'task')}${flow('c', 'gw', 'wait')}<bpmn:task id="task" /><bpmn:intermediateCatchEvent id="wait"><bpmn:timerEventDefinition><bpmn:timeDuration>P1D</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>`);
     await expectSingleFinding(xml, 'gw', /leads to 'task'.*timer, message or signal intermediate catch events/);
     await expectSingleFinding(processXml(`<bpmn:startEvent id="s" />${flow('a', 's', 'gw')}<bpmn:eventBasedGateway id="gw" />`), 'gw', /fewer than two outgoing flows/);
+    const catchMessage = (id: string) => `<bpmn:intermediateCatchEvent id="${id}"><bpmn:messageEventDefinition messageRef="m1" /></bpmn:intermediateCatchEvent>`;
+    await expectSingleFinding(processXml(`<bpmn:startEvent id="s" />${flow('a', 's', 'gw')}<bpmn:eventBasedGateway id="gw" />${flow('b', 'gw', 'm1e')}${flow('c', 'gw', 'm2e')}${catchMessage('m1e')}${catchMessage('m2e')}`, MESSAGE), 'm2e', /catches message 'Svar' like 'm1e'/);
+    const joinedTarget = processXml(`<bpmn:startEvent id="s" />${flow('a', 's', 'fork')}<bpmn:parallelGateway id="fork" />${flow('a2', 'fork', 'gw')}${flow('side', 'fork', 'm1e')}<bpmn:eventBasedGateway id="gw" />${flow('b', 'gw', 'm1e')}${flow('c', 'gw', 'wait')}${catchMessage('m1e')}<bpmn:intermediateCatchEvent id="wait"><bpmn:timerEventDefinition><bpmn:timeDuration>P1D</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>`, MESSAGE);
+    await expectSingleFinding(joinedTarget, 'm1e', /follows event-based gateway 'gw' but has other incoming flows/);
   });
 
   it('refuses start events with incoming flows and end events with outgoing flows', async () => {
