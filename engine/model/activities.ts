@@ -193,7 +193,7 @@ function isTargetPath(target: string): boolean {
   return TARGET_PATH.test(target) && !target.split('.').some((segment) => RESERVED_SEGMENTS.has(segment));
 }
 
-function compileMappings(element: ModdleElement, kind: string, parameters: ModdleElement[], findings: FindingCollector): Mapping[] {
+function compileMappings(element: ModdleElement, kind: 'input' | 'output', parameters: ModdleElement[], findings: FindingCollector): Mapping[] {
   const mappings: Mapping[] = [];
   for (const parameter of parameters) {
     const target = attr(parameter, 'target');
@@ -201,8 +201,14 @@ function compileMappings(element: ModdleElement, kind: string, parameters: Moddl
       findings.report(element, `has an ${kind} mapping with target '${target ?? ''}'. A target must be a variable name or dotted path such as 'placering.datum'.`);
       continue;
     }
-    // An empty source assigns null (Zeebe: "local variable with no value").
-    mappings.push({ source: attr(parameter, 'source') ?? '=null', target });
+    const source = attr(parameter, 'source');
+    if (kind === 'output' && !source?.startsWith('=')) {
+      // Zeebe: output sources read the element's result, so they must be expressions.
+      findings.report(element, `has an output mapping to '${target}' whose source ${source ? `'${source}' is not a FEEL expression` : 'is empty'}. Write a FEEL expression such as =resultat.`);
+      continue;
+    }
+    // An empty input source assigns null (Zeebe 8.7+: a local variable without value).
+    mappings.push({ source: source ?? '=null', target });
   }
   return mappings;
 }

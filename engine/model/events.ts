@@ -128,6 +128,10 @@ export function compileMessage(
     findings.report(element, `catches message '${messageName}' without a correlation key. Set zeebe:subscription correlationKey on the message (e.g. =caseRef).`);
     return undefined;
   }
+  if (correlationKey && !correlationKey.startsWith('=') && position !== 'processStart') {
+    findings.report(element, `catches message '${messageName}' with the static correlation key '${correlationKey}'. A correlation key must be a FEEL expression, e.g. =${correlationKey}.`);
+    return undefined;
+  }
   return correlationKey && position !== 'processStart'
     ? { kind: 'message', messageName, correlationKey }
     : { kind: 'message', messageName };

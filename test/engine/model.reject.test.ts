@@ -110,6 +110,7 @@ describe('compileBpmn refuses unsupported events', () => {
     await expectSingleFinding(processXml(around(catchEvent('<bpmn:messageEventDefinition messageRef="m" />')), '<bpmn:message id="m" />'), 't', /without a message name/);
     await expectSingleFinding(processXml(around(catchEvent('<bpmn:messageEventDefinition messageRef="m" />')), '<bpmn:message id="m" name="Svar" />'), 't', /'Svar' without a correlation key.*=caseRef/);
     await expectSingleFinding(processXml(around('<bpmn:receiveTask id="t" />')), 't', /without a message name/);
+    await expectSingleFinding(processXml(around(catchEvent('<bpmn:messageEventDefinition messageRef="m" />')), '<bpmn:message id="m" name="Svar"><bpmn:extensionElements><zeebe:subscription correlationKey="caseRef" /></bpmn:extensionElements></bpmn:message>'), 't', /static correlation key 'caseRef'.*=caseRef/);
   });
 
   it('refuses timers without or with several definitions, and timer kinds not allowed at their position', async () => {
@@ -267,6 +268,8 @@ describe('compileBpmn checks structure', () => {
     await expectSingleFinding(processXml(`<bpmn:startEvent id="s" />${flow('a', 's', 'g')}<bpmn:parallelGateway id="g"><bpmn:extensionElements><zeebe:ioMapping><zeebe:input source="=1" target="x" /></zeebe:ioMapping></bpmn:extensionElements></bpmn:parallelGateway>`), 'g', /<zeebe:IoMapping>.*does not understand here/);
     await expectSingleFinding(processXml(around(serviceTask('t', 'vk.x', '<zeebe:ioMapping><zeebe:output source="=1" target="a..b" /></zeebe:ioMapping>'))), 't', /target 'a\.\.b'/);
     await expectSingleFinding(processXml(around(serviceTask('t', 'vk.x', '<zeebe:ioMapping><zeebe:input source="=1" /></zeebe:ioMapping>'))), 't', /target ''/);
+    await expectSingleFinding(processXml(around(serviceTask('t', 'vk.x', '<zeebe:ioMapping><zeebe:output target="x" /></zeebe:ioMapping>'))), 't', /output mapping to 'x' whose source is empty/);
+    await expectSingleFinding(processXml(around(serviceTask('t', 'vk.x', '<zeebe:ioMapping><zeebe:output source="klar" target="x" /></zeebe:ioMapping>'))), 't', /output mapping to 'x' whose source 'klar' is not a FEEL expression/);
     await expectSingleFinding(processXml(around(serviceTask('t', 'vk.x', '<zeebe:ioMapping><zeebe:input source="=1" target="a.__proto__" /></zeebe:ioMapping>'))), 't', /target 'a\.__proto__'/);
   });
 
