@@ -1,8 +1,8 @@
 /**
  * Timers moved by pinning the engine clock (PUT /v2/clock), awaited by bounded polling of searches:
- * timer start cycle (R2/PT1H fires exactly twice after a two-week jump), intermediate duration from FEEL,
+ * timer start cycle (R2/PT1H fires twice in all as the clock jumps), intermediate duration from FEEL,
  * interrupting date boundary and non-interrupting duration boundary on a user task, a cycle boundary
- * (R3/PT10M → exactly three ticks), the event-based gateway's timer branch; clock pin/reset and bad clock bodies.
+ * (R3/PT10M → three ticks in all), the event-based gateway's timer branch; clock pin/reset and bad clock bodies.
  */
 import {
   DAY, HOUR, NOW, activateJobs, activateNow, deploy, elementsOf, eventually, expectProblem, pinClock, raw, start,
@@ -46,16 +46,22 @@ test('the pinned clock is the engine time: instance start dates follow it', asyn
   await t.client.cancelProcessInstance({ processInstanceKey: pi.processInstanceKey });
 });
 
-test('timer start cycle R2/PT1H: a two-week jump fires exactly two instances', async () => {
+test('timer start cycle R2/PT1H: fires when due, exactly two times in all', async () => {
   const base = await pinNow();
   await deploy(t.client, ['timer-start-cycle']);
   const search = () => t.client.searchProcessInstances({ filter: { processDefinitionId: 'timer-start-cycle' } as never }, NOW);
   expect((await search()).items).toHaveLength(0);
-  await pinClock(t.client, base + TWO_WEEKS);
-  const { items } = await eventually(search, (r) => r.items.length >= 2, { what: 'two timer-started instances' });
+  // Zeebe reschedules a cycle from the trigger time, so each further jump of an interval fires at most one more.
+  let clock = base + TWO_WEEKS;
+  for (let fired = 1; fired <= 2; fired++) {
+    await pinClock(t.client, clock);
+    await eventually(search, (r) => r.items.length >= fired, { what: `${fired} timer-started instance(s)` });
+    clock += HOUR + 1000;
+  }
+  await pinClock(t.client, clock + TWO_WEEKS);
+  const { items } = await search();
   expect(items).toHaveLength(2);
   for (const pi of items) await waitForInstanceState(t.client, pi.processInstanceKey, 'COMPLETED');
-  expect((await search()).items).toHaveLength(2);
 });
 
 test('intermediate duration timer from a FEEL variable fires only when due', async () => {
@@ -101,14 +107,24 @@ test('completing the task before its timers are due cancels them', async () => {
   expect(await elementsOf(t.client, pi, 'endOverdue')).toHaveLength(0);
 });
 
-test('cycle boundary R3/PT10M: a two-week jump gives exactly three ticks, task still open', async () => {
+test('cycle boundary R3/PT10M: ticks as time passes, three in all, task still open', async () => {
   const base = await pinNow();
   const pi = (await start(t.client, 'timer-cycle-boundary', {})).processInstanceKey;
   const task = await waitForUserTask(t.client, pi, 'work');
-  await pinClock(t.client, base + TWO_WEEKS);
-  const ticks = await activateJobs(t.client, 'timer.tick', 3);
-  expect(ticks.every((j) => j.processInstanceKey === pi)).toBe(true);
-  for (const j of ticks) await t.client.completeJob({ jobKey: j.jobKey });
+  const ticks: string[] = [];
+  let clock = base + TWO_WEEKS;
+  for (let step = 1; step <= 3 && ticks.length < 3; step++) {
+    await pinClock(t.client, clock);
+    const jobs = await eventually(() => activateNow(t.client, 'timer.tick'), (j) => j.length > 0, { what: `tick after jump ${step}` });
+    for (const j of jobs) {
+      expect(j.processInstanceKey).toBe(pi);
+      ticks.push(j.jobKey);
+      await t.client.completeJob({ jobKey: j.jobKey });
+    }
+    clock += 10 * 60_000 + 1000;
+  }
+  expect(ticks).toHaveLength(3);
+  await pinClock(t.client, clock + TWO_WEEKS);
   expect(await activateNow(t.client, 'timer.tick')).toHaveLength(0);
   expect((await t.client.getUserTask({ userTaskKey: task.userTaskKey }, NOW)).state).toBe('CREATED');
   await t.client.completeUserTask({ userTaskKey: task.userTaskKey });

@@ -79,7 +79,7 @@ export async function eventually<T>(
       lastError = e;
     }
     if (Date.now() >= deadline) {
-      const detail = lastError ? `last error: ${String((lastError as Error).message ?? lastError)}` : `last value: ${JSON.stringify(last)?.slice(0, 2000)}`;
+      const detail = lastError ? `last error: ${String((lastError as Error).message ?? lastError)}` : `last value: ${JSON.stringify(last, (_k, v) => (typeof v === 'bigint' ? String(v) : v))?.slice(0, 2000)}`;
       throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}; ${detail}`);
     }
     await new Promise((r) => setTimeout(r, intervalMs));
