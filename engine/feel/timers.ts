@@ -4,12 +4,13 @@ import { ExpressionError } from './errors';
 import { describeWarnings, evaluateWithWarnings } from './evaluate';
 import { describeValue } from './typed';
 import { addDuration, isFixedLength, parseIsoDuration, parseIsoInstant } from './iso';
+import { looksLikeCron, nextCronTime, parseCron } from './cron';
 
 /**
  * A scheduled timer, JSON-serialisable so the store can persist it.
  * - dueAt: when it fires next (ISO 8601, UTC)
  * - remaining: repetitions left after this one; null = repeats forever; 0 = fires once
- * - interval: ISO 8601 duration between repetitions (cycles only)
+ * - interval: ISO 8601 duration between repetitions, or the cron expression (cycles only)
  */
 export interface TimerSchedule {
   dueAt: string;
@@ -46,6 +47,7 @@ export function scheduleTimer(definition: TimerDefinition, variables: Variables,
  */
 export function nextTimerSchedule(schedule: TimerSchedule, firedAt: Date): TimerSchedule | undefined {
   if (schedule.remaining === 0 || !schedule.interval) return undefined;
+  if (looksLikeCron(schedule.interval)) return nextCronSchedule(schedule, firedAt);
   const interval = parseIsoDuration(schedule.interval);
   if (!interval || isZero(interval)) return undefined;
   const next = nextOnGrid(new Date(schedule.dueAt), interval, firedAt);
@@ -65,10 +67,10 @@ function timerText(definition: TimerDefinition, variables: Variables, now: Date)
 }
 
 function scheduleCycle(text: string, now: Date, fail: (reason: string) => ExpressionError): TimerSchedule {
+  if (looksLikeCron(text)) return scheduleCron(text, now, fail);
   const parts = text.split('/');
   const repeat = /^R(\d*)$/.exec(parts[0] ?? '');
   if (!repeat || parts.length < 2 || parts.length > 3) {
-    if (/^\S+(\s+\S+){4,6}$/.test(text)) throw fail(`cron cycles ('${text}') are not supported by the embedded engine. Use a repeating interval such as R/P1D or R/2026-01-01T09:00:00+01:00/P1D.`);
     throw fail(`'${text}' is not a valid ISO 8601 repeating interval. Use e.g. R5/PT10S, R/PT1H or R/2026-01-01T09:00:00+01:00/P1D.`);
   }
   const repetitions = repeat[1] === '' ? null : Number(repeat[1]);
@@ -84,6 +86,24 @@ function scheduleCycle(text: string, now: Date, fail: (reason: string) => Expres
     return { dueAt: start.toISOString(), remaining, interval: intervalText };
   }
   return { dueAt: addDuration(now, interval).toISOString(), remaining, interval: intervalText };
+}
+
+/** Cron cycles repeat forever; the cron text travels in `interval` so the schedule stays three plain fields. */
+function scheduleCron(text: string, now: Date, fail: (reason: string) => ExpressionError): TimerSchedule {
+  let dueAt: Date | undefined;
+  try {
+    dueAt = nextCronTime(parseCron(text), now);
+  } catch (error) {
+    throw fail(`${(error as Error).message}. Use e.g. '0 0 9 * * MON' (every Monday 09:00 UTC) or a repeating interval such as R/P1D.`);
+  }
+  if (!dueAt) throw fail(`the cron expression '${text}' never matches a date. Check day, month and weekday.`);
+  return { dueAt: dueAt.toISOString(), remaining: null, interval: text };
+}
+
+function nextCronSchedule(schedule: TimerSchedule, firedAt: Date): TimerSchedule | undefined {
+  const after = Math.max(firedAt.getTime(), Date.parse(schedule.dueAt));
+  const next = nextCronTime(parseCron(schedule.interval!), new Date(after));
+  return next ? { dueAt: next.toISOString(), remaining: null, interval: schedule.interval! } : undefined;
 }
 
 function nextOnGrid(previous: Date, interval: Duration, after: Date): Date {

@@ -100,9 +100,38 @@ describe('scheduleTimer: cycles', () => {
     ['R/PT0S', /'PT0S' in 'R\/PT0S' is not a positive ISO 8601 duration/],
     ['R/-PT1S', /is not a positive ISO 8601 duration/],
     ['R/2026-01-01/P1D', /'2026-01-01' in .* is not an ISO 8601 date-time with offset/],
-    ['0 0 9 * * MON', /cron cycles .* are not supported/],
+    ['0 9 * * MON', /cron expression needs six fields .* has 5/],
+    ['0 0 25 * * *', /'25' is not a valid hour \(0-23\)/],
+    ['0 0 9 * * FUN', /'FUN' is not a valid day of week/],
+    ['0 0 9 31 2 *', /never matches a date/],
+    ['0 */0 * * * *', /invalid step in the minute field/],
   ])('refuses %s', (expression, text) => {
     expect(timerError(cycle(expression))).toMatch(text);
+  });
+});
+
+describe('scheduleTimer: cron cycles (Spring six-field form, UTC)', () => {
+  // 2026-01-31 is a Saturday.
+  it('schedules the next matching instant strictly after now, repeating forever', () => {
+    expect(scheduleTimer(cycle('0 0 9 * * MON'), {}, now)).toEqual({ dueAt: '2026-02-02T09:00:00.000Z', remaining: null, interval: '0 0 9 * * MON' });
+    expect(scheduleTimer(cycle('0 0 10 * * *'), {}, now).dueAt).toBe('2026-02-01T10:00:00.000Z');
+    expect(scheduleTimer(cycle('30 */15 * * * *'), {}, now).dueAt).toBe('2026-01-31T10:00:30.000Z');
+    expect(scheduleTimer(cycle('0 0 8 1 * ?'), {}, now).dueAt).toBe('2026-02-01T08:00:00.000Z');
+    expect(scheduleTimer(cycle('0 0 7 * JUN-AUG MON-FRI'), {}, now).dueAt).toBe('2026-06-01T07:00:00.000Z');
+    expect(scheduleTimer(cycle('@daily'), {}, now).dueAt).toBe('2026-02-01T00:00:00.000Z');
+    expect(scheduleTimer(cycle('0 0 12 29 2 *'), {}, now).dueAt).toBe('2028-02-29T12:00:00.000Z');
+  });
+
+  it('treats 0 and 7 as Sunday and lists/ranges/steps as cron does', () => {
+    expect(scheduleTimer(cycle('0 0 9 * * 7'), {}, now).dueAt).toBe('2026-02-01T09:00:00.000Z');
+    expect(scheduleTimer(cycle('0 0 9,17 * * 1-5'), {}, new Date('2026-02-02T12:00:00Z')).dueAt).toBe('2026-02-02T17:00:00.000Z');
+    expect(scheduleTimer(cycle('0 0 0/6 * * *'), {}, new Date('2026-02-02T12:00:00Z')).dueAt).toBe('2026-02-02T18:00:00.000Z');
+  });
+
+  it('moves to the next match after each firing, skipping missed ones', () => {
+    const first = scheduleTimer(cycle('0 0 9 * * MON'), {}, now);
+    expect(nextTimerSchedule(first, new Date(first.dueAt))).toEqual({ dueAt: '2026-02-09T09:00:00.000Z', remaining: null, interval: '0 0 9 * * MON' });
+    expect(nextTimerSchedule(first, new Date('2026-03-01T00:00:00Z'))!.dueAt).toBe('2026-03-02T09:00:00.000Z');
   });
 });
 
