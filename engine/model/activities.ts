@@ -18,7 +18,8 @@ export function compileJob(element: ModdleElement, findings: FindingCollector): 
 }
 
 export function compileHeaders(element: ModdleElement, findings: FindingCollector): Record<string, string> {
-  const headers: Record<string, string> = {};
+  // A Map, then Object.fromEntries: header keys are user text, even '__proto__' must stay a plain key.
+  const headers = new Map<string, string>();
   const values = (extensionOf(element, 'zeebe:TaskHeaders')?.values as ModdleElement[] | undefined) ?? [];
   for (const header of values) {
     const key = attr(header, 'key');
@@ -26,10 +27,10 @@ export function compileHeaders(element: ModdleElement, findings: FindingCollecto
       findings.report(element, 'has a task header without a key. Give every zeebe:header a key or remove it.');
       continue;
     }
-    if (key in headers) findings.report(element, `has the task header '${key}' twice. Keep one.`);
-    headers[key] = typeof header.value === 'string' ? header.value : '';
+    if (headers.has(key)) findings.report(element, `has the task header '${key}' twice. Keep one.`);
+    headers.set(key, typeof header.value === 'string' ? header.value : '');
   }
-  return headers;
+  return Object.fromEntries(headers);
 }
 
 /** Camunda user task (zeebe:userTask); job-based user tasks are refused. */

@@ -69,6 +69,14 @@ describe('compileBpmn: process frame and service tasks', () => {
     expect(node(p, 'm').job).toBeUndefined();
   });
 
+  it('keeps any header key as a plain key, even __proto__', async () => {
+    const p = await compileOne(processXml(around(serviceTask('t', 'vk.x', '<zeebe:taskHeaders><zeebe:header key="__proto__" value="x" /></zeebe:taskHeaders>'))));
+    const headers = node(p, 't').job!.headers;
+    expect(Object.keys(headers)).toEqual(['__proto__']);
+    expect(JSON.parse(JSON.stringify(headers))).toEqual(headers);
+    expect(Object.getPrototypeOf(headers)).toBe(Object.prototype);
+  });
+
   it('produces plain JSON that survives a round trip through JSON', async () => {
     const p = await compileOne(processXml(around(serviceTask('t'))));
     expect(JSON.parse(JSON.stringify(p))).toEqual(p);

@@ -65,6 +65,7 @@ describe('compileBpmn refuses unsupported tasks', () => {
   it('refuses user task priorities outside 0..100 and task headers without key', async () => {
     await expectSingleFinding(processXml(around(userTask('t', '<zeebe:priorityDefinition priority="101" />'))), 't', /priority '101'/);
     await expectSingleFinding(processXml(around(serviceTask('t', 'vk.x', '<zeebe:taskHeaders><zeebe:header value="v" /></zeebe:taskHeaders>'))), 't', /header without a key/);
+    await expectSingleFinding(processXml(around(serviceTask('t', 'vk.x', '<zeebe:taskHeaders><zeebe:header key="a" value="1" /><zeebe:header key="a" value="2" /></zeebe:taskHeaders>'))), 't', /task header 'a' twice/);
   });
 
   it('refuses call activities without process id or with unsupported called-element options', async () => {
