@@ -20,9 +20,8 @@ export function toJson(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(toJson);
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'object') {
-    const result: Record<string, unknown> = {};
-    for (const [key, entry] of Object.entries(value as Record<string, unknown>)) result[key] = toJson(entry);
-    return result;
+    // fromEntries defines own properties, so a context key like "__proto__" stays data.
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, entry]) => [key, toJson(entry)]));
   }
   throw new UnstorableValueError(`the result has an unsupported type (${typeof value})`);
 }

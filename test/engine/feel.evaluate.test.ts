@@ -39,6 +39,14 @@ describe('evaluate', () => {
     expect(evaluate('=x', { x: { nested: [1, 2] } })).toEqual({ nested: [1, 2] });
   });
 
+  it('never lets a context key "__proto__" change prototypes (feelin drops the key)', () => {
+    const value = evaluate('={"__proto__": {"polluted": true}, "ok": 1}', {}) as Record<string, unknown>;
+    expect(value).toEqual({ ok: 1 });
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    expect(value.polluted).toBeUndefined();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('turns FEEL temporal values into ISO 8601 strings', () => {
     expect(evaluate('=date("2026-12-01")', {})).toBe('2026-12-01');
     expect(evaluate('=date and time("2026-12-01T09:00:00+01:00")', {})).toBe('2026-12-01T09:00:00+01:00');
