@@ -14,11 +14,6 @@ export function parseIsoDuration(text: string): Duration | undefined {
   return duration.isValid ? duration : undefined;
 }
 
-/** True when the duration has a fixed length in milliseconds (no calendar units). */
-export function isFixedLength(duration: Duration): boolean {
-  return !duration.years && !duration.months && !duration.weeks && !duration.days;
-}
-
 export function addDuration(instant: Date, duration: Duration): Date {
   return DateTime.fromJSDate(instant, { zone: 'utc' }).plus(duration).toJSDate();
 }

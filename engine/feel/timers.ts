@@ -3,7 +3,7 @@ import type { TimerDefinition } from '../model/types';
 import { ExpressionError } from './errors';
 import { describeWarnings, evaluateWithWarnings } from './evaluate';
 import { describeValue } from './typed';
-import { addDuration, isFixedLength, parseIsoDuration, parseIsoInstant } from './iso';
+import { addDuration, parseIsoDuration, parseIsoInstant } from './iso';
 import { looksLikeCron, nextCronTime, parseCron } from './cron';
 
 /**
@@ -41,8 +41,10 @@ export function scheduleTimer(definition: TimerDefinition, variables: Variables,
 }
 
 /**
- * The schedule after a repetition fired at `firedAt`, or undefined when the timer is done. Cycles
- * keep their grid (start + k × interval); after a long pause (or a clock jump in tests) missed
+ * The schedule after a repetition fired at `firedAt`, or undefined when the timer is done. As in
+ * Zeebe (RepeatingInterval.nextOccurrenceAfter): the next due date is the previous one plus the
+ * interval; if that already lies at or before `firedAt` (repetitions missed while the engine was
+ * down, or a clock jump in tests) it is re-anchored to `firedAt` plus the interval, so missed
  * repetitions are skipped rather than fired in a burst, and count as one.
  */
 export function nextTimerSchedule(schedule: TimerSchedule, firedAt: Date): TimerSchedule | undefined {
@@ -50,7 +52,8 @@ export function nextTimerSchedule(schedule: TimerSchedule, firedAt: Date): Timer
   if (looksLikeCron(schedule.interval)) return nextCronSchedule(schedule, firedAt);
   const interval = parseIsoDuration(schedule.interval);
   if (!interval || isZero(interval)) return undefined;
-  const next = nextOnGrid(new Date(schedule.dueAt), interval, firedAt);
+  const natural = addDuration(new Date(schedule.dueAt), interval);
+  const next = natural.getTime() > firedAt.getTime() ? natural : addDuration(firedAt, interval);
   return {
     dueAt: next.toISOString(),
     remaining: schedule.remaining === null ? null : schedule.remaining - 1,
@@ -104,20 +107,6 @@ function nextCronSchedule(schedule: TimerSchedule, firedAt: Date): TimerSchedule
   const after = Math.max(firedAt.getTime(), Date.parse(schedule.dueAt));
   const next = nextCronTime(parseCron(schedule.interval!), new Date(after));
   return next ? { dueAt: next.toISOString(), remaining: null, interval: schedule.interval! } : undefined;
-}
-
-function nextOnGrid(previous: Date, interval: Duration, after: Date): Date {
-  if (isFixedLength(interval)) {
-    const step = interval.as('milliseconds');
-    const periods = Math.max(1, Math.floor((after.getTime() - previous.getTime()) / step) + 1);
-    return new Date(previous.getTime() + periods * step);
-  }
-  // Calendar units: step from the previous due date; only a handful of iterations in practice.
-  let next = addDuration(previous, interval);
-  for (let periods = 2; next.getTime() <= after.getTime(); periods++) {
-    next = addDuration(previous, interval.mapUnits((x) => x * periods));
-  }
-  return next;
 }
 
 function isZero(duration: Duration): boolean {

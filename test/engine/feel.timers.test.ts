@@ -153,7 +153,7 @@ describe('nextTimerSchedule', () => {
     expect(dueTimes).toEqual(['2026-01-31T10:00:10.000Z', '2026-01-31T10:00:20.000Z', '2026-01-31T10:00:30.000Z']);
   });
 
-  it('repeats an endless cycle forever on its grid', () => {
+  it('repeats an endless cycle forever, each repetition one interval after the previous due date', () => {
     const first = scheduleTimer(cycle('R/2026-01-01T09:00:00+01:00/P1D'), {}, now);
     const second = fire(first)!;
     const third = fire(second)!;
@@ -162,19 +162,24 @@ describe('nextTimerSchedule', () => {
     expect(third.interval).toBe('P1D');
   });
 
-  it('skips repetitions missed while the engine was away (or the clock jumped) instead of firing a burst', () => {
+  it('keeps the previous due date as anchor when firing a little late', () => {
     const daily: TimerSchedule = { dueAt: '2026-01-01T08:00:00.000Z', remaining: null, interval: 'P1D' };
-    expect(nextTimerSchedule(daily, new Date('2026-01-15T10:00:00Z'))!.dueAt).toBe('2026-01-16T08:00:00.000Z');
+    expect(nextTimerSchedule(daily, new Date('2026-01-01T08:00:05Z'))!.dueAt).toBe('2026-01-02T08:00:00.000Z');
+  });
+
+  it('re-anchors to the firing time when repetitions were missed (Zeebe), so they are skipped, not fired in a burst', () => {
+    const daily: TimerSchedule = { dueAt: '2026-01-01T08:00:00.000Z', remaining: null, interval: 'P1D' };
+    expect(nextTimerSchedule(daily, new Date('2026-01-15T10:00:00Z'))!.dueAt).toBe('2026-01-16T10:00:00.000Z');
     const everyTenSeconds: TimerSchedule = { dueAt: '2026-01-01T00:00:00.000Z', remaining: 5, interval: 'PT10S' };
-    expect(nextTimerSchedule(everyTenSeconds, new Date('2026-01-15T00:00:05Z'))).toEqual({ dueAt: '2026-01-15T00:00:10.000Z', remaining: 4, interval: 'PT10S' });
-    const exactlyOnGrid: TimerSchedule = { dueAt: '2026-01-01T00:00:00.000Z', remaining: null, interval: 'PT10S' };
-    expect(nextTimerSchedule(exactlyOnGrid, new Date('2026-01-01T00:00:20Z'))!.dueAt).toBe('2026-01-01T00:00:30.000Z');
+    expect(nextTimerSchedule(everyTenSeconds, new Date('2026-01-15T00:00:05Z'))).toEqual({ dueAt: '2026-01-15T00:00:15.000Z', remaining: 4, interval: 'PT10S' });
+    const naturalEqualsNow: TimerSchedule = { dueAt: '2026-01-01T00:00:00.000Z', remaining: null, interval: 'PT10S' };
+    expect(nextTimerSchedule(naturalEqualsNow, new Date('2026-01-01T00:00:10Z'))!.dueAt).toBe('2026-01-01T00:00:20.000Z');
   });
 
   it('steps calendar months from the previous due date', () => {
     const monthly: TimerSchedule = { dueAt: '2026-01-15T08:00:00.000Z', remaining: null, interval: 'P1M' };
     expect(fire(monthly)!.dueAt).toBe('2026-02-15T08:00:00.000Z');
-    expect(nextTimerSchedule(monthly, new Date('2026-04-20T00:00:00Z'))!.dueAt).toBe('2026-05-15T08:00:00.000Z');
+    expect(nextTimerSchedule(monthly, new Date('2026-04-20T00:00:00Z'))!.dueAt).toBe('2026-05-20T00:00:00.000Z');
   });
 
   it('produces JSON-serialisable schedules', () => {
