@@ -104,6 +104,7 @@ describe('scheduleTimer: cycles', () => {
     ['0 0 25 * * *', /'25' is not a valid hour \(0-23\)/],
     ['0 0 9 * * FUN', /'FUN' is not a valid day of week/],
     ['0 0 9 31 2 *', /never matches a date/],
+    ['0 0 9 L * *', /'L' is not a valid day of month/],
     ['0 */0 * * * *', /invalid step in the minute field/],
   ])('refuses %s', (expression, text) => {
     expect(timerError(cycle(expression))).toMatch(text);
