@@ -20,6 +20,12 @@ const DOCUMENT = '(document)';
  * anything moddle skips would otherwise be silently missing at run time.
  */
 export async function parseDefinitions(xml: string, resourceName: string): Promise<ParsedDefinitions> {
+  if (/<!DOCTYPE/i.test(xml)) {
+    // Modelers never write one; entity declarations are the classic XML expansion/XXE vector.
+    throw new BpmnDeployError(resourceName, [
+      { elementId: DOCUMENT, message: 'The file contains a <!DOCTYPE> declaration, which BPMN files never need and the engine does not accept. Remove it and deploy again.' },
+    ]);
+  }
   const moddle = new BpmnModdle({ zeebe: zeebeDescriptor });
   let result: ParseResult;
   try {

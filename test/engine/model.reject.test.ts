@@ -319,6 +319,12 @@ describe('compileBpmn never ignores what it cannot read', () => {
     expect(error.message).toMatch(/^Cannot deploy 'diagram\.bpmn' \(1 problem\):\n- The file is not valid BPMN XML: .*closing tag mismatch.*at line 5, column 1/);
   });
 
+  it('refuses DOCTYPE declarations (entity expansion) with a clear message', async () => {
+    const xml = processXml('<bpmn:startEvent id="s" />').replace('<bpmn:definitions', '<!DOCTYPE d [<!ENTITY a "aaaa">]>\n<bpmn:definitions');
+    const error = await deployError(xml);
+    expect(error.findings).toEqual([{ elementId: '(document)', message: expect.stringMatching(/<!DOCTYPE> declaration.*Remove it/) }]);
+  });
+
   it('reports text and foreign XML that is not BPMN', async () => {
     expect((await deployError('this is not xml')).message).toMatch(/not valid BPMN XML/);
     expect((await deployError('<root xmlns="urn:other"/>')).message).toMatch(/not (valid BPMN XML|a BPMN 2.0 document)/);
