@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Db } from '../store/db';
+import { prepare, type Db } from '../store/db';
 import { invalidArgument } from '../runtime/errors';
 import { iso, keyString, parseInput } from './validation';
 
@@ -180,8 +180,8 @@ export function runSearch<Row, Item>(db: Db, def: SearchDefinition<Row, Item>, b
   const order = (request.sort ?? []).map((s) => `${def.sort[s.field]} ${(s.order ?? 'ASC').toUpperCase()}`);
   order.push(def.defaultOrder);
   const whereSql = where.sql();
-  const total = (db.prepare(`SELECT COUNT(*) AS n FROM ${def.from} ${whereSql}`).get(...fromParams, ...where.params) as { n: number }).n;
-  const rows = db.prepare(`SELECT * FROM ${def.from} ${whereSql} ORDER BY ${order.join(', ')} LIMIT ? OFFSET ?`).all(...fromParams, ...where.params, limit, offset) as Row[];
+  const total = (prepare(db, `SELECT COUNT(*) AS n FROM ${def.from} ${whereSql}`).get(...fromParams, ...where.params) as { n: number }).n;
+  const rows = prepare(db, `SELECT * FROM ${def.from} ${whereSql} ORDER BY ${order.join(', ')} LIMIT ? OFFSET ?`).all(...fromParams, ...where.params, limit, offset) as Row[];
   const page: { totalItems: number; hasMoreTotalItems: boolean; startCursor?: string; endCursor?: string } = { totalItems: total, hasMoreTotalItems: false };
   if (rows.length > 0) {
     page.startCursor = encodeCursor(offset);

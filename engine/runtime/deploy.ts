@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { nextKey } from '../store/db';
+import { nextKey, prepare } from '../store/db';
 import type { CompiledProcess } from '../model/types';
 import type { Ctx, ProcessDefinitionRow } from './context';
 import * as expr from './expressions';
@@ -46,7 +46,7 @@ const checksum = (text: string) => createHash('sha256').update(text).digest('hex
 
 export function storeDeployment(ctx: Ctx, processes: ParsedProcess[], forms: ParsedForm[]): { deploymentKey: number; resources: DeployedResource[] } {
   const deploymentKey = nextKey(ctx.db);
-  ctx.db.prepare('INSERT INTO deployments (key, created_at) VALUES (?, ?)').run(deploymentKey, ctx.now);
+  prepare(ctx.db, 'INSERT INTO deployments (key, created_at) VALUES (?, ?)').run(deploymentKey, ctx.now);
   const resources: DeployedResource[] = [];
   for (const form of forms) resources.push(storeForm(ctx, deploymentKey, form));
   for (const parsed of processes) resources.push(storeProcess(ctx, deploymentKey, parsed));
@@ -55,7 +55,7 @@ export function storeDeployment(ctx: Ctx, processes: ParsedProcess[], forms: Par
 
 function storeForm(ctx: Ctx, deploymentKey: number, form: ParsedForm): DeployedFormResult {
   const sum = checksum(form.schema);
-  const latest = ctx.db.prepare('SELECT key, version, checksum FROM forms WHERE form_id = ? ORDER BY version DESC LIMIT 1').get(form.formId) as
+  const latest = prepare(ctx.db, 'SELECT key, version, checksum FROM forms WHERE form_id = ? ORDER BY version DESC LIMIT 1').get(form.formId) as
     | { key: number; version: number; checksum: string }
     | undefined;
   if (latest && latest.checksum === sum) {
@@ -63,8 +63,7 @@ function storeForm(ctx: Ctx, deploymentKey: number, form: ParsedForm): DeployedF
   }
   const key = nextKey(ctx.db);
   const version = (latest?.version ?? 0) + 1;
-  ctx.db
-    .prepare('INSERT INTO forms (key, form_id, version, version_tag, resource_name, checksum, schema, deployment_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+  prepare(ctx.db, 'INSERT INTO forms (key, form_id, version, version_tag, resource_name, checksum, schema, deployment_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
     .run(key, form.formId, version, form.versionTag ?? null, form.resourceName, sum, form.schema, deploymentKey);
   return { kind: 'form', key, formId: form.formId, version, resourceName: form.resourceName };
 }
@@ -73,16 +72,14 @@ function storeProcess(ctx: Ctx, deploymentKey: number, parsed: ParsedProcess): D
   const { process } = parsed;
   // One BPMN file may hold several processes; the checksum covers the file and the process id.
   const sum = checksum(`${process.id}\n${parsed.xml}`);
-  const latest = ctx.db
-    .prepare('SELECT key, version, checksum FROM process_definitions WHERE bpmn_process_id = ? ORDER BY version DESC LIMIT 1')
+  const latest = prepare(ctx.db, 'SELECT key, version, checksum FROM process_definitions WHERE bpmn_process_id = ? ORDER BY version DESC LIMIT 1')
     .get(process.id) as Pick<ProcessDefinitionRow, 'key' | 'version' | 'checksum'> | undefined;
   if (latest && latest.checksum === sum) {
     return { kind: 'process', key: latest.key, bpmnProcessId: process.id, version: latest.version, resourceName: parsed.resourceName };
   }
   const key = nextKey(ctx.db);
   const version = (latest?.version ?? 0) + 1;
-  ctx.db
-    .prepare(
+  prepare(ctx.db, 
       `INSERT INTO process_definitions (key, bpmn_process_id, version, name, version_tag, resource_name, checksum, xml, compiled, deployment_key)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
@@ -94,8 +91,8 @@ function storeProcess(ctx: Ctx, deploymentKey: number, parsed: ParsedProcess): D
 /** Only the latest version of a process listens on its timer, message and signal start events. */
 function replaceStartEventWaits(ctx: Ctx, definitionKey: number, process: CompiledProcess): void {
   const previous = `SELECT key FROM process_definitions WHERE bpmn_process_id = ? AND key <> ?`;
-  ctx.db.prepare(`DELETE FROM timers WHERE element_instance_key IS NULL AND process_definition_key IN (${previous})`).run(process.id, definitionKey);
-  ctx.db.prepare(`DELETE FROM subscriptions WHERE element_instance_key IS NULL AND process_definition_key IN (${previous})`).run(process.id, definitionKey);
+  prepare(ctx.db, `DELETE FROM timers WHERE element_instance_key IS NULL AND process_definition_key IN (${previous})`).run(process.id, definitionKey);
+  prepare(ctx.db, `DELETE FROM subscriptions WHERE element_instance_key IS NULL AND process_definition_key IN (${previous})`).run(process.id, definitionKey);
   ctx.wakeScheduler = true;
   for (const id of process.startEventIds) {
     const def = process.elements[id]?.eventDefinition;
@@ -107,8 +104,7 @@ function replaceStartEventWaits(ctx: Ctx, definitionKey: number, process: Compil
         elementInstanceKey: null, processInstanceKey: null, processDefinitionKey: definitionKey,
       });
     } else if (def?.kind === 'message' || def?.kind === 'signal') {
-      ctx.db
-        .prepare(
+      prepare(ctx.db, 
           `INSERT INTO subscriptions (key, kind, name, correlation_key, element_id, element_instance_key, process_instance_key, process_definition_key)
            VALUES (?, ?, ?, NULL, ?, NULL, NULL, ?)`,
         )

@@ -1,4 +1,4 @@
-import { nextKey } from '../store/db';
+import { nextKey, prepare } from '../store/db';
 import type { FlowNode } from '../model/types';
 import type { Ctx, ElementInstanceRow } from './context';
 import { ElementFailure } from './errors';
@@ -21,7 +21,7 @@ import { completeProcessInstanceRow, createProcessInstance, latestDefinitionById
  */
 
 export function getElementInstance(ctx: Ctx, key: number): ElementInstanceRow | undefined {
-  return ctx.db.prepare('SELECT * FROM element_instances WHERE key = ?').get(key) as ElementInstanceRow | undefined;
+  return prepare(ctx.db, 'SELECT * FROM element_instances WHERE key = ?').get(key) as ElementInstanceRow | undefined;
 }
 
 function requireElementInstance(ctx: Ctx, key: number): ElementInstanceRow {
@@ -31,19 +31,17 @@ function requireElementInstance(ctx: Ctx, key: number): ElementInstanceRow {
 }
 
 export function updateData(ctx: Ctx, key: number, data: ElementData): void {
-  ctx.db.prepare('UPDATE element_instances SET data = ? WHERE key = ?').run(JSON.stringify(data), key);
+  prepare(ctx.db, 'UPDATE element_instances SET data = ? WHERE key = ?').run(JSON.stringify(data), key);
 }
 
 export function activeChildren(ctx: Ctx, scopeKey: number): ElementInstanceRow[] {
-  return ctx.db
-    .prepare(`SELECT * FROM element_instances WHERE flow_scope_key = ? AND state = 'ACTIVE' ORDER BY key`)
+  return prepare(ctx.db, `SELECT * FROM element_instances WHERE flow_scope_key = ? AND state = 'ACTIVE' ORDER BY key`)
     .all(scopeKey) as ElementInstanceRow[];
 }
 
 /** Inserts a root element instance for a new process instance (key = process instance key). */
 export function insertRootInstance(ctx: Ctx, key: number, definitionKey: number, bpmnProcessId: string, data: ElementData): ElementInstanceRow {
-  ctx.db
-    .prepare(
+  prepare(ctx.db, 
       `INSERT INTO element_instances (key, process_instance_key, process_definition_key, bpmn_process_id, element_id, element_type, flow_scope_key, state, start_date, data)
        VALUES (?, ?, ?, ?, ?, ?, NULL, 'ACTIVE', ?, ?)`,
     )
@@ -63,8 +61,7 @@ export function activate(
   const data = opts.data ?? {};
   const type = node.multiInstance && !data.inner ? MI_BODY_TYPE : apiElementType(node);
   const key = nextKey(ctx.db);
-  ctx.db
-    .prepare(
+  prepare(ctx.db, 
       `INSERT INTO element_instances (key, process_instance_key, process_definition_key, bpmn_process_id, element_id, element_type, flow_scope_key, state, start_date, data)
        VALUES (?, ?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?)`,
     )
@@ -156,7 +153,7 @@ function enterThrowEvent(ctx: Ctx, ei: ElementInstanceRow, node: FlowNode): void
     case 'terminate': {
       const scope = requireElementInstance(ctx, ei.flow_scope_key!);
       for (const sibling of activeChildren(ctx, scope.key)) if (sibling.key !== ei.key) terminate(ctx, sibling);
-      ctx.db.prepare('DELETE FROM join_tokens WHERE flow_scope_key = ?').run(scope.key);
+      prepare(ctx.db, 'DELETE FROM join_tokens WHERE flow_scope_key = ?').run(scope.key);
       return leaveNow(ctx, ei);
     }
     case 'error':
@@ -329,18 +326,16 @@ function takeFlow(ctx: Ctx, scope: ElementInstanceRow, flowId: string): void {
 
 /** Parallel join: activates the gateway once a token waits on every incoming flow. */
 function arriveAtJoin(ctx: Ctx, scope: ElementInstanceRow, gateway: FlowNode, flowId: string): void {
-  ctx.db
-    .prepare(
+  prepare(ctx.db, 
       `INSERT INTO join_tokens (flow_scope_key, gateway_id, flow_id, count) VALUES (?, ?, ?, 1)
        ON CONFLICT (flow_scope_key, gateway_id, flow_id) DO UPDATE SET count = count + 1`,
     )
     .run(scope.key, gateway.id, flowId);
-  const rows = ctx.db
-    .prepare('SELECT flow_id FROM join_tokens WHERE flow_scope_key = ? AND gateway_id = ? AND count > 0')
+  const rows = prepare(ctx.db, 'SELECT flow_id FROM join_tokens WHERE flow_scope_key = ? AND gateway_id = ? AND count > 0')
     .all(scope.key, gateway.id) as { flow_id: string }[];
   if (!gateway.incoming.every((id) => rows.some((r) => r.flow_id === id))) return;
-  ctx.db.prepare('UPDATE join_tokens SET count = count - 1 WHERE flow_scope_key = ? AND gateway_id = ?').run(scope.key, gateway.id);
-  ctx.db.prepare('DELETE FROM join_tokens WHERE flow_scope_key = ? AND gateway_id = ? AND count <= 0').run(scope.key, gateway.id);
+  prepare(ctx.db, 'UPDATE join_tokens SET count = count - 1 WHERE flow_scope_key = ? AND gateway_id = ?').run(scope.key, gateway.id);
+  prepare(ctx.db, 'DELETE FROM join_tokens WHERE flow_scope_key = ? AND gateway_id = ? AND count <= 0').run(scope.key, gateway.id);
   activate(ctx, scope, gateway.id);
 }
 
@@ -348,14 +343,14 @@ function arriveAtJoin(ctx: Ctx, scope: ElementInstanceRow, gateway: FlowNode, fl
 export function completeScopeIfDone(ctx: Ctx, scope: ElementInstanceRow): void {
   if (scope.state !== 'ACTIVE' || !isScopeType(scope.element_type)) return;
   if (activeChildren(ctx, scope.key).length > 0) return;
-  const waiting = ctx.db.prepare('SELECT 1 FROM join_tokens WHERE flow_scope_key = ? AND count > 0').get(scope.key);
+  const waiting = prepare(ctx.db, 'SELECT 1 FROM join_tokens WHERE flow_scope_key = ? AND count > 0').get(scope.key);
   if (waiting) return;
   leaveNow(ctx, scope);
 }
 
 function markEnded(ctx: Ctx, ei: ElementInstanceRow, state: 'COMPLETED' | 'TERMINATED'): void {
   cancelWaits(ctx, ei.key);
-  ctx.db.prepare('UPDATE element_instances SET state = ?, end_date = ? WHERE key = ?').run(state, ctx.now, ei.key);
+  prepare(ctx.db, 'UPDATE element_instances SET state = ?, end_date = ? WHERE key = ?').run(state, ctx.now, ei.key);
   ei.state = state;
 }
 
@@ -373,7 +368,7 @@ function onProcessCompleted(ctx: Ctx, root: ElementInstanceRow): void {
 export function terminate(ctx: Ctx, ei: ElementInstanceRow): void {
   if (ei.state !== 'ACTIVE') return;
   for (const child of activeChildren(ctx, ei.key)) terminate(ctx, child);
-  ctx.db.prepare('DELETE FROM join_tokens WHERE flow_scope_key = ?').run(ei.key);
+  prepare(ctx.db, 'DELETE FROM join_tokens WHERE flow_scope_key = ?').run(ei.key);
   const childKey = parseData(ei).childProcessInstanceKey;
   if (childKey !== undefined) {
     const childRoot = getElementInstance(ctx, childKey);

@@ -1,5 +1,4 @@
-import type { Db } from '../store/db';
-import { openStore } from '../store/db';
+import { openStore, prepare, type Db } from '../store/db';
 import { BpmnDeployError, compileBpmn, parseForm } from '../model';
 import { EngineClock } from './clock';
 import type { Ctx, DeployedProcess, ProcessDefinitionRow } from './context';
@@ -118,7 +117,7 @@ export class Engine {
   definition(key: number): DeployedProcess {
     let deployed = this.definitions.get(key);
     if (!deployed) {
-      const row = this.db.prepare('SELECT * FROM process_definitions WHERE key = ?').get(key) as (ProcessDefinitionRow & { compiled: string }) | undefined;
+      const row = prepare(this.db, 'SELECT * FROM process_definitions WHERE key = ?').get(key) as (ProcessDefinitionRow & { compiled: string }) | undefined;
       if (!row) throw notFound(`Expected to find process definition with key '${key}', but none found.`);
       const { compiled, ...meta } = row;
       deployed = { row: meta, process: JSON.parse(compiled) };

@@ -1,3 +1,4 @@
+import { prepare } from '../store/db';
 import type { FlowNode } from '../model/types';
 import type { Ctx, ElementInstanceRow } from './context';
 import { ElementFailure } from './errors';
@@ -34,7 +35,7 @@ export function triggerWait(ctx: Ctx, wait: WaitRef, payload: Record<string, unk
     triggerEventSubprocess(ctx, owner, node, payload);
   } else if (owner.element_type === 'EVENT_BASED_GATEWAY') {
     cancelWaits(ctx, owner.key);
-    ctx.db.prepare(`UPDATE element_instances SET state = 'COMPLETED', end_date = ? WHERE key = ?`).run(ctx.now, owner.key);
+    prepare(ctx.db, `UPDATE element_instances SET state = 'COMPLETED', end_date = ? WHERE key = ?`).run(ctx.now, owner.key);
     const scope = getElementInstance(ctx, owner.flow_scope_key!)!;
     activate(ctx, scope, node.id, { data: { triggered: true, triggerVars: payload } });
   } else {
@@ -56,7 +57,7 @@ function triggerBoundary(ctx: Ctx, host: ElementInstanceRow, boundary: FlowNode,
 function triggerEventSubprocess(ctx: Ctx, scope: ElementInstanceRow, start: FlowNode, payload: Record<string, unknown>, localVars?: Record<string, unknown>): void {
   if (start.isInterrupting !== false) {
     for (const child of activeChildren(ctx, scope.key)) terminate(ctx, child);
-    ctx.db.prepare('DELETE FROM join_tokens WHERE flow_scope_key = ?').run(scope.key);
+    prepare(ctx.db, 'DELETE FROM join_tokens WHERE flow_scope_key = ?').run(scope.key);
     cancelWaits(ctx, scope.key);
   }
   const sub = activate(ctx, scope, start.parentId!, { data: { startEventId: start.id, startVars: payload } });
@@ -92,7 +93,7 @@ function findCatch(ctx: Ctx, from: ElementInstanceRow, kind: 'error' | 'escalati
     if (current.flow_scope_key !== null) {
       current = getElementInstance(ctx, current.flow_scope_key);
     } else {
-      const parent = ctx.db.prepare('SELECT parent_element_instance_key AS p FROM process_instances WHERE key = ?').get(current.key) as { p: number | null } | undefined;
+      const parent = prepare(ctx.db, 'SELECT parent_element_instance_key AS p FROM process_instances WHERE key = ?').get(current.key) as { p: number | null } | undefined;
       current = parent?.p ? getElementInstance(ctx, parent.p) : undefined;
     }
   }
@@ -130,8 +131,7 @@ export function throwEscalation(ctx: Ctx, from: ElementInstanceRow, code: string
 
 /** Triggers every signal subscription with that name (catch events, boundaries, event sub-processes, start events). */
 export function broadcastSignal(ctx: Ctx, signalName: string, variables: Record<string, unknown>): void {
-  const subs = ctx.db
-    .prepare(`SELECT element_id, element_instance_key, process_definition_key FROM subscriptions WHERE kind = 'signal' AND name = ? ORDER BY key`)
+  const subs = prepare(ctx.db, `SELECT element_id, element_instance_key, process_definition_key FROM subscriptions WHERE kind = 'signal' AND name = ? ORDER BY key`)
     .all(signalName) as WaitRef[];
   for (const sub of subs) triggerWait(ctx, sub, variables);
 }

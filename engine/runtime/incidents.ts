@@ -1,4 +1,4 @@
-import { nextKey } from '../store/db';
+import { nextKey, prepare } from '../store/db';
 import type { Ctx, ElementInstanceRow } from './context';
 import { invalidState, notFound, type IncidentErrorType } from './errors';
 import { getElementInstance, runStep, type Step } from './elements';
@@ -22,46 +22,44 @@ export interface IncidentRow {
 
 export function createIncident(ctx: Ctx, ei: ElementInstanceRow, errorType: IncidentErrorType, message: string, step: Step | null, jobKey?: number): number {
   const key = nextKey(ctx.db);
-  ctx.db
-    .prepare(
+  prepare(ctx.db, 
       `INSERT INTO incidents (key, state, error_type, error_message, element_id, element_instance_key, process_instance_key,
          process_definition_key, bpmn_process_id, job_key, retry_step, creation_time)
        VALUES (?, 'ACTIVE', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(key, errorType, message, ei.element_id, ei.key, ei.process_instance_key, ei.process_definition_key, ei.bpmn_process_id,
       jobKey ?? null, step, ctx.now);
-  ctx.db.prepare('UPDATE element_instances SET incident_key = ? WHERE key = ?').run(key, ei.key);
-  if (jobKey !== undefined) ctx.db.prepare('UPDATE jobs SET incident_key = ? WHERE key = ?').run(key, jobKey);
+  prepare(ctx.db, 'UPDATE element_instances SET incident_key = ? WHERE key = ?').run(key, ei.key);
+  if (jobKey !== undefined) prepare(ctx.db, 'UPDATE jobs SET incident_key = ? WHERE key = ?').run(key, jobKey);
   refreshIncidentCount(ctx, ei.process_instance_key);
   return key;
 }
 
 function refreshIncidentCount(ctx: Ctx, processInstanceKey: number): void {
-  ctx.db
-    .prepare(`UPDATE process_instances SET incident_count = (SELECT COUNT(*) FROM incidents WHERE process_instance_key = ? AND state = 'ACTIVE') WHERE key = ?`)
+  prepare(ctx.db, `UPDATE process_instances SET incident_count = (SELECT COUNT(*) FROM incidents WHERE process_instance_key = ? AND state = 'ACTIVE') WHERE key = ?`)
     .run(processInstanceKey, processInstanceKey);
 }
 
 function markResolved(ctx: Ctx, incident: IncidentRow): void {
-  ctx.db.prepare(`UPDATE incidents SET state = 'RESOLVED' WHERE key = ?`).run(incident.key);
-  ctx.db.prepare('UPDATE element_instances SET incident_key = NULL WHERE key = ? AND incident_key = ?').run(incident.element_instance_key, incident.key);
-  ctx.db.prepare('UPDATE jobs SET incident_key = NULL WHERE incident_key = ?').run(incident.key);
+  prepare(ctx.db, `UPDATE incidents SET state = 'RESOLVED' WHERE key = ?`).run(incident.key);
+  prepare(ctx.db, 'UPDATE element_instances SET incident_key = NULL WHERE key = ? AND incident_key = ?').run(incident.element_instance_key, incident.key);
+  prepare(ctx.db, 'UPDATE jobs SET incident_key = NULL WHERE incident_key = ?').run(incident.key);
   refreshIncidentCount(ctx, incident.process_instance_key);
 }
 
 /** Terminating an element resolves its incidents (nothing is left to retry). */
 export function resolveIncidentsOfElement(ctx: Ctx, elementInstanceKey: number): void {
-  const incidents = ctx.db.prepare(`SELECT * FROM incidents WHERE element_instance_key = ? AND state = 'ACTIVE'`).all(elementInstanceKey) as IncidentRow[];
+  const incidents = prepare(ctx.db, `SELECT * FROM incidents WHERE element_instance_key = ? AND state = 'ACTIVE'`).all(elementInstanceKey) as IncidentRow[];
   for (const incident of incidents) markResolved(ctx, incident);
 }
 
 /** POST /incidents/{key}/resolution: a job incident makes the job activatable again, other incidents retry their step. */
 export function resolveIncident(ctx: Ctx, key: number): void {
-  const incident = ctx.db.prepare('SELECT * FROM incidents WHERE key = ?').get(key) as IncidentRow | undefined;
+  const incident = prepare(ctx.db, 'SELECT * FROM incidents WHERE key = ?').get(key) as IncidentRow | undefined;
   if (!incident) throw notFound(`Expected to resolve incident with key '${key}', but no such incident was found.`);
   if (incident.state !== 'ACTIVE') throw notFound(`Expected to resolve incident with key '${key}', but it is already resolved.`);
   if (incident.job_key !== null && incident.error_type === 'JOB_NO_RETRIES') {
-    const job = ctx.db.prepare('SELECT retries, type FROM jobs WHERE key = ?').get(incident.job_key) as { retries: number; type: string } | undefined;
+    const job = prepare(ctx.db, 'SELECT retries, type FROM jobs WHERE key = ?').get(incident.job_key) as { retries: number; type: string } | undefined;
     if (job && job.retries <= 0) {
       throw invalidState(
         `Expected to resolve incident with key '${key}', but job '${incident.job_key}' has no retries left. Increase the job's retries first (PATCH /v2/jobs/${incident.job_key} with {"changeset": {"retries": 1}}).`,
@@ -69,7 +67,7 @@ export function resolveIncident(ctx: Ctx, key: number): void {
     }
     markResolved(ctx, incident);
     if (job) {
-      ctx.db.prepare(`UPDATE jobs SET state = 'RETRIES_UPDATED', retry_at = NULL, deadline = NULL WHERE key = ?`).run(incident.job_key);
+      prepare(ctx.db, `UPDATE jobs SET state = 'RETRIES_UPDATED', retry_at = NULL, deadline = NULL WHERE key = ?`).run(incident.job_key);
       ctx.jobTypesActivatable.add(job.type);
     }
     return;
@@ -79,8 +77,8 @@ export function resolveIncident(ctx: Ctx, key: number): void {
   if (!ei || ei.state !== 'ACTIVE') return;
   if (incident.job_key !== null) {
     // Unhandled BPMN error thrown by a job: give the job back to the workers.
-    const job = ctx.db.prepare('SELECT type FROM jobs WHERE key = ?').get(incident.job_key) as { type: string } | undefined;
-    ctx.db.prepare(`UPDATE jobs SET state = 'RETRIES_UPDATED', deadline = NULL, retries = MAX(retries, 1) WHERE key = ?`).run(incident.job_key);
+    const job = prepare(ctx.db, 'SELECT type FROM jobs WHERE key = ?').get(incident.job_key) as { type: string } | undefined;
+    prepare(ctx.db, `UPDATE jobs SET state = 'RETRIES_UPDATED', deadline = NULL, retries = MAX(retries, 1) WHERE key = ?`).run(incident.job_key);
     if (job) ctx.jobTypesActivatable.add(job.type);
     return;
   }

@@ -1,4 +1,4 @@
-import { nextKey } from '../store/db';
+import { nextKey, prepare } from '../store/db';
 import type { Ctx, DeployedProcess, ElementInstanceRow, ProcessDefinitionRow } from './context';
 import { invalidState, notFound } from './errors';
 import { getElementInstance, insertRootInstance, runStep, terminate } from './elements';
@@ -7,8 +7,7 @@ import { setLocalVariables } from './variables';
 /** Process instance lifecycle: create (normal, message/timer/signal start, call activity), complete, cancel. */
 
 export function latestDefinitionById(ctx: Ctx, bpmnProcessId: string): DeployedProcess | undefined {
-  const row = ctx.db
-    .prepare('SELECT key FROM process_definitions WHERE bpmn_process_id = ? ORDER BY version DESC LIMIT 1')
+  const row = prepare(ctx.db, 'SELECT key FROM process_definitions WHERE bpmn_process_id = ? ORDER BY version DESC LIMIT 1')
     .get(bpmnProcessId) as Pick<ProcessDefinitionRow, 'key'> | undefined;
   return row ? ctx.definition(row.key) : undefined;
 }
@@ -21,8 +20,7 @@ export function createProcessInstance(
 ): number {
   const key = nextKey(ctx.db);
   const parent = opts.parentElementInstance;
-  ctx.db
-    .prepare(
+  prepare(ctx.db, 
       `INSERT INTO process_instances (key, process_definition_key, bpmn_process_id, version, state, start_date,
          parent_process_instance_key, parent_element_instance_key)
        VALUES (?, ?, ?, ?, 'ACTIVE', ?, ?, ?)`,
@@ -36,19 +34,19 @@ export function createProcessInstance(
 
 /** Marks the instance completed; returns the calling element instance, if a call activity started it. */
 export function completeProcessInstanceRow(ctx: Ctx, key: number): number | undefined {
-  ctx.db.prepare(`UPDATE process_instances SET state = 'COMPLETED', end_date = ? WHERE key = ?`).run(ctx.now, key);
+  prepare(ctx.db, `UPDATE process_instances SET state = 'COMPLETED', end_date = ? WHERE key = ?`).run(ctx.now, key);
   ctx.endedProcessInstances.add(key);
-  const row = ctx.db.prepare('SELECT parent_element_instance_key AS parent FROM process_instances WHERE key = ?').get(key) as { parent: number | null };
+  const row = prepare(ctx.db, 'SELECT parent_element_instance_key AS parent FROM process_instances WHERE key = ?').get(key) as { parent: number | null };
   return row.parent ?? undefined;
 }
 
 export function terminateProcessInstanceRow(ctx: Ctx, key: number): void {
-  ctx.db.prepare(`UPDATE process_instances SET state = 'TERMINATED', end_date = ? WHERE key = ?`).run(ctx.now, key);
+  prepare(ctx.db, `UPDATE process_instances SET state = 'TERMINATED', end_date = ? WHERE key = ?`).run(ctx.now, key);
   ctx.endedProcessInstances.add(key);
 }
 
 export function cancelProcessInstance(ctx: Ctx, key: number): void {
-  const row = ctx.db.prepare('SELECT state, parent_process_instance_key AS parent FROM process_instances WHERE key = ?').get(key) as
+  const row = prepare(ctx.db, 'SELECT state, parent_process_instance_key AS parent FROM process_instances WHERE key = ?').get(key) as
     | { state: string; parent: number | null }
     | undefined;
   if (!row || row.state !== 'ACTIVE') {

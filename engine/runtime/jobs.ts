@@ -1,3 +1,4 @@
+import { prepare } from '../store/db';
 import type { Ctx } from './context';
 import { invalidArgument, invalidState, notFound } from './errors';
 import { getElementInstance, runStep, updateData } from './elements';
@@ -43,10 +44,9 @@ export function activateJobs(
   ctx: Ctx,
   request: { type: string; worker: string; timeout: number; maxJobsToActivate: number; fetchVariable?: string[] },
 ): ActivatedJob[] {
-  const rows = ctx.db
-    .prepare(`SELECT * FROM jobs WHERE type = ? AND ${ACTIVATABLE} ORDER BY key LIMIT ?`)
+  const rows = prepare(ctx.db, `SELECT * FROM jobs WHERE type = ? AND ${ACTIVATABLE} ORDER BY key LIMIT ?`)
     .all(request.type, ctx.now, request.maxJobsToActivate) as JobRow[];
-  const activate = ctx.db.prepare(`UPDATE jobs SET deadline = ?, worker = ?, retry_at = NULL WHERE key = ?`);
+  const activate = prepare(ctx.db, `UPDATE jobs SET deadline = ?, worker = ?, retry_at = NULL WHERE key = ?`);
   if (rows.length > 0) ctx.wakeScheduler = true;
   return rows.map((job) => {
     job.deadline = ctx.now + request.timeout;
@@ -63,12 +63,12 @@ export function activateJobs(
 
 /** Earliest instant a job of this type becomes activatable by back-off, for long-polling waiters. */
 export function nextRetryAt(ctx: Pick<Ctx, 'db' | 'now'>): number | undefined {
-  const row = ctx.db.prepare(`SELECT MIN(retry_at) AS at FROM jobs WHERE retry_at > ? AND deadline IS NULL AND retries > 0 AND incident_key IS NULL`).get(ctx.now) as { at: number | null };
+  const row = prepare(ctx.db, `SELECT MIN(retry_at) AS at FROM jobs WHERE retry_at > ? AND deadline IS NULL AND retries > 0 AND incident_key IS NULL`).get(ctx.now) as { at: number | null };
   return row.at ?? undefined;
 }
 
 function requireJob(ctx: Ctx, key: number, action: string): JobRow {
-  const job = ctx.db.prepare('SELECT * FROM jobs WHERE key = ?').get(key) as JobRow | undefined;
+  const job = prepare(ctx.db, 'SELECT * FROM jobs WHERE key = ?').get(key) as JobRow | undefined;
   if (!job || job.state === 'COMPLETED' || job.state === 'CANCELED' || job.state === 'ERROR_THROWN') {
     throw notFound(`Expected to ${action} job with key '${key}', but no such job was found (it may have been completed or canceled already).`);
   }
@@ -86,7 +86,7 @@ function requireNoIncident(job: JobRow, action: string): void {
 export function completeJob(ctx: Ctx, key: number, variables: Record<string, unknown>): void {
   const job = requireJob(ctx, key, 'complete');
   requireNoIncident(job, 'complete');
-  ctx.db.prepare(`UPDATE jobs SET state = 'COMPLETED', deadline = NULL, end_time = ? WHERE key = ?`).run(ctx.now, key);
+  prepare(ctx.db, `UPDATE jobs SET state = 'COMPLETED', deadline = NULL, end_time = ? WHERE key = ?`).run(ctx.now, key);
   const ei = getElementInstance(ctx, job.element_instance_key)!;
   updateData(ctx, ei.key, { ...parseData(ei), triggerVars: variables });
   ctx.queue.push(() => runStep(ctx, ei.key, 'leave'));
@@ -96,8 +96,7 @@ export function failJob(ctx: Ctx, key: number, request: { retries: number; error
   const job = requireJob(ctx, key, 'fail');
   requireNoIncident(job, 'fail');
   const retryAt = request.retries > 0 && request.retryBackOff > 0 ? ctx.now + request.retryBackOff : null;
-  ctx.db
-    .prepare(`UPDATE jobs SET state = 'FAILED', retries = ?, error_message = ?, deadline = NULL, retry_at = ? WHERE key = ?`)
+  prepare(ctx.db, `UPDATE jobs SET state = 'FAILED', retries = ?, error_message = ?, deadline = NULL, retry_at = ? WHERE key = ?`)
     .run(request.retries, request.errorMessage ?? null, retryAt, key);
   if (request.variables) setLocalVariables(ctx, job.element_instance_key, job.process_instance_key, request.variables);
   if (request.retries <= 0) {
@@ -114,7 +113,7 @@ export function failJob(ctx: Ctx, key: number, request: { retries: number; error
 export function throwJobError(ctx: Ctx, key: number, request: { errorCode: string; errorMessage?: string; variables?: Record<string, unknown> }): void {
   const job = requireJob(ctx, key, 'throw an error for');
   requireNoIncident(job, 'throw an error for');
-  ctx.db.prepare(`UPDATE jobs SET state = 'ERROR_THROWN', deadline = NULL, error_message = ?, error_code = ?, end_time = ? WHERE key = ?`)
+  prepare(ctx.db, `UPDATE jobs SET state = 'ERROR_THROWN', deadline = NULL, error_message = ?, error_code = ?, end_time = ? WHERE key = ?`)
     .run(request.errorMessage ?? null, request.errorCode, ctx.now, key);
   const ei = getElementInstance(ctx, job.element_instance_key)!;
   try {
@@ -132,26 +131,26 @@ export function updateJob(ctx: Ctx, key: number, changeset: { retries?: number |
   }
   if (changeset.retries !== undefined && changeset.retries !== null) {
     if (changeset.retries < 1) throw invalidArgument(`Expected retries to be at least 1, but it was ${changeset.retries}.`);
-    ctx.db.prepare(`UPDATE jobs SET retries = ?, state = CASE WHEN deadline IS NULL THEN 'RETRIES_UPDATED' ELSE state END WHERE key = ?`).run(changeset.retries, key);
+    prepare(ctx.db, `UPDATE jobs SET retries = ?, state = CASE WHEN deadline IS NULL THEN 'RETRIES_UPDATED' ELSE state END WHERE key = ?`).run(changeset.retries, key);
     if (job.incident_key === null) ctx.jobTypesActivatable.add(job.type);
   }
   if (changeset.timeout !== undefined && changeset.timeout !== null) {
     if (job.deadline === null) throw invalidState(`Expected to update the timeout of job '${key}', but it is not activated.`);
-    ctx.db.prepare('UPDATE jobs SET deadline = ? WHERE key = ?').run(ctx.now + changeset.timeout, key);
+    prepare(ctx.db, 'UPDATE jobs SET deadline = ? WHERE key = ?').run(ctx.now + changeset.timeout, key);
     ctx.wakeScheduler = true;
   }
 }
 
 /** Activated jobs whose deadline passed go back to the workers. Returns the affected job types. */
 export function timeOutJobs(ctx: Ctx): void {
-  const rows = ctx.db.prepare(`SELECT key, type FROM jobs WHERE deadline IS NOT NULL AND deadline <= ?`).all(ctx.now) as { key: number; type: string }[];
+  const rows = prepare(ctx.db, `SELECT key, type FROM jobs WHERE deadline IS NOT NULL AND deadline <= ?`).all(ctx.now) as { key: number; type: string }[];
   for (const row of rows) {
-    ctx.db.prepare(`UPDATE jobs SET state = 'TIMED_OUT', deadline = NULL WHERE key = ?`).run(row.key);
+    prepare(ctx.db, `UPDATE jobs SET state = 'TIMED_OUT', deadline = NULL WHERE key = ?`).run(row.key);
     ctx.jobTypesActivatable.add(row.type);
   }
 }
 
 export function nextJobDeadline(ctx: Pick<Ctx, 'db'>): number | undefined {
-  const row = ctx.db.prepare(`SELECT MIN(deadline) AS at FROM jobs WHERE deadline IS NOT NULL`).get() as { at: number | null };
+  const row = prepare(ctx.db, `SELECT MIN(deadline) AS at FROM jobs WHERE deadline IS NOT NULL`).get() as { at: number | null };
   return row.at ?? undefined;
 }

@@ -1,4 +1,4 @@
-import { nextKey } from '../store/db';
+import { nextKey, prepare } from '../store/db';
 import type { Ctx } from './context';
 import { invalidState, notFound } from './errors';
 import { triggerWait, type WaitRef } from './events';
@@ -24,8 +24,7 @@ export interface MessageInput {
 }
 
 function subscriptionsFor(ctx: Ctx, name: string, correlationKey: string): SubscriptionRow[] {
-  return ctx.db
-    .prepare(
+  return prepare(ctx.db, 
       `SELECT s.key, s.element_id, s.element_instance_key, s.process_instance_key, s.process_definition_key, d.bpmn_process_id
        FROM subscriptions s JOIN process_definitions d ON d.key = s.process_definition_key
        WHERE s.kind = 'message' AND s.name = ? AND (s.correlation_key = ? OR s.element_instance_key IS NULL)
@@ -52,9 +51,9 @@ function correlateToSubscriptions(ctx: Ctx, messageKey: number, message: Message
     if (key === undefined) continue;
     reached.push(key);
     if (sub.process_instance_key === null) {
-      ctx.db.prepare('UPDATE process_instances SET message_correlation_key = ? WHERE key = ?').run(message.correlationKey, key);
+      prepare(ctx.db, 'UPDATE process_instances SET message_correlation_key = ? WHERE key = ?').run(message.correlationKey, key);
     }
-    ctx.db.prepare('INSERT OR IGNORE INTO message_correlations (message_key, bpmn_process_id, process_instance_key) VALUES (?, ?, ?)').run(messageKey, sub.bpmn_process_id, key);
+    prepare(ctx.db, 'INSERT OR IGNORE INTO message_correlations (message_key, bpmn_process_id, process_instance_key) VALUES (?, ?, ?)').run(messageKey, sub.bpmn_process_id, key);
   }
   return reached;
 }
@@ -62,8 +61,7 @@ function correlateToSubscriptions(ctx: Ctx, messageKey: number, message: Message
 /** Zeebe starts at most one active instance per process id and correlation key through a message start event. */
 function hasActiveMessageStartedInstance(ctx: Ctx, bpmnProcessId: string, correlationKey: string): boolean {
   if (correlationKey === '') return false;
-  const row = ctx.db
-    .prepare(
+  const row = prepare(ctx.db, 
       `SELECT 1 FROM process_instances WHERE bpmn_process_id = ? AND state = 'ACTIVE' AND message_correlation_key = ? LIMIT 1`,
     )
     .get(bpmnProcessId, correlationKey);
@@ -72,8 +70,7 @@ function hasActiveMessageStartedInstance(ctx: Ctx, bpmnProcessId: string, correl
 
 export function publishMessage(ctx: Ctx, message: MessageInput): number {
   if (message.messageId) {
-    const duplicate = ctx.db
-      .prepare('SELECT key FROM messages WHERE name = ? AND correlation_key = ? AND message_id = ? AND expires_at > ?')
+    const duplicate = prepare(ctx.db, 'SELECT key FROM messages WHERE name = ? AND correlation_key = ? AND message_id = ? AND expires_at > ?')
       .get(message.name, message.correlationKey, message.messageId, ctx.now);
     if (duplicate) {
       throw invalidState(`Expected to publish a new message with id '${message.messageId}', but a message with that id was already published and is still buffered.`);
@@ -81,8 +78,7 @@ export function publishMessage(ctx: Ctx, message: MessageInput): number {
   }
   const key = nextKey(ctx.db);
   if (message.timeToLive > 0) {
-    ctx.db
-      .prepare('INSERT INTO messages (key, name, correlation_key, message_id, variables, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
+    prepare(ctx.db, 'INSERT INTO messages (key, name, correlation_key, message_id, variables, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(key, message.name, message.correlationKey, message.messageId ?? null, JSON.stringify(message.variables), ctx.now + message.timeToLive);
   }
   correlateToSubscriptions(ctx, key, message);
@@ -103,28 +99,25 @@ export function correlateMessage(ctx: Ctx, message: Omit<MessageInput, 'timeToLi
 
 /** A subscription just opened: hand it the oldest buffered message it has not received yet. */
 export function correlateBufferedMessages(ctx: Ctx, subscriptionKey: number): void {
-  const sub = ctx.db
-    .prepare(
+  const sub = prepare(ctx.db, 
       `SELECT s.key, s.name, s.correlation_key, s.element_id, s.element_instance_key, s.process_instance_key, s.process_definition_key, d.bpmn_process_id
        FROM subscriptions s JOIN process_definitions d ON d.key = s.process_definition_key WHERE s.key = ?`,
     )
     .get(subscriptionKey) as (SubscriptionRow & { name: string; correlation_key: string }) | undefined;
   if (!sub) return;
-  const message = ctx.db
-    .prepare(
+  const message = prepare(ctx.db, 
       `SELECT key, variables FROM messages m WHERE name = ? AND correlation_key = ? AND expires_at > ?
          AND NOT EXISTS (SELECT 1 FROM message_correlations c WHERE c.message_key = m.key AND c.bpmn_process_id = ?)
        ORDER BY key LIMIT 1`,
     )
     .get(sub.name, sub.correlation_key, ctx.now, sub.bpmn_process_id) as { key: number; variables: string } | undefined;
   if (!message) return;
-  ctx.db
-    .prepare('INSERT OR IGNORE INTO message_correlations (message_key, bpmn_process_id, process_instance_key) VALUES (?, ?, ?)')
+  prepare(ctx.db, 'INSERT OR IGNORE INTO message_correlations (message_key, bpmn_process_id, process_instance_key) VALUES (?, ?, ?)')
     .run(message.key, sub.bpmn_process_id, sub.process_instance_key ?? 0);
   triggerWait(ctx, sub, JSON.parse(message.variables));
 }
 
 export function deleteExpiredMessages(ctx: Ctx): void {
-  ctx.db.prepare('DELETE FROM message_correlations WHERE message_key IN (SELECT key FROM messages WHERE expires_at <= ?)').run(ctx.now);
-  ctx.db.prepare('DELETE FROM messages WHERE expires_at <= ?').run(ctx.now);
+  prepare(ctx.db, 'DELETE FROM message_correlations WHERE message_key IN (SELECT key FROM messages WHERE expires_at <= ?)').run(ctx.now);
+  prepare(ctx.db, 'DELETE FROM messages WHERE expires_at <= ?').run(ctx.now);
 }

@@ -1,3 +1,4 @@
+import { prepare } from '../store/db';
 import type { Ctx } from './context';
 import { triggerWait } from './events';
 import * as expr from './expressions';
@@ -17,18 +18,18 @@ interface TimerRow {
 }
 
 export function dueTimerKeys(ctx: Pick<Ctx, 'db' | 'now'>, limit: number): number[] {
-  return (ctx.db.prepare('SELECT key FROM timers WHERE due_at <= ? ORDER BY due_at, key LIMIT ?').all(ctx.now, limit) as { key: number }[]).map((r) => r.key);
+  return (prepare(ctx.db, 'SELECT key FROM timers WHERE due_at <= ? ORDER BY due_at, key LIMIT ?').all(ctx.now, limit) as { key: number }[]).map((r) => r.key);
 }
 
 export function nextTimerDueAt(ctx: Pick<Ctx, 'db'>): number | undefined {
-  const row = ctx.db.prepare('SELECT MIN(due_at) AS at FROM timers').get() as { at: number | null };
+  const row = prepare(ctx.db, 'SELECT MIN(due_at) AS at FROM timers').get() as { at: number | null };
   return row.at ?? undefined;
 }
 
 export function fireTimer(ctx: Ctx, key: number): void {
-  const timer = ctx.db.prepare('SELECT * FROM timers WHERE key = ?').get(key) as TimerRow | undefined;
+  const timer = prepare(ctx.db, 'SELECT * FROM timers WHERE key = ?').get(key) as TimerRow | undefined;
   if (!timer || timer.due_at > ctx.now) return;
-  ctx.db.prepare('DELETE FROM timers WHERE key = ?').run(key);
+  prepare(ctx.db, 'DELETE FROM timers WHERE key = ?').run(key);
   ctx.wakeScheduler = true;
   if (timer.interval) {
     const next = expr.nextTimerSchedule(

@@ -1,3 +1,4 @@
+import { prepare } from '../store/db';
 import type { Ctx } from './context';
 import { invalidArgument, invalidState, notFound } from './errors';
 import { getElementInstance, runStep, updateData } from './elements';
@@ -30,7 +31,7 @@ export interface UserTaskRow {
 }
 
 export function getUserTask(ctx: Ctx, key: number): UserTaskRow | undefined {
-  return ctx.db.prepare('SELECT * FROM user_tasks WHERE key = ?').get(key) as UserTaskRow | undefined;
+  return prepare(ctx.db, 'SELECT * FROM user_tasks WHERE key = ?').get(key) as UserTaskRow | undefined;
 }
 
 function requireOpenTask(ctx: Ctx, key: number, action: string): UserTaskRow {
@@ -44,7 +45,7 @@ function requireOpenTask(ctx: Ctx, key: number, action: string): UserTaskRow {
 
 export function completeUserTask(ctx: Ctx, key: number, variables: Record<string, unknown>): void {
   const task = requireOpenTask(ctx, key, 'complete');
-  ctx.db.prepare(`UPDATE user_tasks SET state = 'COMPLETED', completion_date = ? WHERE key = ?`).run(ctx.now, key);
+  prepare(ctx.db, `UPDATE user_tasks SET state = 'COMPLETED', completion_date = ? WHERE key = ?`).run(ctx.now, key);
   const ei = getElementInstance(ctx, task.element_instance_key)!;
   updateData(ctx, ei.key, { ...parseData(ei), triggerVars: variables });
   ctx.queue.push(() => runStep(ctx, ei.key, 'leave'));
@@ -55,12 +56,12 @@ export function assignUserTask(ctx: Ctx, key: number, assignee: string, allowOve
   if (!allowOverride && task.assignee && task.assignee !== assignee) {
     throw invalidState(`Expected to assign user task '${key}' to '${assignee}', but it is already assigned to '${task.assignee}' and allowOverride is false.`);
   }
-  ctx.db.prepare('UPDATE user_tasks SET assignee = ? WHERE key = ?').run(assignee, key);
+  prepare(ctx.db, 'UPDATE user_tasks SET assignee = ? WHERE key = ?').run(assignee, key);
 }
 
 export function unassignUserTask(ctx: Ctx, key: number): void {
   requireOpenTask(ctx, key, 'unassign');
-  ctx.db.prepare('UPDATE user_tasks SET assignee = NULL WHERE key = ?').run(key);
+  prepare(ctx.db, 'UPDATE user_tasks SET assignee = NULL WHERE key = ?').run(key);
 }
 
 export interface UserTaskChangeset {
@@ -78,7 +79,7 @@ export function updateUserTask(ctx: Ctx, key: number, changeset: UserTaskChanges
   if (Object.values(changeset).every((v) => v === undefined)) {
     throw invalidArgument('The changeset is empty: set at least one of dueDate, followUpDate, candidateUsers, candidateGroups, priority.');
   }
-  const set = (column: string, value: unknown) => ctx.db.prepare(`UPDATE user_tasks SET ${column} = ? WHERE key = ?`).run(value, key);
+  const set = (column: string, value: unknown) => prepare(ctx.db, `UPDATE user_tasks SET ${column} = ? WHERE key = ?`).run(value, key);
   // An empty string or null clears a date, as in Zeebe.
   if (changeset.dueDate !== undefined) set('due_date', toMillis(changeset.dueDate || null));
   if (changeset.followUpDate !== undefined) set('follow_up_date', toMillis(changeset.followUpDate || null));

@@ -1,4 +1,4 @@
-import { nextKey } from '../store/db';
+import { nextKey, prepare } from '../store/db';
 import type { Ctx } from './context';
 import type { Vars } from './expressions';
 
@@ -8,7 +8,7 @@ import type { Vars } from './expressions';
  */
 
 function parentScope(ctx: Ctx, scopeKey: number): number | null {
-  const row = ctx.db.prepare('SELECT flow_scope_key FROM element_instances WHERE key = ?').get(scopeKey) as
+  const row = prepare(ctx.db, 'SELECT flow_scope_key FROM element_instances WHERE key = ?').get(scopeKey) as
     | { flow_scope_key: number | null }
     | undefined;
   return row?.flow_scope_key ?? null;
@@ -22,7 +22,7 @@ export function scopeChain(ctx: Ctx, scopeKey: number): number[] {
 }
 
 export function localVariables(ctx: Ctx, scopeKey: number): Vars {
-  const rows = ctx.db.prepare('SELECT name, value FROM variables WHERE scope_key = ?').all(scopeKey) as { name: string; value: string }[];
+  const rows = prepare(ctx.db, 'SELECT name, value FROM variables WHERE scope_key = ?').all(scopeKey) as { name: string; value: string }[];
   const vars: Vars = {};
   for (const row of rows) vars[row.name] = JSON.parse(row.value);
   return vars;
@@ -37,10 +37,9 @@ export function visibleVariables(ctx: Ctx, scopeKey: number): Vars {
 
 export function setLocalVariable(ctx: Ctx, scopeKey: number, processInstanceKey: number, name: string, value: unknown): void {
   const json = JSON.stringify(value === undefined ? null : value);
-  const updated = ctx.db.prepare('UPDATE variables SET value = ? WHERE scope_key = ? AND name = ?').run(json, scopeKey, name);
+  const updated = prepare(ctx.db, 'UPDATE variables SET value = ? WHERE scope_key = ? AND name = ?').run(json, scopeKey, name);
   if (updated.changes === 0) {
-    ctx.db
-      .prepare('INSERT INTO variables (key, name, value, scope_key, process_instance_key) VALUES (?, ?, ?, ?, ?)')
+    prepare(ctx.db, 'INSERT INTO variables (key, name, value, scope_key, process_instance_key) VALUES (?, ?, ?, ?, ?)')
       .run(nextKey(ctx.db), name, json, scopeKey, processInstanceKey);
   }
 }
@@ -58,7 +57,7 @@ export function propagateVariables(ctx: Ctx, scopeKey: number, processInstanceKe
   if (names.length === 0) return;
   const chain = scopeChain(ctx, scopeKey);
   const root = chain[chain.length - 1];
-  const has = ctx.db.prepare('SELECT 1 FROM variables WHERE scope_key = ? AND name = ?');
+  const has = prepare(ctx.db, 'SELECT 1 FROM variables WHERE scope_key = ? AND name = ?');
   for (const name of names) {
     const target = chain.find((key) => has.get(key, name) !== undefined) ?? root;
     setLocalVariable(ctx, target, processInstanceKey, name, vars[name]);

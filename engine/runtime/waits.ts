@@ -1,4 +1,4 @@
-import { nextKey } from '../store/db';
+import { nextKey, prepare } from '../store/db';
 import type { EventDefinition, FlowNode } from '../model/types';
 import type { Ctx, ElementInstanceRow } from './context';
 import { ElementFailure } from './errors';
@@ -22,8 +22,7 @@ export function createJob(ctx: Ctx, ei: ElementInstanceRow, node: FlowNode): voi
     throw new ElementFailure('EXTRACT_VALUE_ERROR', `Expected the job retries of '${node.id}' to be an integer, but it was ${JSON.stringify(retriesValue)}.`);
   }
   const definition = ctx.definition(ei.process_definition_key).row;
-  ctx.db
-    .prepare(
+  prepare(ctx.db, 
       `INSERT INTO jobs (key, type, state, retries, custom_headers, element_instance_key, element_id, process_instance_key,
          process_definition_key, bpmn_process_id, version, created_at)
        VALUES (?, ?, 'CREATED', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -48,8 +47,7 @@ export function createUserTask(ctx: Ctx, ei: ElementInstanceRow, node: FlowNode)
   const formKey = def?.formId ? resolveFormKey(ctx, ei, def.formId, def.formBindingType, def.formVersionTag) : null;
   const definition = ctx.definition(ei.process_definition_key).row;
   const key = nextKey(ctx.db);
-  ctx.db
-    .prepare(
+  prepare(ctx.db, 
       `INSERT INTO user_tasks (key, state, name, element_id, element_instance_key, process_instance_key, process_definition_key,
          bpmn_process_id, version, assignee, candidate_groups, candidate_users, due_date, follow_up_date, priority, form_key,
          external_form_reference, custom_headers, creation_date)
@@ -63,8 +61,8 @@ export function createUserTask(ctx: Ctx, ei: ElementInstanceRow, node: FlowNode)
 
 /** Candidate groups are also kept one per row so an inbox query by group uses an index. */
 export function setCandidateGroups(ctx: Ctx, userTaskKey: number, groups: string[]): void {
-  ctx.db.prepare('DELETE FROM user_task_candidate_groups WHERE user_task_key = ?').run(userTaskKey);
-  const insert = ctx.db.prepare('INSERT OR IGNORE INTO user_task_candidate_groups (user_task_key, candidate_group) VALUES (?, ?)');
+  prepare(ctx.db, 'DELETE FROM user_task_candidate_groups WHERE user_task_key = ?').run(userTaskKey);
+  const insert = prepare(ctx.db, 'INSERT OR IGNORE INTO user_task_candidate_groups (user_task_key, candidate_group) VALUES (?, ?)');
   for (const group of groups) insert.run(userTaskKey, group);
 }
 
@@ -72,11 +70,11 @@ function resolveFormKey(ctx: Ctx, ei: ElementInstanceRow, formId: string, bindin
   const definition = ctx.definition(ei.process_definition_key).row;
   let row: { key: number } | undefined;
   if (binding === 'deployment') {
-    row = ctx.db.prepare('SELECT key FROM forms WHERE form_id = ? AND deployment_key = ? ORDER BY version DESC').get(formId, definition.deployment_key) as { key: number } | undefined;
+    row = prepare(ctx.db, 'SELECT key FROM forms WHERE form_id = ? AND deployment_key = ? ORDER BY version DESC').get(formId, definition.deployment_key) as { key: number } | undefined;
   } else if (binding === 'versionTag') {
-    row = ctx.db.prepare('SELECT key FROM forms WHERE form_id = ? AND version_tag = ? ORDER BY version DESC').get(formId, versionTag ?? '') as { key: number } | undefined;
+    row = prepare(ctx.db, 'SELECT key FROM forms WHERE form_id = ? AND version_tag = ? ORDER BY version DESC').get(formId, versionTag ?? '') as { key: number } | undefined;
   } else {
-    row = ctx.db.prepare('SELECT key FROM forms WHERE form_id = ? ORDER BY version DESC').get(formId) as { key: number } | undefined;
+    row = prepare(ctx.db, 'SELECT key FROM forms WHERE form_id = ? ORDER BY version DESC').get(formId) as { key: number } | undefined;
   }
   if (!row) {
     throw new ElementFailure(
@@ -100,16 +98,14 @@ function openWait(ctx: Ctx, ei: ElementInstanceRow, eventElementId: string, def:
   } else if (def.kind === 'message') {
     const correlationKey = expr.evaluateCorrelationKey(def.correlationKey, vars(), eventElementId);
     const key = nextKey(ctx.db);
-    ctx.db
-      .prepare(
+    prepare(ctx.db, 
         `INSERT INTO subscriptions (key, kind, name, correlation_key, element_id, element_instance_key, process_instance_key, process_definition_key)
          VALUES (?, 'message', ?, ?, ?, ?, ?, ?)`,
       )
       .run(key, def.messageName, correlationKey, eventElementId, ei.key, ei.process_instance_key, ei.process_definition_key);
     ctx.queue.push(() => correlateBufferedMessages(ctx, key));
   } else if (def.kind === 'signal') {
-    ctx.db
-      .prepare(
+    prepare(ctx.db, 
         `INSERT INTO subscriptions (key, kind, name, correlation_key, element_id, element_instance_key, process_instance_key, process_definition_key)
          VALUES (?, 'signal', ?, NULL, ?, ?, ?, ?)`,
       )
@@ -128,8 +124,7 @@ export interface TimerInsert {
 }
 
 export function insertTimer(ctx: Ctx, timer: TimerInsert): void {
-  ctx.db
-    .prepare(
+  prepare(ctx.db, 
       `INSERT INTO timers (key, due_at, remaining, interval, element_id, element_instance_key, process_instance_key, process_definition_key)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     )
@@ -168,13 +163,11 @@ export function openEventGatewayWaits(ctx: Ctx, gateway: ElementInstanceRow, nod
 
 /** Closes everything `ei` waits for; jobs and user tasks still open are canceled. */
 export function cancelWaits(ctx: Ctx, elementInstanceKey: number): void {
-  const timers = ctx.db.prepare('DELETE FROM timers WHERE element_instance_key = ?').run(elementInstanceKey);
+  const timers = prepare(ctx.db, 'DELETE FROM timers WHERE element_instance_key = ?').run(elementInstanceKey);
   if (timers.changes > 0) ctx.wakeScheduler = true;
-  ctx.db.prepare('DELETE FROM subscriptions WHERE element_instance_key = ?').run(elementInstanceKey);
-  ctx.db
-    .prepare(`UPDATE jobs SET state = 'CANCELED', deadline = NULL, end_time = ? WHERE element_instance_key = ? AND state NOT IN ('COMPLETED', 'CANCELED', 'ERROR_THROWN')`)
+  prepare(ctx.db, 'DELETE FROM subscriptions WHERE element_instance_key = ?').run(elementInstanceKey);
+  prepare(ctx.db, `UPDATE jobs SET state = 'CANCELED', deadline = NULL, end_time = ? WHERE element_instance_key = ? AND state NOT IN ('COMPLETED', 'CANCELED', 'ERROR_THROWN')`)
     .run(ctx.now, elementInstanceKey);
-  ctx.db
-    .prepare(`UPDATE user_tasks SET state = 'CANCELED', completion_date = ? WHERE element_instance_key = ? AND state = 'CREATED'`)
+  prepare(ctx.db, `UPDATE user_tasks SET state = 'CANCELED', completion_date = ? WHERE element_instance_key = ? AND state = 'CREATED'`)
     .run(ctx.now, elementInstanceKey);
 }

@@ -49,19 +49,39 @@ export function openStore(file: string): Db {
   return db;
 }
 
+const statementCache = new WeakMap<Db, Map<string, Database.Statement>>();
+/** Prepared statements kept per database; bounded because search SQL varies with the filters used. */
+const MAX_CACHED_STATEMENTS = 1000;
+
+/**
+ * `db.prepare(sql)` with a cache: preparing is the largest CPU cost of a small command, and the
+ * runtime runs the same few statements over and over.
+ */
+export function prepare(db: Db, sql: string): Database.Statement {
+  let cache = statementCache.get(db);
+  if (!cache) statementCache.set(db, (cache = new Map()));
+  let statement = cache.get(sql);
+  if (!statement) {
+    if (cache.size >= MAX_CACHED_STATEMENTS) cache.clear();
+    statement = db.prepare(sql);
+    cache.set(sql, statement);
+  }
+  return statement;
+}
+
 /** Zeebe keys of partition 1 start at 2^51 + 1; keeping that shape makes keys look familiar in logs. */
 const FIRST_KEY = 2 ** 51;
 
 /** Next Zeebe-like key from the persistent sequence; call inside the command's transaction. */
 export function nextKey(db: Db): number {
-  const row = db.prepare(`SELECT value FROM meta WHERE name = 'key_sequence'`).get() as { value: string } | undefined;
+  const row = prepare(db, `SELECT value FROM meta WHERE name = 'key_sequence'`).get() as { value: string } | undefined;
   const next = (row ? Number(row.value) : FIRST_KEY) + 1;
-  db.prepare(`INSERT INTO meta (name, value) VALUES ('key_sequence', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`).run(String(next));
+  prepare(db, `INSERT INTO meta (name, value) VALUES ('key_sequence', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`).run(String(next));
   return next;
 }
 
 export function getMeta(db: Db, name: string): string | undefined {
-  const row = db.prepare(`SELECT value FROM meta WHERE name = ?`).get(name) as { value: string } | undefined;
+  const row = prepare(db, `SELECT value FROM meta WHERE name = ?`).get(name) as { value: string } | undefined;
   return row?.value;
 }
 

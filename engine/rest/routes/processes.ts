@@ -1,3 +1,4 @@
+import { prepare } from '../../store/db';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Engine } from '../../runtime/engine';
@@ -103,7 +104,7 @@ const DEFAULT_AWAIT_TIMEOUT = 10_000;
 /** Waits until the instance ended; returns its root variables (all, or the requested ones). */
 async function awaitCompletion(engine: Engine, key: number, requestTimeout: number | undefined, fetch: string[] | undefined) {
   const deadline = Date.now() + (requestTimeout || DEFAULT_AWAIT_TIMEOUT);
-  const stateOf = () => (engine.db.prepare('SELECT state FROM process_instances WHERE key = ?').get(key) as { state: string }).state;
+  const stateOf = () => (prepare(engine.db, 'SELECT state FROM process_instances WHERE key = ?').get(key) as { state: string }).state;
   while (stateOf() === 'ACTIVE') {
     const remaining = deadline - Date.now();
     if (remaining <= 0 || engine.closing) {
@@ -111,7 +112,7 @@ async function awaitCompletion(engine: Engine, key: number, requestTimeout: numb
     }
     await engine.completionWaiters.wait(key, remaining);
   }
-  const rows = engine.db.prepare('SELECT name, value FROM variables WHERE scope_key = ?').all(key) as { name: string; value: string }[];
+  const rows = prepare(engine.db, 'SELECT name, value FROM variables WHERE scope_key = ?').all(key) as { name: string; value: string }[];
   const wanted = fetch && fetch.length > 0 ? new Set(fetch) : undefined;
   return Object.fromEntries(rows.filter((r) => !wanted || wanted.has(r.name)).map((r) => [r.name, JSON.parse(r.value)]));
 }
@@ -126,7 +127,7 @@ export function processRoutes(engine: Engine): Router {
 
   const getDefinitionRow = (keyParam: string) => {
     const key = parseKey(keyParam, 'process definition key');
-    const row = engine.db.prepare('SELECT * FROM process_definitions WHERE key = ?').get(key) as (ProcessDefinitionView & { xml: string }) | undefined;
+    const row = prepare(engine.db, 'SELECT * FROM process_definitions WHERE key = ?').get(key) as (ProcessDefinitionView & { xml: string }) | undefined;
     if (!row) throw notFound(`Process definition with key '${key}' not found.`);
     return row;
   };
@@ -144,7 +145,7 @@ export function processRoutes(engine: Engine): Router {
       if ('processDefinitionKey' in input) {
         deployed = ctx.definition(Number(input.processDefinitionKey));
       } else if (input.processDefinitionVersion !== undefined && input.processDefinitionVersion !== -1) {
-        const row = ctx.db.prepare('SELECT key FROM process_definitions WHERE bpmn_process_id = ? AND version = ?').get(input.processDefinitionId, input.processDefinitionVersion) as { key: number } | undefined;
+        const row = prepare(ctx.db, 'SELECT key FROM process_definitions WHERE bpmn_process_id = ? AND version = ?').get(input.processDefinitionId, input.processDefinitionVersion) as { key: number } | undefined;
         if (!row) throw notFound(`Expected to find process definition with process ID '${input.processDefinitionId}' and version '${input.processDefinitionVersion}', but none found.`);
         deployed = ctx.definition(row.key);
       } else {

@@ -1,3 +1,4 @@
+import { prepare } from '../../store/db';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Engine } from '../../runtime/engine';
@@ -126,7 +127,7 @@ export function runtimeStateRoutes(engine: Engine): Router {
   });
   router.get('/variables/:key', (req, res) => {
     const key = parseKey(req.params.key, 'variable key');
-    const row = engine.db.prepare('SELECT * FROM variables WHERE key = ?').get(key) as VariableView | undefined;
+    const row = prepare(engine.db, 'SELECT * FROM variables WHERE key = ?').get(key) as VariableView | undefined;
     if (!row) throw notFound(`Variable with key '${key}' not found.`);
     res.json(variableView(row, false));
   });

@@ -1,3 +1,4 @@
+import { prepare } from '../../store/db';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Engine } from '../../runtime/engine';
@@ -90,7 +91,7 @@ export function userTaskRoutes(engine: Engine): Router {
   router.get('/user-tasks/:key/form', (req, res) => {
     const task = requireTask(req.params.key);
     if (!task.formKey) return void res.status(204).end();
-    const form = engine.db.prepare('SELECT form_id, version, schema FROM forms WHERE key = ?').get(Number(task.formKey)) as
+    const form = prepare(engine.db, 'SELECT form_id, version, schema FROM forms WHERE key = ?').get(Number(task.formKey)) as
       | { form_id: string; version: number; schema: string }
       | undefined;
     if (!form) throw notFound(`The form of user task '${task.userTaskKey}' (form key ${task.formKey}) is not deployed.`);
