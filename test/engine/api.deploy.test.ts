@@ -97,6 +97,7 @@ describe('deployments', () => {
 
   test('unknown process definition key → 404', async () => {
     await expectHttpError(t.client.getProcessDefinition({ processDefinitionKey: key('2251799813999999') }, NOW), 404);
+    await expectHttpError(t.client.getProcessDefinitionXml({ processDefinitionKey: key('2251799813999999') }, NOW), 404);
   });
 });
 
@@ -134,6 +135,11 @@ describe('deploy-time rejection', () => {
     await expectRejected([good, bpmnFile('unsupported-complex-gateway')], /complexJoin/);
     const { items } = await t.client.searchProcessDefinitions({ filter: { processDefinitionId: 'atomic-probe' } as never }, NOW);
     expect(items).toHaveLength(0);
+  });
+
+  test('the same process id twice in one deployment → 400 naming it', async () => {
+    const copy = bpmnFile('service-chain-copy', fixtureXml('service-chain'));
+    await expectRejected([bpmnFile('service-chain'), copy], /service-chain/);
   });
 
   test('multipart without resources → 400 problem+json', async () => {

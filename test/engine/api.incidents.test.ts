@@ -4,7 +4,7 @@
  * An uncaught BPMN error raises UNHANDLED_ERROR_EVENT. Unknown incident → 404.
  */
 import {
-  NOW, activateJobs, activateNow, cancelActiveInstances, deploy, eventually, expectHttpError, key, start, storeSnapshot, useEngine,
+  NOW, activateJobs, activateNow, bpmnFile, cancelActiveInstances, deploy, fixtureXml, eventually, expectHttpError, key, start, storeSnapshot, useEngine,
   waitForInstanceState,
 } from '../helpers/api';
 
@@ -81,6 +81,19 @@ test('an uncaught BPMN error raises UNHANDLED_ERROR_EVENT', async () => {
   expect(incident.errorType).toBe('UNHANDLED_ERROR_EVENT');
   expect(incident.elementId).toBe('work');
   expect(incident.errorMessage).toMatch(/NOBODY_CATCHES_THIS/);
+});
+
+test('an exclusive gateway with no true condition and no default flow raises CONDITION_ERROR', async () => {
+  const xml = fixtureXml('exclusive-gateway')
+    .replace(/"exclusive-gateway"/g, '"xor-no-default"')
+    .replace(' default="toLow"', '')
+    .replace('<bpmn:sequenceFlow id="toLow" sourceRef="decide" targetRef="endLow" />',
+      '<bpmn:sequenceFlow id="toLow" sourceRef="decide" targetRef="endLow"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">=amount &lt; 0</bpmn:conditionExpression></bpmn:sequenceFlow>');
+  await t.client.createDeployment({ resources: [bpmnFile('xor-no-default', xml)] });
+  const pi = await start(t.client, 'xor-no-default', { amount: 5 });
+  const [incident] = await incidentsOf(pi.processInstanceKey);
+  expect(incident).toEqual(expect.objectContaining({ errorType: 'CONDITION_ERROR', elementId: 'decide', state: 'ACTIVE' }));
+  expect((await t.client.getProcessInstance({ processInstanceKey: pi.processInstanceKey }, NOW)).state).toBe('ACTIVE');
 });
 
 test('cancelling an instance with an incident resolves nothing but ends the instance', async () => {

@@ -59,6 +59,21 @@ test('completion variables flow to the next job; job type from FEEL; instance co
   await waitForInstanceState(t.client, pi.processInstanceKey, 'COMPLETED');
 });
 
+test('long polling: an activation waiting with requestTimeout receives a job created meanwhile', async () => {
+  const waiting = t.client.activateJobs({ type: 'chain.a', maxJobsToActivate: 1, timeout: 60_000, requestTimeout: 8000 });
+  await new Promise((r) => setImmediate(r));
+  const pi = await start(t.client, 'service-chain', { lastType: 'c' });
+  const { jobs } = await waiting;
+  expect(jobs.map((j) => j.processInstanceKey)).toEqual([pi.processInstanceKey]);
+});
+
+test('maxJobsToActivate caps one activation', async () => {
+  for (let i = 0; i < 3; i++) await start(t.client, 'service-chain', { lastType: 'c' });
+  await eventually(() => t.client.searchJobs({ filter: { type: 'chain.a', state: 'CREATED' } as never }, NOW), (r) => r.items.length === 3, { what: '3 chain.a jobs' });
+  expect(await activateNow(t.client, 'chain.a', 2)).toHaveLength(2);
+  expect(await activateNow(t.client, 'chain.a', 2)).toHaveLength(1);
+});
+
 test('fetchVariable limits the variables handed to the worker', async () => {
   await start(t.client, 'service-chain', { lastType: 'c', keep: 1, drop: 2 });
   const { jobs } = await eventually(
@@ -189,6 +204,9 @@ describe('error answers', () => {
     });
     test('completion variables as an array', async () => {
       expectProblem(await raw(t.url, 'POST', `/jobs/${jobKey}/completion`, { variables: ['a'] }), 400);
+    });
+    test('an unknown property in the completion body', async () => {
+      expectProblem(await raw(t.url, 'POST', `/jobs/${jobKey}/completion`, { varaibles: { a: 1 } }), 400);
     });
     test('activation without type', async () => {
       expectProblem(await raw(t.url, 'POST', '/jobs/activation', { maxJobsToActivate: 1, timeout: 1000 }), 400);

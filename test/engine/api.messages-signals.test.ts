@@ -77,6 +77,14 @@ describe('catch events with FEEL correlation keys', () => {
   });
 });
 
+test('a numeric correlation value is matched by its string form', async () => {
+  const pi = (await start(t.client, 'message-catch', { caseRef: 4711 })).processInstanceKey;
+  await waitingAt(pi, 'payment');
+  const res = await t.client.correlateMessage({ name: 'payment', correlationKey: '4711' });
+  expect(res.processInstanceKey).toBe(pi);
+  await waitingAt(pi, 'ack');
+});
+
 describe('buffering', () => {
   test('a message published with a TTL before the instance exists is correlated on arrival, once', async () => {
     await t.client.publishMessage({ name: 'payment', correlationKey: 'VK-C', timeToLive: 60_000, variables: { paid: 1 } });
@@ -146,6 +154,9 @@ describe('bad bodies → 400 problem+json, store unchanged', () => {
   });
   test('publication with variables as an array', async () => {
     expectProblem(await raw(t.url, 'POST', '/messages/publication', { name: 'payment', correlationKey: 'VK-A', variables: [1] }), 400);
+  });
+  test('publication with an unknown property', async () => {
+    expectProblem(await raw(t.url, 'POST', '/messages/publication', { name: 'payment', correlationKey: 'VK-A', ttl: 1000 }), 400);
   });
   test('correlation with malformed JSON', async () => {
     expectProblem(await raw(t.url, 'POST', '/messages/correlation', '{"name":'), 400);

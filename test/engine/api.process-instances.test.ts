@@ -76,6 +76,13 @@ test('cancel terminates the instance and its jobs; cancelling again → 404', as
   await expectHttpError(t.client.cancelProcessInstance({ processInstanceKey: pi.processInstanceKey }), 404);
 });
 
+test('cancelling a completed instance → 404', async () => {
+  const pi = await start(t.client, 'exclusive-gateway', { amount: 1 });
+  await waitForInstanceState(t.client, pi.processInstanceKey, 'COMPLETED');
+  await expectHttpError(t.client.cancelProcessInstance({ processInstanceKey: pi.processInstanceKey }), 404);
+  expect((await t.client.getProcessInstance({ processInstanceKey: pi.processInstanceKey }, NOW)).state).toBe('COMPLETED');
+});
+
 test('unknown keys and ids → 404', async () => {
   await expectHttpError(t.client.getProcessInstance({ processInstanceKey: key('2251799813000001') }, NOW), 404);
   await expectHttpError(t.client.cancelProcessInstance({ processInstanceKey: key('2251799813000001') }), 404);
@@ -99,6 +106,10 @@ describe('bad input leaves the store unchanged', () => {
 
   test('a key that is not a number → 400', async () => {
     expectProblem(await raw(t.url, 'GET', '/process-instances/not-a-key'), 400);
+  });
+
+  test('an unknown property in the body → 400', async () => {
+    expectProblem(await raw(t.url, 'POST', '/process-instances', { processDefinitionId: 'service-chain', variabels: { lastType: 'c' } }), 400);
   });
 
   test('unknown process id over raw HTTP → 404 problem+json', async () => {

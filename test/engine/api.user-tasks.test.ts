@@ -131,6 +131,9 @@ describe('error answers leave the store unchanged', () => {
   test('variables as a string → 400 problem+json', async () => {
     expectProblem(await raw(t.url, 'POST', `/user-tasks/${userTaskKey}/completion`, { variables: 'decision=approve' }), 400);
   });
+  test('an unknown property → 400 problem+json', async () => {
+    expectProblem(await raw(t.url, 'POST', `/user-tasks/${userTaskKey}/completion`, { variables: {}, outcome: 'approve' }), 400);
+  });
   test('malformed JSON → 400 problem+json', async () => {
     expectProblem(await raw(t.url, 'POST', `/user-tasks/${userTaskKey}/completion`, '{"variables": '), 400);
   });
@@ -147,6 +150,25 @@ describe('error answers leave the store unchanged', () => {
     await expectHttpError(t.client.assignUserTask({ userTaskKey: unknown, assignee: 'anna' }), 404);
     expectProblem(await raw(t.url, 'POST', '/user-tasks/2251799813000777/completion', {}), 404);
   });
+});
+
+test('search sorts and pages', async () => {
+  const keys: string[] = [];
+  for (const priority of [10, 80, 40]) keys.push((await startReview({ priority, kommun: 'markaryd' })).task.userTaskKey);
+  const filter = { candidateGroup: 'chef-markaryd', state: 'CREATED' };
+  const byPriority = await t.client.searchUserTasks({ filter: filter as never, sort: [{ field: 'priority', order: 'DESC' }] as never }, NOW);
+  expect(byPriority.items.map((x) => x.priority)).toEqual([80, 40, 10]);
+  const page1 = await t.client.searchUserTasks({ filter: filter as never, sort: [{ field: 'priority', order: 'ASC' }] as never, page: { from: 0, limit: 2 } as never }, NOW);
+  const page2 = await t.client.searchUserTasks({ filter: filter as never, sort: [{ field: 'priority', order: 'ASC' }] as never, page: { from: 2, limit: 2 } as never }, NOW);
+  expect([...page1.items, ...page2.items].map((x) => x.priority)).toEqual([10, 40, 80]);
+  expect(Number(page1.page.totalItems)).toBe(3);
+});
+
+test('completing a task whose instance was cancelled → 404/409', async () => {
+  const { pi, task } = await startReview();
+  await t.client.cancelProcessInstance({ processInstanceKey: pi.processInstanceKey });
+  await waitForInstanceState(t.client, pi.processInstanceKey, 'TERMINATED');
+  await expectHttpError(t.client.completeUserTask({ userTaskKey: task.userTaskKey }), [404, 409]);
 });
 
 test('completing a user task twice → 404/409 and nothing changes', async () => {
