@@ -235,7 +235,9 @@ export class ProcessCompiler {
   /** Attributes from other engines (e.g. Camunda 7 camunda:class) would silently do nothing here. */
   private checkForeignAttributes(element: ModdleElement): void {
     for (const name of foreignAttributes(element)) {
-      const prefix = name.includes(':') ? name.slice(0, name.indexOf(':')) : '';
+      // Unprefixed unknown attributes are in the BPMN namespace: the parser already warned.
+      if (!name.includes(':')) continue;
+      const prefix = name.slice(0, name.indexOf(':'));
       const namespace = this.namespaces[prefix];
       if (namespace && (IGNORED_ATTRIBUTE_NAMESPACES.has(namespace) || PARSER_NAMESPACES.has(namespace))) continue;
       this.findings.report(element, `has the attribute '${name}'${namespace ? ` (namespace ${namespace})` : ''}, which the embedded engine does not understand. Remove it.`);

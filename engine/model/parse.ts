@@ -47,12 +47,22 @@ export async function parseDefinitions(xml: string, resourceName: string): Promi
 function warningToFinding(warning: ParseResult['warnings'][number], xml: string): UnsupportedFinding {
   const element = warning.element as ModdleElement | undefined;
   const text = describeParserMessage(warning.message);
-  if (element?.id) {
-    return { elementId: element.id, message: `Element '${element.id}' (${element.$type}): ${text}. Remove or correct it; the engine would otherwise ignore it silently.` };
+  const owner = nearestWithId(element);
+  if (owner) {
+    const within = owner === element ? '' : ` in <${element!.$type}>`;
+    return { elementId: owner.id!, message: `Element '${owner.id}' (${owner.$type})${within}: ${text}. Remove or correct it; the engine would otherwise ignore it silently.` };
   }
   const id = idAtPosition(warning.message, xml) ?? DOCUMENT;
   const where = id === DOCUMENT ? '' : `Element '${id}': `;
   return { elementId: id, message: `${where}${text}. Remove or correct it; the engine would otherwise ignore it silently.` };
+}
+
+/** Extension elements (e.g. zeebe:taskDefinition) have no id: name the flow element they belong to. */
+function nearestWithId(element: ModdleElement | undefined): ModdleElement | undefined {
+  for (let current = element; current; current = current.$parent as ModdleElement | undefined) {
+    if (current.id) return current;
+  }
+  return undefined;
 }
 
 /** Turns moddle's multi-line message (0-based line/column) into one line with 1-based positions. */

@@ -292,6 +292,12 @@ describe('compileBpmn never ignores what it cannot read', () => {
     await expectSingleFinding(processXml(around('<bpmn:task id="t"><bpmn:extensionElements><zeebe:magic id="zm" /></bpmn:extensionElements></bpmn:task>')), 'zm', /unknown type <zeebe:Magic>/);
   });
 
+  it('names the owning element for typos inside extension elements and reports unknown attributes once', async () => {
+    await expectSingleFinding(processXml(around(serviceTask('t', 'vk.x').replace('type="vk.x"', 'type="vk.x" retrie="3"'))), 't', /^Element 't' \(bpmn:ServiceTask\) in <zeebe:TaskDefinition>: unknown attribute <retrie>/);
+    await expectSingleFinding(processXml(around(userTask('t', '<zeebe:assignmentDefinition candidateGroup="a" />'))), 't', /in <zeebe:AssignmentDefinition>: unknown attribute <candidateGroup>/);
+    await expectSingleFinding(processXml(around('<bpmn:task id="t" nam="x" />')), 't', /unknown attribute <nam>/);
+  });
+
   it('reports attributes and extension elements of other engines (Camunda 7)', async () => {
     const c7 = (body: string) => processXml(around(body)).replace('xmlns:modeler=', 'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" xmlns:modeler=');
     await expectSingleFinding(c7('<bpmn:serviceTask id="t" camunda:class="a.B"><bpmn:extensionElements><zeebe:taskDefinition type="x" /></bpmn:extensionElements></bpmn:serviceTask>'), 't', /attribute 'camunda:class' \(namespace http:\/\/camunda.org\/schema\/1.0\/bpmn\).*Remove it/);
