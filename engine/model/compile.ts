@@ -180,6 +180,7 @@ export class ProcessCompiler {
       else this.findings.report(element, `has the condition '${condition}', which is not a FEEL expression. Start it with '=' (e.g. =beslut = "bifall").`);
     }
     this.checkForeignAttributes(element);
+    this.checkExtensions(element, ['zeebe:Properties']);
     this.flows[flow.id] = flow;
     this.sources.set(flow.id, element);
   }

@@ -305,6 +305,12 @@ describe('compileBpmn never ignores what it cannot read', () => {
     expect(findings.some((f) => f.elementId === 't' && /camunda:inputOutput/.test(f.message))).toBe(true);
   });
 
+  it('reports extension elements on sequence flows except zeebe:properties', async () => {
+    const withExtension = (extension: string) => processXml(`<bpmn:startEvent id="s" /><bpmn:sequenceFlow id="a" sourceRef="s" targetRef="e"><bpmn:extensionElements>${extension}</bpmn:extensionElements></bpmn:sequenceFlow><bpmn:endEvent id="e" />`);
+    await expect(compileBpmn(withExtension('<zeebe:properties><zeebe:property name="x" value="y" /></zeebe:properties>'))).resolves.toHaveLength(1);
+    await expectSingleFinding(withExtension('<zeebe:executionListeners />'), 'a', /execution listeners/);
+  });
+
   it('accepts modeler metadata attributes', async () => {
     const xml = processXml(around('<bpmn:task id="t" modeler:foo="bar" />'));
     await expect(compileBpmn(xml)).resolves.toHaveLength(1);
