@@ -3,6 +3,9 @@ import path from 'node:path';
 import { Engine } from './runtime/engine';
 import { createApp } from './rest/app';
 
+/** How long open requests may take to finish when the engine stops. */
+const SHUTDOWN_GRACE_MS = 2000;
+
 export interface StartEngineOptions {
   /** Port to listen on; 0 = any free port (tests). Default 8080. */
   port?: number;
@@ -45,9 +48,14 @@ export async function startEngine(opts: StartEngineOptions): Promise<RunningEngi
       (closed ??= (async () => {
         engine.closing = true;
         engine.jobWaiters.close();
+        // Stop accepting, let requests in flight answer, then cut whatever is still open.
         await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
+          const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+          server.close(() => {
+            clearTimeout(force);
+            resolve();
+          });
+          server.closeIdleConnections();
         });
         await engine.close();
       })()),

@@ -89,7 +89,7 @@ export function jobRoutes(engine: Engine): Router {
     const aborted = new AbortController();
     res.on('close', () => aborted.abort());
     for (;;) {
-      const jobs = engine.run((ctx) => activateJobs(ctx, request));
+      const jobs = engine.closing ? [] : engine.run((ctx) => activateJobs(ctx, request));
       const remaining = deadline - Date.now();
       if (jobs.length > 0 || remaining <= 0 || aborted.signal.aborted || engine.closing) {
         res.json({ jobs: jobs.map(({ job, variables }) => activatedJobView(job, variables)) });
