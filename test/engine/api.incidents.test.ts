@@ -96,6 +96,13 @@ test('an exclusive gateway with no true condition and no default flow raises CON
   expect((await t.client.getProcessInstance({ processInstanceKey: pi.processInstanceKey }, NOW)).state).toBe('ACTIVE');
 });
 
+test('a user task whose linked form was never deployed raises FORM_NOT_FOUND', async () => {
+  await deploy(t.client, ['user-task']);
+  const pi = await start(t.client, 'user-task', { kommun: 'vaxjo', assignee: 'anna', dueDate: '2026-12-01T09:00:00Z', followUpDate: '2026-11-28T09:00:00Z', priority: 50 });
+  const [incident] = await incidentsOf(pi.processInstanceKey);
+  expect(incident).toEqual(expect.objectContaining({ errorType: 'FORM_NOT_FOUND', elementId: 'review', state: 'ACTIVE' }));
+});
+
 test('cancelling an instance with an incident resolves nothing but ends the instance', async () => {
   const pi = await start(t.client, 'service-chain', { lastType: 'c' });
   const [job] = await activateJobs(t.client, 'chain.a');

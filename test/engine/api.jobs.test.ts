@@ -170,6 +170,17 @@ test('the SDK job worker drives instances to completion', async () => {
   expect(seen.sort()).toEqual(['chain.a:1', 'chain.a:2', 'chain.a:3', 'chain.b:1', 'chain.b:2', 'chain.b:3', 'chain.c:1', 'chain.c:2', 'chain.c:3']);
 });
 
+test('two workers completing the same job at once: exactly one succeeds', async () => {
+  const pi = await start(t.client, 'service-chain', { lastType: 'c' });
+  const [job] = await activateJobs(t.client, 'chain.a');
+  const results = await Promise.allSettled([1, 2, 3, 4].map((n) => t.client.completeJob({ jobKey: job.jobKey, variables: { winner: n } })));
+  expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+  for (const r of results) if (r.status === 'rejected') expect([404, 409]).toContain((r.reason as { status?: number }).status);
+  const [b] = await activateJobs(t.client, 'chain.b');
+  expect(b.processInstanceKey).toBe(pi.processInstanceKey);
+  expect([1, 2, 3, 4]).toContain(b.variables.winner);
+});
+
 describe('error answers', () => {
   test('completing a job twice → 404/409 per spec', async () => {
     await start(t.client, 'service-chain', { lastType: 'c' });

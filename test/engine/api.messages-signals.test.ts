@@ -95,6 +95,20 @@ describe('buffering', () => {
     expect((await elementsOf(t.client, second, 'payment'))[0].state).toBe('ACTIVE');
   });
 
+  test('a buffered message expires with its TTL on the engine clock', async () => {
+    const base = Math.floor(Date.now() / 1000) * 1000;
+    await t.client.pinClock({ timestamp: base });
+    try {
+      await t.client.publishMessage({ name: 'payment', correlationKey: 'VK-TTL', timeToLive: 60 * 60_000 });
+      await t.client.pinClock({ timestamp: base + 2 * 60 * 60_000 });
+      const pi = (await start(t.client, 'message-catch', { caseRef: 'VK-TTL' })).processInstanceKey;
+      await waitingAt(pi, 'payment');
+      expect(await elementsOf(t.client, pi, 'ack')).toHaveLength(0);
+    } finally {
+      await t.client.resetClock();
+    }
+  });
+
   test('a message with TTL 0 is not buffered', async () => {
     await t.client.publishMessage({ name: 'payment', correlationKey: 'VK-D', timeToLive: 0 });
     const pi = (await start(t.client, 'message-catch', { caseRef: 'VK-D' })).processInstanceKey;

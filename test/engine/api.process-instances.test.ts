@@ -66,6 +66,19 @@ test('search filters by process definition id and state, and pages', async () =>
   expect(Number(one.page.totalItems)).toBe(2);
 });
 
+test('advanced filters: $in on keys, $neq on state', async () => {
+  const a = await start(t.client, 'user-task', { kommun: 'lessebo' });
+  const b = await start(t.client, 'user-task', { kommun: 'lessebo' });
+  await start(t.client, 'user-task', { kommun: 'lessebo' });
+  const byKeys = await t.client.searchProcessInstances({ filter: { processInstanceKey: { $in: [a.processInstanceKey, b.processInstanceKey] } } as never }, NOW);
+  expect(byKeys.items.map((i) => i.processInstanceKey).sort()).toEqual([a.processInstanceKey, b.processInstanceKey].sort());
+  await t.client.cancelProcessInstance({ processInstanceKey: a.processInstanceKey });
+  await waitForInstanceState(t.client, a.processInstanceKey, 'TERMINATED');
+  const notActive = await t.client.searchProcessInstances({ filter: { processDefinitionId: 'user-task', state: { $neq: 'ACTIVE' } } as never }, NOW);
+  expect(notActive.items.map((i) => i.processInstanceKey)).toContain(a.processInstanceKey);
+  expect(notActive.items.every((i) => i.state !== 'ACTIVE')).toBe(true);
+});
+
 test('cancel terminates the instance and its jobs; cancelling again → 404', async () => {
   const pi = await start(t.client, 'service-chain', { lastType: 'c', caseRef: 'cancel-me' });
   await t.client.cancelProcessInstance({ processInstanceKey: pi.processInstanceKey });

@@ -68,6 +68,15 @@ test('search by candidate group, assignee and state', async () => {
   expect(anna.items.map((x) => x.userTaskKey)).toEqual([vaxjo.userTaskKey]);
 });
 
+test('search by a process instance variable (the inbox looks tasks up by caseRef)', async () => {
+  const { task } = await startReview({ caseRef: 'VK-2026-000999' });
+  await startReview({ caseRef: 'VK-2026-000998' });
+  const { items } = await t.client.searchUserTasks({
+    filter: { processInstanceVariables: [{ name: 'caseRef', value: JSON.stringify('VK-2026-000999') }] } as never,
+  }, NOW);
+  expect(items.map((x) => x.userTaskKey)).toEqual([task.userTaskKey]);
+});
+
 test('unassign, assign, and assigning an assigned task without allowOverride → 409', async () => {
   const { task } = await startReview();
   await t.client.unassignUserTask({ userTaskKey: task.userTaskKey });
