@@ -1,58 +1,60 @@
-import type { CompiledProcess, FlowNode } from './types';
+import type { CompiledProcess, FlowNode, TimerDefinition } from './types';
 import type { ModdleElement } from './parse';
 import type { FindingCollector } from './findings';
-import { ExpressionError, evaluateDateTime, feelSyntaxProblem, scheduleTimer } from '../feel';
+import { ExpressionError, evaluate, evaluateDateTime, feelSyntaxProblem, isFeel, scheduleTimer } from '../feel';
+
+/** A value check beyond FEEL syntax; returns a problem or undefined. */
+type ValueCheck = (expression: string) => string | undefined;
 
 interface ExpressionSite {
   ownerId: string;
   label: string;
   expression: string;
+  check?: ValueCheck;
 }
 
 /**
- * Deploy-time checks of every expression in a compiled process: FEEL must parse, and static values
- * that can be checked now (timers, due dates, retries) must be valid, so typos are refused at
- * deploy instead of raising an incident when the case reaches that step.
+ * Deploy-time checks of every expression in a compiled process: FEEL must parse, static values that
+ * can be checked now (timers, due dates, retries) must be valid, and what the engine evaluates at
+ * deploy (timers and names of process start events, which have no variables) must evaluate. Typos
+ * are refused at deploy instead of raising an incident when a case reaches that step.
  */
 export function validateExpressions(process: CompiledProcess, sourceOf: (id: string) => ModdleElement, findings: FindingCollector): void {
   for (const site of expressionSites(process)) {
-    const problem = feelSyntaxProblem(site.expression) ?? staticValueProblem(site);
+    const problem = feelSyntaxProblem(site.expression) ?? site.check?.(site.expression);
     if (problem) findings.report(sourceOf(site.ownerId), `has an invalid ${site.label}: ${problem}. Correct the expression.`);
   }
 }
 
-function staticValueProblem(site: ExpressionSite): string | undefined {
-  if (site.expression.startsWith('=')) return undefined;
-  if (site.label === 'job retries' && !/^\d+$/.test(site.expression)) return `'${site.expression}' is not a whole number`;
-  if (site.label.startsWith('timer ')) return timerProblem(site);
-  if (site.label === 'due date' || site.label === 'follow-up date') return dateTimeProblem(site.expression);
-  return undefined;
+const staticOnly = (check: ValueCheck): ValueCheck => (expression) => (isFeel(expression) ? undefined : check(expression));
+
+const wholeNumber: ValueCheck = staticOnly((expression) => (/^\d+$/.test(expression) ? undefined : `'${expression}' is not a whole number`));
+
+const dateTime: ValueCheck = staticOnly((expression) => problemOf(() => evaluateDateTime(expression, {})));
+
+/** Timers of process start events are scheduled at deploy without variables, so FEEL is evaluated too. */
+function timer(type: TimerDefinition['type'], evaluatedAtDeploy: boolean): ValueCheck {
+  const check: ValueCheck = (expression) => problemOf(() => scheduleTimer({ type, expression }, {}, new Date(0)));
+  return evaluatedAtDeploy ? check : staticOnly(check);
 }
 
-function timerProblem(site: ExpressionSite): string | undefined {
-  const type = site.label.slice('timer '.length) as 'duration' | 'date' | 'cycle';
+/** Process start events subscribe at deploy: a FEEL name cannot use variables and must give text. */
+const startName: ValueCheck = (expression) => {
+  if (!isFeel(expression)) return undefined;
+  const problem = problemOf(() => evaluate(expression, {}));
+  if (problem) return problem;
+  const value = evaluate(expression, {});
+  return typeof value === 'string' && value !== '' ? undefined : `it must give a non-empty text without process variables (start events are subscribed at deploy), but gave ${JSON.stringify(value)}`;
+};
+
+function problemOf(run: () => unknown): string | undefined {
   try {
-    scheduleTimer({ type, expression: site.expression }, {}, new Date(0));
+    run();
     return undefined;
   } catch (error) {
-    if (error instanceof ExpressionError) return stripPrefix(error.message);
+    if (error instanceof ExpressionError) return error.message.replace(/^Failed to evaluate expression '.*?': /, '').replace(/\.$/, '');
     throw error;
   }
-}
-
-function dateTimeProblem(expression: string): string | undefined {
-  try {
-    evaluateDateTime(expression, {});
-    return undefined;
-  } catch (error) {
-    if (error instanceof ExpressionError) return stripPrefix(error.message);
-    throw error;
-  }
-}
-
-/** "Failed to evaluate expression 'x': reason" → "reason" (the finding already names the field). */
-function stripPrefix(message: string): string {
-  return message.replace(/^Failed to evaluate expression '.*?': /, '').replace(/\.$/, '');
 }
 
 function expressionSites(process: CompiledProcess): ExpressionSite[] {
@@ -64,38 +66,41 @@ function expressionSites(process: CompiledProcess): ExpressionSite[] {
   return sites;
 }
 
+type RawSite = [label: string, expression: string | undefined, check?: ValueCheck];
+
 function nodeSites(node: FlowNode): ExpressionSite[] {
-  const raw: [string, string | undefined][] = [
+  const raw: RawSite[] = [
     ['job type', node.job?.type],
-    ['job retries', node.job?.retries],
+    ['job retries', node.job?.retries, wholeNumber],
     ['assignee', node.userTask?.assignee],
     ['candidate groups', node.userTask?.candidateGroups],
     ['candidate users', node.userTask?.candidateUsers],
-    ['due date', node.userTask?.dueDate],
-    ['follow-up date', node.userTask?.followUpDate],
+    ['due date', node.userTask?.dueDate, dateTime],
+    ['follow-up date', node.userTask?.followUpDate, dateTime],
     ['priority', node.userTask?.priority],
     ['called process id', node.callActivity?.processId],
     ['multi-instance input collection', node.multiInstance?.inputCollection],
     ['multi-instance output element', node.multiInstance?.outputElement],
     ['multi-instance completion condition', node.multiInstance?.completionCondition],
     ...eventSites(node),
-    ...(node.ioMapping?.inputs ?? []).map((m): [string, string] => [`input mapping for '${m.target}'`, m.source]),
-    ...(node.ioMapping?.outputs ?? []).map((m): [string, string] => [`output mapping for '${m.target}'`, m.source]),
+    ...(node.ioMapping?.inputs ?? []).map((m): RawSite => [`input mapping for '${m.target}'`, m.source]),
+    ...(node.ioMapping?.outputs ?? []).map((m): RawSite => [`output mapping for '${m.target}'`, m.source]),
   ];
   return raw
-    .filter((entry): entry is [string, string] => entry[1] !== undefined)
-    .map(([label, expression]) => ({ ownerId: node.id, label, expression }));
+    .filter((entry): entry is [string, string, ValueCheck?] => entry[1] !== undefined)
+    .map(([label, expression, check]) => (check ? { ownerId: node.id, label, expression, check } : { ownerId: node.id, label, expression }));
 }
 
-function eventSites(node: FlowNode): [string, string | undefined][] {
+function eventSites(node: FlowNode): RawSite[] {
+  const processStart = node.type === 'startEvent' && node.parentId === undefined;
   const definition = node.eventDefinition;
   switch (definition?.kind) {
     case 'timer':
-      return [[`timer ${definition.timer.type}`, definition.timer.expression]];
+      return [[`timer ${definition.timer.type}`, definition.timer.expression, timer(definition.timer.type, processStart)]];
     case 'message':
-      return [['message name', definition.messageName], ['correlation key', definition.correlationKey]];
+      return [['message name', definition.messageName, processStart ? startName : undefined], ['correlation key', definition.correlationKey]];
     case 'signal':
-      return [['signal name', definition.signalName]];
+      return [['signal name', definition.signalName, processStart ? startName : undefined]];
     case 'error':
       return [['error code', definition.errorCode]];
     case 'escalation':

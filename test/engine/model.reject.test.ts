@@ -393,3 +393,19 @@ describe('compileBpmn checks expressions at deploy time', () => {
     await expectSingleFinding(mi('inputCollection="=deltagare" inputElement="=d"'), 't', /inputElement '=d', which must be a plain variable name/);
   });
 });
+
+describe('compileBpmn evaluates what process start events need at deploy', () => {
+  it('refuses FEEL start timers and start message names that depend on variables', async () => {
+    const timerStart = (expression: string) => processXml(`<bpmn:startEvent id="s"><bpmn:timerEventDefinition><bpmn:timeCycle>${expression}</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:startEvent>`);
+    await expect(compileBpmn(timerStart('="R/" + "PT1H"'))).resolves.toHaveLength(1);
+    await expectSingleFinding(timerStart('=intervall'), 's', /invalid timer cycle: expected a timer cycle as ISO 8601 text, but the result was null/);
+    const messageStart = (name: string) => processXml('<bpmn:startEvent id="s"><bpmn:messageEventDefinition messageRef="m" /></bpmn:startEvent>', `<bpmn:message id="m" name="${name}" />`);
+    await expect(compileBpmn(messageStart('=&quot;Ny &quot; + &quot;remiss&quot;'))).resolves.toHaveLength(1);
+    await expectSingleFinding(messageStart('=kommun'), 's', /invalid message name: it must give a non-empty text without process variables/);
+  });
+
+  it('leaves FEEL timers of other events to run time (they may use variables)', async () => {
+    const xml = processXml(around('<bpmn:intermediateCatchEvent id="t"><bpmn:timerEventDefinition><bpmn:timeDuration>=frist</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>'));
+    await expect(compileBpmn(xml)).resolves.toHaveLength(1);
+  });
+});
