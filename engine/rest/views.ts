@@ -60,7 +60,7 @@ export function processInstanceView(row: ProcessInstanceView) {
   };
 }
 
-export function elementInstanceView(row: ElementInstanceRow & { element_name?: string | null }) {
+export function elementInstanceView(row: ElementInstanceRow) {
   return {
     elementInstanceKey: key(row.key),
     processInstanceKey: key(row.process_instance_key),

@@ -23,6 +23,7 @@ export interface ElementInstanceRow {
   process_definition_key: number;
   bpmn_process_id: string;
   element_id: string;
+  element_name: string | null;
   element_type: string;
   flow_scope_key: number | null;
   state: 'ACTIVE' | 'COMPLETED' | 'TERMINATED';

@@ -42,10 +42,10 @@ export function activeChildren(ctx: Ctx, scopeKey: number): ElementInstanceRow[]
 /** Inserts a root element instance for a new process instance (key = process instance key). */
 export function insertRootInstance(ctx: Ctx, key: number, definitionKey: number, bpmnProcessId: string, data: ElementData): ElementInstanceRow {
   prepare(ctx.db, 
-      `INSERT INTO element_instances (key, process_instance_key, process_definition_key, bpmn_process_id, element_id, element_type, flow_scope_key, state, start_date, data)
-       VALUES (?, ?, ?, ?, ?, ?, NULL, 'ACTIVE', ?, ?)`,
+      `INSERT INTO element_instances (key, process_instance_key, process_definition_key, bpmn_process_id, element_id, element_name, element_type, flow_scope_key, state, start_date, data)
+       VALUES (?, ?, ?, ?, ?, ?, ?, NULL, 'ACTIVE', ?, ?)`,
     )
-    .run(key, key, definitionKey, bpmnProcessId, bpmnProcessId, ROOT_TYPE, ctx.now, JSON.stringify(data));
+    .run(key, key, definitionKey, bpmnProcessId, bpmnProcessId, ctx.definition(definitionKey).process.name ?? null, ROOT_TYPE, ctx.now, JSON.stringify(data));
   return requireElementInstance(ctx, key);
 }
 
@@ -62,10 +62,10 @@ export function activate(
   const type = node.multiInstance && !data.inner ? MI_BODY_TYPE : apiElementType(node);
   const key = nextKey(ctx.db);
   prepare(ctx.db, 
-      `INSERT INTO element_instances (key, process_instance_key, process_definition_key, bpmn_process_id, element_id, element_type, flow_scope_key, state, start_date, data)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?)`,
+      `INSERT INTO element_instances (key, process_instance_key, process_definition_key, bpmn_process_id, element_id, element_name, element_type, flow_scope_key, state, start_date, data)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?)`,
     )
-    .run(key, scope.process_instance_key, scope.process_definition_key, scope.bpmn_process_id, elementId, type, scope.key, ctx.now, JSON.stringify(data));
+    .run(key, scope.process_instance_key, scope.process_definition_key, scope.bpmn_process_id, elementId, node.name ?? null, type, scope.key, ctx.now, JSON.stringify(data));
   if (opts.localVars) setLocalVariables(ctx, key, scope.process_instance_key, opts.localVars);
   ctx.queue.push(() => runStep(ctx, key, 'enter'));
   return requireElementInstance(ctx, key);

@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS element_instances (
   process_definition_key INTEGER NOT NULL,
   bpmn_process_id TEXT NOT NULL,
   element_id TEXT NOT NULL,
+  element_name TEXT,
   element_type TEXT NOT NULL,
   flow_scope_key INTEGER,
   state TEXT NOT NULL,

@@ -21,44 +21,35 @@ const ERROR_TYPES = [
   'MESSAGE_SIZE_EXCEEDED', 'CALLED_DECISION_ERROR', 'DECISION_EVALUATION_ERROR', 'FORM_NOT_FOUND', 'RESOURCE_NOT_FOUND',
 ] as const;
 
-/**
- * The element name is not stored per instance; it comes from the compiled model, so the search maps
- * rows with a lookup through the engine's definition cache.
- */
-function elementInstanceSearch(engine: Engine): SearchDefinition<ElementInstanceRow, ReturnType<typeof elementInstanceView>> {
-  return {
-    from: 'element_instances e',
-    fields: {
-      elementInstanceKey: { column: 'e.key', kind: 'key' },
-      processInstanceKey: { column: 'e.process_instance_key', kind: 'key' },
-      processDefinitionKey: { column: 'e.process_definition_key', kind: 'key' },
-      processDefinitionId: { column: 'e.bpmn_process_id', kind: 'string' },
-      state: { column: 'e.state', kind: 'string', values: ['ACTIVE', 'COMPLETED', 'TERMINATED'] },
-      type: { column: 'e.element_type', kind: 'string', values: ELEMENT_TYPES },
-      elementId: { column: 'e.element_id', kind: 'string' },
-      incidentKey: { column: 'e.incident_key', kind: 'key' },
-      elementInstanceScopeKey: { column: 'e.flow_scope_key', kind: 'key' },
-      startDate: { column: 'e.start_date', kind: 'date' },
-      endDate: { column: 'e.end_date', kind: 'date' },
-      tenantId: { column: `'${TENANT}'`, kind: 'string' },
-    },
-    extraFilters: { hasIncident: z.boolean(), elementName: z.string() },
-    applyExtraFilters: (where, filter) => {
-      if (filter.hasIncident !== undefined) where.add(filter.hasIncident ? 'e.incident_key IS NOT NULL' : 'e.incident_key IS NULL');
-    },
-    sort: {
-      elementInstanceKey: 'e.key', processInstanceKey: 'e.process_instance_key', processDefinitionKey: 'e.process_definition_key',
-      processDefinitionId: 'e.bpmn_process_id', startDate: 'e.start_date', endDate: 'e.end_date', elementId: 'e.element_id',
-      elementName: 'e.element_id', type: 'e.element_type', state: 'e.state', incidentKey: 'e.incident_key', tenantId: 'e.key',
-    },
-    defaultOrder: 'e.key ASC',
-    toItem: (row) => {
-      const process = engine.definition(row.process_definition_key).process;
-      const name = row.element_type === 'PROCESS' ? process.name : process.elements[row.element_id]?.name;
-      return elementInstanceView({ ...row, element_name: name ?? null });
-    },
-  };
-}
+const elementInstanceSearch: SearchDefinition<ElementInstanceRow, ReturnType<typeof elementInstanceView>> = {
+  from: 'element_instances e',
+  fields: {
+    elementInstanceKey: { column: 'e.key', kind: 'key' },
+    processInstanceKey: { column: 'e.process_instance_key', kind: 'key' },
+    processDefinitionKey: { column: 'e.process_definition_key', kind: 'key' },
+    processDefinitionId: { column: 'e.bpmn_process_id', kind: 'string' },
+    state: { column: 'e.state', kind: 'string', values: ['ACTIVE', 'COMPLETED', 'TERMINATED'] },
+    type: { column: 'e.element_type', kind: 'string', values: ELEMENT_TYPES },
+    elementId: { column: 'e.element_id', kind: 'string' },
+    incidentKey: { column: 'e.incident_key', kind: 'key' },
+    elementInstanceScopeKey: { column: 'e.flow_scope_key', kind: 'key' },
+    startDate: { column: 'e.start_date', kind: 'date' },
+    endDate: { column: 'e.end_date', kind: 'date' },
+    elementName: { column: 'e.element_name', kind: 'string' },
+    tenantId: { column: `'${TENANT}'`, kind: 'string' },
+  },
+  extraFilters: { hasIncident: z.boolean() },
+  applyExtraFilters: (where, filter) => {
+    if (filter.hasIncident !== undefined) where.add(filter.hasIncident ? 'e.incident_key IS NOT NULL' : 'e.incident_key IS NULL');
+  },
+  sort: {
+    elementInstanceKey: 'e.key', processInstanceKey: 'e.process_instance_key', processDefinitionKey: 'e.process_definition_key',
+    processDefinitionId: 'e.bpmn_process_id', startDate: 'e.start_date', endDate: 'e.end_date', elementId: 'e.element_id',
+    elementName: 'e.element_name', type: 'e.element_type', state: 'e.state', incidentKey: 'e.incident_key', tenantId: 'e.key',
+  },
+  defaultOrder: 'e.key ASC',
+  toItem: elementInstanceView,
+};
 
 const variableSearch: SearchDefinition<VariableView, ReturnType<typeof variableView>> = {
   from: 'variables v',
@@ -104,8 +95,8 @@ const incidentSearch: SearchDefinition<IncidentRow, ReturnType<typeof incidentVi
   toItem: incidentView,
 };
 
-function getOne<T>(engine: Engine, def: SearchDefinition<never, T>, field: string, key: number, what: string): T {
-  const result = runSearch(engine.db, def as SearchDefinition<unknown, T>, { filter: { [field]: String(key) } });
+function getOne<Row, T>(engine: Engine, def: SearchDefinition<Row, T>, field: string, key: number, what: string): T {
+  const result = runSearch(engine.db, def, { filter: { [field]: String(key) } });
   if (result.items.length === 0) throw notFound(`${what} with key '${key}' not found.`);
   return result.items[0];
 }
@@ -113,13 +104,12 @@ function getOne<T>(engine: Engine, def: SearchDefinition<never, T>, field: strin
 /** Read models of running state: element instances, variables, incidents (+ incident resolution). */
 export function runtimeStateRoutes(engine: Engine): Router {
   const router = Router();
-  const elementInstances = elementInstanceSearch(engine);
 
   router.post('/element-instances/search', (req, res) => {
-    res.json(runSearch(engine.db, elementInstances, req.body));
+    res.json(runSearch(engine.db, elementInstanceSearch, req.body));
   });
   router.get('/element-instances/:key', (req, res) => {
-    res.json(getOne(engine, elementInstances as never, 'elementInstanceKey', parseKey(req.params.key, 'element instance key'), 'Element instance'));
+    res.json(getOne(engine, elementInstanceSearch, 'elementInstanceKey', parseKey(req.params.key, 'element instance key'), 'Element instance'));
   });
 
   router.post('/variables/search', (req, res) => {
@@ -136,7 +126,7 @@ export function runtimeStateRoutes(engine: Engine): Router {
     res.json(runSearch(engine.db, incidentSearch, req.body));
   });
   router.get('/incidents/:key', (req, res) => {
-    res.json(getOne(engine, incidentSearch as never, 'incidentKey', parseKey(req.params.key, 'incident key'), 'Incident'));
+    res.json(getOne(engine, incidentSearch, 'incidentKey', parseKey(req.params.key, 'incident key'), 'Incident'));
   });
   const resolutionSchema = z.union([z.strictObject({ operationReference: z.union([z.number(), z.string()]).optional() }), z.null()]);
   router.post('/incidents/:key/resolution', (req, res) => {
