@@ -64,6 +64,28 @@ test('failing a job to 0 retries raises an incident; resolving after new retries
   expect(b.processInstanceKey).toBe(pi.processInstanceKey);
 });
 
+test('an SDK worker whose handler keeps throwing uses up the retries and raises an incident', async () => {
+  const pi = await start(t.client, 'service-chain', { lastType: 'c' });
+  const [a] = await activateJobs(t.client, 'chain.a');
+  await t.client.completeJob({ jobKey: a.jobKey });
+  let attempts = 0;
+  const worker = t.client.createJobWorker({
+    jobType: 'chain.b', jobTimeoutMs: 30_000, maxParallelJobs: 1, pollIntervalMs: 20,
+    jobHandler: () => {
+      attempts++;
+      throw new Error(`Ekeliden svarar inte (${attempts})`);
+    },
+  });
+  try {
+    const [incident] = await incidentsOf(pi.processInstanceKey);
+    expect(incident).toEqual(expect.objectContaining({ errorType: 'JOB_NO_RETRIES', elementId: 'taskB' }));
+    expect(incident.errorMessage).toMatch(/Ekeliden svarar inte/);
+  } finally {
+    worker.stop();
+  }
+  expect(attempts).toBe(2); // taskB has retries="2"
+});
+
 test('search incidents by state and error type', async () => {
   const pi = await start(t.client, 'service-chain', { lastType: 'c' });
   const [job] = await activateJobs(t.client, 'chain.a');

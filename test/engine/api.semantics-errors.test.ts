@@ -28,6 +28,27 @@ test('throwJobError with a caught code takes the error boundary and passes its v
   expect(await variablesOf(t.client, pi)).toEqual(expect.objectContaining({ reason: 'folkbokföring' }));
 });
 
+test('the SDK worker job.error() reaches the same boundary', async () => {
+  const pi = (await start(t.client, 'error-boundary', { caseRef: 'VK-2026-000501' })).processInstanceKey;
+  const workers = [
+    t.client.createJobWorker({
+      jobType: 'err.check', jobTimeoutMs: 30_000, maxParallelJobs: 1, pollIntervalMs: 20,
+      jobHandler: (job) => job.error({ errorCode: 'NOT_ELIGIBLE', errorMessage: 'via worker', variables: { via: 'worker' } }),
+    }),
+    t.client.createJobWorker({
+      jobType: 'err.handle', jobTimeoutMs: 30_000, maxParallelJobs: 1, pollIntervalMs: 20,
+      jobHandler: (job) => job.complete({ handledBy: job.type }),
+    }),
+  ];
+  try {
+    await waitForInstanceState(t.client, pi, 'COMPLETED', 20_000);
+  } finally {
+    workers.forEach((w) => w.stop());
+  }
+  expect(await variablesOf(t.client, pi)).toEqual(expect.objectContaining({ via: 'worker', handledBy: 'err.handle' }));
+  expect((await elementsOf(t.client, pi, 'endRejected'))[0].state).toBe('COMPLETED');
+});
+
 test('completing the job normally does not trigger the boundary', async () => {
   const pi = (await start(t.client, 'error-boundary', {})).processInstanceKey;
   const [check] = await activateJobs(t.client, 'err.check');
