@@ -1,6 +1,7 @@
 import { evaluate as feelEvaluate, dateAndTime, date, type Warning } from 'feelin';
 import { ExpressionError } from './errors';
 import { toJson, UnstorableValueError } from './convert';
+import { withExtensions } from './extensions';
 
 export interface EvaluateOptions {
   /** The engine's (possibly pinned) clock, used by FEEL now() and today(). Defaults to the system clock. */
@@ -27,7 +28,7 @@ export function evaluateWithWarnings(expression: string, variables: Record<strin
   if (source.trim() === '') throw new ExpressionError(expression, 'the expression is empty. Write a FEEL expression after "=" or remove the "=".');
   let result: { value: unknown; warnings: Warning[] };
   try {
-    result = feelEvaluate(source, withClock(variables, options.now));
+    result = feelEvaluate(source, evaluationContext(variables, options.now));
   } catch (error) {
     throw new ExpressionError(expression, `syntax error: ${(error as Error).message}. Check the FEEL syntax.`);
   }
@@ -50,14 +51,14 @@ export function describeWarnings(warnings: Warning[]): string {
 }
 
 /**
- * FEEL's now()/today() must follow the engine clock (tests pin it and jump weeks), so they are
- * provided as context functions, which feelin resolves before its built-ins. A variable of the
- * same name keeps precedence.
+ * Variables plus Camunda's extension functions, and now()/today() following the engine clock (tests
+ * pin it and jump weeks): context functions, which feelin resolves before its built-ins. A
+ * variable of the same name keeps precedence.
  */
-function withClock(variables: Record<string, unknown>, now: Date | undefined): Record<string, unknown> {
-  if (!now) return variables;
+function evaluationContext(variables: Record<string, unknown>, now: Date | undefined): Record<string, unknown> {
+  const context = withExtensions(variables);
+  if (!now) return context;
   const iso = now.toISOString();
-  const context: Record<string, unknown> = { ...variables };
   if (!('now' in variables)) context.now = () => dateAndTime(iso);
   if (!('today' in variables)) context.today = () => date(iso.slice(0, 10));
   return context;

@@ -1,4 +1,5 @@
 import { parseExpression } from 'feelin';
+import { CAMUNDA_FUNCTIONS } from './extensions';
 
 /**
  * Deploy-time syntax check of a FEEL expression (`=...`), without evaluating it: returns a readable
@@ -10,7 +11,8 @@ export function feelSyntaxProblem(expression: string): string | undefined {
   const source = expression.slice(1);
   if (source.trim() === '') return 'the FEEL expression after "=" is empty';
   let problem: string | undefined;
-  parseExpression(source, {}, undefined).iterate({
+  // The extension functions' names (some with spaces or keywords, like 'get or else') must be known to parse.
+  parseExpression(source, CAMUNDA_FUNCTIONS, undefined).iterate({
     enter: (node) => {
       if (problem || !node.type.isError) return;
       const near = source.slice(node.from, Math.max(node.to, node.from + 10)).trim();

@@ -1,4 +1,4 @@
-import { ExpressionError, evaluate, evaluateCondition, evaluateDateTime, evaluateStringList, evaluateWithWarnings } from '../../engine/feel';
+import { ExpressionError, evaluate, evaluateCondition, evaluateDateTime, evaluateStringList, evaluateWithWarnings, feelSyntaxProblem } from '../../engine/feel';
 
 const pinned = { now: new Date('2026-03-01T10:00:00.000Z') };
 
@@ -84,6 +84,62 @@ describe('evaluate', () => {
   it('refuses results that cannot be stored as variables', () => {
     expect(errorOf(() => evaluate('=[1..3]', {})).message).toMatch(/range, which cannot be stored/);
     expect(errorOf(() => evaluate('=function(a) a', {})).message).toMatch(/function, which cannot be stored/);
+  });
+});
+
+describe('Camunda FEEL extension functions missing in feelin', () => {
+  it.each([
+    ['=is blank("  ")', true],
+    ['=is blank("a")', false],
+    ['=trim("  Novus ")', 'Novus'],
+    ['=extract("VK-2026-000123 och VK-2026-000124", "VK-\\d{4}-\\d{6}")', ['VK-2026-000123', 'VK-2026-000124']],
+    ['=is empty([])', true],
+    ['=is empty([1])', false],
+    ['=duplicate values([1, 2, 1, "a", "a", 3])', [1, 'a']],
+    ['=partition([1, 2, 3, 4, 5], 2)', [[1, 2], [3, 4], [5]]],
+    ['=get or else(saknas, "standard")', 'standard'],
+    ['=get or else("satt", "standard")', 'satt'],
+    ['=is defined(kommun)', true],
+    ['=is defined(saknas)', false],
+    ['=last day of month(date("2028-02-10"))', 29],
+    ['=last day of month(date and time("2026-04-30T23:00:00Z"))', 30],
+  ])('%s → %j', (expression, expected) => {
+    expect(evaluate(expression, { kommun: 'vaxjo' })).toEqual(expected);
+  });
+
+  it('generates UUIDs and random numbers', () => {
+    expect(evaluate('=uuid()', {})).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const n = evaluate('=random number()', {}) as number;
+    expect(n).toBeGreaterThanOrEqual(0);
+    expect(n).toBeLessThan(1);
+  });
+
+  it('accepts named arguments and lets a variable of the same name win', () => {
+    expect(evaluate('=get or else(value: null, default: 2)', {})).toBe(2);
+    expect(evaluate('=trim', { trim: 'variabel' })).toBe('variabel');
+  });
+
+  it('yields null for wrong argument types, like the other built-ins', () => {
+    expect(evaluate('=is empty("text")', {})).toBeNull();
+    expect(evaluate('=partition([1], 0)', {})).toBeNull();
+  });
+});
+
+describe('feelSyntaxProblem (deploy-time check)', () => {
+  it.each(['static text', '=x + 1', '=get or else(x, 1)', '=last day of month(date("2026-02-01"))', '=date and time(d) - duration("P14D")', '={a: [1, 2]}.a[1]'])(
+    'accepts %s',
+    (expression) => {
+      expect(feelSyntaxProblem(expression)).toBeUndefined();
+    },
+  );
+
+  it.each([
+    ['=x +', /ends unexpectedly/],
+    ['=x )', /syntax error at character 3/],
+    ['=', /empty/],
+    ['={a: 1', /ends unexpectedly/],
+  ])('refuses %s', (expression, text) => {
+    expect(feelSyntaxProblem(expression)).toMatch(text);
   });
 });
 
