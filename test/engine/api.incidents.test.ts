@@ -95,6 +95,19 @@ test('search incidents by state and error type', async () => {
   expect(items!.map((i) => i.jobKey)).toEqual([job.jobKey]);
 });
 
+test('process instances can be searched by hasIncident (managers\' dashboard)', async () => {
+  const ok = await start(t.client, 'service-chain', { lastType: 'c' });
+  const broken = await start(t.client, 'service-chain', { lastType: 'c' });
+  const jobs = await activateJobs(t.client, 'chain.a', 2);
+  await t.client.failJob({ jobKey: jobs.find((j) => j.processInstanceKey === broken.processInstanceKey)!.jobKey, retries: 0, errorMessage: 'x' });
+  await incidentsOf(broken.processInstanceKey);
+  const withIncident = await t.client.searchProcessInstances({ filter: { hasIncident: true, state: 'ACTIVE' } as never }, NOW);
+  expect(withIncident.items.map((i) => i.processInstanceKey)).toEqual([broken.processInstanceKey]);
+  const without = await t.client.searchProcessInstances({ filter: { hasIncident: false, state: 'ACTIVE' } as never }, NOW);
+  expect(without.items.map((i) => i.processInstanceKey)).toContain(ok.processInstanceKey);
+  expect(without.items.map((i) => i.processInstanceKey)).not.toContain(broken.processInstanceKey);
+});
+
 test('an uncaught BPMN error raises UNHANDLED_ERROR_EVENT', async () => {
   const pi = await start(t.client, 'call-child', {});
   const [job] = await activateJobs(t.client, 'call.child');

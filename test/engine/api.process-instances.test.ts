@@ -79,6 +79,18 @@ test('advanced filters: $in on keys, $neq on state', async () => {
   expect(notActive.items.every((i) => i.state !== 'ACTIVE')).toBe(true);
 });
 
+test('search by a variable value (caseRef) and sort by start date', async () => {
+  const first = await start(t.client, 'user-task', { kommun: 'uppvidinge', caseRef: 'VK-2026-000777' });
+  const second = await start(t.client, 'user-task', { kommun: 'uppvidinge', caseRef: 'VK-2026-000778' });
+  const byCase = await t.client.searchProcessInstances({ filter: { variables: [{ name: 'caseRef', value: JSON.stringify('VK-2026-000777') }] } as never }, NOW);
+  expect(byCase.items.map((i) => i.processInstanceKey)).toEqual([first.processInstanceKey]);
+  const sorted = await t.client.searchProcessInstances({
+    filter: { processInstanceKey: { $in: [first.processInstanceKey, second.processInstanceKey] } } as never,
+    sort: [{ field: 'startDate', order: 'DESC' }, { field: 'processInstanceKey', order: 'DESC' }] as never,
+  }, NOW);
+  expect(sorted.items.map((i) => i.processInstanceKey)).toEqual([second.processInstanceKey, first.processInstanceKey]);
+});
+
 test('cancel terminates the instance and its jobs; cancelling again → 404', async () => {
   const pi = await start(t.client, 'service-chain', { lastType: 'c', caseRef: 'cancel-me' });
   await t.client.cancelProcessInstance({ processInstanceKey: pi.processInstanceKey });

@@ -1,16 +1,18 @@
 /**
  * Error and escalation semantics through the official client: a BPMN error thrown by a job worker
  * (throwJobError) is caught by the matching error boundary (task interrupted, error variables passed on);
- * an escalation thrown inside an embedded subprocess is caught by a non-interrupting boundary on it.
+ * an escalation thrown inside an embedded subprocess is caught by a non-interrupting boundary on it;
+ * errors propagate outwards: to a boundary on the enclosing subprocess, and from a called child process to the
+ * boundary on the call activity (child terminated).
  */
 import {
-  activateJobs, deploy, elementsOf, start, useEngine, variablesOf, waitForElement, waitForInstanceState,
+  NOW, activateJobs, deploy, elementsOf, start, useEngine, variablesOf, waitForElement, waitForInstanceState,
 } from '../helpers/api';
 
 const t = useEngine();
 
 beforeAll(async () => {
-  await deploy(t.client, ['error-boundary', 'escalation-boundary']);
+  await deploy(t.client, ['error-boundary', 'escalation-boundary', 'error-propagation', 'call-child']);
 });
 
 test('throwJobError with a caught code takes the error boundary and passes its variables', async () => {
@@ -70,4 +72,28 @@ test('escalation thrown inside a subprocess triggers the non-interrupting bounda
   await waitForInstanceState(t.client, pi, 'COMPLETED');
   expect((await elementsOf(t.client, pi, 'sub'))[0].state).toBe('COMPLETED');
   expect((await elementsOf(t.client, pi, 'end'))[0].state).toBe('COMPLETED');
+});
+
+describe('error propagation to enclosing scopes', () => {
+  test('a job error inside a subprocess is caught by the boundary on the subprocess', async () => {
+    const pi = (await start(t.client, 'error-propagation', {})).processInstanceKey;
+    const [inner] = await activateJobs(t.client, 'prop.inner');
+    await t.client.throwJobError({ jobKey: inner.jobKey, errorCode: 'INNER_FAIL' });
+    await waitForInstanceState(t.client, pi, 'COMPLETED');
+    expect((await elementsOf(t.client, pi, 'sub'))[0].state).toBe('TERMINATED');
+    expect((await elementsOf(t.client, pi, 'endSubFailed'))[0].state).toBe('COMPLETED');
+    expect(await elementsOf(t.client, pi, 'callChild')).toHaveLength(0);
+  });
+
+  test('a job error in a called child is caught by the boundary on the call activity', async () => {
+    const pi = (await start(t.client, 'error-propagation', {})).processInstanceKey;
+    const [inner] = await activateJobs(t.client, 'prop.inner');
+    await t.client.completeJob({ jobKey: inner.jobKey });
+    const [work] = await activateJobs(t.client, 'call.child');
+    expect(work.processInstanceKey).not.toBe(pi);
+    await t.client.throwJobError({ jobKey: work.jobKey, errorCode: 'CHILD_FAIL' });
+    await waitForInstanceState(t.client, pi, 'COMPLETED');
+    expect((await elementsOf(t.client, pi, 'endChildFailed'))[0].state).toBe('COMPLETED');
+    expect((await t.client.getProcessInstance({ processInstanceKey: work.processInstanceKey }, NOW)).state).toBe('TERMINATED');
+  });
 });

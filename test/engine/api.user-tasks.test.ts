@@ -77,6 +77,16 @@ test('search by a process instance variable (the inbox looks tasks up by caseRef
   expect(items.map((x) => x.userTaskKey)).toEqual([task.userTaskKey]);
 });
 
+test('overdue tasks: filter by due date range', async () => {
+  const { task: overdue } = await startReview({ kommun: 'tingsryd', dueDate: '2020-01-01T08:00:00Z' });
+  const { task: later } = await startReview({ kommun: 'tingsryd', dueDate: '2099-01-01T08:00:00Z' });
+  const now = new Date().toISOString();
+  const due = await t.client.searchUserTasks({ filter: { candidateGroup: 'chef-tingsryd', state: 'CREATED', dueDate: { $lt: now } } as never }, NOW);
+  expect(due.items.map((x) => x.userTaskKey)).toEqual([overdue.userTaskKey]);
+  const notYet = await t.client.searchUserTasks({ filter: { candidateGroup: 'chef-tingsryd', dueDate: { $gte: now } } as never }, NOW);
+  expect(notYet.items.map((x) => x.userTaskKey)).toEqual([later.userTaskKey]);
+});
+
 test('unassign, assign, and assigning an assigned task without allowOverride → 409', async () => {
   const { task } = await startReview();
   await t.client.unassignUserTask({ userTaskKey: task.userTaskKey });
