@@ -28,7 +28,7 @@ export function evaluateWithWarnings(expression: string, variables: Record<strin
   if (source.trim() === '') throw new ExpressionError(expression, 'the expression is empty. Write a FEEL expression after "=" or remove the "=".');
   let result: { value: unknown; warnings: Warning[] };
   try {
-    result = feelEvaluate(source, evaluationContext(variables, options.now));
+    result = feelEvaluate(source, evaluationContext(source, variables, options.now));
   } catch (error) {
     throw new ExpressionError(expression, `syntax error: ${(error as Error).message}. Check the FEEL syntax.`);
   }
@@ -55,8 +55,8 @@ export function describeWarnings(warnings: Warning[]): string {
  * pin it and jump weeks): context functions, which feelin resolves before its built-ins. A
  * variable of the same name keeps precedence.
  */
-function evaluationContext(variables: Record<string, unknown>, now: Date | undefined): Record<string, unknown> {
-  const context = withExtensions(variables);
+function evaluationContext(source: string, variables: Record<string, unknown>, now: Date | undefined): Record<string, unknown> {
+  const context = withExtensions(source, variables);
   if (!now) return context;
   const iso = now.toISOString();
   if (!('now' in variables)) context.now = () => dateAndTime(iso);

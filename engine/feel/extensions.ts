@@ -47,11 +47,14 @@ export const CAMUNDA_FUNCTIONS: Readonly<Record<string, FeelFunction>> = {
   'random number': fn([], () => Math.random()),
 };
 
-/** The evaluation context: the variables plus the extension functions they do not shadow. */
-export function withExtensions(variables: Record<string, unknown>): Record<string, unknown> {
+/**
+ * The evaluation context: the variables plus the extension functions the expression mentions and
+ * the variables do not shadow (only mentioned ones: every context entry costs feelin parse time).
+ */
+export function withExtensions(source: string, variables: Record<string, unknown>): Record<string, unknown> {
   const context: Record<string, unknown> = { ...variables };
   for (const [name, extension] of Object.entries(CAMUNDA_FUNCTIONS)) {
-    if (!(name in variables)) context[name] = extension;
+    if (source.includes(name) && !(name in variables)) context[name] = extension;
   }
   return context;
 }
