@@ -1,0 +1,30 @@
+/**
+ * Lints bpmn files with bpmnlint (Linter + NodeResolver, config from /.bpmnlintrc) and prints JSON
+ * { file: { parseWarnings: string[], problems: string[] } }. Run in a child process by lint.test.ts because
+ * bpmnlint-plugin-camunda-compat pulls in ESM-only packages that Node 20 loads natively but Jest does not.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { BpmnModdle } from 'bpmn-moddle';
+import { Linter } from 'bpmnlint';
+import NodeResolver from 'bpmnlint/lib/resolver/node-resolver';
+import zeebe from 'zeebe-bpmn-moddle/resources/zeebe.json';
+
+async function main() {
+  const root = path.resolve(__dirname, '..', '..');
+  const config = JSON.parse(fs.readFileSync(path.join(root, '.bpmnlintrc'), 'utf8'));
+  const out: Record<string, { parseWarnings: string[]; problems: string[] }> = {};
+  for (const file of process.argv.slice(2)) {
+    const xml = fs.readFileSync(file, 'utf8');
+    const moddle = new BpmnModdle({ zeebe });
+    const { rootElement, warnings } = await moddle.fromXML(xml, 'bpmn:Definitions');
+    const linter = new Linter({ config, resolver: new NodeResolver() });
+    const reports: Record<string, Array<{ id?: string; message: string; category: string }>> = await linter.lint(rootElement);
+    out[path.basename(file)] = {
+      parseWarnings: warnings.map((w: { message: string }) => w.message),
+      problems: Object.entries(reports).flatMap(([rule, rs]) => rs.map((r) => `${r.category} ${rule} ${r.id ?? ''}: ${r.message}`)),
+    };
+  }
+  process.stdout.write(JSON.stringify(out));
+}
+main().catch((e) => { console.error(e); process.exit(1); });
