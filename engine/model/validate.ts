@@ -1,4 +1,4 @@
-import type { CompiledProcess, FlowNode } from './types';
+import type { CompiledProcess, FlowNode, SequenceFlow } from './types';
 import type { ModdleElement } from './parse';
 import type { FindingCollector } from './findings';
 import { ESCALATION_BOUNDARY_HOSTS } from './support';
@@ -9,9 +9,14 @@ import { ESCALATION_BOUNDARY_HOSTS } from './support';
  */
 export function validateStructure(process: CompiledProcess, sourceOf: (id: string) => ModdleElement, findings: FindingCollector): void {
   const nodes = Object.values(process.elements);
-  const report = (id: string, problem: string) => findings.report(sourceOf(id), problem);
-
+  const report: Report = (id, problem) => findings.report(sourceOf(id), problem);
   validateScopeStarts(process, nodes, report);
+  validateCatchSets(process, nodes, report);
+  for (const node of nodes) validateNode(process, node, report);
+  for (const flow of Object.values(process.flows)) validateFlow(process, flow, report);
+}
+
+function validateCatchSets(process: CompiledProcess, nodes: FlowNode[], report: Report): void {
   for (const scope of [undefined, ...nodes.filter((n) => n.type === 'subProcess').map((n) => n.id)]) {
     const eventSubStarts = nodes
       .filter((n) => n.type === 'subProcess' && n.triggeredByEvent && n.parentId === scope)
@@ -21,33 +26,35 @@ export function validateStructure(process: CompiledProcess, sourceOf: (id: strin
   for (const activity of nodes.filter((n) => n.boundaryEventIds.length > 1)) {
     validateUniqueTriggers(activity.boundaryEventIds.map((id) => process.elements[id]!), `boundary event on '${activity.id}'`, report);
   }
-  for (const node of nodes) {
-    if (node.type === 'startEvent' && node.incoming.length > 0) report(node.id, 'is a start event with incoming sequence flows. Remove them; a start event cannot be entered.');
-    if (node.type === 'endEvent' && node.outgoing.length > 0) report(node.id, 'is an end event with outgoing sequence flows. Remove them or use an intermediate event.');
-    if (node.type === 'boundaryEvent') validateBoundary(process, node, report);
-    if (node.type === 'exclusiveGateway' || node.type === 'inclusiveGateway') validateConditionalSplit(process, node, report);
-    if (node.type === 'inclusiveGateway' && node.incoming.length > 1) {
-      report(node.id, `is an inclusive gateway joining ${node.incoming.length} flows; the embedded engine supports inclusive gateways only as splits. Join the branches with a parallel gateway (all branches always taken) or restructure the model.`);
-    }
-    if (node.type === 'eventBasedGateway') validateEventBasedGateway(process, node, report);
-    if (node.type === 'subProcess' && node.triggeredByEvent) validateEventSubProcess(process, node, report);
-    if (node.defaultFlow && !node.outgoing.includes(node.defaultFlow)) {
-      report(node.id, `names '${node.defaultFlow}' as default flow, but that is not one of its outgoing flows. Pick one of its outgoing flows.`);
-    }
+}
+
+function validateNode(process: CompiledProcess, node: FlowNode, report: Report): void {
+  if (node.type === 'startEvent' && node.incoming.length > 0) report(node.id, 'is a start event with incoming sequence flows. Remove them; a start event cannot be entered.');
+  if (node.type === 'endEvent' && node.outgoing.length > 0) report(node.id, 'is an end event with outgoing sequence flows. Remove them or use an intermediate event.');
+  if (node.type === 'boundaryEvent') validateBoundary(process, node, report);
+  if (node.type === 'exclusiveGateway' || node.type === 'inclusiveGateway') validateConditionalSplit(process, node, report);
+  if (node.type === 'inclusiveGateway' && node.incoming.length > 1) {
+    report(node.id, `is an inclusive gateway joining ${node.incoming.length} flows; the embedded engine supports inclusive gateways only as splits. Join the branches with a parallel gateway (all branches always taken) or restructure the model.`);
   }
-  for (const flow of Object.values(process.flows)) {
-    const source = process.elements[flow.sourceRef];
-    const target = process.elements[flow.targetRef];
-    if (!source || !target) continue;
-    if (source.parentId !== target.parentId) {
-      report(flow.id, `crosses a subprocess boundary ('${source.id}' → '${target.id}'). Sequence flows must stay inside one (sub)process.`);
-    }
-    if (flow.condition && source.type !== 'exclusiveGateway' && source.type !== 'inclusiveGateway') {
-      report(flow.id, `has a condition but starts at '${source.id}' (${source.type}); conditions are only evaluated on flows leaving an exclusive or inclusive gateway. Add a gateway or remove the condition.`);
-    }
-    if (flow.condition && source.defaultFlow === flow.id) {
-      report(flow.id, 'is the default flow of its gateway and also has a condition. Remove the condition; the default flow is taken when no other condition holds.');
-    }
+  if (node.type === 'eventBasedGateway') validateEventBasedGateway(process, node, report);
+  if (node.type === 'subProcess' && node.triggeredByEvent) validateEventSubProcess(process, node, report);
+  if (node.defaultFlow && !node.outgoing.includes(node.defaultFlow)) {
+    report(node.id, `names '${node.defaultFlow}' as default flow, but that is not one of its outgoing flows. Pick one of its outgoing flows.`);
+  }
+}
+
+function validateFlow(process: CompiledProcess, flow: SequenceFlow, report: Report): void {
+  const source = process.elements[flow.sourceRef];
+  const target = process.elements[flow.targetRef];
+  if (!source || !target) return;
+  if (source.parentId !== target.parentId) {
+    report(flow.id, `crosses a subprocess boundary ('${source.id}' → '${target.id}'). Sequence flows must stay inside one (sub)process.`);
+  }
+  if (flow.condition && source.type !== 'exclusiveGateway' && source.type !== 'inclusiveGateway') {
+    report(flow.id, `has a condition but starts at '${source.id}' (${source.type}); conditions are only evaluated on flows leaving an exclusive or inclusive gateway. Add a gateway or remove the condition.`);
+  }
+  if (flow.condition && source.defaultFlow === flow.id) {
+    report(flow.id, 'is the default flow of its gateway and also has a condition. Remove the condition; the default flow is taken when no other condition holds.');
   }
 }
 
