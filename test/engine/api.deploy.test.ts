@@ -24,6 +24,10 @@ describe('cluster', () => {
     expect(typeof topology.gatewayVersion).toBe('string');
   });
 
+  test('an unknown route → 404 problem+json', async () => {
+    expectProblem(await raw(t.url, 'GET', '/no-such-endpoint'), 404);
+  });
+
   test('status answers 204 (healthy)', async () => {
     await expect(t.client.getStatus()).resolves.toBeUndefined();
     const res = await raw(t.url, 'GET', '/status');
@@ -140,6 +144,10 @@ describe('deploy-time rejection', () => {
   test('the same process id twice in one deployment → 400 naming it', async () => {
     const copy = bpmnFile('service-chain-copy', fixtureXml('service-chain'));
     await expectRejected([bpmnFile('service-chain'), copy], /service-chain/);
+  });
+
+  test('a resource that is neither BPMN nor a form → 400 naming the file', async () => {
+    await expectRejected([new File(['just notes'], 'notes.txt', { type: 'text/plain' })], /notes\.txt/);
   });
 
   test('multipart without resources → 400 problem+json', async () => {

@@ -125,6 +125,10 @@ describe('bad input leaves the store unchanged', () => {
     expectProblem(await raw(t.url, 'POST', '/process-instances', { processDefinitionId: 'service-chain', variables: [1, 2] }), 400);
   });
 
+  test('an empty body → 400', async () => {
+    expectProblem(await raw(t.url, 'POST', '/process-instances', ''), 400);
+  });
+
   test('neither id nor key → 400', async () => {
     expectProblem(await raw(t.url, 'POST', '/process-instances', { variables: {} }), 400);
   });

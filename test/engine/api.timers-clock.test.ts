@@ -46,6 +46,27 @@ test('the pinned clock is the engine time: instance start dates follow it', asyn
   await t.client.cancelProcessInstance({ processInstanceKey: pi.processInstanceKey });
 });
 
+test('job deadlines are computed on the pinned clock', async () => {
+  await deploy(t.client, ['service-chain']);
+  const base = await pinNow();
+  await pinClock(t.client, base + 10 * DAY);
+  await start(t.client, 'service-chain', { lastType: 'c' });
+  const { jobs } = await eventually(
+    () => t.client.activateJobs({ type: 'chain.a', maxJobsToActivate: 1, timeout: 5 * 60_000, requestTimeout: -1 }),
+    (r) => r.jobs.length === 1,
+    { what: 'a chain.a job' },
+  );
+  expect(Number(jobs[0].deadline)).toBe(base + 10 * DAY + 5 * 60_000);
+  await t.client.completeJob({ jobKey: jobs[0].jobKey });
+});
+
+test('a timer date already in the past fires at once', async () => {
+  const base = await pinNow();
+  const pi = (await start(t.client, 'timer-boundary', { deadline: new Date(base - DAY).toISOString() })).processInstanceKey;
+  await waitForInstanceState(t.client, pi, 'COMPLETED');
+  expect((await elementsOf(t.client, pi, 'endOverdue'))[0].state).toBe('COMPLETED');
+});
+
 test('timer start cycle R2/PT1H: fires when due, exactly two times in all', async () => {
   const base = await pinNow();
   await deploy(t.client, ['timer-start-cycle']);
