@@ -4,7 +4,7 @@ import { EngineClock } from './clock';
 import type { Ctx, DeployedProcess, ProcessDefinitionRow } from './context';
 import { storeDeployment, type ParsedForm, type ParsedProcess } from './deploy';
 import { drain } from './elements';
-import { ElementFailure, invalidArgument, notFound } from './errors';
+import { ElementFailure, EngineError, invalidArgument, notFound } from './errors';
 import { withEvaluationTime } from './expressions';
 import { Waiters } from './waiters';
 import { Scheduler } from './scheduler';
@@ -32,6 +32,8 @@ export class Engine {
   private readonly definitions = new Map<number, DeployedProcess>();
   /** Set when shutting down: long-polling requests answer at once. */
   closing = false;
+  private closed = false;
+  private pending: Array<{ command: (ctx: Ctx) => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void }> = [];
 
   constructor(readonly db: Db) {
     this.clock = new EngineClock(db);
@@ -57,12 +59,13 @@ export class Engine {
     this.scheduler.stop();
     this.jobWaiters.close();
     this.completionWaiters.close();
+    this.flush();
+    this.closed = true;
     this.db.close();
   }
 
-  /** Runs a command in one transaction; after commit, wakes job pollers and the scheduler. */
-  run<T>(command: (ctx: Ctx) => T): T {
-    const ctx: Ctx = {
+  private newContext(): Ctx {
+    return {
       db: this.db,
       now: this.clock.now(),
       definition: (key) => this.definition(key),
@@ -71,9 +74,12 @@ export class Engine {
       wakeScheduler: false,
       endedProcessInstances: new Set(),
     };
-    let result: T;
+  }
+
+  /** The command plus the token flow it caused; a transaction, or a savepoint inside a group commit. */
+  private runCommand<T>(ctx: Ctx, command: (ctx: Ctx) => T): T {
     try {
-      result = withEvaluationTime(ctx.now, () =>
+      return withEvaluationTime(ctx.now, () =>
         this.db.transaction(() => {
           const value = command(ctx);
           drain(ctx);
@@ -85,10 +91,66 @@ export class Engine {
       this.definitions.clear();
       throw error;
     }
+  }
+
+  /** After commit: wake job pollers, the scheduler and awaitCompletion requests. */
+  private announce(ctx: Ctx): void {
     if (ctx.jobTypesActivatable.size > 0) this.jobWaiters.notify(ctx.jobTypesActivatable);
     if (ctx.wakeScheduler) this.scheduler.wake();
     if (ctx.endedProcessInstances.size > 0) this.completionWaiters.notify(ctx.endedProcessInstances);
+  }
+
+  /** Runs a command in its own transaction, synchronously (scheduler, tests). */
+  run<T>(command: (ctx: Ctx) => T): T {
+    const ctx = this.newContext();
+    const result = this.runCommand(ctx, command);
+    this.announce(ctx);
     return result;
+  }
+
+  /**
+   * Runs a command with group commit: commands submitted in the same event-loop turn run one after
+   * another, each in its own savepoint (a failing one changes nothing), and are committed together
+   * with one fsync. Each promise settles only after that commit, so an answered command is durable.
+   */
+  execute<T>(command: (ctx: Ctx) => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ command, resolve: resolve as (value: unknown) => void, reject });
+      if (this.pending.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    const outcomes: Array<{ ok: true; ctx: Ctx; value: unknown } | { ok: false; error: unknown }> = [];
+    try {
+      if (this.closed) throw new EngineError(503, 'UNAVAILABLE', 'The engine is shutting down; retry against the restarted engine.');
+      this.db.transaction(() => {
+        for (const item of batch) {
+          const ctx = this.newContext();
+          try {
+            outcomes.push({ ok: true, ctx, value: this.runCommand(ctx, item.command) });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
+          }
+        }
+      })();
+    } catch (error) {
+      this.definitions.clear();
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    batch.forEach((item, i) => {
+      const outcome = outcomes[i];
+      if (outcome.ok) {
+        this.announce(outcome.ctx);
+        item.resolve(outcome.value);
+      } else {
+        item.reject(outcome.error);
+      }
+    });
   }
 
   /**
@@ -152,7 +214,7 @@ export class Engine {
     if (duplicate) problems.push(`The process id '${duplicate}' occurs in more than one resource of this deployment; each process id may be deployed once per deployment.`);
     if (problems.length > 0) throw invalidArgument(`Command 'CREATE' rejected with code 'INVALID_ARGUMENT': ${problems.join('\n')}`);
     try {
-      return this.run((ctx) => storeDeployment(ctx, processes, forms));
+      return await this.execute((ctx) => storeDeployment(ctx, processes, forms));
     } catch (error) {
       if (error instanceof ElementFailure) throw invalidArgument(`Deployment rejected: ${error.message}`);
       throw error;

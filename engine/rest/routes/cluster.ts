@@ -9,7 +9,7 @@ export const ENGINE_VERSION = '8.8.0';
 export function clusterRoutes(engine: Engine, address: () => { host: string; port: number }): Router {
   const router = Router();
 
-  router.get('/topology', (_req, res) => {
+  router.get('/topology', async (_req, res) => {
     const { host, port } = address();
     res.json({
       brokers: [{ nodeId: 0, host, port, version: ENGINE_VERSION, partitions: [{ partitionId: 1, role: 'leader', health: 'healthy' }] }],
@@ -21,20 +21,20 @@ export function clusterRoutes(engine: Engine, address: () => { host: string; por
     });
   });
 
-  router.get('/status', (_req, res) => {
+  router.get('/status', async (_req, res) => {
     res.status(204).end();
   });
 
   const pinSchema = z.strictObject({ timestamp: millis });
-  router.put('/clock', (req, res) => {
+  router.put('/clock', async (req, res) => {
     const { timestamp } = parseInput(pinSchema, req.body);
-    engine.run(() => engine.clock.pin(timestamp));
+    await engine.execute(() => engine.clock.pin(timestamp));
     engine.timeMoved();
     res.status(204).end();
   });
 
-  router.post('/clock/reset', (_req, res) => {
-    engine.run(() => engine.clock.reset());
+  router.post('/clock/reset', async (_req, res) => {
+    await engine.execute(() => engine.clock.reset());
     engine.timeMoved();
     res.status(204).end();
   });

@@ -77,7 +77,7 @@ const jobSearch: SearchDefinition<JobRow, ReturnType<typeof jobView>> = {
 export function jobRoutes(engine: Engine): Router {
   const router = Router();
 
-  router.post('/jobs/search', (req, res) => {
+  router.post('/jobs/search', async (req, res) => {
     res.json(runSearch(engine.db, jobSearch, req.body));
   });
 
@@ -89,7 +89,7 @@ export function jobRoutes(engine: Engine): Router {
     const aborted = new AbortController();
     res.on('close', () => aborted.abort());
     for (;;) {
-      const jobs = engine.closing ? [] : engine.run((ctx) => activateJobs(ctx, request));
+      const jobs = engine.closing ? [] : await engine.execute((ctx) => activateJobs(ctx, request));
       const remaining = deadline - Date.now();
       if (jobs.length > 0 || remaining <= 0 || aborted.signal.aborted || engine.closing) {
         res.json({ jobs: jobs.map(({ job, variables }) => activatedJobView(job, variables)) });
@@ -99,31 +99,31 @@ export function jobRoutes(engine: Engine): Router {
     }
   });
 
-  router.post('/jobs/:key/completion', (req, res) => {
+  router.post('/jobs/:key/completion', async (req, res) => {
     const key = parseKey(req.params.key, 'job key');
     const input = parseInput(completionSchema, req.body);
-    engine.run((ctx) => completeJob(ctx, key, input.variables ?? {}));
+    await engine.execute((ctx) => completeJob(ctx, key, input.variables ?? {}));
     res.status(204).end();
   });
 
-  router.post('/jobs/:key/failure', (req, res) => {
+  router.post('/jobs/:key/failure', async (req, res) => {
     const key = parseKey(req.params.key, 'job key');
     const input = parseInput(failSchema, req.body);
-    engine.run((ctx) => failJob(ctx, key, { retries: input.retries ?? 0, errorMessage: input.errorMessage, retryBackOff: input.retryBackOff ?? 0, variables: input.variables }));
+    await engine.execute((ctx) => failJob(ctx, key, { retries: input.retries ?? 0, errorMessage: input.errorMessage, retryBackOff: input.retryBackOff ?? 0, variables: input.variables }));
     res.status(204).end();
   });
 
-  router.post('/jobs/:key/error', (req, res) => {
+  router.post('/jobs/:key/error', async (req, res) => {
     const key = parseKey(req.params.key, 'job key');
     const input = parseInput(errorSchema, req.body);
-    engine.run((ctx) => throwJobError(ctx, key, { errorCode: input.errorCode, errorMessage: input.errorMessage ?? undefined, variables: input.variables ?? undefined }));
+    await engine.execute((ctx) => throwJobError(ctx, key, { errorCode: input.errorCode, errorMessage: input.errorMessage ?? undefined, variables: input.variables ?? undefined }));
     res.status(204).end();
   });
 
-  router.patch('/jobs/:key', (req, res) => {
+  router.patch('/jobs/:key', async (req, res) => {
     const key = parseKey(req.params.key, 'job key');
     const input = parseInput(updateSchema, req.body);
-    engine.run((ctx) => updateJob(ctx, key, input.changeset));
+    await engine.execute((ctx) => updateJob(ctx, key, input.changeset));
     res.status(204).end();
   });
 

@@ -32,9 +32,9 @@ const signalSchema = z.strictObject({
 export function messageRoutes(engine: Engine): Router {
   const router = Router();
 
-  router.post('/messages/publication', (req, res) => {
+  router.post('/messages/publication', async (req, res) => {
     const input = parseInput(publicationSchema, req.body);
-    const key = engine.run((ctx) =>
+    const key = await engine.execute((ctx) =>
       publishMessage(ctx, {
         name: input.name, correlationKey: input.correlationKey ?? '', timeToLive: input.timeToLive ?? 0,
         messageId: input.messageId, variables: input.variables ?? {},
@@ -43,17 +43,17 @@ export function messageRoutes(engine: Engine): Router {
     res.json({ messageKey: String(key), tenantId: TENANT });
   });
 
-  router.post('/messages/correlation', (req, res) => {
+  router.post('/messages/correlation', async (req, res) => {
     const input = parseInput(correlationSchema, req.body);
-    const result = engine.run((ctx) =>
+    const result = await engine.execute((ctx) =>
       correlateMessage(ctx, { name: input.name, correlationKey: input.correlationKey ?? '', variables: input.variables ?? {} }),
     );
     res.json({ messageKey: String(result.messageKey), processInstanceKey: String(result.processInstanceKey), tenantId: TENANT });
   });
 
-  router.post('/signals/broadcast', (req, res) => {
+  router.post('/signals/broadcast', async (req, res) => {
     const input = parseInput(signalSchema, req.body);
-    const key = engine.run((ctx) => {
+    const key = await engine.execute((ctx) => {
       broadcastSignal(ctx, input.signalName, input.variables ?? {});
       return nextKey(ctx.db);
     });

@@ -121,7 +121,7 @@ async function awaitCompletion(engine: Engine, key: number, requestTimeout: numb
 export function processRoutes(engine: Engine): Router {
   const router = Router();
 
-  router.post('/process-definitions/search', (req, res) => {
+  router.post('/process-definitions/search', async (req, res) => {
     res.json(runSearch(engine.db, definitionSearch, req.body));
   });
 
@@ -131,16 +131,16 @@ export function processRoutes(engine: Engine): Router {
     if (!row) throw notFound(`Process definition with key '${key}' not found.`);
     return row;
   };
-  router.get('/process-definitions/:key', (req, res) => {
+  router.get('/process-definitions/:key', async (req, res) => {
     res.json(processDefinitionView(getDefinitionRow(req.params.key)));
   });
-  router.get('/process-definitions/:key/xml', (req, res) => {
+  router.get('/process-definitions/:key/xml', async (req, res) => {
     res.type('text/xml').send(getDefinitionRow(req.params.key).xml);
   });
 
   router.post('/process-instances', async (req, res) => {
     const input = parseInput(createSchema, req.body);
-    const result = engine.run((ctx) => {
+    const result = await engine.execute((ctx) => {
       let deployed;
       if ('processDefinitionKey' in input) {
         deployed = ctx.definition(Number(input.processDefinitionKey));
@@ -169,11 +169,11 @@ export function processRoutes(engine: Engine): Router {
     });
   });
 
-  router.post('/process-instances/search', (req, res) => {
+  router.post('/process-instances/search', async (req, res) => {
     res.json(runSearch(engine.db, instanceSearch, req.body));
   });
 
-  router.get('/process-instances/:key', (req, res) => {
+  router.get('/process-instances/:key', async (req, res) => {
     const key = parseKey(req.params.key, 'process instance key');
     const result = runSearch(engine.db, instanceSearch, { filter: { processInstanceKey: String(key) } });
     if (result.items.length === 0) throw notFound(`Process instance with key '${key}' not found.`);
@@ -181,10 +181,10 @@ export function processRoutes(engine: Engine): Router {
   });
 
   const cancelSchema = z.union([z.strictObject({ operationReference: z.union([z.number(), z.string()]).optional() }), z.null()]);
-  router.post('/process-instances/:key/cancellation', (req, res) => {
+  router.post('/process-instances/:key/cancellation', async (req, res) => {
     const key = parseKey(req.params.key, 'process instance key');
     parseInput(cancelSchema, req.body);
-    engine.run((ctx) => cancelProcessInstance(ctx, key));
+    await engine.execute((ctx) => cancelProcessInstance(ctx, key));
     res.status(204).end();
   });
 

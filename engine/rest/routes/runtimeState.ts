@@ -105,34 +105,34 @@ function getOne<Row, T>(engine: Engine, def: SearchDefinition<Row, T>, field: st
 export function runtimeStateRoutes(engine: Engine): Router {
   const router = Router();
 
-  router.post('/element-instances/search', (req, res) => {
+  router.post('/element-instances/search', async (req, res) => {
     res.json(runSearch(engine.db, elementInstanceSearch, req.body));
   });
-  router.get('/element-instances/:key', (req, res) => {
+  router.get('/element-instances/:key', async (req, res) => {
     res.json(getOne(engine, elementInstanceSearch, 'elementInstanceKey', parseKey(req.params.key, 'element instance key'), 'Element instance'));
   });
 
-  router.post('/variables/search', (req, res) => {
+  router.post('/variables/search', async (req, res) => {
     res.json(runSearch(engine.db, variableSearch, req.body));
   });
-  router.get('/variables/:key', (req, res) => {
+  router.get('/variables/:key', async (req, res) => {
     const key = parseKey(req.params.key, 'variable key');
     const row = prepare(engine.db, 'SELECT * FROM variables WHERE key = ?').get(key) as VariableView | undefined;
     if (!row) throw notFound(`Variable with key '${key}' not found.`);
     res.json(variableView(row, false));
   });
 
-  router.post('/incidents/search', (req, res) => {
+  router.post('/incidents/search', async (req, res) => {
     res.json(runSearch(engine.db, incidentSearch, req.body));
   });
-  router.get('/incidents/:key', (req, res) => {
+  router.get('/incidents/:key', async (req, res) => {
     res.json(getOne(engine, incidentSearch, 'incidentKey', parseKey(req.params.key, 'incident key'), 'Incident'));
   });
   const resolutionSchema = z.union([z.strictObject({ operationReference: z.union([z.number(), z.string()]).optional() }), z.null()]);
-  router.post('/incidents/:key/resolution', (req, res) => {
+  router.post('/incidents/:key/resolution', async (req, res) => {
     const key = parseKey(req.params.key, 'incident key');
     parseInput(resolutionSchema, req.body);
-    engine.run((ctx) => resolveIncident(ctx, key));
+    await engine.execute((ctx) => resolveIncident(ctx, key));
     res.status(204).end();
   });
 

@@ -73,7 +73,7 @@ const updateSchema = z.strictObject({
 export function userTaskRoutes(engine: Engine): Router {
   const router = Router();
 
-  router.post('/user-tasks/search', (req, res) => {
+  router.post('/user-tasks/search', async (req, res) => {
     res.json(runSearch(engine.db, userTaskSearch, req.body));
   });
 
@@ -84,11 +84,11 @@ export function userTaskRoutes(engine: Engine): Router {
     return result.items[0];
   };
 
-  router.get('/user-tasks/:key', (req, res) => {
+  router.get('/user-tasks/:key', async (req, res) => {
     res.json(requireTask(req.params.key));
   });
 
-  router.get('/user-tasks/:key/form', (req, res) => {
+  router.get('/user-tasks/:key/form', async (req, res) => {
     const task = requireTask(req.params.key);
     if (!task.formKey) return void res.status(204).end();
     const form = prepare(engine.db, 'SELECT form_id, version, schema FROM forms WHERE key = ?').get(Number(task.formKey)) as
@@ -98,39 +98,39 @@ export function userTaskRoutes(engine: Engine): Router {
     res.json({ formKey: task.formKey, formId: form.form_id, version: form.version, schema: JSON.parse(form.schema), tenantId: TENANT });
   });
 
-  router.post('/user-tasks/:key/completion', (req, res) => {
+  router.post('/user-tasks/:key/completion', async (req, res) => {
     const key = parseKey(req.params.key, 'user task key');
     const input = parseInput(completionSchema, req.body);
-    engine.run((ctx) => completeUserTask(ctx, key, input.variables ?? {}));
+    await engine.execute((ctx) => completeUserTask(ctx, key, input.variables ?? {}));
     res.status(204).end();
   });
 
-  router.post('/user-tasks/:key/assignment', (req, res) => {
+  router.post('/user-tasks/:key/assignment', async (req, res) => {
     const key = parseKey(req.params.key, 'user task key');
     const input = parseInput(assignmentSchema, req.body);
-    engine.run((ctx) => assignUserTask(ctx, key, input.assignee, input.allowOverride ?? true));
+    await engine.execute((ctx) => assignUserTask(ctx, key, input.assignee, input.allowOverride ?? true));
     res.status(204).end();
   });
 
-  router.delete('/user-tasks/:key/assignee', (req, res) => {
+  router.delete('/user-tasks/:key/assignee', async (req, res) => {
     const key = parseKey(req.params.key, 'user task key');
-    engine.run((ctx) => unassignUserTask(ctx, key));
+    await engine.execute((ctx) => unassignUserTask(ctx, key));
     res.status(204).end();
   });
 
-  router.patch('/user-tasks/:key', (req, res) => {
+  router.patch('/user-tasks/:key', async (req, res) => {
     const key = parseKey(req.params.key, 'user task key');
     const input = parseInput(updateSchema, req.body);
-    engine.run((ctx) => updateUserTask(ctx, key, input.changeset ?? {}));
+    await engine.execute((ctx) => updateUserTask(ctx, key, input.changeset ?? {}));
     res.status(204).end();
   });
 
-  router.post('/user-tasks/:key/variables/search', (req, res) => {
+  router.post('/user-tasks/:key/variables/search', async (req, res) => {
     const key = parseKey(req.params.key, 'user task key');
-    const task = engine.run((ctx) => getUserTask(ctx, key));
+    const task = await engine.execute((ctx) => getUserTask(ctx, key));
     if (!task) throw notFound(`User task with key '${key}' not found.`);
     // Variables visible from the task: its own scope and every enclosing one; inner names shadow outer.
-    const chain = engine.run((ctx) => scopeChain(ctx, task.element_instance_key));
+    const chain = await engine.execute((ctx) => scopeChain(ctx, task.element_instance_key));
     const marks = chain.map(() => '?').join(', ');
     const depth = chain.map((scope, i) => `WHEN ${scope} THEN ${i}`).join(' ');
     const search: SearchDefinition<VariableView, ReturnType<typeof variableView>> = {
