@@ -38,6 +38,19 @@ test('correlateMessage to a message start event returns the new instance', async
   expect(await variablesOf(t.client, res.processInstanceKey!)).toEqual({ caseRef: 'VK-2026-000302' });
 });
 
+test('a message start with a correlation key starts no second instance while the first with that key is active', async () => {
+  const count = async (caseRef: string) => {
+    const { items } = await t.client.searchProcessInstances({ filter: { processDefinitionId: 'message-start', state: 'ACTIVE', variables: [{ name: 'caseRef', value: JSON.stringify(caseRef) }] } as never }, NOW);
+    return items.length;
+  };
+  await t.client.publishMessage({ name: 'referral-received', correlationKey: 'VK-S1', variables: { caseRef: 'VK-S1' } });
+  await eventually(() => count('VK-S1'), (n) => n === 1, { what: 'the first VK-S1 instance' });
+  await t.client.publishMessage({ name: 'referral-received', correlationKey: 'VK-S1', variables: { caseRef: 'VK-S1' } });
+  await t.client.publishMessage({ name: 'referral-received', correlationKey: 'VK-S2', variables: { caseRef: 'VK-S2' } });
+  await eventually(() => count('VK-S2'), (n) => n === 1, { what: 'the VK-S2 instance' });
+  expect(await count('VK-S1')).toBe(1);
+});
+
 describe('catch events with FEEL correlation keys', () => {
   let a: string;
   let b: string;
@@ -75,6 +88,21 @@ describe('catch events with FEEL correlation keys', () => {
     await expectHttpError(t.client.correlateMessage({ name: 'payment', correlationKey: 'VK-NOBODY' }), 404);
     expect(await storeSnapshot(t.client)).toEqual(before);
   });
+});
+
+test('one published message reaches only one of two instances of the same process waiting on the same key', async () => {
+  const first = (await start(t.client, 'message-catch', { caseRef: 'VK-TWICE' })).processInstanceKey;
+  const second = (await start(t.client, 'message-catch', { caseRef: 'VK-TWICE' })).processInstanceKey;
+  await waitingAt(first, 'payment');
+  await waitingAt(second, 'payment');
+  const moved = async () => {
+    const acks = await Promise.all([first, second].map((k) => elementsOf(t.client, k, 'ack')));
+    return acks.filter((a) => a.length > 0).length;
+  };
+  await t.client.publishMessage({ name: 'payment', correlationKey: 'VK-TWICE' });
+  expect(await eventually(moved, (n) => n >= 1, { what: 'one instance past payment' })).toBe(1);
+  await t.client.publishMessage({ name: 'payment', correlationKey: 'VK-TWICE' });
+  await eventually(moved, (n) => n === 2, { what: 'both instances past payment' });
 });
 
 test('a numeric correlation value is matched by its string form', async () => {
