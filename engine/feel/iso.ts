@@ -24,6 +24,15 @@ export function addDuration(instant: Date, duration: Duration): Date {
  * A local date-time without offset or zone is refused: it does not name one instant.
  */
 export function parseIsoInstant(text: string): Date | undefined {
+  return parseZonedIso(text)?.toJSDate();
+}
+
+/** Same input as parseIsoInstant, keeping the offset: `2026-07-01T09:00:00[Europe/Stockholm]` → `...+02:00`. */
+export function normaliseZonedIso(text: string): string | undefined {
+  return parseZonedIso(text)?.toISO({ suppressMilliseconds: true }) ?? undefined;
+}
+
+function parseZonedIso(text: string): DateTime | undefined {
   const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?(?:\[([A-Za-z_]+(?:\/[A-Za-z_+-]+)*)\])?$/.exec(text);
   if (!match) return undefined;
   const [, local, offset, zone] = match;
@@ -31,5 +40,5 @@ export function parseIsoInstant(text: string): Date | undefined {
   const parsed = offset
     ? DateTime.fromISO(`${local}${offset}`, { setZone: true })
     : DateTime.fromISO(local!, { zone: zone! });
-  return parsed.isValid ? parsed.toJSDate() : undefined;
+  return parsed.isValid ? parsed : undefined;
 }

@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { normaliseZonedIso } from './iso';
 import { ExpressionError } from './errors';
 import { describeWarnings, evaluateWithWarnings, isFeel, type EvaluateOptions } from './evaluate';
 
@@ -43,7 +43,7 @@ export function evaluateDateTime(expression: string, variables: Variables, optio
   if (typeof value !== 'string') {
     throw new ExpressionError(expression, `expected a date-time, but the result was ${describeValue(value)}.${describeWarnings(warnings)}`);
   }
-  const instant = parseZonedDateTime(value);
+  const instant = normaliseZonedIso(value);
   if (!instant) {
     throw new ExpressionError(
       expression,
@@ -51,13 +51,6 @@ export function evaluateDateTime(expression: string, variables: Variables, optio
     );
   }
   return instant;
-}
-
-/** ISO date-time with an explicit offset or Z → normalised ISO string with the same offset; else undefined. */
-export function parseZonedDateTime(text: string): string | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(text)) return undefined;
-  const parsed = DateTime.fromISO(text, { setZone: true });
-  return parsed.isValid ? (parsed.toISO({ suppressMilliseconds: true }) ?? undefined) : undefined;
 }
 
 export function describeValue(value: unknown): string {

@@ -188,6 +188,8 @@ describe('evaluateDateTime', () => {
     expect(evaluateDateTime('2026-12-01T09:00:00+01:00', {})).toBe('2026-12-01T09:00:00+01:00');
     expect(evaluateDateTime('2026-12-01T08:00:00Z', {})).toBe('2026-12-01T08:00:00Z');
     expect(evaluateDateTime('2026-12-01T08:00:00.250Z', {})).toBe('2026-12-01T08:00:00.250Z');
+    expect(evaluateDateTime('2026-07-01T09:00:00[Europe/Stockholm]', {})).toBe('2026-07-01T09:00:00+02:00');
+    expect(evaluateDateTime('2026-12-01T09:00:00+01:00[Europe/Stockholm]', {})).toBe('2026-12-01T09:00:00+01:00');
   });
 
   it('accepts FEEL date-times, strings and computations', () => {
