@@ -6,8 +6,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BpmnModdle } from 'bpmn-moddle';
-import { Linter } from 'bpmnlint';
-import NodeResolver from 'bpmnlint/lib/resolver/node-resolver';
+
+type Reports = Record<string, Array<{ id?: string; message: string; category: string }>>;
+// bpmnlint ships no type declarations
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Linter } = require('bpmnlint') as { Linter: new (opts: { config: unknown; resolver: unknown }) => { lint(root: unknown): Promise<Reports> } };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const NodeResolver = require('bpmnlint/lib/resolver/node-resolver') as new () => unknown;
 import zeebe from 'zeebe-bpmn-moddle/resources/zeebe.json';
 
 async function main() {
@@ -19,7 +24,7 @@ async function main() {
     const moddle = new BpmnModdle({ zeebe });
     const { rootElement, warnings } = await moddle.fromXML(xml, 'bpmn:Definitions');
     const linter = new Linter({ config, resolver: new NodeResolver() });
-    const reports: Record<string, Array<{ id?: string; message: string; category: string }>> = await linter.lint(rootElement);
+    const reports = await linter.lint(rootElement);
     out[path.basename(file)] = {
       parseWarnings: warnings.map((w: { message: string }) => w.message),
       problems: Object.entries(reports).flatMap(([rule, rs]) => rs.map((r) => `${r.category} ${rule} ${r.id ?? ''}: ${r.message}`)),
