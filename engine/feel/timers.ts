@@ -49,16 +49,20 @@ export function scheduleTimer(definition: TimerDefinition, variables: Variables,
  */
 export function nextTimerSchedule(schedule: TimerSchedule, firedAt: Date): TimerSchedule | undefined {
   if (schedule.remaining === 0 || !schedule.interval) return undefined;
-  if (looksLikeCron(schedule.interval)) return nextCronSchedule(schedule, firedAt);
-  const interval = parseIsoDuration(schedule.interval);
-  if (!interval || isZero(interval)) return undefined;
-  const natural = addDuration(new Date(schedule.dueAt), interval);
-  const next = natural.getTime() > firedAt.getTime() ? natural : addDuration(firedAt, interval);
+  const next = looksLikeCron(schedule.interval) ? nextCronDue(schedule.interval, schedule, firedAt) : nextIntervalDue(schedule.interval, schedule, firedAt);
+  if (!next) return undefined;
   return {
     dueAt: next.toISOString(),
     remaining: schedule.remaining === null ? null : schedule.remaining - 1,
     interval: schedule.interval,
   };
+}
+
+function nextIntervalDue(intervalText: string, schedule: TimerSchedule, firedAt: Date): Date | undefined {
+  const interval = parseIsoDuration(intervalText);
+  if (!interval || isZero(interval)) return undefined;
+  const natural = addDuration(new Date(schedule.dueAt), interval);
+  return natural.getTime() > firedAt.getTime() ? natural : addDuration(firedAt, interval);
 }
 
 function timerText(definition: TimerDefinition, variables: Variables, now: Date): string {
@@ -103,10 +107,8 @@ function scheduleCron(text: string, now: Date, fail: (reason: string) => Express
   return { dueAt: dueAt.toISOString(), remaining: null, interval: text };
 }
 
-function nextCronSchedule(schedule: TimerSchedule, firedAt: Date): TimerSchedule | undefined {
-  const after = Math.max(firedAt.getTime(), Date.parse(schedule.dueAt));
-  const next = nextCronTime(parseCron(schedule.interval!), new Date(after));
-  return next ? { dueAt: next.toISOString(), remaining: null, interval: schedule.interval! } : undefined;
+function nextCronDue(cron: string, schedule: TimerSchedule, firedAt: Date): Date | undefined {
+  return nextCronTime(parseCron(cron), new Date(Math.max(firedAt.getTime(), Date.parse(schedule.dueAt))));
 }
 
 function isZero(duration: Duration): boolean {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ExpressionError, evaluate, evaluateCondition, scheduleTimer } from '../../engine/feel';
+import { ExpressionError, evaluate, evaluateCondition, nextTimerSchedule, scheduleTimer } from '../../engine/feel';
 
 /** Whatever a diagram author writes, evaluation ends in a JSON value or an ExpressionError, never another crash. */
 function expectValueOrExpressionError(run: () => unknown): void {
@@ -49,6 +49,22 @@ describe('engine/feel robustness', () => {
         }
       }),
       { numRuns: 400 },
+    );
+  });
+
+  it('nextTimerSchedule is always strictly after the firing and the previous due date, and counts down', () => {
+    const interval = fc.constantFrom('PT1S', 'PT10M', 'PT1H', 'P1D', 'P1W', 'P1M', 'P1Y', '0 0 9 * * MON', '0 */5 * * * *');
+    const instant = fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2035, 0, 1) });
+    fc.assert(
+      fc.property(interval, instant, fc.integer({ min: -86_400_000 * 400, max: 86_400_000 * 400 }), fc.option(fc.nat({ max: 5 }), { nil: null }), (every, due, lateBy, remaining) => {
+        const schedule = { dueAt: new Date(due).toISOString(), remaining: remaining === null ? null : remaining + 1, interval: every };
+        const firedAt = new Date(due + Math.max(0, lateBy));
+        const next = nextTimerSchedule(schedule, firedAt)!;
+        expect(Date.parse(next.dueAt)).toBeGreaterThan(firedAt.getTime());
+        expect(Date.parse(next.dueAt)).toBeGreaterThan(due);
+        expect(next.remaining).toBe(remaining === null ? null : remaining);
+      }),
+      { numRuns: 300 },
     );
   });
 });
