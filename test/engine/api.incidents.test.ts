@@ -86,6 +86,22 @@ test('an SDK worker whose handler keeps throwing uses up the retries and raises 
   expect(attempts).toBe(2); // taskB has retries="2"
 });
 
+test('resolving a job incident without new retries is accepted (Zeebe): the job runs again, failing again raises a new incident', async () => {
+  const pi = await start(t.client, 'service-chain', { lastType: 'c' });
+  const [job] = await activateJobs(t.client, 'chain.a');
+  await t.client.failJob({ jobKey: job.jobKey, retries: 0, errorMessage: 'utan nya försök' });
+  const [first] = await incidentsOf(pi.processInstanceKey);
+  await t.client.resolveIncident({ incidentKey: first.incidentKey! });
+  expect((await t.client.getIncident({ incidentKey: first.incidentKey! }, NOW)).state).toBe('RESOLVED');
+  const [again] = await activateJobs(t.client, 'chain.a');
+  expect(again.jobKey).toBe(job.jobKey);
+  expect(again.retries).toBe(0);
+  await t.client.failJob({ jobKey: again.jobKey, retries: 0, errorMessage: 'igen' });
+  const all = await incidentsOf(pi.processInstanceKey, 2);
+  const fresh = all.filter((i) => i.incidentKey !== first.incidentKey);
+  expect(fresh).toEqual([expect.objectContaining({ state: 'ACTIVE', errorType: 'JOB_NO_RETRIES', jobKey: job.jobKey, errorMessage: 'igen' })]);
+});
+
 test('search incidents by state and error type', async () => {
   const pi = await start(t.client, 'service-chain', { lastType: 'c' });
   const [job] = await activateJobs(t.client, 'chain.a');

@@ -5,7 +5,7 @@
  * duplicate messageId, signal broadcast, bad bodies → 400.
  */
 import {
-  NOW, activateJobs, deploy, elementsOf, eventually, expectHttpError, expectProblem, raw, start, expectStoreUnchangedByEachTest, storeSnapshot, useEngine,
+  NOW, activateJobs, bpmnFile, deploy, fixtureXml, elementsOf, eventually, expectHttpError, expectProblem, raw, start, expectStoreUnchangedByEachTest, storeSnapshot, useEngine,
   variablesOf, waitForElement, waitForInstanceState, waitForUserTask,
 } from '../helpers/api';
 
@@ -49,6 +49,18 @@ test('a message start with a correlation key starts no second instance while the
   await t.client.publishMessage({ name: 'referral-received', correlationKey: 'VK-S2', variables: { caseRef: 'VK-S2' } });
   await eventually(() => count('VK-S2'), (n) => n === 1, { what: 'the VK-S2 instance' });
   expect(await count('VK-S1')).toBe(1);
+});
+
+test('a new version of a process with a message start takes over its subscription', async () => {
+  const v1 = fixtureXml('message-start').replace(/"message-start"/g, '"message-start-versions"').replace('name="referral-received"', 'name="versioned-start"');
+  const v2 = v1.replace('name="Message start"', 'name="Message start v2"');
+  await t.client.createDeployment({ resources: [bpmnFile('message-start-versions', v1)] });
+  await t.client.createDeployment({ resources: [bpmnFile('message-start-versions', v2)] });
+  const res = await t.client.correlateMessage({ name: 'versioned-start', correlationKey: '' });
+  const pi = await t.client.getProcessInstance({ processInstanceKey: res.processInstanceKey! }, NOW);
+  expect(pi.processDefinitionVersion).toBe(2);
+  const { items } = await t.client.searchProcessInstances({ filter: { processDefinitionId: 'message-start-versions' } as never }, NOW);
+  expect(items).toHaveLength(1);
 });
 
 describe('catch events with FEEL correlation keys', () => {

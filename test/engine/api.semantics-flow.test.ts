@@ -1,6 +1,7 @@
 /**
  * Control-flow semantics through the official client: exclusive gateway (FEEL conditions, first match wins,
- * default flow), parallel split/join (join waits for both), terminate end event (terminates sibling tokens).
+ * default flow), parallel split/join (join waits for both), terminate end event (terminates sibling tokens; inside
+ * a subprocess only the subprocess is terminated and the process continues after it).
  */
 import {
   NOW, activateJobs, activateNow, deploy, elementsOf, start, useEngine, waitForInstanceState, waitForUserTask,
@@ -9,7 +10,7 @@ import {
 const t = useEngine();
 
 beforeAll(async () => {
-  await deploy(t.client, ['exclusive-gateway', 'parallel', 'terminate-end']);
+  await deploy(t.client, ['exclusive-gateway', 'parallel', 'terminate-end', 'terminate-subprocess']);
 });
 
 describe('exclusive gateway', () => {
@@ -54,4 +55,19 @@ test('terminate end event ends the instance and terminates the open user task', 
   expect((await elementsOf(t.client, pi, 'slow'))[0].state).toBe('TERMINATED');
   expect((await t.client.getUserTask({ userTaskKey: task.userTaskKey }, NOW)).state).toBe('CANCELED');
   expect(await elementsOf(t.client, pi, 'endSlow')).toHaveLength(0);
+});
+
+test('a terminate end event inside a subprocess ends only the subprocess; the process continues', async () => {
+  const pi = (await start(t.client, 'terminate-subprocess', {})).processInstanceKey;
+  const task = await waitForUserTask(t.client, pi, 'slowInner');
+  const [inner] = await activateJobs(t.client, 'termsub.inner');
+  await t.client.completeJob({ jobKey: inner.jobKey });
+  const [after] = await activateJobs(t.client, 'termsub.after');
+  expect(after.processInstanceKey).toBe(pi);
+  expect((await t.client.getProcessInstance({ processInstanceKey: pi }, NOW)).state).toBe('ACTIVE');
+  expect((await elementsOf(t.client, pi, 'sub'))[0].state).toBe('COMPLETED');
+  expect((await elementsOf(t.client, pi, 'slowInner'))[0].state).toBe('TERMINATED');
+  expect((await t.client.getUserTask({ userTaskKey: task.userTaskKey }, NOW)).state).toBe('CANCELED');
+  await t.client.completeJob({ jobKey: after.jobKey });
+  await waitForInstanceState(t.client, pi, 'COMPLETED');
 });

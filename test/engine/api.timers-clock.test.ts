@@ -5,7 +5,7 @@
  * (R3/PT10M → three ticks in all), the event-based gateway's timer branch; clock pin/reset and bad clock bodies.
  */
 import {
-  DAY, HOUR, NOW, activateJobs, activateNow, deploy, elementsOf, eventually, expectProblem, pinClock, raw, start,
+  DAY, HOUR, NOW, activateJobs, activateNow, bpmnFile, deploy, fixtureXml, elementsOf, eventually, expectProblem, pinClock, raw, start,
   storeSnapshot, useEngine, waitForElement, waitForInstanceState, waitForUserTask,
 } from '../helpers/api';
 
@@ -83,6 +83,21 @@ test('timer start cycle R2/PT1H: fires when due, exactly two times in all', asyn
   const { items } = await search();
   expect(items).toHaveLength(2);
   for (const pi of items) await waitForInstanceState(t.client, pi.processInstanceKey, 'COMPLETED');
+});
+
+test('a new version of a process with a timer start replaces the old version\'s timer', async () => {
+  const base = await pinNow();
+  const v1 = fixtureXml('timer-start-cycle').replace(/"timer-start-cycle"/g, '"timer-start-versions"');
+  const v2 = v1.replace('name="Timer start cycle"', 'name="Timer start cycle v2"');
+  await t.client.createDeployment({ resources: [bpmnFile('timer-start-versions', v1)] });
+  await t.client.createDeployment({ resources: [bpmnFile('timer-start-versions', v2)] });
+  await pinClock(t.client, base + HOUR + 1000);
+  const { items } = await eventually(
+    () => t.client.searchProcessInstances({ filter: { processDefinitionId: 'timer-start-versions' } as never }, NOW),
+    (r) => r.items.length >= 1,
+    { what: 'a timer-started instance' },
+  );
+  expect(items.map((i) => i.processDefinitionVersion)).toEqual([2]);
 });
 
 test('intermediate duration timer from a FEEL variable fires only when due', async () => {
