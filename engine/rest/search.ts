@@ -165,7 +165,8 @@ export interface SearchDefinition<Row, Item> {
 /** `fromParams` bind placeholders inside `def.from` (for derived tables). */
 export function runSearch<Row, Item>(db: Db, def: SearchDefinition<Row, Item>, body: unknown, baseFilter?: (where: WhereBuilder) => void, fromParams: unknown[] = []) {
   const schema = searchRequestSchema(def.fields, Object.keys(def.sort), def.extraFilters);
-  const request = parseInput(schema, body ?? {}, 'search request') as SearchRequest;
+  // No body is an empty query; `null` or any other non-object is refused by the schema.
+  const request = parseInput(schema, body === undefined ? {} : body, 'search request') as SearchRequest;
   const where = new WhereBuilder();
   baseFilter?.(where);
   const filter = request.filter ?? {};

@@ -5,7 +5,7 @@ import type { Engine } from '../../runtime/engine';
 import { notFound } from '../../runtime/errors';
 import { assignUserTask, completeUserTask, getUserTask, unassignUserTask, updateUserTask, type UserTaskRow } from '../../runtime/userTasks';
 import { scopeChain } from '../../runtime/variables';
-import { runSearch, type SearchDefinition } from '../search';
+import { runSearch, searchRequestSchema, type SearchDefinition } from '../search';
 import { iso, parseInput, parseKey, variablesObject } from '../validation';
 import { TENANT, userTaskView, variableView, type VariableView } from '../views';
 import { applyVariableFilters } from './processes';
@@ -125,8 +125,12 @@ export function userTaskRoutes(engine: Engine): Router {
     res.status(204).end();
   });
 
+  const variableFields = { name: { column: 'x.name', kind: 'string' } } as const;
+  const variableSort = { value: 'x.value', name: 'x.name', tenantId: 'x.key', variableKey: 'x.key', scopeKey: 'x.scope_key', processInstanceKey: 'x.process_instance_key' };
   router.post('/user-tasks/:key/variables/search', async (req, res) => {
     const key = parseKey(req.params.key, 'user task key');
+    // Bad input is refused before looking the task up, like every other route.
+    parseInput(searchRequestSchema(variableFields, Object.keys(variableSort)), req.body === undefined ? {} : req.body, 'search request');
     const task = await engine.execute((ctx) => getUserTask(ctx, key));
     if (!task) throw notFound(`User task with key '${key}' not found.`);
     // Variables visible from the task: its own scope and every enclosing one; inner names shadow outer.
@@ -137,8 +141,8 @@ export function userTaskRoutes(engine: Engine): Router {
       from: `(SELECT * FROM variables v WHERE v.scope_key IN (${marks}) AND NOT EXISTS (
                 SELECT 1 FROM variables inner_v WHERE inner_v.name = v.name AND inner_v.scope_key IN (${marks})
                 AND (CASE inner_v.scope_key ${depth} END) < (CASE v.scope_key ${depth} END))) x`,
-      fields: { name: { column: 'x.name', kind: 'string' } },
-      sort: { value: 'x.value', name: 'x.name', tenantId: 'x.key', variableKey: 'x.key', scopeKey: 'x.scope_key', processInstanceKey: 'x.process_instance_key' },
+      fields: variableFields,
+      sort: variableSort,
       defaultOrder: 'x.name ASC',
       toItem: (row) => variableView(row, true),
     };
