@@ -201,6 +201,15 @@ test('broadcastSignal completes every waiting instance and passes variables', as
   expect(none.signalKey).toMatch(/^\d+$/);
 });
 
+test('signals are not buffered: an instance arriving after the broadcast keeps waiting', async () => {
+  await t.client.broadcastSignal({ signalName: 'alarm' });
+  const pi = (await start(t.client, 'signal-catch', {})).processInstanceKey;
+  await waitingAt(pi, 'alarm');
+  expect((await t.client.getProcessInstance({ processInstanceKey: pi }, NOW)).state).toBe('ACTIVE');
+  await t.client.broadcastSignal({ signalName: 'alarm' });
+  await waitForInstanceState(t.client, pi, 'COMPLETED');
+});
+
 describe('bad bodies → 400 problem+json, store unchanged', () => {
   expectStoreUnchangedByEachTest(t);
   test('publication without a name', async () => {

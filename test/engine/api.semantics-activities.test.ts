@@ -4,7 +4,7 @@
  * collection with an output collection in input order (also for an empty collection).
  */
 import {
-  NOW, activateJobs, activateNow, cancelActiveInstances, deploy, eventually, start, useEngine, waitForInstanceState,
+  NOW, activateJobs, activateNow, cancelActiveInstances, deploy, elementsOf, eventually, start, useEngine, waitForInstanceState,
 } from '../helpers/api';
 
 const t = useEngine();
@@ -70,6 +70,14 @@ describe('multi-instance', () => {
     expect(after.processInstanceKey).toBe(pi);
     expect(after.variables.results).toEqual([10, 20, 30]);
     expect(after.variables).not.toHaveProperty('item');
+  });
+
+  test('a multi-instance body element instance wraps one instance per item', async () => {
+    const pi = (await start(t.client, 'mi-parallel', { items: ['x', 'y'] })).processInstanceKey;
+    await activateJobs(t.client, 'mi.parallel', 2);
+    const each = await elementsOf(t.client, pi, 'each');
+    expect(each.map((e) => e.type).sort()).toEqual(['MULTI_INSTANCE_BODY', 'SERVICE_TASK', 'SERVICE_TASK']);
+    expect(each.every((e) => e.state === 'ACTIVE')).toBe(true);
   });
 
   test('sequential: one item at a time, in order', async () => {

@@ -60,6 +60,18 @@ test('job deadlines are computed on the pinned clock', async () => {
   await t.client.completeJob({ jobKey: jobs[0].jobKey });
 });
 
+test('a job lock expires on the engine clock', async () => {
+  await deploy(t.client, ['service-chain']);
+  const base = await pinNow();
+  await start(t.client, 'service-chain', { lastType: 'c' });
+  const [job] = await activateJobs(t.client, 'chain.a', 1, { lockMs: HOUR });
+  expect(await activateNow(t.client, 'chain.a')).toHaveLength(0);
+  await pinClock(t.client, base + 2 * HOUR);
+  const again = await eventually(() => activateNow(t.client, 'chain.a'), (j) => j.length === 1, { what: 'the job after its lock expired' });
+  expect(again[0].jobKey).toBe(job.jobKey);
+  await t.client.completeJob({ jobKey: again[0].jobKey });
+});
+
 test('a timer date already in the past fires at once', async () => {
   const base = await pinNow();
   const pi = (await start(t.client, 'timer-boundary', { deadline: new Date(base - DAY).toISOString() })).processInstanceKey;

@@ -5,7 +5,7 @@
  * searchVariables/getVariable, searchElementInstances/getElementInstance.
  */
 import {
-  NOW, activateJobs, deploy, elementsOf, expectHttpError, key, start, useEngine, variablesOf, waitForInstanceState,
+  NOW, activateJobs, bpmnFile, deploy, fixtureXml, elementsOf, expectHttpError, key, start, useEngine, variablesOf, waitForInstanceState,
 } from '../helpers/api';
 
 const t = useEngine();
@@ -81,4 +81,19 @@ test('element instances: types, states, keys and get by key', async () => {
   const services = await t.client.searchElementInstances({ filter: { processInstanceKey: pi.processInstanceKey, type: 'SERVICE_TASK' } as never }, NOW);
   expect(services.items!.map((e) => e.elementId).sort()).toEqual(['after', 'calc', 'innerTask']);
   await expectHttpError(t.client.getElementInstance({ elementInstanceKey: key('2251799813000556') }, NOW), 404);
+});
+
+test('without output mappings, a completed job updates its input-mapped (local) variables locally and propagates the rest', async () => {
+  const xml = fixtureXml('io-mapping').replace(/"io-mapping"/g, '"io-no-output"').replace(/\s*<zeebe:output [^>]*\/>/g, '');
+  expect(xml).not.toContain('zeebe:output');
+  await t.client.createDeployment({ resources: [bpmnFile('io-no-output', xml)] });
+  const other = (await start(t.client, 'io-no-output', { order: { amount: 1 }, caseRef: 'VK-2026-000201' })).processInstanceKey;
+  const [calc] = await activateJobs(t.client, 'io.calc');
+  expect(calc.processInstanceKey).toBe(other);
+  expect(calc.variables.x).toBe(2);
+  await t.client.completeJob({ jobKey: calc.jobKey, variables: { x: 100, result: 5 } });
+  const [inner] = await activateJobs(t.client, 'io.inner');
+  expect(inner.variables).toEqual(expect.objectContaining({ result: 5 }));
+  expect(inner.variables).not.toHaveProperty('x');
+  expect(await variablesOf(t.client, other)).toEqual({ order: { amount: 1 }, caseRef: 'VK-2026-000201', result: 5 });
 });
