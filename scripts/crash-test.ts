@@ -344,7 +344,7 @@ export async function runCrashTest(opts: CrashOptions): Promise<CrashReport> {
     for (;;) {
       const { items } = await client.searchUserTasks({ filter: { state: 'CREATED' } as never, page: { limit: 100 } }, { consistency: { waitUpToMs: 0 } });
       for (const task of items) {
-        if (task.processDefinitionId === 'message-catch' || LOOP_FREE.includes(task.processDefinitionId)) {
+        if (task.processDefinitionId === 'message-catch' || LOOP_FREE.includes(String(task.processDefinitionId))) {
           await client.completeUserTask({ userTaskKey: task.userTaskKey, variables: { reviewedBy: 'crash-user' } });
           completedTasks.add(task.userTaskKey);
         }
