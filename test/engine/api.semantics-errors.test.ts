@@ -6,7 +6,7 @@
  * boundary on the call activity (child terminated).
  */
 import {
-  NOW, activateJobs, deploy, elementsOf, start, useEngine, variablesOf, waitForElement, waitForInstanceState,
+  NOW, activateJobs, bpmnFile, deploy, fixtureXml, elementsOf, start, useEngine, variablesOf, waitForElement, waitForInstanceState,
 } from '../helpers/api';
 
 const t = useEngine();
@@ -49,6 +49,18 @@ test('the SDK worker job.error() reaches the same boundary', async () => {
   }
   expect(await variablesOf(t.client, pi)).toEqual(expect.objectContaining({ via: 'worker', handledBy: 'err.handle' }));
   expect((await elementsOf(t.client, pi, 'endRejected'))[0].state).toBe('COMPLETED');
+});
+
+test('an error boundary without errorRef catches any error code', async () => {
+  const xml = fixtureXml('error-boundary').replace(/"error-boundary"/g, '"error-catch-all"').replace('<bpmn:errorEventDefinition errorRef="Err_notEligible" />', '<bpmn:errorEventDefinition />');
+  expect(xml).toContain('<bpmn:errorEventDefinition />');
+  await t.client.createDeployment({ resources: [bpmnFile('error-catch-all', xml)] });
+  const pi = (await start(t.client, 'error-catch-all', {})).processInstanceKey;
+  const [check] = await activateJobs(t.client, 'err.check');
+  expect(check.processInstanceKey).toBe(pi);
+  await t.client.throwJobError({ jobKey: check.jobKey, errorCode: 'SOMETHING_ELSE' });
+  const [handle] = await activateJobs(t.client, 'err.handle');
+  expect(handle.processInstanceKey).toBe(pi);
 });
 
 test('completing the job normally does not trigger the boundary', async () => {

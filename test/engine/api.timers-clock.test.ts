@@ -5,7 +5,7 @@
  * (R3/PT10M → three ticks in all), the event-based gateway's timer branch; clock pin/reset and bad clock bodies.
  */
 import {
-  DAY, HOUR, NOW, activateJobs, activateNow, bpmnFile, deploy, fixtureXml, elementsOf, eventually, expectProblem, pinClock, raw, start,
+  DAY, HOUR, NOW, activateJobs, activateNow, bpmnFile, deploy, expectHttpError, fixtureXml, elementsOf, eventually, expectProblem, pinClock, raw, start,
   storeSnapshot, useEngine, waitForElement, waitForInstanceState, waitForUserTask,
 } from '../helpers/api';
 
@@ -142,6 +142,26 @@ test('boundaries on a user task: non-interrupting reminder after 1h, interruptin
   expect((await t.client.getUserTask({ userTaskKey: task.userTaskKey }, NOW)).state).toBe('CANCELED');
   expect((await elementsOf(t.client, pi, 'endOverdue'))[0].state).toBe('COMPLETED');
   expect(await elementsOf(t.client, pi, 'endDone')).toHaveLength(0);
+});
+
+test('an interrupting timer on a service task cancels its job: completing it afterwards → 404', async () => {
+  const xml = fixtureXml('timer-boundary')
+    .replace(/"timer-boundary"/g, '"timer-boundary-job"')
+    .replace('<bpmn:userTask id="work" name="Handlägg">', '<bpmn:serviceTask id="work" name="Handlägg">')
+    .replace('<zeebe:userTask />', '<zeebe:taskDefinition type="timer.work" />')
+    .replace('</bpmn:userTask>', '</bpmn:serviceTask>');
+  await t.client.createDeployment({ resources: [bpmnFile('timer-boundary-job', xml)] });
+  const base = await pinNow();
+  const pi = (await start(t.client, 'timer-boundary-job', { deadline: new Date(base + DAY).toISOString() })).processInstanceKey;
+  const [work] = await activateJobs(t.client, 'timer.work');
+  await pinClock(t.client, base + DAY + 1000);
+  await eventually(() => elementsOf(t.client, pi, 'endOverdue'), (e) => e.some((x) => x.state === 'COMPLETED'), { what: 'deadline path taken' });
+  const [reminder] = await activateJobs(t.client, 'timer.remind');
+  await t.client.completeJob({ jobKey: reminder.jobKey });
+  await waitForInstanceState(t.client, pi, 'COMPLETED');
+  await expectHttpError(t.client.completeJob({ jobKey: work.jobKey }), 404);
+  const { items } = await t.client.searchJobs({ filter: { jobKey: work.jobKey } as never }, NOW);
+  expect(items[0].state).toBe('CANCELED');
 });
 
 test('completing the task before its timers are due cancels them', async () => {
