@@ -1,0 +1,154 @@
+/**
+ * vk-under-placering and vk-planeringsdagar on the embedded engine: admission planning with the children
+ * checkpoint, flytt via call activity (home switches), hemflytt, early end, orosanmälan while a called flytt runs,
+ * samverkan with consent check (CONSENT_MISSING caught); planning days (one or two, sequential, due dates).
+ */
+import { DAY, HOUR, activateJobs, cancelActiveInstances, elementsOf, pinClock, useEngine, variablesOf, waitForElement, waitForInstanceState } from '../helpers/api';
+import { completeDeadline, completeJob, completeTask, deployAll, noJobs, publish, startProcess, userTask } from './helpers';
+
+const t = useEngine();
+const T0 = Date.parse('2026-11-02T08:00:00+01:00');
+let n = 0;
+const ref = () => `VK-2026-5${String(++n).padStart(5, '0')}`;
+
+beforeAll(async () => {
+  await pinClock(t.client, T0);
+  await deployAll(t.client);
+});
+afterEach(async () => {
+  await cancelActiveInstances(t.client);
+  await pinClock(t.client, T0);
+});
+
+describe('vk-under-placering', () => {
+  async function admitted(barn: 'ja' | 'nej') {
+    const caseRef = ref();
+    const pi = await startProcess(t.client, 'vk-under-placering', { caseRef, kommun: 'uppvidinge', home: 'ekeliden', admissionDate: '2026-11-02' });
+    const key = pi.processInstanceKey as string;
+    const plan = await completeTask(t.client, key, 'PlaneraSamverkan', { barn, samverkanTidpunkt: 'vid-behov', kontaktNyKontaktperson: 'nej', nastaSteg: 'flytt' });
+    expect(plan.candidateGroups).toEqual(['kontaktperson-ekeliden', 'socialsekreterare-uppvidinge']);
+    return { caseRef, key };
+  }
+
+  test('children at admission → children checkpoint; flytt to Novus (home switches), then hemflytt', async () => {
+    const { key, caseRef } = await admitted('ja');
+    const barn = await completeTask(t.client, key, 'BarnSomAnhoriga', { barnInformerade: 'ja', barnStodErbjudet: 'ja', orosanmalanBehovs: 'nej' });
+    expect(barn.candidateGroups).toEqual(['socialsekreterare-uppvidinge']);
+    await waitForElement(t.client, key, 'VantaNastaSteg', 'ACTIVE');
+    await publish(t.client, 'flytt-planerad', caseRef, { moveDate: '2026-12-14', contactDuringStay: true });
+    await completeDeadline(t.client, { rule: 'flytt-overlamningsmote', offset: '-P14D' });
+    await completeTask(t.client, undefined, 'Remissgruppen', { platsBekraftad: 'ja' });
+    const meeting = await userTask(t.client, undefined, 'Overlamningsmote');
+    expect(meeting.candidateGroups).toEqual(['kontaktperson-ekeliden']);
+    await t.client.completeUserTask({ userTaskKey: meeting.userTaskKey, variables: { barnBeaktade: 'ja' } });
+    await completeTask(t.client, undefined, 'Beslut', { beslut: 'bifall', decisionDate: '2026-12-01' });
+    await completeTask(t.client, undefined, 'Genomford', { flyttadDatum: '2026-12-14' });
+    await waitForElement(t.client, key, 'Flytt');
+    expect((await variablesOf(t.client, key)).home).toBe('novus');
+    // back to waiting for the next step, now at Novus
+    await waitForElement(t.client, key, 'VantaNastaSteg', 'ACTIVE');
+    await publish(t.client, 'hemflytt-planerad', caseRef, { utflyttDate: '2027-03-01' });
+    await completeDeadline(t.client, { rule: 'hemflytt-sip-mote' });
+    const planera = await userTask(t.client, undefined, 'Planera');
+    expect(planera.processDefinitionId).toBe('vk-infor-hemflytt');
+    expect((await elementsOf(t.client, key, 'BarnSomAnhoriga')).length).toBe(1);
+  });
+
+  test('no children → no children task; flytt refused (avslag) keeps the current home', async () => {
+    const { key, caseRef } = await admitted('nej');
+    await waitForElement(t.client, key, 'VantaNastaSteg', 'ACTIVE');
+    expect((await elementsOf(t.client, key, 'BarnSomAnhoriga')).length).toBe(0);
+    await publish(t.client, 'flytt-planerad', caseRef, { moveDate: '2026-12-14', contactDuringStay: false });
+    await completeDeadline(t.client, { offset: '-P21D' });
+    await completeTask(t.client, undefined, 'Remissgruppen', { platsBekraftad: 'ja' });
+    await completeTask(t.client, undefined, 'Overlamningsmote', {});
+    await completeTask(t.client, undefined, 'Beslut', { beslut: 'avslag', decisionDate: '2026-12-01' });
+    await waitForElement(t.client, key, 'Flytt');
+    expect((await variablesOf(t.client, key)).home).toBe('ekeliden');
+  });
+
+  test('placering-avslutad ends the placement (terminates open side tasks)', async () => {
+    const { key, caseRef } = await admitted('nej');
+    await waitForElement(t.client, key, 'VantaNastaSteg', 'ACTIVE');
+    await publish(t.client, 'orosanmalan', caseRef);
+    await userTask(t.client, key, 'Orosanmalan_hantera');
+    await publish(t.client, 'placering-avslutad', caseRef);
+    await waitForInstanceState(t.client, key, 'COMPLETED');
+    expect((await elementsOf(t.client, key, 'EndAvslutad')).length).toBe(1);
+  });
+
+  test('orosanmälan while a called flytt is running → task for socialsekreteraren, flytt continues', async () => {
+    const { key, caseRef } = await admitted('ja');
+    await completeTask(t.client, key, 'BarnSomAnhoriga', { barnInformerade: 'ja', barnStodErbjudet: 'ja', orosanmalanBehovs: 'ja' });
+    await waitForElement(t.client, key, 'VantaNastaSteg', 'ACTIVE');
+    await publish(t.client, 'flytt-planerad', caseRef, { moveDate: '2026-12-14', contactDuringStay: true });
+    await completeDeadline(t.client);
+    const rg = await userTask(t.client, undefined, 'Remissgruppen');
+    await publish(t.client, 'orosanmalan', caseRef);
+    const oro = await completeTask(t.client, key, 'Orosanmalan_hantera', { skyddsbedomningDatum: '2026-11-02', omedelbartSkydd: 'ja', orosanmalanAtgard: 'inled-utredning' });
+    expect(oro.candidateGroups).toEqual(['socialsekreterare-uppvidinge']);
+    expect((await userTask(t.client, undefined, 'Remissgruppen')).userTaskKey).toBe(rg.userTaskKey);
+  });
+
+  test('samverkan with the other home: consent present → meeting and sharing recorded; missing → no sharing', async () => {
+    const { key, caseRef } = await admitted('nej');
+    await waitForElement(t.client, key, 'VantaNastaSteg', 'ACTIVE');
+    await publish(t.client, 'samverkan-begard', caseRef);
+    await completeJob(t.client, 'vk.consent.check', { consentId: 'c-9' }, (job) => {
+      expect((job.variables as { toParty: string }).toParty).toBe('novus');
+      expect(job.customHeaders).toEqual(expect.objectContaining({ information: 'genomforandeplan' }));
+    });
+    const mote = await completeTask(t.client, key, 'Samverkansmote', { samverkansmoteDatum: '2026-11-10', motesform: 'video', klientTraffatNyKontaktperson: 'nej' });
+    expect(mote.candidateGroups).toEqual(['kontaktperson-ekeliden']);
+    await completeJob(t.client, 'vk.share.record');
+    await waitForElement(t.client, key, 'EndSamverkan');
+
+    await publish(t.client, 'samverkan-begard', caseRef);
+    const [job] = await activateJobs(t.client, 'vk.consent.check');
+    await t.client.throwJobError({ jobKey: job.jobKey, errorCode: 'CONSENT_MISSING', errorMessage: 'inget samtycke' });
+    await completeTask(t.client, key, 'InhamtaSamtycke', { samtyckeAtgard: 'nekat' });
+    await waitForElement(t.client, key, 'EndUtanDelning');
+    expect(await noJobs(t.client, 'vk.share.record')).toBe(true);
+    expect((await variablesOf(t.client, key)).home).toBe('ekeliden');
+  });
+});
+
+describe('vk-planeringsdagar', () => {
+  test('two planning days, done one after the other, each due at 16:00 Stockholm time', async () => {
+    const pi = await startProcess(t.client, 'vk-planeringsdagar', { caseRef: 'PLAN-2027', kommun: 'vaxjo' });
+    const key = pi.processInstanceKey as string;
+    const plan = await completeTask(t.client, key, 'Planera', { antalDagar: '2', dag1: '2027-03-10', dag2: '2027-09-15', teman: ['forsta-kontakt'] });
+    expect(plan.candidateGroups).toEqual(['remissgruppen', 'vardkedjekoordinator']);
+    const d1 = await userTask(t.client, key, 'Genomfor');
+    expect(Date.parse(d1.dueDate!)).toBe(Date.parse('2027-03-10T16:00:00+01:00'));
+    await t.client.completeUserTask({ userTaskKey: d1.userTaskKey, variables: { planeringsdagGenomford: 'ja', deltagandeVerksamheter: ['ekeliden', 'novus'] } });
+    const d2 = await eventuallyOther(key, d1.userTaskKey);
+    expect(Date.parse(d2.dueDate!)).toBe(Date.parse('2027-09-15T16:00:00+02:00'));
+    await t.client.completeUserTask({ userTaskKey: d2.userTaskKey, variables: { planeringsdagGenomford: 'ja', deltagandeVerksamheter: ['ekeliden', 'novus'] } });
+    await waitForInstanceState(t.client, key, 'COMPLETED');
+  });
+
+  test('one planning day', async () => {
+    const pi = await startProcess(t.client, 'vk-planeringsdagar', { caseRef: 'PLAN-2028', kommun: 'vaxjo' });
+    const key = pi.processInstanceKey as string;
+    await completeTask(t.client, key, 'Planera', { antalDagar: '1', dag1: '2028-03-08' });
+    await completeTask(t.client, key, 'Genomfor', { planeringsdagGenomford: 'ja', deltagandeVerksamheter: ['novus'] });
+    await waitForInstanceState(t.client, key, 'COMPLETED');
+  });
+
+  test('the yearly timer starts a planning round with caseRef PLAN-<year>', async () => {
+    await pinClock(t.client, T0 + 366 * DAY + HOUR);
+    const task = await userTask(t.client, undefined, 'Planera');
+    expect(task.processDefinitionId).toBe('vk-planeringsdagar');
+    expect((await variablesOf(t.client, task.processInstanceKey)).caseRef).toMatch(/^PLAN-20\d\d$/);
+  });
+
+  async function eventuallyOther(key: string, notKey: string) {
+    for (let i = 0; i < 200; i++) {
+      const task = await userTask(t.client, key, 'Genomfor');
+      if (task.userTaskKey !== notKey) return task;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error('second planning day task not created');
+  }
+});
