@@ -140,7 +140,7 @@ describe('vk-planeringsdagar', () => {
     await pinClock(t.client, T0 + 366 * DAY + HOUR);
     const task = await userTask(t.client, undefined, 'Planera');
     expect(task.processDefinitionId).toBe('vk-planeringsdagar');
-    expect((await variablesOf(t.client, task.processInstanceKey)).caseRef).toMatch(/^PLAN-20\d\d$/);
+    expect((await variablesOf(t.client, task.processInstanceKey!)).caseRef).toMatch(/^PLAN-20\d\d$/);
   });
 
   async function eventuallyOther(key: string, notKey: string) {
