@@ -46,6 +46,8 @@ test('failing a job to 0 retries raises an incident; resolving after new retries
   expect(await t.client.getIncident({ incidentKey: incident.incidentKey! }, NOW)).toEqual(incident);
   expect((await t.client.getProcessInstance({ processInstanceKey: pi.processInstanceKey }, NOW)).hasIncident).toBe(true);
   expect(await activateNow(t.client, 'chain.a')).toHaveLength(0);
+  const [taskA] = (await t.client.searchElementInstances({ filter: { processInstanceKey: pi.processInstanceKey, elementId: 'taskA' } as never }, NOW)).items!;
+  expect(taskA).toEqual(expect.objectContaining({ hasIncident: true, incidentKey: incident.incidentKey, state: 'ACTIVE' }));
 
   await t.client.updateJob({ jobKey: job.jobKey, changeset: { retries: 1 } });
   await t.client.resolveIncident({ incidentKey: incident.incidentKey! });
