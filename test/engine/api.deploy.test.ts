@@ -93,6 +93,9 @@ describe('deployments', () => {
     }));
     const xml = await t.client.getProcessDefinitionXml({ processDefinitionKey }, NOW);
     expect(String(xml)).toBe(fixtureXml('exclusive-gateway'));
+    const rawXml = await raw(t.url, 'GET', `/process-definitions/${processDefinitionKey}/xml`);
+    expect(rawXml.status).toBe(200);
+    expect(rawXml.contentType).toMatch(/^text\/xml/);
 
     const found = await t.client.searchProcessDefinitions({ filter: { processDefinitionId: 'exclusive-gateway' } as never }, NOW);
     expect(found.items!.map((d) => d.processDefinitionKey)).toEqual([processDefinitionKey]);

@@ -57,6 +57,18 @@ test('a user task carries FEEL-evaluated assignment, schedule, priority and its 
   expect(schema.components.map((c: { key?: string }) => c.key).filter(Boolean)).toEqual(['decision', 'meetingDate', 'comment']);
 });
 
+test('a task without a form: getUserTaskForm answers 204 (no content)', async () => {
+  await deploy(t.client, ['timer-boundary']);
+  const pi = await start(t.client, 'timer-boundary', { deadline: '2099-01-01T00:00:00Z' });
+  const task = await waitForUserTask(t.client, pi.processInstanceKey, 'work');
+  expect(task.formKey).toBeUndefined();
+  const res = await raw(t.url, 'GET', `/user-tasks/${task.userTaskKey}/form`);
+  expect(res.status).toBe(204);
+  expect(res.text).toBe('');
+  // Note: the SDK's strict response validation rejects this spec-conformant 204 ("Invalid getUserTaskForm
+  // response"), so callers check task.formKey before asking for the form.
+});
+
 test('search by candidate group, assignee and state', async () => {
   const { task: vaxjo } = await startReview();
   const { task: ljungby } = await startReview({ kommun: 'ljungby', assignee: 'bertil' });
