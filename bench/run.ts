@@ -13,12 +13,11 @@
  * BENCH_MAX_SECONDS (170; phase 1 may use at most 35 % of it, phase 3 the rest; a phase that runs out of time
  * prints what it reached, clearly marked).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCamundaClient, type CamundaClient } from '../common/camunda';
+import { memoryOf, startEngineProcess, stopEngineProcess } from '../test/helpers/engine-process';
 
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1000);
 const WAITING = Number(process.env.BENCH_WAITING ?? 10_000);
@@ -38,45 +37,6 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function memoryOf(pid: number): { rssMb: number; peakMb: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(/(\d+)\s*kB/.exec(status.split('\n').find((l) => l.startsWith(field)) ?? '')?.[1] ?? NaN);
-  return { rssMb: kb('VmRSS:') / 1024, peakMb: kb('VmHWM:') / 1024 };
-}
-
-async function startEngineProcess(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'engine', 'main.ts')], {
-    cwd: root,
-    env: { ...process.env, ENGINE_PORT: String(port), ENGINE_HOST: '127.0.0.1', DATA_DIR: dataDir },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (d) => { stderr = (stderr + String(d)).slice(-4000); });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`engine exited with ${child.exitCode}: ${stderr}`);
-    try {
-      const res = await fetch(`${url}/v2/topology`);
-      if (res.ok) return { child, url };
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) throw new Error(`engine did not answer /v2/topology within 30 s: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Runs `task(i)` for i in [0, n) with at most `limit` in flight; stops early when `left()` reaches 0 ms. */
 async function pool(n: number, limit: number, left: () => number, task: (i: number) => Promise<void>): Promise<number> {
@@ -163,7 +123,8 @@ async function memory(client: CamundaClient, pid: number): Promise<void> {
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'engine-bench-'));
-  const { child, url } = await startEngineProcess(dataDir);
+  const engine = await startEngineProcess(dataDir);
+  const { child, url } = engine;
   try {
     process.env.CAMUNDA_SDK_VALIDATION = 'req:none,res:none';
     process.env.CAMUNDA_AUTH_STRATEGY = process.env.CAMUNDA_AUTH_STRATEGY ?? 'NONE';
@@ -175,8 +136,7 @@ async function main(): Promise<void> {
     if (remaining() > 0) await memory(client, child.pid!);
     console.log(`\ntotal ${fmt((Date.now() - started) / 1000, 1)} s`);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+    await stopEngineProcess(engine);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
