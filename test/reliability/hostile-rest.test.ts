@@ -373,3 +373,23 @@ test('hostile multipart deployments (garbage files, wrong names, injection, 60 M
   assertProblem(notMultipart, 'JSON deployment');
   assertUnchanged(before, 'big deployments');
 });
+
+test('deeply nested variables (valid shape, existing process/job/task) are refused with 400 problem+json, never 5xx; store unchanged', async () => {
+  for (const depth of [5_000, 50_000]) {
+    const nested = '['.repeat(depth) + ']'.repeat(depth);
+    const cases: [string, string][] = [
+      ['/process-instances', `{"processDefinitionId":"service-chain","variables":{"lastType":"a","deep":${nested}}}`],
+      [`/jobs/${keys.job}/completion`, `{"variables":{"deep":${nested}}}`],
+      [`/user-tasks/${keys.userTask}/completion`, `{"variables":{"deep":${nested}}}`],
+      ['/messages/publication', `{"name":"payment","correlationKey":"VK-2026-000001","timeToLive":60000,"variables":{"deep":${nested}}}`],
+    ];
+    for (const [route, body] of cases) {
+      const before = dbSnapshot(dbFile);
+      const answer = await send('POST', route, body);
+      const what = `depth ${depth} to ${route}`;
+      assertProblem(answer, what);
+      expect({ what, status: answer.status }).toEqual({ what, status: 400 });
+      assertUnchanged(before, what);
+    }
+  }
+});
