@@ -5,12 +5,29 @@ import { invalidArgument } from '../runtime/errors';
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what = 'request body'): z.output<S> {
   const result = schema.safeParse(input === undefined ? {} : input);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => {
-    const path = issue.path.length > 0 ? `'${issue.path.join('.')}'` : 'the value';
-    if (issue.code === 'unrecognized_keys') return `unknown ${issue.keys.length > 1 ? 'properties' : 'property'} ${issue.keys.map((k) => `'${k}'`).join(', ')}${issue.path.length ? ` in ${path}` : ''}`;
-    return `${path}: ${issue.message}`;
+  throw invalidArgument(`Invalid ${what}: ${describeIssues(result.error.issues, []).join('; ')}.`);
+}
+
+type Issue = z.core.$ZodIssue;
+
+/**
+ * Readable issue texts. For a union (e.g. "by id" or "by key") zod reports every alternative; the one
+ * with the fewest problems is the one the caller most likely meant, so only its problems are shown.
+ */
+function describeIssues(issues: Issue[], prefix: PropertyKey[]): string[] {
+  return issues.flatMap((issue) => {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      const closest = [...issue.errors].sort((a, b) => a.length - b.length)[0];
+      if (closest.length > 0) return describeIssues(closest, path);
+    }
+    const where = path.length > 0 ? `'${path.map(String).join('.')}'` : 'the body';
+    if (issue.code === 'unrecognized_keys') {
+      return `unknown ${issue.keys.length > 1 ? 'properties' : 'property'} ${issue.keys.map((k) => `'${k}'`).join(', ')}${path.length ? ` in ${where}` : ''}`;
+    }
+    if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) return `${where} is required`;
+    return `${where}: ${issue.message}`;
   });
-  throw invalidArgument(`Invalid ${what}: ${issues.join('; ')}.`);
 }
 
 /** Keys are int64 values written as strings. */

@@ -1,6 +1,6 @@
 import { nextKey, prepare } from '../store/db';
 import type { Ctx, ElementInstanceRow } from './context';
-import { invalidState, notFound, type IncidentErrorType } from './errors';
+import { notFound, type IncidentErrorType } from './errors';
 import { getElementInstance, runStep, type Step } from './elements';
 
 /** Incidents: raised when an element cannot go on; resolving one retries the failed step. */
@@ -59,13 +59,9 @@ export function resolveIncident(ctx: Ctx, key: number): void {
   if (!incident) throw notFound(`Expected to resolve incident with key '${key}', but no such incident was found.`);
   if (incident.state !== 'ACTIVE') throw notFound(`Expected to resolve incident with key '${key}', but it is already resolved.`);
   if (incident.job_key !== null && incident.error_type === 'JOB_NO_RETRIES') {
-    const job = prepare(ctx.db, 'SELECT retries, type FROM jobs WHERE key = ?').get(incident.job_key) as { retries: number; type: string } | undefined;
-    if (job && job.retries <= 0) {
-      throw invalidState(
-        `Expected to resolve incident with key '${key}', but job '${incident.job_key}' has no retries left. Increase the job's retries first (PATCH /v2/jobs/${incident.job_key} with {"changeset": {"retries": 1}}).`,
-      );
-    }
+    // The job becomes activatable again, with the retries it has now (0 unless they were updated).
     markResolved(ctx, incident);
+    const job = prepare(ctx.db, 'SELECT type FROM jobs WHERE key = ?').get(incident.job_key) as { type: string } | undefined;
     if (job) {
       prepare(ctx.db, `UPDATE jobs SET state = 'RETRIES_UPDATED', retry_at = NULL, deadline = NULL WHERE key = ?`).run(incident.job_key);
       ctx.jobTypesActivatable.add(job.type);

@@ -31,8 +31,12 @@ export interface JobRow {
   version: number;
 }
 
-/** A job a worker may take: not activated, has retries, back-off elapsed, no open incident. */
-const ACTIVATABLE = `state IN ('CREATED', 'FAILED', 'TIMED_OUT', 'RETRIES_UPDATED') AND deadline IS NULL AND retries > 0
+/**
+ * A job a worker may take: not activated, back-off elapsed, no open incident. Retries are not part of
+ * it: a job without retries always has an incident, and once that is resolved Zeebe hands the job
+ * out again even with 0 retries (failing it again raises a new incident).
+ */
+const ACTIVATABLE = `state IN ('CREATED', 'FAILED', 'TIMED_OUT', 'RETRIES_UPDATED') AND deadline IS NULL
   AND incident_key IS NULL AND (retry_at IS NULL OR retry_at <= ?)`;
 
 export interface ActivatedJob {
@@ -63,7 +67,7 @@ export function activateJobs(
 
 /** Earliest instant a job of this type becomes activatable by back-off, for long-polling waiters. */
 export function nextRetryAt(ctx: Pick<Ctx, 'db' | 'now'>): number | undefined {
-  const row = prepare(ctx.db, `SELECT MIN(retry_at) AS at FROM jobs WHERE retry_at > ? AND deadline IS NULL AND retries > 0 AND incident_key IS NULL`).get(ctx.now) as { at: number | null };
+  const row = prepare(ctx.db, `SELECT MIN(retry_at) AS at FROM jobs WHERE retry_at > ? AND deadline IS NULL AND incident_key IS NULL`).get(ctx.now) as { at: number | null };
   return row.at ?? undefined;
 }
 

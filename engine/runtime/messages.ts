@@ -4,8 +4,8 @@ import { invalidState, notFound } from './errors';
 import { triggerWait, type WaitRef } from './events';
 
 /**
- * Message correlation like Zeebe: a published message goes to every waiting subscription with the
- * same name and correlation key (at most once per process instance and per process id) and starts
+ * Message correlation like Zeebe: a published message goes to the oldest waiting subscription with the
+ * same name and correlation key of each process id (so to one instance per process) and starts
  * instances via message start events; with a TTL it is buffered for subscriptions opened later.
  */
 
@@ -36,19 +36,14 @@ function subscriptionsFor(ctx: Ctx, name: string, correlationKey: string): Subsc
 /** Correlates a message to all current subscriptions; returns the process instances it reached. */
 function correlateToSubscriptions(ctx: Ctx, messageKey: number, message: MessageInput): number[] {
   const reached: number[] = [];
+  // Zeebe correlates one message at most once per process id: one instance, or one new instance.
   const processIds = new Set<string>();
-  const instances = new Set<number>();
   for (const sub of subscriptionsFor(ctx, message.name, message.correlationKey)) {
-    if (sub.process_instance_key !== null) {
-      if (instances.has(sub.process_instance_key)) continue;
-      instances.add(sub.process_instance_key);
-    } else {
-      if (processIds.has(sub.bpmn_process_id)) continue;
-      if (hasActiveMessageStartedInstance(ctx, sub.bpmn_process_id, message.correlationKey)) continue;
-    }
-    processIds.add(sub.bpmn_process_id);
+    if (processIds.has(sub.bpmn_process_id)) continue;
+    if (sub.process_instance_key === null && hasActiveMessageStartedInstance(ctx, sub.bpmn_process_id, message.correlationKey)) continue;
     const key = triggerWait(ctx, sub, message.variables);
     if (key === undefined) continue;
+    processIds.add(sub.bpmn_process_id);
     reached.push(key);
     if (sub.process_instance_key === null) {
       prepare(ctx.db, 'UPDATE process_instances SET message_correlation_key = ? WHERE key = ?').run(message.correlationKey, key);

@@ -189,20 +189,31 @@ test('terminate end event ends the whole scope, canceling the open user task', a
   expect(h.userTasks('CANCELED')).toHaveLength(1);
 });
 
-test('job with no retries left raises JOB_NO_RETRIES; resolution needs retries first', async () => {
+test('job with no retries left raises JOB_NO_RETRIES; updated retries apply once the incident is resolved', async () => {
   await h.deployFixtures('service-chain');
   const pi = h.start('service-chain', { lastType: 'c' });
   const [job] = h.jobs('chain.a');
   h.fail(job.job.key, 0, 0, 'Systemet svarar inte');
   const [incident] = h.incidents();
   expect(incident).toEqual(expect.objectContaining({ error_type: 'JOB_NO_RETRIES', error_message: 'Systemet svarar inte', job_key: job.job.key }));
-  expect(() => h.resolve(incident.key)).toThrow(/no retries left/);
   h.engine.run((ctx) => updateJob(ctx, job.job.key, { retries: 2 }));
   expect(h.jobs('chain.a')).toHaveLength(0); // still blocked by the incident
   h.resolve(incident.key);
   const [again] = h.jobs('chain.a');
   expect(again.job.retries).toBe(2);
   expect(h.engine.db.prepare('SELECT incident_count FROM process_instances WHERE key = ?').get(pi)).toEqual({ incident_count: 0 });
+});
+
+test('resolving a job incident without new retries hands the job out again with 0 retries (Zeebe)', async () => {
+  await h.deployFixtures('service-chain');
+  h.start('service-chain', { lastType: 'c' });
+  const [job] = h.jobs('chain.a');
+  h.fail(job.job.key, 0);
+  h.resolve(h.incidents()[0].key);
+  const [again] = h.jobs('chain.a');
+  expect(again.job).toEqual(expect.objectContaining({ key: job.job.key, retries: 0 }));
+  h.fail(job.job.key, 0, 0, 'again');
+  expect(h.incidents()).toEqual([expect.objectContaining({ error_type: 'JOB_NO_RETRIES', error_message: 'again' })]);
 });
 
 test('a failed command changes nothing: a rejection after writes rolls the whole command back', async () => {

@@ -139,6 +139,10 @@ export function processRoutes(engine: Engine): Router {
   });
 
   router.post('/process-instances', async (req, res) => {
+    const body = req.body as Record<string, unknown> | undefined;
+    if (body && typeof body === 'object' && 'processDefinitionId' in body && 'processDefinitionKey' in body) {
+      throw invalidArgument('Give either processDefinitionId (with an optional processDefinitionVersion) or processDefinitionKey, not both.');
+    }
     const input = parseInput(createSchema, req.body);
     const result = await engine.execute((ctx) => {
       let deployed;
