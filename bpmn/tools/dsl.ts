@@ -3,10 +3,10 @@
  * interchange (layout on a grid, orthogonal edges). The generated .bpmn files are committed and are what is
  * deployed; regenerate with `npx tsx bpmn/tools/generate.ts` after changing a definition in bpmn/tools/processes/.
  */
-export const COLW = 150;
+export const COLW = 170;
 export const ROWH = 130;
 const X0 = 180;
-const Y0 = 110;
+const Y0 = 300;
 
 export type Mapping = [source: string, target: string];
 export interface Common {
@@ -32,7 +32,7 @@ export type NodeSpec = Common & (
   | { kind: 'call'; processId: string; propagateAll?: boolean }
   | { kind: 'sub'; children: NodeSpec[]; flows: FlowSpec[]; pad?: number }
   | { kind: 'evsub'; children: NodeSpec[]; flows: FlowSpec[]; pad?: number }
-  | { kind: 'boundary'; host: string; interrupting?: boolean; side?: 'bottom' | 'top'; offset?: number; timerDate?: string; timerCycle?: string; timerDuration?: string; message?: string; error?: string; labelSide?: 'left' | 'right' | 'below' }
+  | { kind: 'boundary'; host: string; interrupting?: boolean; side?: 'bottom' | 'top'; offset?: number; timerDate?: string; timerCycle?: string; timerDuration?: string; message?: string; error?: string; labelSide?: 'left' | 'right' | 'below' | 'belowLeft' }
 );
 export interface FlowSpec {
   from: string;
@@ -63,7 +63,7 @@ function size(n: NodeSpec): [number, number] {
   switch (n.kind) {
     case 'start': case 'end': case 'catchMsg': case 'catchTimer': case 'boundary': return [36, 36];
     case 'xor': case 'and': case 'evgw': return [50, 50];
-    default: return [100, 80];
+    default: return [120, 80];
   }
 }
 
@@ -198,18 +198,19 @@ export function build(p: ProcessSpec): string {
   // ---- diagram interchange
   const di: string[] = [];
   const isEventOrGw = (n: NodeSpec) => ['start', 'end', 'catchMsg', 'catchTimer', 'boundary', 'xor', 'and', 'evgw'].includes(n.kind);
-  const labelW = 100;
+  const labelW = 110;
   for (const n of all.values()) {
     const b = bounds.get(n.id)!;
     let label = '';
     if (isEventOrGw(n) && n.name) {
-      const lines = Math.ceil(n.name.length / 16);
+      const lines = Math.ceil(n.name.length / 18);
       const lh = 14 * lines;
       let lx = b.x + b.w / 2 - labelW / 2, ly = b.y + b.h + 5;
       if (n.kind === 'boundary') {
         const side = n.labelSide ?? 'left';
-        if (side === 'left') { lx = b.x - labelW + 2; ly = b.y + b.h - 2; }
-        else if (side === 'right') { lx = b.x + b.w - 2; ly = b.y + b.h - 2; }
+        if (side === 'left') { lx = b.x - labelW + 2; ly = b.y + b.h - lh + 2; }
+        else if (side === 'right') { lx = b.x + b.w - 2; ly = b.y + b.h - lh + 2; }
+        else if (side === 'belowLeft') { lx = b.x - labelW + 8; ly = b.y + b.h + 2; }
       }
       if ((n.kind === 'xor' || n.kind === 'evgw' || n.kind === 'and')) { lx = b.x - labelW + 12; ly = b.y - lh - 2; }
       label = `<bpmndi:BPMNLabel><dc:Bounds x="${r(lx)}" y="${r(ly)}" width="${labelW}" height="${lh}" /></bpmndi:BPMNLabel>`;
@@ -273,8 +274,6 @@ function route(s: Bounds, t: Bounds, sn: NodeSpec, tn: NodeSpec, f: FlowSpec): P
     if (f.viaY !== undefined) return [{ x: scx, y: sy }, { x: scx, y: f.viaY }, { x: tcx, y: f.viaY }, { x: tcx, y: f.viaY > tcy ? t.y + t.h : t.y }];
     if (!top && t.y > sy) {
       if (scx > t.x + 10 && scx < t.x + t.w - 10) return [{ x: scx, y: sy }, { x: scx, y: t.y }];
-      if (Math.abs(tcy - scy) < 40 + t.h / 2 && t.x > scx) return [{ x: scx, y: sy }, { x: scx, y: tcy }, { x: t.x, y: tcy }];
-      if (t.x > scx) return [{ x: scx, y: sy }, { x: scx, y: tcy }, { x: t.x, y: tcy }];
       const my = f.viaY ?? (sy + t.y) / 2;
       return [{ x: scx, y: sy }, { x: scx, y: my }, { x: tcx, y: my }, { x: tcx, y: t.y }];
     }
@@ -291,6 +290,9 @@ function route(s: Bounds, t: Bounds, sn: NodeSpec, tn: NodeSpec, f: FlowSpec): P
     const sx = f.viaX ?? scx;
     return [{ x: sx, y: sy }, { x: sx, y: f.viaY }, { x: tcx, y: f.viaY }, { x: tcx, y: ty }];
   }
+  const isSub = (n: NodeSpec) => n.kind === 'sub' || n.kind === 'evsub';
+  if (isSub(tn) && tcx > scx && scy > t.y + 20 && scy < t.y + t.h - 20) return [{ x: s.x + s.w, y: scy }, { x: t.x, y: scy }];
+  if (isSub(sn) && tcx > scx && tcy > s.y + 20 && tcy < s.y + s.h - 20) return [{ x: s.x + s.w, y: tcy }, { x: t.x, y: tcy }];
   if (Math.abs(scy - tcy) < 1) {
     if (tcx > scx) return [{ x: s.x + s.w, y: scy }, { x: t.x, y: tcy }];
     return [{ x: s.x, y: scy }, { x: t.x + t.w, y: tcy }];
