@@ -45,7 +45,7 @@ export function vardkedjeremiss(): ProcessSpec {
 
 // ---------------------------------------------------------------- 2. Kontaktbegäran
 export function kontaktbegaran(): ProcessSpec {
-  const R = 'Rutin: kontaktbegäran från psykiatrin till kommunen (003:1340-1369).';
+  const R = 'Rutin: kontaktbegäran från psykiatrin till kommunen (003:1350-1369).';
   const nodes: NodeSpec[] = [
     { kind: 'start', id: 'Start', name: 'Kontaktbegäran mottagen', col: 0, row: 0, doc: `${R} Startvariabler: caseRef, kommun, requestDate; valfritt kontaktbegaranSvarstid (standard P7D).` },
     { kind: 'service', id: 'BeraknaKontakt', name: 'Beräkna senaste kontaktdatum', type: 'vk.deadline.calculate', col: 1, row: 0,
@@ -168,7 +168,7 @@ export function placeringsforfragan(): ProcessSpec {
 
 // ---------------------------------------------------------------- 4. Under placering
 export function underPlacering(): ProcessSpec {
-  const R = 'Rutin: Under placering (000:1430-1500).';
+  const R = 'Rutin: Under placering (000:1480-1520).';
   const otherHome = '=if home = "ekeliden" then "novus" else "ekeliden"';
   const nodes: NodeSpec[] = [
     { kind: 'start', id: 'Start', name: 'Inskriven på boendet', col: 0, row: 0, doc: `${R} Startvariabler: caseRef, kommun, home (ekeliden|novus), admissionDate.` },
@@ -391,7 +391,7 @@ export function planeringsdagar(): ProcessSpec {
       doc: 'Startar automatiskt en gång per år efter driftsättning (R/P1Y); caseRef = PLAN-<år>.' },
     { kind: 'xor', id: 'Join', name: '', col: 1, row: 0 },
     { kind: 'user', id: 'Planera', name: 'Planera årets planeringsdagar', form: 'vk-planeringsdagar-plan', groups: '=["remissgruppen", "vardkedjekoordinator"]', col: 2, row: 0,
-      doc: `${R} Remissgruppen och vårdkedjekoordinatorn planerar 1–2 gemensamma dagar för Ekeliden och Novus, bl.a. bedömning av när första kontakt med andra boendet ska tas (000:1480-1500).` },
+      doc: `${R} Remissgruppen och vårdkedjekoordinatorn planerar 1–2 gemensamma dagar för Ekeliden och Novus, bl.a. bedömning av när första kontakt med andra boendet ska tas (000:1514-1518).` },
     { kind: 'user', id: 'Genomfor', name: 'Genomför och dokumentera planeringsdag', form: 'vk-planeringsdag', groups: '=["remissgruppen", "vardkedjekoordinator"]', col: 3, row: 0,
       due: '=date and time(dag + "T16:00:00@Europe/Stockholm")', multi: { collection: '=if antalDagar = "2" then [dag1, dag2] else [dag1]', element: 'dag', sequential: true } },
     { kind: 'end', id: 'End', name: 'Planeringsdagar genomförda', col: 4, row: 0 },
