@@ -38,7 +38,28 @@ export function parseKey(value: string | undefined, name: string): number {
   return Number(value);
 }
 
-export const variablesObject = z.record(z.string(), z.unknown(), { error: 'expected a JSON object of variables (name → value)' });
+/** Deeper values are refused: they cannot be meaningful process data and would exhaust the stack later. */
+export const MAX_VARIABLE_DEPTH = 64;
+
+/** Nesting depth of a JSON value, computed without recursion so hostile input cannot overflow the stack. */
+function depthOf(value: unknown): number {
+  let max = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    if (depth > max) max = depth;
+    if (max > MAX_VARIABLE_DEPTH) return max;
+    for (const child of Object.values(current as object)) stack.push([child, depth + 1]);
+  }
+  return max;
+}
+
+export const variablesObject = z
+  .record(z.string(), z.unknown(), { error: 'expected a JSON object of variables (name → value)' })
+  .refine((vars) => depthOf(vars) <= MAX_VARIABLE_DEPTH, {
+    message: `variables are nested more than ${MAX_VARIABLE_DEPTH} levels deep; flatten the data`,
+  });
 
 /** A millisecond count sent as number or numeric string (the SDK sends int64 values as strings sometimes). */
 export const millis = z.union([z.number().int().nonnegative(), z.string().regex(/^[0-9]+$/).transform(Number)]);
