@@ -170,7 +170,7 @@ export function build(p: ProcessSpec): string {
       case 'catchMsg': return `<bpmn:intermediateCatchEvent ${a}>${doc(n)}${ext([io(n)])}${inout(n.id)}${msgDef(n.message)}</bpmn:intermediateCatchEvent>`;
       case 'catchTimer': return `<bpmn:intermediateCatchEvent ${a}>${doc(n)}${ext([io(n)])}${inout(n.id)}${timerDef({ date: n.date, duration: n.duration })}</bpmn:intermediateCatchEvent>`;
       case 'receive': messages.add(n.message); return `<bpmn:receiveTask ${a} messageRef="Message_${slug(n.message)}">${doc(n)}${ext([io(n)])}${inout(n.id)}</bpmn:receiveTask>`;
-      case 'call': return `<bpmn:callActivity ${a}>${doc(n)}${ext([`<zeebe:calledElement processId="${n.processId}" propagateAllChildVariables="${n.propagateAll ? 'true' : 'false'}" />`, io(n)])}${inout(n.id)}</bpmn:callActivity>`;
+      case 'call': return `<bpmn:callActivity ${a}>${doc(n)}${ext([`<zeebe:calledElement processId="${n.processId}" propagateAllChildVariables="${n.propagateAll ? 'true' : 'false'}" propagateAllParentVariables="false" />`, io(n)])}${inout(n.id)}</bpmn:callActivity>`;
       case 'sub': case 'evsub': {
         const trig = n.kind === 'evsub' ? ' triggeredByEvent="true"' : '';
         const inner = n.children.map(el).join('\n') + '\n' + n.flows.map(flowXml).join('\n');

@@ -100,7 +100,7 @@ export const FORMS: FormSpec[] = [
     radio('orosanmalanBehovs', 'Finns oro för barnen (gör i så fall orosanmälan omedelbart)?'),
   ] },
   { id: 'vk-samtycke-saknas', title: 'Samtycke saknas', intro: 'Ingen information får delas utan samtycke.', fields: [
-    select('samtyckeAtgard', 'Åtgärd', [['inhamtat', 'Samtycke inhämtat och registrerat; begär samverkan igen'], ['nekat', 'Individen samtycker inte; ingen information delas']]),
+    select('samtyckeAtgard', 'Åtgärd', [['inhamtat', 'Samtycke inhämtat och registrerat'], ['nekat', 'Individen samtycker inte; ingen information delas']]),
   ] },
   { id: 'vk-samverkansmote', title: 'Samverkansmöte med andra boendet', fields: [
     date('samverkansmoteDatum', 'Mötesdatum'),
@@ -121,7 +121,7 @@ export const FORMS: FormSpec[] = [
     radio('barnBeaktade', 'Har barn beaktats och vid behov inkluderats?', [['ja', 'Ja'], ['nej', 'Nej'], ['inga-barn', 'Personen har inga barn']]),
     confirm('uppdragsblankettUppdaterad', 'Uppdragsblanketten är uppdaterad'),
     confirm('genomforandeplanUppdaterad', 'Genomförandeplanen är uppdaterad'),
-    confirm('samtyckeOverforing', 'Samtycke till informationsöverföring finns registrerat'),
+    radio('samtyckeOverforing', 'Finns samtycke till informationsöverföring mellan boendena?'),
     radio('studiebesokFore', 'Genomförs studiebesök före inflytt?', [['ja', 'Ja'], ['nej', 'Nej'], ['redan', 'Redan genomfört']]),
   ] },
   { id: 'vk-flytt-genomford', title: 'Bekräfta genomförd flytt', fields: [date('flyttadDatum', 'Flyttdatum')] },

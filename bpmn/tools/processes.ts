@@ -243,31 +243,40 @@ export function flytt(): ProcessSpec {
       doc: 'När: senast två veckor före flytt; har kontakt inte tagits under placeringen tas kontakt tidigare (standard tre veckor, konfigurerbart).' },
     { kind: 'user', id: 'Remissgruppen', name: 'Remissgruppen: bekräfta plats och flyttdatum', form: 'vk-flytt-remissgrupp', groups: 'remissgruppen', col: 2, row: 0,
       doc: `${R} Remissgruppen är delaktig under processen och bekräftar plats på det nya boendet.` },
-    { kind: 'xor', id: 'GwPlats', name: 'Plats finns?', col: 3, row: 0, default: 'Overlamningsmote' },
+    { kind: 'xor', id: 'GwPlats', name: 'Plats finns?', col: 3, row: 0, default: 'KontrolleraSamtycke' },
     { kind: 'end', id: 'EndUppskjuten', name: 'Flytt skjuts upp', col: 4, row: -1 },
-    { kind: 'user', id: 'Overlamningsmote', name: 'Håll överlämningsmöte', form: 'vk-overlamningsmote', groups: '="kontaktperson-" + fromHome', due: '=overlamningDeadline', col: 4, row: 0,
+    { kind: 'service', id: 'KontrolleraSamtycke', name: 'Kontrollera samtycke till överföring', type: 'vk.consent.check', col: 4, row: 0,
+      headers: { toParty: 'andra-boendet', information: 'uppdragsblankett,genomforandeplan' }, inputs: [['=toHome', 'toParty']],
+      doc: 'Information mellan boendena (olika huvudmän) delas bara med samtycke; minsta möjliga information.' },
+    { kind: 'boundary', id: 'SamtyckeSaknas', name: 'Samtycke saknas', host: 'KontrolleraSamtycke', error: 'CONSENT_MISSING', offset: 0.5, col: 0, row: 0, labelSide: 'left' },
+    { kind: 'user', id: 'InhamtaSamtycke', name: 'Inhämta samtycke före överlämningen', form: 'vk-samtycke-saknas', groups: SS, col: 4, row: 1.15,
+      doc: 'Utan samtycke genomförs överlämningsmötet med individen närvarande, men ingen dokumentation överförs mellan boendena.' },
+    { kind: 'xor', id: 'JoinSamtycke', name: '', col: 5, row: 0 },
+    { kind: 'user', id: 'Overlamningsmote', name: 'Håll överlämningsmöte', form: 'vk-overlamningsmote', groups: '="kontaktperson-" + fromHome', due: '=overlamningDeadline', col: 6, row: 0,
       doc: `${R} Klienten, båda kontaktpersonerna och socialsekreteraren träffas. Checklista: datum och tid, transport, tillhörigheter, uppföljning av behov, anhöriga och barn; uppdragsblankett och genomförandeplan uppdateras.` },
-    { kind: 'user', id: 'Beslut', name: 'Biståndsbeslut för nästa boende', form: 'vk-bistandsbeslut', groups: SS, col: 6, row: 0,
+    { kind: 'user', id: 'Beslut', name: 'Biståndsbeslut för nästa boende', form: 'vk-bistandsbeslut', groups: SS, col: 8, row: 0,
       doc: 'Socialsekreteraren lämnar förslag till biståndsbeslut om det nästkommande boendet.' },
-    { kind: 'xor', id: 'GwBifall', name: 'Beviljat?', col: 7, row: 0, default: 'Genomford' },
-    { kind: 'end', id: 'EndAvslag', name: 'Flytt genomförs inte', col: 8, row: -1 },
-    { kind: 'user', id: 'Genomford', name: 'Bekräfta genomförd flytt', form: 'vk-flytt-genomford', groups: '="kontaktperson-" + toHome', col: 8, row: 0,
+    { kind: 'xor', id: 'GwBifall', name: 'Beviljat?', col: 9, row: 0, default: 'Genomford' },
+    { kind: 'end', id: 'EndAvslag', name: 'Flytt genomförs inte', col: 10, row: -1 },
+    { kind: 'user', id: 'Genomford', name: 'Bekräfta genomförd flytt', form: 'vk-flytt-genomford', groups: '="kontaktperson-" + toHome', col: 10, row: 0,
       outputs: [['=true', 'flyttGenomford'], ['=flyttadDatum', 'flyttadDatum']],
       doc: 'Utmatning: flyttGenomford = true och flyttadDatum (används av Under placering för att byta boende).' },
-    { kind: 'end', id: 'EndFlyttad', name: 'Flyttad', col: 9, row: 0 },
+    { kind: 'end', id: 'EndFlyttad', name: 'Flyttad', col: 11, row: 0 },
   ];
   const flows: FlowSpec[] = [
     { from: 'Start', to: 'BeraknaOverlamning' }, { from: 'BeraknaOverlamning', to: 'Remissgruppen' }, { from: 'Remissgruppen', to: 'GwPlats' },
-    { from: 'GwPlats', to: 'EndUppskjuten', name: 'Nej', cond: '=platsBekraftad = "nej"' }, { from: 'GwPlats', to: 'Overlamningsmote', name: 'Ja' },
+    { from: 'GwPlats', to: 'EndUppskjuten', name: 'Nej', cond: '=platsBekraftad = "nej"' }, { from: 'GwPlats', to: 'KontrolleraSamtycke', name: 'Ja' },
+    { from: 'KontrolleraSamtycke', to: 'JoinSamtycke' }, { from: 'SamtyckeSaknas', to: 'InhamtaSamtycke' }, { from: 'InhamtaSamtycke', to: 'JoinSamtycke' },
+    { from: 'JoinSamtycke', to: 'Overlamningsmote' },
     { from: 'Overlamningsmote', to: 'Beslut' }, { from: 'Beslut', to: 'GwBifall' },
     { from: 'GwBifall', to: 'EndAvslag', name: 'Nej', cond: '=beslut = "avslag"' }, { from: 'GwBifall', to: 'Genomford', name: 'Ja' },
     { from: 'Genomford', to: 'EndFlyttad' },
   ];
-  withEsc(nodes, flows, { id: 'Overlamningsmote', col: 4, row: 0 }, { deadline: 'flytt-overlamningsmote', dueVar: 'overlamningDeadline', group: 'kontaktperson-{fromHome}', escalateTo: 'remissgruppen', routine: R });
+  withEsc(nodes, flows, { id: 'Overlamningsmote', col: 6, row: 0 }, { deadline: 'flytt-overlamningsmote', dueVar: 'overlamningDeadline', group: 'kontaktperson-{fromHome}', escalateTo: 'remissgruppen', routine: R });
   return {
     id: 'vk-flytt-ekeliden-novus', name: 'Flytt mellan Ekeliden och Novus', nodes, flows,
     doc: `${R} Syfte: en träff mellan individen och kontaktpersonen på det nya boendet skapar trygghet och minskar känslan av att börja om.`,
-    annotations: [{ id: 'Anno_frist', text: 'Överlämningsmöte senast 14 dagar före flytt (21 dagar om ingen kontakt under placeringen)', col: 5.5, row: -1.1, w: 240, h: 50 }],
+    annotations: [{ id: 'Anno_frist', text: 'Överlämningsmöte senast 14 dagar före flytt (21 dagar om ingen kontakt under placeringen)', col: 7, row: -1.1, w: 240, h: 50 }],
   };
 }
 

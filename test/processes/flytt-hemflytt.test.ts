@@ -28,7 +28,7 @@ describe('vk-flytt-ekeliden-novus', () => {
   }
   const checklist = {
     overlamningsmoteDatum: '2026-11-25', flyttTid: '2026-12-14T10:00:00+01:00', transportAnsvarig: 'avlamnande', tillhorigheter: 'foljer-med', uppfoljningBehovPlanerad: true,
-    anhorigaBeaktade: 'ja', barnBeaktade: 'ja', uppdragsblankettUppdaterad: true, genomforandeplanUppdaterad: true, samtyckeOverforing: true, studiebesokFore: 'redan',
+    anhorigaBeaktade: 'ja', barnBeaktade: 'ja', uppdragsblankettUppdaterad: true, genomforandeplanUppdaterad: true, samtyckeOverforing: 'ja', studiebesokFore: 'redan',
   };
 
   test('contact during the stay: meeting due 14 days before the move; decision; move confirmed by the new home', async () => {
@@ -36,6 +36,7 @@ describe('vk-flytt-ekeliden-novus', () => {
     const { deadline } = await completeDeadline(t.client, { rule: 'flytt-overlamningsmote', resultVariable: 'overlamningDeadline', offset: '-P14D' });
     expect(deadline.slice(0, 10)).toBe('2026-11-30');
     expect((await completeTask(t.client, key, 'Remissgruppen', { platsBekraftad: 'ja', bekraftatFlyttdatum: '2026-12-14' })).candidateGroups).toEqual(['remissgruppen']);
+    await completeJob(t.client, 'vk.consent.check', { consentId: 'c-1' }, (job) => expect((job.variables as { toParty: string }).toParty).toBe('novus'));
     const meeting = await userTask(t.client, key, 'Overlamningsmote');
     expect(meeting.candidateGroups).toEqual(['kontaktperson-ekeliden']);
     expect(Date.parse(meeting.dueDate!)).toBe(Date.parse(deadline));
@@ -58,6 +59,7 @@ describe('vk-flytt-ekeliden-novus', () => {
     const { key } = await start({ fromHome: 'novus' });
     const { deadline } = await completeDeadline(t.client);
     await completeTask(t.client, key, 'Remissgruppen', { platsBekraftad: 'ja' });
+    await completeJob(t.client, 'vk.consent.check', { consentId: 'c-1' }, (job) => expect((job.variables as { toParty: string }).toParty).toBe('ekeliden'));
     expect((await userTask(t.client, key, 'Overlamningsmote')).candidateGroups).toEqual(['kontaktperson-novus']);
     expect(await noJobs(t.client, 'vk.escalate')).toBe(true);
     await pinClock(t.client, Date.parse(deadline) - 2 * DAY + HOUR);
@@ -80,10 +82,23 @@ describe('vk-flytt-ekeliden-novus', () => {
     expect((await elementsOf(t.client, key, 'EndUppskjuten')).length).toBe(1);
   });
 
+  test('consent to transfer missing (CONSENT_MISSING) → socialsekreteraren asks for consent, the meeting still takes place', async () => {
+    const { key } = await start();
+    await completeDeadline(t.client);
+    await completeTask(t.client, key, 'Remissgruppen', { platsBekraftad: 'ja' });
+    const [job] = await activateJobs(t.client, 'vk.consent.check');
+    await t.client.throwJobError({ jobKey: job.jobKey, errorCode: 'CONSENT_MISSING', errorMessage: 'inget samtycke' });
+    const ask = await completeTask(t.client, key, 'InhamtaSamtycke', { samtyckeAtgard: 'nekat' });
+    expect(ask.candidateGroups).toEqual(['socialsekreterare-vaxjo']);
+    await completeTask(t.client, key, 'Overlamningsmote', { ...checklist, samtyckeOverforing: 'nej' });
+    await userTask(t.client, key, 'Beslut');
+  });
+
   test('avslag on the next home → the move does not happen', async () => {
     const { key } = await start();
     await completeDeadline(t.client);
     await completeTask(t.client, key, 'Remissgruppen', { platsBekraftad: 'ja' });
+    await completeJob(t.client, 'vk.consent.check');
     await completeTask(t.client, key, 'Overlamningsmote', checklist);
     await completeTask(t.client, key, 'Beslut', { beslut: 'avslag', decisionDate: '2026-12-01' });
     await waitForInstanceState(t.client, key, 'COMPLETED');

@@ -38,6 +38,10 @@ describe('vk-under-placering', () => {
     await publish(t.client, 'flytt-planerad', caseRef, { moveDate: '2026-12-14', contactDuringStay: true });
     await completeDeadline(t.client, { rule: 'flytt-overlamningsmote', offset: '-P14D' });
     await completeTask(t.client, undefined, 'Remissgruppen', { platsBekraftad: 'ja' });
+    await completeJob(t.client, 'vk.consent.check', {}, (job) => {
+      expect(job.variables).toEqual(expect.objectContaining({ toParty: 'novus', barn: 'ja' }));
+      expect(job.variables).not.toHaveProperty('samverkanTidpunkt'); // only mapped variables reach the called flytt
+    });
     const meeting = await userTask(t.client, undefined, 'Overlamningsmote');
     expect(meeting.candidateGroups).toEqual(['kontaktperson-ekeliden']);
     await t.client.completeUserTask({ userTaskKey: meeting.userTaskKey, variables: { barnBeaktade: 'ja' } });
@@ -61,6 +65,7 @@ describe('vk-under-placering', () => {
     await publish(t.client, 'flytt-planerad', caseRef, { moveDate: '2026-12-14', contactDuringStay: false });
     await completeDeadline(t.client, { offset: '-P21D' });
     await completeTask(t.client, undefined, 'Remissgruppen', { platsBekraftad: 'ja' });
+    await completeJob(t.client, 'vk.consent.check');
     await completeTask(t.client, undefined, 'Overlamningsmote', {});
     await completeTask(t.client, undefined, 'Beslut', { beslut: 'avslag', decisionDate: '2026-12-01' });
     await waitForElement(t.client, key, 'Flytt');
