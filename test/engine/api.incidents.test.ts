@@ -11,7 +11,7 @@ import {
 const t = useEngine();
 
 beforeAll(async () => {
-  await deploy(t.client, ['service-chain', 'call-child']);
+  await deploy(t.client, ['service-chain', 'call-child', 'timer-intermediate', 'message-catch', 'mi-parallel']);
 });
 afterEach(async () => {
   await cancelActiveInstances(t.client);
@@ -170,4 +170,44 @@ test('unknown incident → 404, store unchanged', async () => {
   await expectHttpError(t.client.getIncident({ incidentKey: key('2251799813000999') }, NOW), 404);
   await expectHttpError(t.client.resolveIncident({ incidentKey: key('2251799813000999') }), 404);
   expect(await storeSnapshot(t.client)).toEqual(before);
+});
+
+describe('expression failures raise incidents on the element (Zeebe EXTRACT_VALUE_ERROR / CALLED_ELEMENT_ERROR)', () => {
+  async function expectIncident(processInstanceKey: string, errorType: string, elementId: string) {
+    const [incident] = await incidentsOf(processInstanceKey);
+    expect(incident).toEqual(expect.objectContaining({ errorType, elementId, state: 'ACTIVE' }));
+    expect(incident.errorMessage).toEqual(expect.any(String));
+    expect((await t.client.getProcessInstance({ processInstanceKey: processInstanceKey as never }, NOW)).state).toBe('ACTIVE');
+  }
+
+  test('a timer duration that is not a duration', async () => {
+    const pi = await start(t.client, 'timer-intermediate', { waitFor: 'banan' });
+    await expectIncident(pi.processInstanceKey, 'EXTRACT_VALUE_ERROR', 'wait');
+  });
+
+  test('a message correlation key that evaluates to null (caseRef missing)', async () => {
+    const pi = await start(t.client, 'message-catch', {});
+    await expectIncident(pi.processInstanceKey, 'EXTRACT_VALUE_ERROR', 'payment');
+  });
+
+  test('a job type expression that evaluates to null', async () => {
+    const pi = await start(t.client, 'service-chain', {});
+    for (const type of ['chain.a', 'chain.b']) {
+      const [job] = await activateJobs(t.client, type);
+      await t.client.completeJob({ jobKey: job.jobKey });
+    }
+    await expectIncident(pi.processInstanceKey, 'EXTRACT_VALUE_ERROR', 'taskC');
+  });
+
+  test('a multi-instance input collection that is not a list', async () => {
+    const pi = await start(t.client, 'mi-parallel', { items: 'inte en lista' });
+    await expectIncident(pi.processInstanceKey, 'EXTRACT_VALUE_ERROR', 'each');
+  });
+
+  test('a call activity whose called process is not deployed', async () => {
+    const xml = fixtureXml('call-parent').replace(/"call-parent"/g, '"call-missing"').replace('processId="call-child"', 'processId="no-such-child"');
+    await t.client.createDeployment({ resources: [bpmnFile('call-missing', xml)] });
+    const pi = await start(t.client, 'call-missing', { amount: 1 });
+    await expectIncident(pi.processInstanceKey, 'CALLED_ELEMENT_ERROR', 'callChild');
+  });
 });
