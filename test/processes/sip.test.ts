@@ -123,3 +123,16 @@ test('SIP meeting not held in time → reminder and breach escalation to chef-<k
   expect(await noJobs(t.client, 'vk.escalate')).toBe(true);
   expect((await t.client.getProcessInstance({ processInstanceKey: key as never }, NOW)).state).toBe('ACTIVE');
 });
+
+test('consent expires → new consent given → recorded again and the SIP restarts with preparation', async () => {
+  const { key } = await start();
+  await toMeeting(key);
+  await completeTask(t.client, key, 'Mote', { ...PLAN, sipUppfoljningIntervall: 'P6M' });
+  await pinClock(t.client, Date.parse(VALID_UNTIL) + HOUR);
+  await completeTask(t.client, key, 'Samtycke', { ...CONSENT, consentDate: '2027-11-02' });
+  await completeJob(t.client, 'vk.consent.record', { consentId: 'c-3', consentValidUntil: '2028-11-01T00:00:00+01:00' }, (job) => {
+    expect((job.variables as { consent: { givenAt: string } }).consent.givenAt).toBe('2027-11-02');
+  });
+  await userTask(t.client, key, 'Forbered');
+  expect((await elementsOf(t.client, key, 'SipPagar')).length).toBe(2);
+});
