@@ -4,7 +4,7 @@
  * An uncaught BPMN error raises UNHANDLED_ERROR_EVENT. Unknown incident → 404.
  */
 import {
-  NOW, activateJobs, activateNow, bpmnFile, cancelActiveInstances, deploy, fixtureXml, eventually, expectHttpError, key, start, storeSnapshot, useEngine,
+  NOW, activateJobs, activateNow, bpmnFile, cancelActiveInstances, deploy, elementsOf, fixtureXml, eventually, expectHttpError, key, start, storeSnapshot, useEngine,
   waitForInstanceState,
 } from '../helpers/api';
 
@@ -188,6 +188,17 @@ describe('expression failures raise incidents on the element (Zeebe EXTRACT_VALU
   test('a message correlation key that evaluates to null (caseRef missing)', async () => {
     const pi = await start(t.client, 'message-catch', {});
     await expectIncident(pi.processInstanceKey, 'EXTRACT_VALUE_ERROR', 'payment');
+  });
+
+  test('set the missing variable on the instance (PUT /element-instances/{key}/variables), resolve, and it continues', async () => {
+    const pi = (await start(t.client, 'message-catch', {})).processInstanceKey;
+    const [incident] = await incidentsOf(pi);
+    await t.client.createElementInstanceVariables({ elementInstanceKey: pi as never, variables: { caseRef: 'VK-2026-000700' } });
+    await t.client.resolveIncident({ incidentKey: incident.incidentKey! });
+    await eventually(() => t.client.getIncident({ incidentKey: incident.incidentKey! }, NOW), (i) => i.state === 'RESOLVED', { what: 'incident resolved' });
+    await t.client.publishMessage({ name: 'payment', correlationKey: 'VK-2026-000700', timeToLive: 60_000 });
+    await eventually(() => elementsOf(t.client, pi, 'ack'), (e) => e.length === 1, { what: 'instance past payment' });
+    expect((await t.client.getProcessInstance({ processInstanceKey: pi as never }, NOW)).hasIncident).toBe(false);
   });
 
   test('a job type expression that evaluates to null', async () => {
