@@ -1,0 +1,101 @@
+/**
+ * Web test helpers: the web app (createApp) on 127.0.0.1:0 against a real embedded engine, and a tiny cookie-aware
+ * HTTP client that signs in like a browser (GET /login for the CSRF token, POST the form, keep the session cookie).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { AuditLog } from '../../common/audit';
+import type { CamundaClient } from '../../common/camunda';
+import { createApp } from '../../web/server/app';
+import { LocalUsers } from '../../web/server/auth/local-users';
+import { loadConfig } from '../../web/server/config';
+import { openWebDb } from '../../web/server/db';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+
+/** Demo passwords as documented in docs/web.md. */
+export const PASSWORDS: Record<string, string> = {
+  'ss-vaxjo': 'vaxjo2026', 'ss-alvesta': 'alvesta2026', 'remiss-anna': 'remiss2026', 'kp-ekeliden': 'ekeliden2026', 'kp-novus': 'novus2026',
+  'psyk-remissport': 'psykiatri2026', koordinator: 'koordinator2026', 'chef-vaxjo': 'chefvaxjo2026', 'chef-region': 'chefregion2026',
+};
+
+export interface TestWeb { url: string; audit: AuditLog; dataDir: string; app: ReturnType<typeof createApp>; stop(): Promise<void> }
+
+export async function startTestWeb(client: CamundaClient, opts: { now?: () => Date } = {}): Promise<TestWeb> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vk-web-'));
+  const config = loadConfig({ DATA_DIR: dataDir, WEB_PORT: '0', WEB_READMODEL_REFRESH_SECONDS: '0', WEB_COOKIE_SECURE: 'auto' } as NodeJS.ProcessEnv);
+  const db = openWebDb(dataDir);
+  const audit = AuditLog.open(path.join(dataDir, 'audit.sqlite'));
+  const app = createApp({ client, config, audit, db, users: LocalUsers.fromFile(path.join(ROOT, 'config', 'users.json')), now: opts.now });
+  const server: Server = await new Promise((resolve) => { const s = app.app.listen(0, '127.0.0.1', () => resolve(s)); });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url, audit, dataDir, app,
+    stop: async () => { server.closeAllConnections(); await new Promise((r) => server.close(r)); db.close(); audit.close(); },
+  };
+}
+
+/** Every diagram and form of the project, as deployment resources (shared with the process tests). */
+export { resourceFiles } from '../processes/helpers';
+
+/** A signed-in user agent: keeps the session cookie, sends the CSRF token on writes. */
+export class Agent {
+  cookie = '';
+  csrf = '';
+  constructor(readonly base: string) {}
+
+  async req(method: string, p: string, body?: unknown, opts: { csrf?: boolean; form?: boolean } = {}): Promise<{ status: number; json: any; text: string; headers: Headers }> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.cookie) headers.cookie = this.cookie;
+    if (opts.csrf !== false && this.csrf && method !== 'GET') headers['x-csrf-token'] = this.csrf;
+    let payload: string | undefined;
+    if (body !== undefined) {
+      if (opts.form) { headers['content-type'] = 'application/x-www-form-urlencoded'; payload = new URLSearchParams(body as Record<string, string>).toString(); }
+      else { headers['content-type'] = 'application/json'; payload = JSON.stringify(body); }
+    }
+    const res = await fetch(this.base + p, { method, headers, body: payload, redirect: 'manual' });
+    const set = res.headers.get('set-cookie');
+    if (set) this.cookie = set.split(';')[0];
+    const text = await res.text();
+    let json: unknown;
+    try { json = JSON.parse(text); } catch { json = undefined; }
+    return { status: res.status, json, text, headers: res.headers };
+  }
+
+  get(p: string) { return this.req('GET', p); }
+  post(p: string, body?: unknown, opts?: { csrf?: boolean; form?: boolean }) { return this.req('POST', p, body ?? {}, opts); }
+
+  async html(p: string): Promise<string> {
+    const headers: Record<string, string> = { accept: 'text/html' };
+    if (this.cookie) headers.cookie = this.cookie;
+    const res = await fetch(this.base + p, { headers, redirect: 'manual' });
+    const set = res.headers.get('set-cookie');
+    if (set) this.cookie = set.split(';')[0];
+    return res.text();
+  }
+
+  static async login(base: string, user: string, password = PASSWORDS[user]): Promise<Agent> {
+    const a = new Agent(base);
+    const page = await a.html('/login');
+    a.csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1];
+    const res = await a.req('POST', '/login', { username: user, password, _csrf: a.csrf }, { form: true, csrf: false });
+    if (res.status !== 303) throw new Error(`login ${user} failed: ${res.status}`);
+    const inbox = await a.html('/uppgifter');
+    a.csrf = /<meta name="csrf-token" content="([^"]+)"/.exec(inbox)![1];
+    return a;
+  }
+}
+
+/** Polls until `fn` returns a truthy value (bounded). */
+export async function until<T>(fn: () => Promise<T | undefined | false>, what: string, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,100 @@
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import cookieParser from 'cookie-parser';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import session from 'express-session';
+import helmet from 'helmet';
+import { ZodError } from 'zod';
+import type { AuditLog } from '../../common/audit';
+import type { CamundaClient } from '../../common/camunda';
+import { authRoutes } from './auth/routes';
+import type { LocalUsers } from './auth/local-users';
+import type { OidcLogin } from './auth/oidc';
+import { CaseService } from './cases/service';
+import { caseRoutes } from './cases/routes';
+import type { WebConfig } from './config';
+import { DashboardService } from './dashboard/service';
+import { dashboardRoutes } from './dashboard/routes';
+import { ReadModel } from './dashboard/read-model';
+import { SqliteSessionStore } from './db';
+import { UserError } from './errors';
+import { html, page } from './html';
+import { csrfProtection, csrfToken } from './security';
+import { TaskService } from './tasks/service';
+import { taskRoutes } from './tasks/routes';
+import { statusOf } from './camunda-util';
+
+export interface AppDeps {
+  client: CamundaClient;
+  config: WebConfig;
+  audit: AuditLog;
+  db: Database.Database;
+  users?: LocalUsers;
+  oidc?: OidcLogin;
+  now?: () => Date;
+}
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const nm = (p: string) => path.join(ROOT, 'node_modules', p);
+const PUBLIC_PATHS = [/^\/login(\/oidc)?$/, /^\/auth\/callback$/, /^\/static\//, /^\/vendor\//, /^\/healthz$/];
+
+export function createApp(deps: AppDeps) {
+  const now = deps.now ?? (() => new Date());
+  const tasks = new TaskService({ client: deps.client, audit: deps.audit, now, dueSoonDays: deps.config.dueSoonDays });
+  const cases = new CaseService({ client: deps.client, audit: deps.audit, now });
+  const readModel = new ReadModel(deps.db, deps.client, now);
+  const dashboard = new DashboardService({ db: deps.db, readModel, audit: deps.audit, now, dueSoonDays: deps.config.dueSoonDays, maxAgeMs: Math.max(deps.config.readModelRefreshSeconds, 0) * 1000 });
+
+  const app = express();
+  app.disable('x-powered-by');
+  if (deps.config.trustProxy) app.set('trust proxy', 1);
+  app.use(helmet({
+    contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'style-src': ["'self'", "'unsafe-inline'"], 'font-src': ["'self'", 'data:'] } },
+  }));
+  const stat = (dir: string) => express.static(dir, { index: false, fallthrough: true, maxAge: '1h' });
+  app.use('/static', stat(path.join(ROOT, 'web', 'public')));
+  app.use('/vendor/form-js', stat(nm('@bpmn-io/form-js/dist')), stat(nm('@bpmn-io/form-js/dist/assets')));
+  app.use('/vendor/bpmn-js', stat(nm('bpmn-js/dist')), stat(nm('bpmn-js/dist/assets')));
+  app.use('/vendor/chart.js', stat(nm('chart.js/dist')));
+  app.get('/healthz', (_req, res) => { res.json({ ok: true }); });
+
+  app.use(cookieParser());
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  app.use(express.json({ limit: '200kb' }));
+  app.use(session({
+    name: 'vk.sid',
+    secret: deps.config.sessionSecret,
+    store: new SqliteSessionStore(deps.db),
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    proxy: deps.config.trustProxy,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: deps.config.cookieSecure, maxAge: 8 * 3600_000 },
+  }));
+  app.use(csrfProtection);
+  app.use(authRoutes({ config: deps.config, users: deps.users, oidc: deps.oidc, audit: deps.audit }));
+  app.use((req, res, next) => {
+    if (PUBLIC_PATHS.some((p) => p.test(req.path)) || req.session.user) return next();
+    if (req.path.startsWith('/api/')) { res.status(401).json({ error: 'Du är inte inloggad. Logga in och försök igen.' }); return; }
+    res.redirect(303, '/login');
+  });
+  app.get('/', (_req, res) => { res.redirect(303, '/uppgifter'); });
+  app.use(taskRoutes(tasks));
+  app.use(caseRoutes(cases));
+  app.use(dashboardRoutes(dashboard));
+  app.use((req, _res, next) => next(new UserError(404, 'Sidan finns inte. Gå tillbaka till uppgifterna.')));
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    let status = 500;
+    let message = 'Något gick fel i Vårdkedjan. Försök igen; kvarstår felet, kontakta support och ange tidpunkten.';
+    let details: Record<string, unknown> | undefined;
+    if (err instanceof UserError) { status = err.status; message = err.message; details = err.details; }
+    else if (err instanceof ZodError) { status = 404; message = 'Sidan finns inte. Kontrollera länken.'; }
+    else if ((err as { type?: string })?.type === 'entity.parse.failed') { status = 400; message = 'Begäran kunde inte läsas (ogiltig JSON).'; }
+    else if (statusOf(err) === 403 || statusOf(err) === 401) { status = 502; message = 'Vårdkedjan saknar behörighet mot processmotorn. Kontakta support.'; }
+    else if (/ECONNREFUSED|fetch failed|ETIMEDOUT/.test(String((err as Error)?.message ?? '') + String((err as { cause?: Error })?.cause?.message ?? ''))) { status = 503; message = 'Processmotorn svarar inte just nu. Försök igen om en stund.'; }
+    if (status >= 500) console.error('[web]', req.method, req.path, err);
+    if (req.path.startsWith('/api/') || req.get('accept')?.includes('application/json')) { res.status(status).json({ error: message, ...details }); return; }
+    res.status(status).send(page({ title: 'Fel', user: req.session?.user, csrf: req.session ? csrfToken(req) : '' }, html`<h1>${status === 403 ? 'Ingen behörighet' : status === 404 ? 'Hittades inte' : 'Något gick fel'}</h1><p class="error" role="alert">${message}</p><p><a href="/uppgifter">Till uppgifterna</a></p>`));
+  });
+  return { app, readModel, tasks, cases, dashboard };
+}

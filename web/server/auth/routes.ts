@@ -1,0 +1,90 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import type { WebConfig } from '../config';
+import { UserError } from '../errors';
+import { html, page } from '../html';
+import { csrfToken } from '../security';
+import type { LocalUsers } from './local-users';
+import type { OidcLogin } from './oidc';
+import type { SessionUser } from './user';
+import type { AuditLog } from '../../../common/audit';
+
+const LoginBody = z.object({ username: z.string().trim().min(1).max(100), password: z.string().min(1).max(200) });
+
+function regenerate(req: Request, user: SessionUser): Promise<void> {
+  return new Promise((resolve, reject) => req.session.regenerate((err) => {
+    if (err) return reject(err);
+    req.session.user = user;
+    csrfToken(req);
+    req.session.save((e) => (e ? reject(e) : resolve()));
+  }));
+}
+
+export function authRoutes(deps: { config: WebConfig; users?: LocalUsers; oidc?: OidcLogin; audit: AuditLog }): Router {
+  const r = Router();
+  const loginPage = (req: Request, error?: string) => page({ title: 'Logga in', csrf: csrfToken(req) }, html`
+    <section class="login"><h1>Logga in i Vårdkedjan</h1>
+    ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
+    ${deps.config.authMode === 'oidc'
+      ? html`<a class="button" href="/login/oidc">Logga in med organisationens inloggning</a>`
+      : html`<form method="post" action="/login">
+        <input type="hidden" name="_csrf" value="${csrfToken(req)}">
+        <label>Användarnamn <input name="username" autocomplete="username" required></label>
+        <label>Lösenord <input name="password" type="password" autocomplete="current-password" required></label>
+        <button type="submit">Logga in</button></form>`}
+    </section>`);
+
+  r.get('/login', (req, res) => { res.send(loginPage(req)); });
+
+  r.post('/login', async (req, res, next) => {
+    try {
+      if (!deps.users) throw new UserError(400, 'Lösenordsinloggning är avstängd. Använd organisationens inloggning.');
+      const body = LoginBody.safeParse(req.body);
+      if (!body.success) { res.status(400).send(loginPage(req, 'Fyll i användarnamn och lösenord.')); return; }
+      const user = deps.users.verify(body.data.username, body.data.password);
+      if (!user) {
+        deps.audit.record({ actor: body.data.username, action: 'auth.login.failed' });
+        res.status(401).send(loginPage(req, 'Fel användarnamn eller lösenord. Försök igen.'));
+        return;
+      }
+      await regenerate(req, user);
+      deps.audit.record({ actor: user.id, action: 'auth.login' });
+      res.redirect(303, '/uppgifter');
+    } catch (e) { next(e); }
+  });
+
+  r.get('/login/oidc', async (req, res, next) => {
+    try {
+      if (!deps.oidc) throw new UserError(404, 'Organisationsinloggning är inte konfigurerad.');
+      const { url, pending } = await deps.oidc.start();
+      req.session.oidc = pending;
+      req.session.save(() => res.redirect(url));
+    } catch (e) { next(e); }
+  });
+
+  r.get('/auth/callback', async (req, res, next) => {
+    try {
+      if (!deps.oidc || !req.session.oidc) throw new UserError(400, 'Inloggningen gick inte att slutföra. Börja om från inloggningssidan.');
+      const current = new URL(req.originalUrl, deps.config.oidc!.redirectUri);
+      let user: SessionUser;
+      try {
+        user = await deps.oidc.finish(current, req.session.oidc);
+      } catch (e) {
+        throw new UserError(401, e instanceof Error && /behörighetsgrupper/.test(e.message) ? e.message : 'Inloggningen misslyckades. Börja om från inloggningssidan.');
+      }
+      await regenerate(req, user);
+      deps.audit.record({ actor: user.id, action: 'auth.login', details: { mode: 'oidc' } });
+      res.redirect(303, '/uppgifter');
+    } catch (e) { next(e); }
+  });
+
+  r.post('/logga-ut', (req, res) => {
+    const id = req.session.user?.id;
+    req.session.destroy(() => {
+      if (id) deps.audit.record({ actor: id, action: 'auth.logout' });
+      res.clearCookie('vk.sid');
+      res.redirect(303, '/login');
+    });
+  });
+  return r;
+}

@@ -1,0 +1,46 @@
+import type { CamundaClient } from '../../common/camunda';
+
+/** Reads of search endpoints without waiting for eventual consistency (the UI polls when it needs to). */
+export const NOW = { consistency: { waitUpToMs: 0 } } as const;
+
+/** The HTTP status of an error thrown by the SDK, if it carries one. */
+export function statusOf(err: unknown): number | undefined {
+  const e = err as { status?: unknown; statusCode?: unknown; response?: { status?: unknown } } | undefined;
+  const s = e?.status ?? e?.statusCode ?? e?.response?.status;
+  return typeof s === 'number' ? s : undefined;
+}
+
+/** Variables are returned JSON-encoded by the API. */
+export function decodeVariable(value: string | undefined): unknown {
+  if (value === undefined) return undefined;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+/** Selected variables (by name) of several process instances, root scope, decoded. */
+export async function variablesOf(client: CamundaClient, processInstanceKeys: string[], names?: string[]): Promise<Map<string, Record<string, unknown>>> {
+  const out = new Map<string, Record<string, unknown>>();
+  if (processInstanceKeys.length === 0) return out;
+  const filter: Record<string, unknown> = { processInstanceKey: { $in: processInstanceKeys } };
+  if (names) filter.name = { $in: names };
+  let after: string | undefined;
+  for (;;) {
+    const page: Record<string, unknown> = { limit: 1000 };
+    if (after) page.after = after;
+    const res = await client.searchVariables({ filter: filter as never, page: page as never, truncateValues: false } as never, NOW);
+    for (const v of res.items) {
+      // root scope only: scopeKey === processInstanceKey
+      if (String(v.scopeKey) !== String(v.processInstanceKey)) continue;
+      const rec = out.get(String(v.processInstanceKey)) ?? {};
+      rec[v.name] = decodeVariable(v.value);
+      out.set(String(v.processInstanceKey), rec);
+    }
+    const end = (res.page as { endCursor?: string }).endCursor;
+    if (res.items.length < 1000 || !end) break;
+    after = end;
+  }
+  return out;
+}

@@ -1,0 +1,82 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Web app configuration, read once from the environment (documented in docs/web.md). */
+export interface WebConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  usersFile: string;
+  sessionSecret: string;
+  /** `auto`: Secure cookie when the request arrived over HTTPS (directly or via a trusted proxy). */
+  cookieSecure: boolean | 'auto';
+  trustProxy: boolean;
+  authMode: 'local' | 'oidc';
+  oidc?: OidcConfig;
+  /** Days before the due date a task counts as "due soon" / at risk. */
+  dueSoonDays: number;
+  /** Seconds between incremental read-model refreshes for the dashboard (0 = on demand only). */
+  readModelRefreshSeconds: number;
+}
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  /** Claim holding the user's groups (array or space/comma-separated string). */
+  groupClaim: string;
+  /** Optional prefix stripped from IdP group names (e.g. `vk-`). */
+  groupPrefix: string;
+  scope: string;
+}
+
+const Env = z.object({
+  WEB_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  WEB_HOST: z.string().default('127.0.0.1'),
+  DATA_DIR: z.string().default('./data'),
+  WEB_USERS_FILE: z.string().optional(),
+  WEB_SESSION_SECRET: z.string().min(16).optional(),
+  WEB_COOKIE_SECURE: z.enum(['true', 'false', 'auto']).default('auto'),
+  WEB_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  WEB_AUTH_MODE: z.enum(['local', 'oidc']).default('local'),
+  OIDC_ISSUER: z.string().url().optional(),
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+  OIDC_REDIRECT_URI: z.string().url().optional(),
+  OIDC_GROUP_CLAIM: z.string().default('groups'),
+  OIDC_GROUP_PREFIX: z.string().default(''),
+  OIDC_SCOPE: z.string().default('openid profile email'),
+  WEB_DUE_SOON_DAYS: z.coerce.number().int().min(0).default(3),
+  WEB_READMODEL_REFRESH_SECONDS: z.coerce.number().int().min(0).default(60),
+});
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`Invalid web configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  let oidc: OidcConfig | undefined;
+  if (e.WEB_AUTH_MODE === 'oidc') {
+    if (!e.OIDC_ISSUER || !e.OIDC_CLIENT_ID || !e.OIDC_CLIENT_SECRET || !e.OIDC_REDIRECT_URI) {
+      throw new Error('WEB_AUTH_MODE=oidc needs OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET and OIDC_REDIRECT_URI');
+    }
+    oidc = { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET, redirectUri: e.OIDC_REDIRECT_URI, groupClaim: e.OIDC_GROUP_CLAIM, groupPrefix: e.OIDC_GROUP_PREFIX, scope: e.OIDC_SCOPE };
+  }
+  if (!e.WEB_SESSION_SECRET && env.NODE_ENV === 'production') throw new Error('WEB_SESSION_SECRET (at least 16 characters) is required in production');
+  return {
+    port: e.WEB_PORT,
+    host: e.WEB_HOST,
+    dataDir,
+    usersFile: path.resolve(e.WEB_USERS_FILE ?? path.join(__dirname, '..', '..', 'config', 'users.json')),
+    sessionSecret: e.WEB_SESSION_SECRET ?? 'vardkedjan-dev-only-session-secret',
+    cookieSecure: e.WEB_COOKIE_SECURE === 'auto' ? 'auto' : e.WEB_COOKIE_SECURE === 'true',
+    trustProxy: e.WEB_TRUST_PROXY === 'true',
+    authMode: e.WEB_AUTH_MODE,
+    oidc,
+    dueSoonDays: e.WEB_DUE_SOON_DAYS,
+    readModelRefreshSeconds: e.WEB_READMODEL_REFRESH_SECONDS,
+  };
+}

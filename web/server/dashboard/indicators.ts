@@ -1,0 +1,130 @@
+import type Database from 'better-sqlite3';
+import type { AuditLog } from '../../../common/audit';
+
+/** Process id → samverkansområde / routine shown on the dashboard. */
+export const OMRADE: Record<string, string> = {
+  'vk-placeringsforfragan': 'Inför placering',
+  'vk-under-placering': 'Under placering',
+  'vk-flytt-ekeliden-novus': 'Flytt mellan Ekeliden och Novus',
+  'vk-infor-hemflytt': 'Inför hemflytt',
+  'vk-sip': 'SIP',
+  'vk-vardkedjeremiss': 'Vårdkedjeremiss',
+  'vk-kontaktbegaran': 'Kontaktbegäran',
+  'vk-planeringsdagar': 'Verksamhetsutveckling',
+};
+
+export interface DashboardFilter {
+  /** Kommuner the viewer may see (`all` for chef-region). */
+  allowed: 'all' | string[];
+  kommun?: string;
+  /** ISO dates, inclusive from, exclusive to. */
+  from?: string;
+  to?: string;
+}
+
+export interface Dashboard {
+  compliance: Array<{ process: string; omrade: string; total: number; onTime: number; share: number | null }>;
+  risk: Array<{ process: string; omrade: string; atRisk: number; breached: number }>;
+  queue: Array<{ home: string; inQueue: number; avgWaitDaysInQueue: number | null; admitted: number; avgWaitDaysAdmitted: number | null }>;
+  remissgruppen: Array<{ kommun: string; cases: number }>;
+  executed: { admitted: number; withoutDelay: number; share: number | null };
+  escalations: { reminders: number; breaches: number };
+  generatedAt: string;
+}
+
+/** Builds the SQL condition for kommun/period on rm_instances (alias i). */
+function scope(f: DashboardFilter, dateCol: string | null): { where: string; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (f.allowed !== 'all') {
+    where.push(`i.kommun IN (${f.allowed.map(() => '?').join(',') || "''"})`);
+    params.push(...f.allowed);
+  }
+  if (f.kommun) { where.push('i.kommun = ?'); params.push(f.kommun); }
+  if (dateCol && f.from) { where.push(`${dateCol} >= ?`); params.push(f.from); }
+  if (dateCol && f.to) { where.push(`${dateCol} < ?`); params.push(f.to); }
+  return { where: where.length ? ' AND ' + where.join(' AND ') : '', params };
+}
+
+const share = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 1000) / 10 : null);
+const DAY = 86_400_000;
+
+export function computeDashboard(db: Database.Database, audit: AuditLog, f: DashboardFilter, now: Date, dueSoonDays: number): Dashboard {
+  const nowIso = now.toISOString();
+  const soonIso = new Date(now.getTime() + dueSoonDays * DAY).toISOString();
+
+  // Deadline compliance: tasks with a due date completed in the period; on time = completed at or before the due date.
+  const c = scope(f, 't.completion_date');
+  const compliance = (db.prepare(`SELECT t.process_definition_id AS process, COUNT(*) AS total, SUM(t.completion_date <= t.due_date) AS onTime
+    FROM rm_tasks t JOIN rm_instances i ON i.process_instance_key = t.process_instance_key
+    WHERE t.state = 'COMPLETED' AND t.due_date IS NOT NULL AND t.completion_date IS NOT NULL${c.where} GROUP BY t.process_definition_id ORDER BY process`).all(...c.params) as Array<{ process: string; total: number; onTime: number }>)
+    .map((r) => ({ ...r, omrade: OMRADE[r.process] ?? r.process, share: share(r.onTime, r.total) }));
+
+  // Open items: breached = due date passed; at risk = due within dueSoonDays.
+  const o = scope(f, null);
+  const risk = (db.prepare(`SELECT t.process_definition_id AS process, SUM(t.due_date < ?) AS breached, SUM(t.due_date >= ? AND t.due_date <= ?) AS atRisk
+    FROM rm_tasks t JOIN rm_instances i ON i.process_instance_key = t.process_instance_key
+    WHERE t.state = 'CREATED' AND t.due_date IS NOT NULL${o.where} GROUP BY t.process_definition_id ORDER BY process`).all(nowIso, nowIso, soonIso, ...o.params) as Array<{ process: string; breached: number; atRisk: number }>)
+    .map((r) => ({ ...r, omrade: OMRADE[r.process] ?? r.process }));
+
+  // Queue per home: granted placement decisions not yet admitted (still active) and admissions in the period.
+  const q = scope(f, null);
+  const queued = db.prepare(`SELECT i.home AS home, COUNT(*) AS n, AVG((julianday(?) - julianday(i.decision_date))) AS wait FROM rm_instances i
+    WHERE i.process_definition_id = 'vk-placeringsforfragan' AND i.state = 'ACTIVE' AND i.decision_date IS NOT NULL AND i.admitted_at IS NULL
+      AND COALESCE(i.beslut, '') <> 'avslag' AND i.home IN ('ekeliden','novus')${q.where} GROUP BY i.home`).all(nowIso, ...q.params) as Array<{ home: string; n: number; wait: number | null }>;
+  const a = scope(f, 'i.admitted_at');
+  const admittedRows = db.prepare(`SELECT i.home AS home, COUNT(*) AS n, AVG(julianday(i.admitted_at) - julianday(i.decision_date)) AS wait,
+      SUM(i.admitted_at <= COALESCE(i.ej_verkstallt_deadline, strftime('%Y-%m-%dT%H:%M:%fZ', i.decision_date, '+3 months'))) AS ok
+    FROM rm_instances i WHERE i.process_definition_id = 'vk-placeringsforfragan' AND i.admitted_at IS NOT NULL AND i.decision_date IS NOT NULL${a.where} GROUP BY i.home`).all(...a.params) as Array<{ home: string; n: number; wait: number | null; ok: number }>;
+  const queue = ['ekeliden', 'novus'].map((home) => {
+    const qq = queued.find((r) => r.home === home);
+    const ad = admittedRows.find((r) => r.home === home);
+    return { home, inQueue: qq?.n ?? 0, avgWaitDaysInQueue: round1(qq?.wait), admitted: ad?.n ?? 0, avgWaitDaysAdmitted: round1(ad?.wait) };
+  });
+  const admittedTotal = admittedRows.reduce((s, r) => s + r.n, 0);
+  const withoutDelay = admittedRows.reduce((s, r) => s + (r.ok ?? 0), 0);
+
+  // Cases through remissgruppen: instances with a remissgruppen task completed in the period, per kommun.
+  const r = scope(f, 't.completion_date');
+  const remissgruppen = db.prepare(`SELECT i.kommun AS kommun, COUNT(DISTINCT i.process_instance_key) AS cases FROM rm_tasks t JOIN rm_instances i ON i.process_instance_key = t.process_instance_key
+    WHERE t.state = 'COMPLETED' AND t.candidate_groups LIKE '%"remissgruppen"%'${r.where} GROUP BY i.kommun ORDER BY i.kommun`).all(...r.params) as Array<{ kommun: string; cases: number }>;
+
+  // Escalations recorded by the workers in the period (audit log), restricted to visible cases.
+  const visible = visibleCaseRefs(db, f);
+  const esc = audit.query({ action: 'escalation.', from: f.from, to: f.to, limit: 100_000 }).filter((e) => e.caseRef && visible.has(e.caseRef));
+  return {
+    compliance, risk, queue, remissgruppen,
+    executed: { admitted: admittedTotal, withoutDelay, share: share(withoutDelay, admittedTotal) },
+    escalations: { reminders: esc.filter((e) => e.action === 'escalation.reminder').length, breaches: esc.filter((e) => e.action === 'escalation.breach').length },
+    generatedAt: nowIso,
+  };
+}
+
+function visibleCaseRefs(db: Database.Database, f: DashboardFilter): Set<string> {
+  const s = scope(f, null);
+  return new Set((db.prepare(`SELECT i.case_ref AS c FROM rm_instances i WHERE i.case_ref IS NOT NULL${s.where}`).all(...s.params) as Array<{ c: string }>).map((x) => x.c));
+}
+
+function round1(v: number | null | undefined): number | null {
+  return v === null || v === undefined ? null : Math.round(v * 10) / 10;
+}
+
+/** CSV (semicolon-separated, as Swedish Excel expects) of every indicator row; cells are quoted and formula-safe. */
+export function dashboardCsv(d: Dashboard): string {
+  const rows: Array<Array<string | number | null>> = [['indikator', 'process/område', 'dimension', 'värde', 'antal', 'andel %']];
+  for (const c of d.compliance) rows.push(['tidsfrist hållen', c.omrade, c.process, c.onTime, c.total, c.share]);
+  for (const r of d.risk) { rows.push(['öppna i riskzon', r.omrade, r.process, r.atRisk, null, null]); rows.push(['öppna försenade', r.omrade, r.process, r.breached, null, null]); }
+  for (const q of d.queue) { rows.push(['kö', q.home, 'i kö nu', q.inQueue, null, null]); rows.push(['väntetid i kö (dagar)', q.home, 'snitt nu', q.avgWaitDaysInQueue, null, null]); rows.push(['väntetid till inskrivning (dagar)', q.home, 'snitt', q.avgWaitDaysAdmitted, q.admitted, null]); }
+  for (const r of d.remissgruppen) rows.push(['ärenden via remissgruppen', r.kommun, 'kommun', r.cases, null, null]);
+  rows.push(['beslut verkställda utan dröjsmål', 'Inför placering', 'inom 3 mån', d.executed.withoutDelay, d.executed.admitted, d.executed.share]);
+  rows.push(['eskaleringar', 'alla', 'påminnelser', d.escalations.reminders, null, null]);
+  rows.push(['eskaleringar', 'alla', 'överskridna', d.escalations.breaches, null, null]);
+  return '\uFEFF' + rows.map((r) => r.map(csvCell).join(';')).join('\r\n') + '\r\n';
+}
+
+function csvCell(v: string | number | null): string {
+  if (v === null) return '';
+  let s = String(v);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return `"${s.replace(/"/g, '""')}"`;
+}

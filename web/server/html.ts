@@ -1,0 +1,48 @@
+import type { SessionUser } from './auth/user';
+import { isManager } from './auth/user';
+
+/** Escapes text for HTML element content and quoted attribute values. Every user-supplied value goes through it. */
+export function esc(v: unknown): string {
+  return String(v ?? '').replace(/[&<>"'`=/]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Tagged template: interpolations are escaped unless wrapped in raw(). */
+export class Raw { constructor(readonly html: string) {} }
+export const raw = (html: string) => new Raw(html);
+export function html(strings: TemplateStringsArray, ...values: unknown[]): Raw {
+  let out = strings[0];
+  values.forEach((v, i) => {
+    out += Array.isArray(v) ? v.map((x) => (x instanceof Raw ? x.html : esc(x))).join('') : v instanceof Raw ? v.html : esc(v);
+    out += strings[i + 1];
+  });
+  return new Raw(out);
+}
+
+export interface PageOpts { title: string; user?: SessionUser; csrf: string; scripts?: string[]; styles?: string[]; flash?: string; bodyData?: Record<string, string> }
+
+export function page(o: PageOpts, body: Raw): string {
+  const nav = o.user ? html`<nav class="top">
+    <a class="brand" href="/uppgifter">Vårdkedjan</a>
+    <a href="/uppgifter">Uppgifter</a>
+    <a href="/arenden/ny">Starta ärende</a>
+    <form class="search" method="get" action="/arenden"><label class="sr" for="ref">Ärendenummer</label><input id="ref" name="ref" placeholder="VK-2026-000123" pattern="VK-\\d{4}-\\d{6}"></form>
+    ${isManager(o.user) ? html`<a href="/oversikt">Översikt</a>` : ''}
+    <span class="who">${o.user.name} <small>(${o.user.groups.join(', ')})</small></span>
+    <form method="post" action="/logga-ut"><input type="hidden" name="_csrf" value="${o.csrf}"><button class="link">Logga ut</button></form>
+  </nav>` : raw('');
+  const data = Object.entries(o.bodyData ?? {}).map(([k, v]) => ` data-${esc(k)}="${esc(v)}"`).join('');
+  return `<!doctype html><html lang="sv"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="csrf-token" content="${esc(o.csrf)}"><title>${esc(o.title)} – Vårdkedjan</title>
+${(o.styles ?? []).map((s) => `<link rel="stylesheet" href="${esc(s)}">`).join('')}<link rel="stylesheet" href="/static/app.css"></head>
+<body${data}>${nav.html}<main>${o.flash ? `<p class="flash" role="alert">${esc(o.flash)}</p>` : ''}${body.html}</main>
+${(o.scripts ?? []).map((s) => `<script src="${esc(s)}"></script>`).join('')}</body></html>`;
+}
+
+const DATE_FMT = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+export function fmtDate(iso: string | undefined | null): string {
+  if (!iso) return '–';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : DATE_FMT.format(d);
+}
+
+export const GROUP_LABEL = (g: string) => g;

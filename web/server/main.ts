@@ -1,0 +1,34 @@
+import path from 'node:path';
+import { AuditLog } from '../../common/audit';
+import { createCamundaClient } from '../../common/camunda';
+import { createApp } from './app';
+import { LocalUsers } from './auth/local-users';
+import { OidcLogin } from './auth/oidc';
+import { loadConfig } from './config';
+import { openWebDb } from './db';
+
+/** Entry point: `npm run web` (env WEB_PORT, DATA_DIR, ZEEBE_REST_ADDRESS, ... see docs/web.md). */
+async function main() {
+  const config = loadConfig();
+  const db = openWebDb(config.dataDir);
+  const audit = AuditLog.open(path.join(config.dataDir, 'audit.sqlite'));
+  const client = createCamundaClient();
+  const { app, readModel } = createApp({
+    client, config, audit, db,
+    users: config.authMode === 'local' ? LocalUsers.fromFile(config.usersFile) : undefined,
+    oidc: config.oidc ? new OidcLogin(config.oidc) : undefined,
+  });
+  const server = app.listen(config.port, config.host, () => {
+    console.log(`[web] Vårdkedjan på http://${config.host}:${config.port} (inloggning: ${config.authMode})`);
+  });
+  let timer: NodeJS.Timeout | undefined;
+  if (config.readModelRefreshSeconds > 0) {
+    const tick = () => readModel.refresh().catch((e) => console.error('[web] read model refresh failed:', (e as Error).message)).finally(() => { timer = setTimeout(tick, config.readModelRefreshSeconds * 1000); });
+    timer = setTimeout(tick, 2000);
+  }
+  const stop = () => { if (timer) clearTimeout(timer); server.close(() => { db.close(); audit.close(); process.exit(0); }); };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((e) => { console.error('[web] could not start:', e instanceof Error ? e.message : e); process.exit(1); });
