@@ -181,6 +181,19 @@ test('two workers completing the same job at once: exactly one succeeds', async 
   expect([1, 2, 3, 4]).toContain(b.variables.winner);
 });
 
+test('completing a job while the instance is cancelled: the instance ends terminated, no next job appears', async () => {
+  for (let round = 0; round < 5; round++) {
+    const pi = await start(t.client, 'service-chain', { lastType: 'c' });
+    const [job] = await activateJobs(t.client, 'chain.a');
+    await Promise.allSettled([
+      t.client.completeJob({ jobKey: job.jobKey }),
+      t.client.cancelProcessInstance({ processInstanceKey: pi.processInstanceKey }),
+    ]);
+    await waitForInstanceState(t.client, pi.processInstanceKey, 'TERMINATED');
+    expect(await activateNow(t.client, 'chain.b')).toHaveLength(0);
+  }
+});
+
 describe('error answers', () => {
   test('completing a job twice → 404/409 per spec', async () => {
     await start(t.client, 'service-chain', { lastType: 'c' });

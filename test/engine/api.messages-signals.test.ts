@@ -125,6 +125,24 @@ test('a numeric correlation value is matched by its string form', async () => {
   await waitingAt(pi, 'ack');
 });
 
+test('completing a task while its interrupting message arrives: exactly one path is taken', async () => {
+  for (let round = 0; round < 5; round++) {
+    const caseRef = `VK-RACE-${round}`;
+    const pi = (await start(t.client, 'message-catch', { caseRef })).processInstanceKey;
+    await t.client.publishMessage({ name: 'payment', correlationKey: caseRef });
+    await t.client.correlateMessage({ name: 'ack', correlationKey: `ack-${caseRef}` });
+    const task = await waitForUserTask(t.client, pi, 'work');
+    await Promise.allSettled([
+      t.client.completeUserTask({ userTaskKey: task.userTaskKey }),
+      t.client.publishMessage({ name: 'cancel-work', correlationKey: caseRef }),
+    ]);
+    await waitForInstanceState(t.client, pi, 'COMPLETED');
+    const ends = (await elementsOf(t.client, pi)).filter((e) => e.type === 'END_EVENT' && e.state === 'COMPLETED').map((e) => e.elementId);
+    expect(ends).toHaveLength(1);
+    expect(['endDone', 'endCancelled']).toContain(ends[0]);
+  }
+});
+
 describe('buffering', () => {
   test('a message published with a TTL before the instance exists is correlated on arrival, once', async () => {
     await t.client.publishMessage({ name: 'payment', correlationKey: 'VK-C', timeToLive: 60_000, variables: { paid: 1 } });
