@@ -3,8 +3,7 @@ type Opt = [value: string, label: string];
 interface Field { [k: string]: unknown }
 export interface FormSpec { id: string; title: string; intro?: string; fields: Field[] }
 
-let n = 0;
-const fid = (key: string) => `Field_${key}_${++n}`;
+const fid = (key: string) => `Field_${key}`;
 const values = (opts: Opt[]) => opts.map(([value, label]) => ({ label, value }));
 const JA_NEJ: Opt[] = [['ja', 'Ja'], ['nej', 'Nej']];
 type Extra = { required?: boolean; hide?: string; description?: string };
