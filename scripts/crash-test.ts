@@ -15,7 +15,8 @@
  *  - every waiting timer element still has its timer; at the end the clock is moved past every due date and
  *    every timer instance completes (every due timer fired).
  *
- * Usage: `npm run crash-test` (CRASH_ROUNDS=6 CRASH_CASES=60 per round by default; CRASH_SEED for a replay).
+ * Usage: `npm run crash-test` (CRASH_ROUNDS=6, CRASH_CASES=150 at most per round, CRASH_KILL_WITHIN_MS=4000,
+ * CRASH_SEED for a replay).
  * The jest suite runs a short form (test/reliability/crash.test.ts). Exit code 1 when an invariant fails.
  *
  * Not covered here (their code does not exist yet): the real workers' e-mail de-duplication and the audit log.
@@ -44,6 +45,8 @@ export interface CrashOptions {
   /** Instances started per round (spread over all processes). */
   casesPerRound: number;
   seed: number;
+  /** The kill comes at a random moment 0.3 s … 0.3 s + killWithinMs into the round (default 4000). */
+  killWithinMs?: number;
   log?: (line: string) => void;
 }
 
@@ -146,18 +149,17 @@ async function workerMain(): Promise<void> {
     fs.fsyncSync(fd);
   };
   const types = process.env.CRASH_TYPES!.split(',');
-  for (;;) {
-    let idle = true;
-    for (const type of types) {
+  // One long-polling loop per job type, like one createJobWorker per type.
+  const loop = async (type: string) => {
+    for (;;) {
       let jobs: Awaited<ReturnType<CamundaClient['activateJobs']>>['jobs'] = [];
       try {
-        jobs = (await client.activateJobs({ type, maxJobsToActivate: 20, timeout: JOB_LOCK_MS, worker: `crash-${process.pid}`, requestTimeout: -1 })).jobs;
+        jobs = (await client.activateJobs({ type, maxJobsToActivate: 5, timeout: JOB_LOCK_MS, worker: `crash-${process.pid}`, requestTimeout: 1000 })).jobs;
       } catch {
         await sleep(100); // engine down: try again
         continue;
       }
       for (const job of jobs) {
-        idle = false;
         write(`A ${job.jobKey} ${type} ${process.pid}`);
         try {
           await client.completeJob({ jobKey: job.jobKey, variables: { [`done_${job.elementId}`]: job.jobKey } });
@@ -167,8 +169,8 @@ async function workerMain(): Promise<void> {
         }
       }
     }
-    if (idle) await sleep(50);
-  }
+  };
+  await Promise.all(types.map(loop));
 }
 
 // ---------------------------------------------------------------- the driver
@@ -306,7 +308,7 @@ export async function runCrashTest(opts: CrashOptions): Promise<CrashReport> {
       };
       const load = Promise.all([starter(), starter(), users(), messenger(), clock()]);
       // Kill at a random moment while the load runs.
-      const afterMs = 300 + Math.floor(random() * 1500);
+      const afterMs = 300 + Math.floor(random() * (opts.killWithinMs ?? 4000));
       await sleep(afterMs);
       const what = random();
       // Round 1 always kills the engine, so every run covers an engine crash.
@@ -529,7 +531,8 @@ if (require.main === module) {
     const seed = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
     runCrashTest({
       rounds: Number(process.env.CRASH_ROUNDS ?? 6),
-      casesPerRound: Number(process.env.CRASH_CASES ?? 60),
+      casesPerRound: Number(process.env.CRASH_CASES ?? 150),
+      killWithinMs: Number(process.env.CRASH_KILL_WITHIN_MS ?? 4000),
       seed,
       log: (l) => console.log(l),
     }).then((r) => {

@@ -11,7 +11,7 @@ jest.setTimeout(240_000);
 test('kill -9 of engine and worker at random moments loses nothing and completes nothing twice', async () => {
   const seed = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
   const lines: string[] = [];
-  const report = await runCrashTest({ rounds: Number(process.env.CRASH_ROUNDS ?? 3), casesPerRound: 30, seed, log: (l) => lines.push(l) });
+  const report = await runCrashTest({ rounds: Number(process.env.CRASH_ROUNDS ?? 3), casesPerRound: 30, killWithinMs: 1500, seed, log: (l) => lines.push(l) });
   const summary = `seed ${seed}\n${lines.join('\n')}\n${report.violations.join('\n')}`;
   expect({ violations: report.violations, summary }).toEqual({ violations: [], summary });
   // The load really ran: instances of every kind, jobs and tasks completed, timers fired, kills happened.
