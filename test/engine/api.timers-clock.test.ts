@@ -199,6 +199,30 @@ test('cycle boundary R3/PT10M: ticks as time passes, three in all, task still op
   await waitForInstanceState(t.client, pi, 'COMPLETED');
 });
 
+test('cycle with a start date ="R/" + deadline + "/P1D" (the care-chain escalation pattern): first at the deadline, then daily, unbounded', async () => {
+  const xml = fixtureXml('timer-cycle-boundary')
+    .replace(/"timer-cycle-boundary"/g, '"timer-daily-after-deadline"')
+    .replace('>R3/PT10M<', '>="R/" + deadline + "/P1D"<');
+  expect(xml).toContain('"R/" + deadline');
+  await t.client.createDeployment({ resources: [bpmnFile('timer-daily-after-deadline', xml)] });
+  const base = await pinNow();
+  const deadline = new Date(base + 3 * DAY).toISOString();
+  const pi = (await start(t.client, 'timer-daily-after-deadline', { deadline })).processInstanceKey;
+  const task = await waitForUserTask(t.client, pi, 'work');
+  await pinClock(t.client, base + 2 * DAY);
+  expect(await activateNow(t.client, 'timer.tick')).toHaveLength(0);
+  for (let day = 0; day < 4; day++) {
+    await pinClock(t.client, base + (3 + day) * DAY + (day + 1) * 1000);
+    const ticks = await activateJobs(t.client, 'timer.tick', 1);
+    expect(ticks[0].processInstanceKey).toBe(pi);
+    await t.client.completeJob({ jobKey: ticks[0].jobKey });
+  }
+  await t.client.completeUserTask({ userTaskKey: task.userTaskKey });
+  await waitForInstanceState(t.client, pi, 'COMPLETED');
+  await pinClock(t.client, base + 30 * DAY);
+  expect(await activateNow(t.client, 'timer.tick')).toHaveLength(0);
+});
+
 test('event-based gateway: the timer wins when no message comes', async () => {
   const base = await pinNow();
   const pi = (await start(t.client, 'event-based-gateway', { caseRef: 'VK-T' })).processInstanceKey;
