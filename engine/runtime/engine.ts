@@ -8,7 +8,7 @@ import { ElementFailure, EngineError, invalidArgument, notFound } from './errors
 import { withEvaluationTime } from './expressions';
 import { Waiters } from './waiters';
 import { Scheduler } from './scheduler';
-import { timeOutJobs } from './jobs';
+import { releaseBackedOffJobs, timeOutJobs } from './jobs';
 import { deleteExpiredMessages } from './messages';
 import { dueTimerKeys, fireTimer } from './timers';
 
@@ -155,7 +155,7 @@ export class Engine {
 
   /**
    * Time-driven work that is due now: fires up to `limit` due timers (each in its own command),
-   * times out expired job locks, drops expired messages and lets job pollers look again.
+   * times out expired job locks, ends retry back-offs (waking job pollers) and drops expired messages.
    * Returns the number of timers fired. Called by the scheduler, and directly by tests.
    */
   processDueWork(limit = Number.MAX_SAFE_INTEGER): number {
@@ -169,10 +169,9 @@ export class Engine {
     }
     this.run((ctx) => {
       timeOutJobs(ctx);
+      releaseBackedOffJobs(ctx);
       deleteExpiredMessages(ctx);
     });
-    // Jobs whose back-off ended are activatable now.
-    this.jobWaiters.notifyAll();
     return keys.length;
   }
 

@@ -65,10 +65,18 @@ export function activateJobs(
   });
 }
 
-/** Earliest instant a job of this type becomes activatable by back-off, for long-polling waiters. */
-export function nextRetryAt(ctx: Pick<Ctx, 'db' | 'now'>): number | undefined {
-  const row = prepare(ctx.db, `SELECT MIN(retry_at) AS at FROM jobs WHERE retry_at > ? AND deadline IS NULL AND incident_key IS NULL`).get(ctx.now) as { at: number | null };
+/** Earliest end of a retry back-off still pending (the scheduler wakes then to announce the job). */
+export function nextRetryAt(ctx: Pick<Ctx, 'db'>): number | undefined {
+  const row = prepare(ctx.db, `SELECT MIN(retry_at) AS at FROM jobs WHERE retry_at IS NOT NULL`).get() as { at: number | null };
   return row.at ?? undefined;
+}
+
+/** Jobs whose back-off ended are activatable now: clear the back-off and announce their types once. */
+export function releaseBackedOffJobs(ctx: Ctx): void {
+  const rows = prepare(ctx.db, `SELECT DISTINCT type FROM jobs WHERE retry_at IS NOT NULL AND retry_at <= ?`).all(ctx.now) as { type: string }[];
+  if (rows.length === 0) return;
+  prepare(ctx.db, 'UPDATE jobs SET retry_at = NULL WHERE retry_at IS NOT NULL AND retry_at <= ?').run(ctx.now);
+  for (const row of rows) ctx.jobTypesActivatable.add(row.type);
 }
 
 function requireJob(ctx: Ctx, key: number, action: string): JobRow {

@@ -46,7 +46,9 @@ export class Scheduler {
     this.running = true;
     let more = false;
     try {
-      more = this.engine.processDueWork(BATCH) === BATCH;
+      // Most wake-ups only mean "something may have moved": do work only when something is due.
+      const next = this.nextDueAt();
+      if (next !== undefined && next <= this.engine.clock.now()) more = this.engine.processDueWork(BATCH) === BATCH;
     } catch (error) {
       console.error('engine: scheduled work failed:', error);
     } finally {
@@ -56,15 +58,20 @@ export class Scheduler {
     else this.schedule();
   }
 
+  /** Earliest due timer, job lock deadline or back-off end. */
+  private nextDueAt(): number | undefined {
+    const ctx = { db: this.engine.db };
+    const candidates = [nextTimerDueAt(ctx), nextJobDeadline(ctx), nextRetryAt(ctx)].filter((t): t is number => t !== undefined);
+    return candidates.length === 0 ? undefined : Math.min(...candidates);
+  }
+
   private schedule(): void {
     if (this.stopped) return;
     const engine = this.engine;
     if (engine.clock.isPinned()) return; // time stands still until the clock is moved
     const now = engine.clock.now();
-    const ctx = { db: engine.db, now };
-    const candidates = [nextTimerDueAt(ctx), nextJobDeadline(ctx), nextRetryAt(ctx)].filter((t): t is number => t !== undefined);
-    if (candidates.length === 0) return;
-    const next = Math.min(...candidates);
+    const next = this.nextDueAt();
+    if (next === undefined) return;
     // Something already due is still there: it failed just now. Retry later instead of spinning.
     const delay = next <= now ? RETRY_DELAY : Math.min(next - now + 1, MAX_DELAY);
     if (this.timer) clearTimeout(this.timer);

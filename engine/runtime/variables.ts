@@ -1,5 +1,6 @@
 import { nextKey, prepare } from '../store/db';
 import type { Ctx } from './context';
+import { notFound } from './errors';
 import type { Vars } from './expressions';
 
 /**
@@ -62,4 +63,19 @@ export function propagateVariables(ctx: Ctx, scopeKey: number, processInstanceKe
     const target = chain.find((key) => has.get(key, name) !== undefined) ?? root;
     setLocalVariable(ctx, target, processInstanceKey, name, vars[name]);
   }
+}
+
+/**
+ * PUT /element-instances/{key}/variables: `local` writes into that scope only; otherwise each
+ * variable goes where it already lives, else to the outermost scope (Zeebe's SetVariables).
+ */
+export function setVariablesCommand(ctx: Ctx, elementInstanceKey: number, variables: Vars, local: boolean): void {
+  const row = prepare(ctx.db, 'SELECT process_instance_key AS pi, state FROM element_instances WHERE key = ?').get(elementInstanceKey) as
+    | { pi: number; state: string }
+    | undefined;
+  if (!row || row.state !== 'ACTIVE') {
+    throw notFound(`Expected to update variables for element with key '${elementInstanceKey}', but no such element was found (it may have completed).`);
+  }
+  if (local) setLocalVariables(ctx, elementInstanceKey, row.pi, variables);
+  else propagateVariables(ctx, elementInstanceKey, row.pi, variables);
 }

@@ -6,7 +6,7 @@ import { RuntimeHarness } from '../helpers/runtime';
 import { around, flow, processXml, serviceTask } from '../helpers/bpmn-xml';
 import { completeJob, updateJob } from '../../engine/runtime/jobs';
 import { cancelProcessInstance, createProcessInstance } from '../../engine/runtime/instances';
-import { setLocalVariable } from '../../engine/runtime/variables';
+import { setLocalVariable, setVariablesCommand } from '../../engine/runtime/variables';
 
 let h: RuntimeHarness;
 beforeEach(async () => {
@@ -228,4 +228,17 @@ test('a failed command changes nothing: a rejection after writes rolls the whole
     }),
   ).toThrow(/no such job/);
   expect(count()).toEqual(before);
+});
+
+test('setting variables on an element: local stays in that scope, otherwise they go where they live or to the root', async () => {
+  await h.deployFixtures('io-mapping');
+  const pi = h.start('io-mapping', { order: { amount: 1 }, caseRef: 'VK-3' });
+  const calc = (h.engine.db.prepare(`SELECT key FROM element_instances WHERE element_id = 'calc'`).get() as { key: number }).key;
+  h.engine.run((ctx) => setVariablesCommand(ctx, calc, { x: 100, extra: 'local' }, true));
+  expect(h.variables(calc)).toEqual(expect.objectContaining({ x: 100, extra: 'local' }));
+  h.engine.run((ctx) => setVariablesCommand(ctx, calc, { x: 7, caseRef: 'VK-4', fresh: true }, false));
+  expect(h.variables(calc)).toEqual(expect.objectContaining({ x: 7 }));
+  expect(h.variables(pi)).toEqual(expect.objectContaining({ caseRef: 'VK-4', fresh: true }));
+  expect(h.variables(pi)).not.toHaveProperty('x');
+  expect(() => h.engine.run((ctx) => setVariablesCommand(ctx, 12345, { a: 1 }, false))).toThrow(/no such element/);
 });

@@ -6,7 +6,8 @@ import type { ElementInstanceRow } from '../../runtime/context';
 import { notFound } from '../../runtime/errors';
 import { resolveIncident, type IncidentRow } from '../../runtime/incidents';
 import { runSearch, type SearchDefinition } from '../search';
-import { parseInput, parseKey } from '../validation';
+import { parseInput, parseKey, variablesObject } from '../validation';
+import { setVariablesCommand } from '../../runtime/variables';
 import { elementInstanceView, incidentView, TENANT, variableView, type VariableView } from '../views';
 
 const ELEMENT_TYPES = [
@@ -110,6 +111,18 @@ export function runtimeStateRoutes(engine: Engine): Router {
   });
   router.get('/element-instances/:key', async (req, res) => {
     res.json(getOne(engine, elementInstanceSearch, 'elementInstanceKey', parseKey(req.params.key, 'element instance key'), 'Element instance'));
+  });
+
+  const setVariablesSchema = z.strictObject({
+    variables: variablesObject,
+    local: z.boolean().optional(),
+    operationReference: z.union([z.number(), z.string()]).optional(),
+  });
+  router.put('/element-instances/:key/variables', async (req, res) => {
+    const key = parseKey(req.params.key, 'element instance key');
+    const input = parseInput(setVariablesSchema, req.body);
+    await engine.execute((ctx) => setVariablesCommand(ctx, key, input.variables, input.local ?? false));
+    res.status(204).end();
   });
 
   router.post('/variables/search', async (req, res) => {
