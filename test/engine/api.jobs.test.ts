@@ -67,6 +67,11 @@ test('long polling: an activation waiting with requestTimeout receives a job cre
   expect(jobs.map((j) => j.processInstanceKey)).toEqual([pi.processInstanceKey]);
 });
 
+test('long polling with nothing to do answers with no jobs when requestTimeout ends', async () => {
+  const { jobs } = await t.client.activateJobs({ type: 'nobody.creates.these', maxJobsToActivate: 5, timeout: 60_000, requestTimeout: 300 });
+  expect(jobs).toEqual([]);
+});
+
 test('maxJobsToActivate caps one activation', async () => {
   for (let i = 0; i < 3; i++) await start(t.client, 'service-chain', { lastType: 'c' });
   await eventually(() => t.client.searchJobs({ filter: { type: 'chain.a', state: 'CREATED' } as never }, NOW), (r) => r.items.length === 3, { what: '3 chain.a jobs' });
