@@ -175,7 +175,7 @@ async function workerMain(): Promise<void> {
 
 // ---------------------------------------------------------------- the driver
 
-interface Started { key: string; process: string; ref: string; timerHours?: number }
+export interface Started { key: string; process: string; ref: string; timerHours?: number }
 
 export async function runCrashTest(opts: CrashOptions): Promise<CrashReport> {
   const began = Date.now();
@@ -447,8 +447,8 @@ function readJournal(file: string) {
   return { completedOk, duplicates, afterCompletion };
 }
 
-/** The invariants, read from the SQLite file directly (read-only). */
-function check(file: string, started: Started[], completedTasks: Set<string>, journal: string, previous: Record<string, number>, violations: string[], when: string): void {
+/** The invariants, read from the SQLite file directly (read-only); exported so a test can show it catches violations. */
+export function check(file: string, started: Started[], completedTasks: Set<string>, journal: string, previous: Record<string, number>, violations: string[], when: string): void {
   const db = new Database(file, { readonly: true });
   try {
     const integrity = db.pragma('integrity_check', { simple: true });

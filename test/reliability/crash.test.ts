@@ -23,3 +23,37 @@ test('kill -9 of engine and worker at random moments loses nothing and completes
   expect(report.duplicateCompletions).toBe(0);
   expect(report.activationsAfterCompletion).toBe(0);
 });
+
+test('the invariant checker itself catches a lost instance, a double completion, a lost task completion and a shrinking table', async () => {
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const { startTestEngine } = await import('../helpers/engine');
+  const { check } = await import('../../scripts/crash-test');
+  const engine = await startTestEngine();
+  try {
+    await engine.client.createDeployment({ resources: [new File([fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'bpmn', 'service-chain.bpmn'))], 'service-chain.bpmn')] });
+    const pi = await engine.client.createProcessInstance({ processDefinitionId: 'service-chain' as never, variables: { lastType: 'a' } });
+    const journal = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vk-journal-')), 'journal.txt');
+    fs.writeFileSync(journal, 'A 1 chain.a 1\nC 1 ok 1\nA 1 chain.a 2\nC 1 ok 2\n');
+    const violations: string[] = [];
+    check(
+      path.join(engine.dataDir, 'engine.sqlite'),
+      [{ key: String(pi.processInstanceKey), process: 'service-chain', ref: 'x' }, { key: '42', process: 'service-chain', ref: 'y' }],
+      new Set(['43']),
+      journal,
+      { process_instances: 99 },
+      violations,
+      'self-test',
+    );
+    const text = violations.join('\n');
+    expect(text).toMatch(/1 acknowledged instances lost, e\.g\. 42/);
+    expect(text).toMatch(/jobs completed twice/);
+    expect(text).toMatch(/activated again after their completion/);
+    expect(text).toMatch(/job 1 acknowledged as completed is missing/);
+    expect(text).toMatch(/user task 43 acknowledged as completed is missing/);
+    expect(text).toMatch(/process_instances shrank from 99/);
+  } finally {
+    await engine.stop();
+  }
+});
