@@ -124,6 +124,24 @@ test('intermediate duration timer from a FEEL variable fires only when due', asy
   expect(wait.state).toBe('COMPLETED');
 });
 
+test('a timer duration given as a FEEL duration value (duration(if x = null then "PT3H" else x))', async () => {
+  const xml = fixtureXml('timer-intermediate')
+    .replace(/"timer-intermediate"/g, '"timer-feel-duration"')
+    .replace('>=waitFor<', '>=duration(if waitFor = null then "PT3H" else waitFor)<');
+  expect(xml).toContain('duration(if waitFor');
+  await t.client.createDeployment({ resources: [bpmnFile('timer-feel-duration', xml)] });
+  const base = await pinNow();
+  const byDefault = (await start(t.client, 'timer-feel-duration', {})).processInstanceKey;
+  const explicit = (await start(t.client, 'timer-feel-duration', { waitFor: 'PT1H' })).processInstanceKey;
+  await waitForElement(t.client, byDefault, 'wait', 'ACTIVE');
+  await waitForElement(t.client, explicit, 'wait', 'ACTIVE');
+  await pinClock(t.client, base + HOUR + 1000);
+  await waitForInstanceState(t.client, explicit, 'COMPLETED');
+  expect((await t.client.getProcessInstance({ processInstanceKey: byDefault }, NOW)).state).toBe('ACTIVE');
+  await pinClock(t.client, base + 3 * HOUR + 1000);
+  await waitForInstanceState(t.client, byDefault, 'COMPLETED');
+});
+
 test('boundaries on a user task: non-interrupting reminder after 1h, interrupting deadline date', async () => {
   const base = await pinNow();
   const deadline = new Date(base + 3 * DAY).toISOString();
