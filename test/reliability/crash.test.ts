@@ -4,7 +4,11 @@
  * worker at random moments in every round, restart, and the invariants checked on the SQLite file after each kill:
  * nothing acknowledged lost, counts never shrink, no job completed twice, every due timer fired at the end.
  */
-import { runCrashTest } from '../../scripts/crash-test';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startTestEngine } from '../helpers/engine';
+import { check, runCrashTest } from '../../scripts/crash-test';
 
 jest.setTimeout(240_000);
 
@@ -25,11 +29,6 @@ test('kill -9 of engine and worker at random moments loses nothing and completes
 });
 
 test('the invariant checker itself catches a lost instance, a double completion, a lost task completion and a shrinking table', async () => {
-  const fs = await import('node:fs');
-  const os = await import('node:os');
-  const path = await import('node:path');
-  const { startTestEngine } = await import('../helpers/engine');
-  const { check } = await import('../../scripts/crash-test');
   const engine = await startTestEngine();
   try {
     await engine.client.createDeployment({ resources: [new File([fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'bpmn', 'service-chain.bpmn'))], 'service-chain.bpmn')] });
