@@ -39,7 +39,7 @@ export function vardkedjeremiss(): ProcessSpec {
   return {
     id: 'vk-vardkedjeremiss', name: 'Vårdkedjeremiss till psykiatrin', nodes, flows,
     doc: `${R} En remiss märkt "Vårdkedjeremiss" beskriver personens samlade behov; remissporten samlar berörda enheter till ett gemensamt remissmöte.`,
-    annotations: [{ id: 'Anno_rutin', text: 'Vårdkedjeremiss (003:1330-1390). Remissmöte inom remissmoteSlaDagar (standard 14 dagar).', col: 1, row: -1, w: 240, h: 50 }],
+    annotations: [{ id: 'Anno_rutin', text: 'Vårdkedjeremiss (003:1328-1390). Remissmöte inom remissmoteSlaDagar (standard 14 dagar).', col: 1, row: -1, w: 240, h: 50 }],
   };
 }
 
@@ -56,9 +56,9 @@ export function kontaktbegaran(): ProcessSpec {
     { kind: 'xor', id: 'GwIntresserad', name: 'Vill personen ha kontakt?', col: 3, row: 0, default: 'Utred' },
     { kind: 'end', id: 'EndAvbojer', name: 'Personen avböjer', col: 4, row: -1 },
     { kind: 'user', id: 'Utred', name: 'Utred behov', form: 'vk-kontaktbegaran-utredning', groups: SS, col: 4, row: 0, doc: `${R} Utredning enligt SoL; personen kan när som helst avböja.` },
-    { kind: 'boundary', id: 'Aterkallad', name: 'Personen avböjer senare', host: 'Utred', message: 'kontaktbegaran-aterkallad', offset: 0.5, side: 'top', col: 0, row: 0, labelSide: 'right',
+    { kind: 'boundary', id: 'Aterkallad', name: 'Personen avböjer senare', host: 'Utred', message: 'kontaktbegaran-aterkallad', offset: 0.5, col: 0, row: 0, labelSide: 'belowLeft',
       doc: 'Meddelandet "kontaktbegaran-aterkallad" (korrelation caseRef) avbryter utredningen när personen drar tillbaka sin ansökan.' },
-    { kind: 'end', id: 'EndAterkallad', name: 'Ansökan återkallad', col: 5, row: -1 },
+    { kind: 'end', id: 'EndAterkallad', name: 'Ansökan återkallad', col: 4, row: 1.1 },
     { kind: 'xor', id: 'GwHeldygn', name: 'Behov av heldygnsvård?', col: 5, row: 0, default: 'EndHemmaplan' },
     { kind: 'call', id: 'Placeringsforfragan', name: 'Förfrågan om placering', processId: 'vk-placeringsforfragan', col: 6, row: 1,
       inputs: [['=caseRef', 'caseRef'], ['=kommun', 'kommun']], doc: 'Vid behov av heldygnsvård inom vårdkedjan startas förfrågan till remissgruppen (vk-placeringsforfragan).' },
@@ -74,7 +74,8 @@ export function kontaktbegaran(): ProcessSpec {
     { from: 'Placeringsforfragan', to: 'EndPlacering' },
   ];
   withEsc(nodes, flows, { id: 'TaKontakt', col: 2, row: 0 }, { deadline: 'kontaktbegaran-kontakt', dueVar: 'kontaktDeadline', group: 'socialsekreterare-{kommun}', escalateTo: 'chef-{kommun}', routine: R });
-  return { id: 'vk-kontaktbegaran', name: 'Kontaktbegäran från psykiatrin', nodes, flows, doc: `${R} Inlämnad av valfri yrkesperson i regionen för personens räkning; kommunen behandlar den som en ansökan.` };
+  return { id: 'vk-kontaktbegaran', name: 'Kontaktbegäran från psykiatrin', nodes, flows,
+    annotations: [{ id: 'Anno_rutin', text: 'Kontaktbegäran behandlas som en ansökan; personen kan avböja när som helst (003:1350-1369).', col: 1.2, row: -1.1, w: 250, h: 50 }], doc: `${R} Inlämnad av valfri yrkesperson i regionen för personens räkning; kommunen behandlar den som en ansökan.` };
 }
 
 // ---------------------------------------------------------------- 3. Placeringsförfrågan
@@ -227,6 +228,7 @@ export function underPlacering(): ProcessSpec {
   ];
   return {
     id: 'vk-under-placering', name: 'Under placering', nodes, flows,
+    annotations: [{ id: 'Anno_rutin', text: 'Inget fast intervall för samverkan: planeras vid inskrivning utifrån individens behov (000:1480-1520).', col: 1.1, row: -1.2, w: 250, h: 50 }],
     doc: `${R} Syfte: följa klientens förändringsprocess och säkerställa helhetssyn. Håller ihop hela placeringen: flytt mellan boendena och inför hemflytt anropas härifrån; orosanmälan kan göras när som helst.`,
   };
 }
@@ -316,6 +318,7 @@ export function hemflytt(): ProcessSpec {
   ];
   return {
     id: 'vk-infor-hemflytt', name: 'Inför hemflytt', nodes, flows,
+    annotations: [{ id: 'Anno_rutin', text: 'SIP-möte senast 14 dagar före utflytt (000:1586-1607). Novus: sysselsättning och boende som fortsätter (000:738).', col: 1.4, row: -1.3, w: 270, h: 60 }],
     doc: `${R} Syfte: planering av öppenvårds- och socialtjänstinsatser på hemmaplan påbörjas under placeringen för en sömlös övergång.`,
   };
 }
@@ -385,6 +388,7 @@ export function sip(): ProcessSpec {
   ];
   return {
     id: 'vk-sip', name: 'SIP – samordnad individuell plan', nodes, flows,
+    annotations: [{ id: 'Anno_rutin', text: 'Samtycke gäller högst 12 månader och kan återkallas; utan samtycke fortsätter insatserna utan SIP (002:1735-1886).', col: 4.5, row: -1.4, w: 260, h: 60 }],
     doc: `${R} Behov upptäcks → samtycke → förberedelse (kostnadsfördelning utan den enskilde) → kallelse → SIP-möte och plan → uppföljningar → avslut.`,
   };
 }
@@ -408,7 +412,8 @@ export function planeringsdagar(): ProcessSpec {
   const flows: FlowSpec[] = [
     { from: 'Start', to: 'Join' }, { from: 'StartArlig', to: 'Join' }, { from: 'Join', to: 'Planera' }, { from: 'Planera', to: 'Genomfor' }, { from: 'Genomfor', to: 'End' },
   ];
-  return { id: 'vk-planeringsdagar', name: 'Gemensamma planeringsdagar', nodes, flows, doc: R };
+  return { id: 'vk-planeringsdagar', name: 'Gemensamma planeringsdagar', nodes, flows,
+    annotations: [{ id: 'Anno_rutin', text: '1–2 gemensamma planeringsdagar per år för Ekeliden och Novus (000:1614-1644).', col: 2.5, row: -0.9, w: 250, h: 50 }], doc: R };
 }
 
 export const ALL = [vardkedjeremiss, kontaktbegaran, placeringsforfragan, underPlacering, flytt, hemflytt, sip, planeringsdagar];
