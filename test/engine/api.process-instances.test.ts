@@ -91,6 +91,20 @@ test('search by a variable value (caseRef) and sort by start date', async () => 
   expect(sorted.items.map((i) => i.processInstanceKey)).toEqual([second.processInstanceKey, first.processInstanceKey]);
 });
 
+test('default page size is 100; limit above 100 and offset paging reach the rest', async () => {
+  const keys = new Set<string>();
+  for (let i = 0; i < 120; i++) keys.add((await start(t.client, 'exclusive-gateway', { amount: 1, i })).processInstanceKey);
+  const filter = { processDefinitionId: 'exclusive-gateway', processInstanceKey: { $in: [...keys] } } as never;
+  const first = await t.client.searchProcessInstances({ filter }, NOW);
+  expect(first.items).toHaveLength(100);
+  expect(Number(first.page.totalItems)).toBe(120);
+  const second = await t.client.searchProcessInstances({ filter, page: { from: 100, limit: 100 } }, NOW);
+  expect(second.items).toHaveLength(20);
+  expect(new Set([...first.items, ...second.items].map((i) => i.processInstanceKey))).toEqual(keys);
+  const all = await t.client.searchProcessInstances({ filter, page: { limit: 500 } }, NOW);
+  expect(all.items).toHaveLength(120);
+});
+
 test('cancel terminates the instance and its jobs; cancelling again → 404', async () => {
   const pi = await start(t.client, 'service-chain', { lastType: 'c', caseRef: 'cancel-me' });
   await t.client.cancelProcessInstance({ processInstanceKey: pi.processInstanceKey });
