@@ -58,10 +58,27 @@ function triggerEventSubprocess(ctx: Ctx, scope: ElementInstanceRow, start: Flow
   if (start.isInterrupting !== false) {
     for (const child of activeChildren(ctx, scope.key)) terminate(ctx, child);
     prepare(ctx.db, 'DELETE FROM join_tokens WHERE flow_scope_key = ?').run(scope.key);
-    cancelWaits(ctx, scope.key);
+    closeEventSubprocessWaits(ctx, scope);
   }
   const sub = activate(ctx, scope, start.parentId!, { data: { startEventId: start.id, startVars: payload } });
   if (localVars) setLocalVariables(ctx, sub.key, sub.process_instance_key, localVars);
+}
+
+/**
+ * After an interrupting event sub-process started, the scope's other event sub-processes stop
+ * listening. Boundary events of the scope itself (a sub-process) stay armed, as in Zeebe.
+ */
+function closeEventSubprocessWaits(ctx: Ctx, scope: ElementInstanceRow): void {
+  const process = processOf(ctx, scope);
+  const scopeElementId = scope.element_type === ROOT_TYPE ? undefined : scope.element_id;
+  const startIds = eventSubprocessesOf(process, scopeElementId)
+    .map((sub) => eventSubprocessStart(process, sub)?.id)
+    .filter((id): id is string => id !== undefined);
+  if (startIds.length === 0) return;
+  const marks = startIds.map(() => '?').join(', ');
+  const timers = prepare(ctx.db, `DELETE FROM timers WHERE element_instance_key = ? AND element_id IN (${marks})`).run(scope.key, ...startIds);
+  if (timers.changes > 0) ctx.wakeScheduler = true;
+  prepare(ctx.db, `DELETE FROM subscriptions WHERE element_instance_key = ? AND element_id IN (${marks})`).run(scope.key, ...startIds);
 }
 
 type CatchMatch = { kind: 'boundary'; host: ElementInstanceRow; node: FlowNode } | { kind: 'subprocess'; scope: ElementInstanceRow; node: FlowNode };

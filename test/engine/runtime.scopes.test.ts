@@ -140,3 +140,26 @@ test('a signal start event starts an instance of the latest version only', async
   expect(h.elements(pi, 'COMPLETED')).toContain('end2');
   expect(h.variables(pi)).toEqual({ x: 1 });
 });
+
+test('an interrupting event sub-process inside a sub-process keeps the sub-process boundary events armed', async () => {
+  await h.deployXml('p', processXml(
+    `<bpmn:startEvent id="s" />${flow('f1', 's', 'sub')}
+     <bpmn:subProcess id="sub">
+       <bpmn:startEvent id="ss" />${flow('f2', 'ss', 'work')}${serviceTask('work', 'nest.work')}
+       <bpmn:subProcess id="late" triggeredByEvent="true">
+         <bpmn:startEvent id="ts"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:startEvent>
+         ${flow('f3', 'ts', 'handle')}${serviceTask('handle', 'nest.handle')}
+       </bpmn:subProcess>
+     </bpmn:subProcess>
+     <bpmn:boundaryEvent id="stop" attachedToRef="sub"><bpmn:messageEventDefinition messageRef="M" /></bpmn:boundaryEvent>
+     ${flow('f4', 'sub', 'done')}<bpmn:endEvent id="done" />${flow('f5', 'stop', 'stopped')}<bpmn:endEvent id="stopped" />`,
+    '<bpmn:message id="M" name="stop"><bpmn:extensionElements><zeebe:subscription correlationKey="=caseRef" /></bpmn:extensionElements></bpmn:message>',
+  ));
+  const pi = h.start('p', { caseRef: 'VK-10' });
+  h.advance(3_600_000);
+  expect(h.jobs('nest.work')).toHaveLength(0);
+  expect(h.jobs('nest.handle')).toHaveLength(1);
+  h.publish('stop', 'VK-10');
+  expect(h.state(pi)).toBe('COMPLETED');
+  expect(h.elements(pi, 'COMPLETED')).toContain('stopped');
+});
