@@ -115,3 +115,59 @@ test('unknown and malformed keys are 404 for everyone, not a leak of existence',
     expect(await status(cases.get(vaxjo, key))).toBe(404);
   }
 });
+
+describe('hostile form submissions (fast-check): the owning user submits random data to the Utredning form', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fc = require('fast-check') as typeof import('fast-check');
+  const FIELDS = ['klientIntresserad', 'barn', 'lvmStatus'];
+  const injection = fc.constantFrom("'; DROP TABLE user_tasks; --", '<script>alert(1)</script>', '../../etc/passwd', '__proto__', '${7*7}', '\u0000', 'x'.repeat(100_000));
+  const value = fc.oneof(fc.jsonValue({ maxDepth: 3 }), injection);
+  const data = fc.oneof(
+    fc.dictionary(fc.oneof(fc.string({ maxLength: 12 }), injection, fc.constantFrom(...FIELDS)), value, { maxKeys: 6 }),
+    fc.record({ klientIntresserad: value, barn: value, lvmStatus: value }),
+    // Valid answers plus hostile extra keys: accepted, but the extra keys must never reach the process.
+    fc.tuple(fc.constantFrom('ja', 'nej'), fc.constantFrom('ja', 'nej'), fc.constantFrom('ingen', 'lvm27'), fc.dictionary(fc.oneof(injection, fc.constantFrom('kommun', 'caseRef', 'assignee', 'personnummer')), value, { minKeys: 1, maxKeys: 3 }))
+      .map(([a, b, c, extra]) => ({ ...extra, klientIntresserad: a, barn: b, lvmStatus: c })),
+  );
+
+  test('every submission is either refused with 4xx (task untouched) or passes on only the form\'s own fields', async () => {
+    let refused = 0;
+    let accepted = 0;
+    await fc.assert(
+      fc.asyncProperty(data, async (submitted) => {
+        const { processInstanceKey } = await cases.start(alvesta, PROCESS);
+        const task = await waitForUserTask(engine.client, processInstanceKey, 'Utredning');
+        const key = String(task.userTaskKey);
+        const varsBefore = (await engine.client.searchVariables({ filter: { processInstanceKey } as never, page: { limit: 1000 } }, NOW)).items.map((v) => `${v.name}=${v.value}`).sort();
+        const result = await status(tasks.complete(alvesta, key, submitted as Record<string, unknown>));
+        const after = await engineTask2(key);
+        const varsAfter = (await engine.client.searchVariables({ filter: { processInstanceKey } as never, page: { limit: 1000 } }, NOW)).items;
+        if (result === 'ok') {
+          accepted++;
+          expect(after.state).toBe('COMPLETED');
+          const added = varsAfter.map((v) => v.name).filter((n) => !varsBefore.some((b) => b.startsWith(`${n}=`)));
+          // Only form fields (and what the process itself writes afterwards, which never comes from the submission) are new.
+          for (const name of added) if (Object.prototype.hasOwnProperty.call(submitted, name)) expect(FIELDS).toContain(name);
+          // Submitted extra keys never overwrite process variables either (kommun/caseRef stay as started).
+          const kommun = varsAfter.find((v) => v.name === 'kommun');
+          expect(kommun && JSON.parse(kommun.value)).toBe('alvesta');
+        } else {
+          refused++;
+          expect(result).toBeGreaterThanOrEqual(400);
+          expect(result).toBeLessThan(500);
+          expect(after.state).toBe('CREATED');
+          expect(varsAfter.map((v) => `${v.name}=${v.value}`).sort()).toEqual(varsBefore);
+        }
+        await engine.client.cancelProcessInstance({ processInstanceKey: processInstanceKey as never }).catch(() => undefined);
+      }),
+      { numRuns: Number(process.env.HOSTILE_RUNS ?? 25) },
+    );
+    expect(refused).toBeGreaterThan(0);
+    expect(accepted).toBeGreaterThan(0);
+    console.log(`hostile form submissions: ${refused} refused, ${accepted} accepted with form fields only`);
+  });
+});
+
+async function engineTask2(key: string) {
+  return engine.client.getUserTask({ userTaskKey: key as never }, NOW);
+}
