@@ -126,7 +126,13 @@ export function build(p: ProcessSpec): string {
     if (!n.inputs?.length && !n.outputs?.length) return '';
     return `<zeebe:ioMapping>${(n.inputs ?? []).map(([s, t]) => `<zeebe:input source="${esc(s)}" target="${t}" />`).join('')}${(n.outputs ?? []).map(([s, t]) => `<zeebe:output source="${esc(s)}" target="${t}" />`).join('')}</zeebe:ioMapping>`;
   };
-  const doc = (n: { doc?: string }) => (n.doc ? `<bpmn:documentation>${esc(n.doc)}</bpmn:documentation>` : '');
+  // tasks without their own documentation cite the routine the process implements
+  const routine = /^Rutin:.*?\)\./.exec(p.doc)?.[0] ?? p.doc;
+  const taskKinds = ['user', 'service', 'call', 'receive'];
+  const doc = (n: { doc?: string; kind?: string }) => {
+    const text = n.doc ?? (n.kind && taskKinds.includes(n.kind) ? routine : undefined);
+    return text ? `<bpmn:documentation>${esc(text)}</bpmn:documentation>` : '';
+  };
   const inout = (id: string) => (incoming.get(id) ?? []).map((f) => `<bpmn:incoming>${f}</bpmn:incoming>`).join('') + (outgoing.get(id) ?? []).map((f) => `<bpmn:outgoing>${f}</bpmn:outgoing>`).join('');
   const msgDef = (name: string) => { messages.add(name); return `<bpmn:messageEventDefinition id="Def_${uid()}" messageRef="Message_${slug(name)}" />`; };
   let counter = 0;

@@ -195,6 +195,6 @@ export function formJson(f: FormSpec): string {
   const intro = { type: 'text', id: `Text_${f.id.replace(/-/g, '_')}`, text: `## ${f.title}\nÄrende: {{caseRef}}${f.intro ? `\n\n${f.intro}` : ''}` };
   return JSON.stringify({
     executionPlatform: 'Camunda Cloud', executionPlatformVersion: '8.8.0', exporter: { name: 'vardkedjan bpmn/tools', version: '1.0' },
-    schemaVersion: 18, id: f.id, type: 'default', components: [intro, ...f.fields],
+    schemaVersion: 19, id: f.id, type: 'default', components: [intro, ...f.fields],
   }, null, 2) + '\n';
 }

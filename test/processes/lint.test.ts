@@ -40,3 +40,12 @@ test('the linter really reports problems (a diagram with an unconnected task fai
   const out = JSON.parse(execFileSync(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(__dirname, 'lint-runner.ts'), tmp], { cwd: ROOT, encoding: 'utf8' }));
   expect(out['bad.bpmn'].problems.join('\n')).toMatch(/no-disconnected/);
 }, 60_000);
+
+test.each(files)('%s: the process and every task document the routine they implement (seed file:line)', (file) => {
+  const xml = fs.readFileSync(path.join(BPMN_DIR, file), 'utf8');
+  expect(/<bpmn:process [^>]*>\s*<bpmn:documentation>[^<]*\b00\d:\d+/.test(xml)).toBe(true);
+  const tasks = [...xml.matchAll(/<bpmn:(userTask|serviceTask|callActivity|receiveTask) id="([^"]+)"[^>]*>(<bpmn:documentation>([^<]*)<\/bpmn:documentation>)?/g)];
+  expect(tasks.length).toBeGreaterThan(0);
+  const undocumented = tasks.filter((m) => !m[4] || m[4].trim().length < 20).map((m) => m[2]);
+  expect(undocumented).toEqual([]);
+});
