@@ -1,0 +1,122 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Worker configuration: environment variables (deployment-specific: SMTP, URLs, paths) plus
+ * config/workers.json (domain settings: who gets mail for which group, queue capacity, retries).
+ */
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const envSchema = z.object({
+  DATA_DIR: z.string().default('./data'),
+  WORKERS_CONFIG: z.string().default('config/workers.json'),
+  DEADLINES_CONFIG: z.string().default('config/deadlines.json'),
+  WEB_BASE_URL: z.url({ message: 'WEB_BASE_URL must be an absolute URL such as http://localhost:3000' }).default('http://localhost:3000'),
+  SMTP_HOST: z.string().default('127.0.0.1'),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(2525),
+  /** Implicit TLS from the first byte (port 465). */
+  SMTP_SECURE: bool.default(false),
+  /** Refuse to send unless the server offers STARTTLS (always use it when offered). */
+  SMTP_REQUIRE_STARTTLS: bool.default(false),
+  /** Accept self-signed certificates (dev only). */
+  SMTP_TLS_REJECT_UNAUTHORIZED: bool.default(true),
+  SMTP_USER: z.string().optional(),
+  SMTP_PASS: z.string().optional(),
+  MAIL_FROM: z.string().default('Vårdkedjan <noreply@vardkedjan.local>'),
+  WORKER_NAME: z.string().default('vk-workers'),
+});
+
+const fileSchema = z.object({
+  /** Candidate group → e-mail addresses (functional mailboxes, not personal data in the mail body). */
+  groups: z.record(z.string(), z.array(z.email())).default({}),
+  /**
+   * Address for a group missing from `groups`, `{group}` replaced; null = such a group is a configuration error
+   * (incident telling operations to add it).
+   */
+  groupAddressFallback: z.string().nullable().default(null),
+  /** Remissgruppen's places per home (not in the seeds). */
+  capacity: z.record(z.enum(['ekeliden', 'novus']), z.number().int().min(0)).default({ ekeliden: 8, novus: 6 }),
+  /** Maximum consent validity in months (law/routine: at most 12). */
+  consentMaxMonths: z.number().int().min(1).max(12).default(12),
+  /** Pattern a case reference must match: pseudonymous, never a personnummer. */
+  caseRefPattern: z.string().default('^VK-\\d{4}-\\d{6}$'),
+  retry: z.object({
+    /** First back-off after a transient failure; doubles each retry up to maxBackoffMs. */
+    backoffMs: z.number().int().min(0).default(10_000),
+    maxBackoffMs: z.number().int().min(0).default(300_000),
+  }).prefault({}),
+  worker: z.object({
+    jobTimeoutMs: z.number().int().min(1000).default(60_000),
+    maxParallelJobs: z.number().int().min(1).default(4),
+    pollTimeoutMs: z.number().int().default(10_000),
+  }).prefault({}),
+});
+
+export type WorkersFileConfig = z.infer<typeof fileSchema>;
+
+export interface WorkersConfig extends WorkersFileConfig {
+  dataDir: string;
+  deadlinesFile: string;
+  webBaseUrl: string;
+  workerName: string;
+  smtp: {
+    host: string; port: number; secure: boolean; requireTLS: boolean; rejectUnauthorized: boolean;
+    auth?: { user: string; pass: string }; from: string;
+  };
+}
+
+function issues(e: z.ZodError): string {
+  return e.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+}
+
+export function parseWorkersFile(raw: unknown, source: string): WorkersFileConfig {
+  const r = fileSchema.safeParse(raw);
+  if (!r.success) throw new Error(`${source} is invalid: ${issues(r.error)}`);
+  return r.data;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<WorkersFileConfig> = {}): WorkersConfig {
+  const e = envSchema.safeParse(env);
+  if (!e.success) throw new Error(`Worker environment is invalid: ${issues(e.error)}`);
+  const v = e.data;
+  let file: WorkersFileConfig;
+  if (fs.existsSync(v.WORKERS_CONFIG)) {
+    let raw: unknown;
+    try { raw = JSON.parse(fs.readFileSync(v.WORKERS_CONFIG, 'utf8')); } catch (err) {
+      throw new Error(`${v.WORKERS_CONFIG} is not valid JSON: ${(err as Error).message}`);
+    }
+    file = parseWorkersFile(raw, v.WORKERS_CONFIG);
+  } else {
+    file = parseWorkersFile({}, '(defaults)');
+  }
+  if ((v.SMTP_USER === undefined) !== (v.SMTP_PASS === undefined)) {
+    throw new Error('Set both SMTP_USER and SMTP_PASS, or neither.');
+  }
+  return {
+    ...file, ...overrides,
+    dataDir: path.resolve(v.DATA_DIR),
+    deadlinesFile: path.resolve(v.DEADLINES_CONFIG),
+    webBaseUrl: v.WEB_BASE_URL.replace(/\/$/, ''),
+    workerName: v.WORKER_NAME,
+    smtp: {
+      host: v.SMTP_HOST, port: v.SMTP_PORT, secure: v.SMTP_SECURE, requireTLS: v.SMTP_REQUIRE_STARTTLS,
+      rejectUnauthorized: v.SMTP_TLS_REJECT_UNAUTHORIZED, from: v.MAIL_FROM,
+      ...(v.SMTP_USER !== undefined && v.SMTP_PASS !== undefined ? { auth: { user: v.SMTP_USER, pass: v.SMTP_PASS } } : {}),
+    },
+  };
+}
+
+/** Addresses of a candidate group, or an actionable error. */
+export function groupAddresses(cfg: Pick<WorkersFileConfig, 'groups' | 'groupAddressFallback'>, group: string): string[] {
+  const list = cfg.groups[group];
+  if (list && list.length > 0) return list;
+  if (cfg.groupAddressFallback) return [cfg.groupAddressFallback.replace('{group}', group)];
+  throw new ConfigError(`No e-mail address configured for group "${group}". Add it under "groups" in config/workers.json (or set "groupAddressFallback"), then retry the job.`);
+}
+
+/** A configuration problem a person must fix: the job fails without retries (incident). */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}

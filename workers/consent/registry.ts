@@ -1,0 +1,109 @@
+import type Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
+
+/**
+ * Consent registry (SIP / information sharing between principals). Rules from the seeds (002:1735-1886, 000:1666):
+ * written, oral or otherwise; never general — the person chooses the parties and the information; valid at most
+ * one year; withdrawable at any time.
+ */
+export type ConsentForm = 'skriftligt' | 'muntligt' | 'annat';
+
+export interface ConsentRecord {
+  id: string;
+  caseRef: string;
+  form: ConsentForm;
+  givenAt: string;
+  validUntil: string;
+  parties: string[];
+  information: string[];
+  guardiansConsented: boolean | null;
+  withdrawnAt: string | null;
+  recordedAt: string;
+}
+
+export type ConsentCheck =
+  | { ok: true; consent: ConsentRecord }
+  | { ok: false; reason: 'missing' | 'withdrawn' | 'expired' | 'not-yet-valid' | 'party' | 'information'; message: string; consent?: ConsentRecord };
+
+/** Parties and information items are compared case-insensitively, trimmed. */
+const norm = (s: string) => s.trim().toLowerCase();
+
+export class ConsentRegistry {
+  constructor(private readonly db: Database.Database) {
+    db.exec(`CREATE TABLE IF NOT EXISTS consent (
+      id TEXT PRIMARY KEY,
+      case_ref TEXT NOT NULL,
+      form TEXT NOT NULL,
+      given_at TEXT NOT NULL,
+      valid_until TEXT NOT NULL,
+      parties TEXT NOT NULL,
+      information TEXT NOT NULL,
+      guardians_consented INTEGER,
+      withdrawn_at TEXT,
+      recorded_at TEXT NOT NULL,
+      job_key TEXT UNIQUE
+    );
+    CREATE INDEX IF NOT EXISTS consent_case ON consent(case_ref, recorded_at);`);
+  }
+
+  /** Records a consent; idempotent per job key (a retried job returns the same consent). */
+  record(c: Omit<ConsentRecord, 'id' | 'withdrawnAt' | 'recordedAt'>, jobKey: string): ConsentRecord {
+    const existing = this.db.prepare('SELECT * FROM consent WHERE job_key = ?').get(jobKey) as Row | undefined;
+    if (existing) return toRecord(existing);
+    const id = `SAM-${randomUUID()}`;
+    this.db.prepare(`INSERT INTO consent (id, case_ref, form, given_at, valid_until, parties, information, guardians_consented, recorded_at, job_key)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(id, c.caseRef, c.form, c.givenAt, c.validUntil, JSON.stringify(c.parties.map(norm)),
+      JSON.stringify(c.information.map(norm)), c.guardiansConsented === null ? null : Number(c.guardiansConsented), new Date().toISOString(), jobKey);
+    return toRecord(this.db.prepare('SELECT * FROM consent WHERE id = ?').get(id) as Row);
+  }
+
+  /** Withdraws every active consent of the case; returns how many were withdrawn. */
+  withdraw(caseRef: string, withdrawnAt: string): number {
+    return this.db.prepare('UPDATE consent SET withdrawn_at = ? WHERE case_ref = ? AND withdrawn_at IS NULL').run(withdrawnAt, caseRef).changes;
+  }
+
+  list(caseRef: string): ConsentRecord[] {
+    return (this.db.prepare('SELECT * FROM consent WHERE case_ref = ? ORDER BY recorded_at DESC, rowid DESC').all(caseRef) as Row[]).map(toRecord);
+  }
+
+  /** Is sharing `information` with `toParty` covered by a valid consent at `now`? */
+  check(caseRef: string, toParty: string, information: string[], now: DateTime): ConsentCheck {
+    return evaluateConsent(this.list(caseRef), toParty, information, now);
+  }
+}
+
+/** Pure rule: the newest consent that covers the request decides; otherwise the most telling reason. */
+export function evaluateConsent(consents: ConsentRecord[], toParty: string, information: string[], now: DateTime): ConsentCheck {
+  if (consents.length === 0) return { ok: false, reason: 'missing', message: 'Det finns inget registrerat samtycke i ärendet. Inhämta samtycke innan information lämnas till annan huvudman.' };
+  const party = norm(toParty);
+  const items = information.map(norm);
+  let failure: ConsentCheck | undefined;
+  for (const c of consents) {
+    let f: ConsentCheck | undefined;
+    if (c.withdrawnAt && DateTime.fromISO(c.withdrawnAt) <= now) f = { ok: false, reason: 'withdrawn', consent: c, message: 'Samtycket har återkallats. Information får inte lämnas till annan huvudman utan ett nytt samtycke.' };
+    else if (DateTime.fromISO(c.validUntil) < now) f = { ok: false, reason: 'expired', consent: c, message: 'Samtycket har löpt ut (giltigt högst ett år). Inhämta ett nytt samtycke.' };
+    else if (DateTime.fromISO(c.givenAt) > now) f = { ok: false, reason: 'not-yet-valid', consent: c, message: 'Samtycket gäller från ett senare datum. Vänta eller inhämta samtycke som gäller nu.' };
+    else if (!c.parties.includes(party)) f = { ok: false, reason: 'party', consent: c, message: `Samtycket omfattar inte ${toParty}. Fråga den enskilde om samtycket ska utökas.` };
+    else {
+      const missing = items.filter((i) => !c.information.includes(i));
+      if (missing.length > 0) f = { ok: false, reason: 'information', consent: c, message: `Samtycket omfattar inte följande uppgifter: ${missing.join(', ')}. Fråga den enskilde om samtycket ska utökas.` };
+    }
+    if (!f) return { ok: true, consent: c };
+    failure ??= f;
+  }
+  return failure!;
+}
+
+interface Row {
+  id: string; case_ref: string; form: string; given_at: string; valid_until: string; parties: string; information: string;
+  guardians_consented: number | null; withdrawn_at: string | null; recorded_at: string;
+}
+
+function toRecord(r: Row): ConsentRecord {
+  return {
+    id: r.id, caseRef: r.case_ref, form: r.form as ConsentForm, givenAt: r.given_at, validUntil: r.valid_until,
+    parties: JSON.parse(r.parties) as string[], information: JSON.parse(r.information) as string[],
+    guardiansConsented: r.guardians_consented === null ? null : r.guardians_consented === 1, withdrawnAt: r.withdrawn_at, recordedAt: r.recorded_at,
+  };
+}

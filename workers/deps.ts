@@ -1,0 +1,21 @@
+import type { DateTime } from 'luxon';
+import type { AuditLog } from '../common/audit';
+import type { WorkersConfig } from './config';
+import type { ConsentRegistry } from './consent/registry';
+import type { DeadlineConfig } from './deadlines/rules';
+import type { EscalationSteps } from './escalation/steps';
+import type { MailSender } from './mail/sender';
+import type { PlacementQueue } from './queue/queue';
+
+/** Everything a handler may use; built once by workers/main.ts (or a test). */
+export interface Deps {
+  config: WorkersConfig;
+  deadlines: DeadlineConfig;
+  audit: AuditLog;
+  actor: string;
+  mail: MailSender;
+  consent: ConsentRegistry;
+  queue: PlacementQueue;
+  escalations: EscalationSteps;
+  now(): DateTime;
+}

@@ -1,0 +1,16 @@
+import type { Deps } from '../deps';
+import type { Handler } from '../framework';
+import { consentCheck, consentRecord, consentWithdraw, shareRecord } from './consent';
+import { deadlineCalculate } from './deadline-calculate';
+import { escalate } from './escalate';
+import { notifyTask } from './notify-task';
+import { queueAdmit, queueEnqueue, queueRemove } from './queue';
+
+/** Every job type in workers/JOB_TYPES.md. */
+export function allHandlers(deps: Deps): Handler<any, any>[] {
+  return [
+    deadlineCalculate(deps), notifyTask(deps), escalate(deps),
+    consentRecord(deps), consentCheck(deps), consentWithdraw(deps), shareRecord(deps),
+    queueEnqueue(deps), queueAdmit(deps), queueRemove(deps),
+  ];
+}

@@ -1,0 +1,71 @@
+import path from 'node:path';
+import { DateTime } from 'luxon';
+import { AuditLog } from '../common/audit';
+import { createCamundaClient } from '../common/camunda';
+import { loadConfig, type WorkersConfig } from './config';
+import { ConsentRegistry } from './consent/registry';
+import { loadDeadlineConfig } from './deadlines/rules';
+import type { Deps } from './deps';
+import { startDevMailbox, type DevMailbox } from './dev-mailbox';
+import { EscalationSteps } from './escalation/steps';
+import { Outbox } from './mail/outbox';
+import { MailSender } from './mail/sender';
+import { openWorkersDb } from './db';
+import { PlacementQueue } from './queue/queue';
+import { startWorkers, type RunningWorkers } from './runtime';
+import type { CamundaClient } from '../common/camunda';
+
+export interface WorkerApp { deps: Deps; workers: RunningWorkers; stop(): Promise<void> }
+
+/** Opens the stores, builds the handler dependencies and starts every job worker. Used by main and the tests. */
+export function startWorkerApp(config: WorkersConfig, client: CamundaClient = createCamundaClient(), now: () => DateTime = () => DateTime.now()): WorkerApp {
+  const db = openWorkersDb(config.dataDir);
+  const audit = AuditLog.open(path.join(config.dataDir, 'audit.sqlite'));
+  const mail = new MailSender(config.smtp, new Outbox(db));
+  const deps: Deps = {
+    config, deadlines: loadDeadlineConfig(config.deadlinesFile), audit, actor: `worker:${config.workerName}`, mail,
+    consent: new ConsentRegistry(db), queue: new PlacementQueue(db, config.capacity), escalations: new EscalationSteps(db), now,
+  };
+  const workers = startWorkers(client, deps);
+  let stopped = false;
+  return {
+    deps, workers,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await workers.stop();
+      mail.close();
+      audit.close();
+      db.close();
+    },
+  };
+}
+
+/** The list of the remissgruppen queue per home, for the dashboard (read-only, same database). */
+export { PlacementQueue } from './queue/queue';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  let mailbox: DevMailbox | undefined;
+  if (process.env.DEV_MAILBOX === 'true') {
+    mailbox = await startDevMailbox({ port: config.smtp.port, host: config.smtp.host, dir: path.join(config.dataDir, 'mail') });
+    console.log(`[workers] dev mailbox on ${config.smtp.host}:${mailbox.port}, messages in ${mailbox.dir}`);
+  }
+  const app = startWorkerApp(config);
+  console.log(`[workers] polling ${app.workers.types.join(', ')}`);
+  const shutdown = async (signal: string) => {
+    console.log(`[workers] ${signal}: stopping (draining jobs in flight)`);
+    await app.stop();
+    await mailbox?.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    console.error(`[workers] cannot start: ${(e as Error).message}`);
+    process.exit(1);
+  });
+}
