@@ -10,6 +10,28 @@
   var button = document.getElementById('complete');
   if (!key || !container) return;
 
+  // form-js writes its validation messages in English: show them in Swedish.
+  var SV = [
+    [/^Field is required\.$/, 'Fältet måste fyllas i.'],
+    [/^Field must have minimum length of (\d+)\.$/, 'Minst $1 tecken.'],
+    [/^Field must have maximum length of (\d+)\.$/, 'Högst $1 tecken.'],
+    [/^Field must have minimum value of (.+)\.$/, 'Lägsta tillåtna värde är $1.'],
+    [/^Field must have maximum value of (.+)\.$/, 'Högsta tillåtna värde är $1.'],
+    [/^Field must match pattern .*$/, 'Fältet har fel format.'],
+    [/^Field must be a valid email\.$/, 'Ange en giltig e-postadress.'],
+    [/^Date and time must both be entered\.$/, 'Ange både datum och tid.'],
+  ];
+  function translate(root) {
+    var nodes = root.querySelectorAll('.fjs-form-field-error, .fjs-form-field-error span');
+    for (var i = 0; i < nodes.length; i++) {
+      var n = nodes[i];
+      if (n.children.length) continue;
+      var t = n.textContent.trim();
+      for (var j = 0; j < SV.length; j++) if (SV[j][0].test(t)) { n.textContent = t.replace(SV[j][0], SV[j][1]); break; }
+    }
+  }
+  new MutationObserver(function () { translate(container); }).observe(container, { childList: true, subtree: true, characterData: true });
+
   function say(text, kind) {
     status.textContent = text;
     status.className = kind || '';

@@ -1,53 +1,28 @@
-import * as client from 'openid-client';
+import type * as OpenId from 'openid-client';
 import type { OidcConfig } from '../config';
+import { claimPath, claimsToUser } from './claims';
 import type { SessionUser } from './user';
 
-/** Groups the app knows (docs/CONVENTIONS.md); anything else from the IdP is ignored. */
-const KNOWN_GROUP = /^(socialsekreterare-[a-z]+|chef-[a-z]+|remissgruppen|kontaktperson-ekeliden|kontaktperson-novus|psykiatri-remissport|psykiatri|vardkedjekoordinator)$/;
+export { claimsToUser } from './claims';
 
-/**
- * Maps ID-token / userinfo claims to a session user: `sub` → id, `name` (or `preferred_username`) → name,
- * the configured group claim (array, or a space/comma separated string) → groups. The optional prefix is
- * stripped (`vk-socialsekreterare-vaxjo` → `socialsekreterare-vaxjo`); unknown groups are dropped, so an IdP
- * cannot grant a role the app does not define. Throws when the user ends up without any known group.
- */
-export function claimsToUser(claims: Record<string, unknown>, cfg: Pick<OidcConfig, 'groupClaim' | 'groupPrefix'>): SessionUser {
-  const sub = claims.sub;
-  if (typeof sub !== 'string' || !sub) throw new Error('ID-token saknar sub');
-  const raw = claimPath(claims, cfg.groupClaim);
-  const list = Array.isArray(raw) ? raw.filter((g): g is string => typeof g === 'string') : typeof raw === 'string' ? raw.split(/[\s,]+/) : [];
-  const groups = [...new Set(list
-    .map((g) => g.trim().toLowerCase().replace(/^\//, ''))
-    .map((g) => (cfg.groupPrefix && g.startsWith(cfg.groupPrefix) ? g.slice(cfg.groupPrefix.length) : g))
-    .filter((g) => KNOWN_GROUP.test(g)))];
-  if (groups.length === 0) throw new Error('Ditt konto saknar behörighetsgrupper för vårdkedjan. Kontakta din administratör.');
-  const name = typeof claims.name === 'string' ? claims.name : typeof claims.preferred_username === 'string' ? claims.preferred_username : sub;
-  return { id: sub, name, groups };
-}
-
-/** Reads a possibly dotted claim path (e.g. `realm_access.roles`). */
-function claimPath(claims: Record<string, unknown>, pathStr: string): unknown {
-  let cur: unknown = claims;
-  for (const part of pathStr.split('.')) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[part];
-  }
-  return cur;
-}
+/** openid-client v6 is ESM-only: loaded on first use (this app is compiled as CommonJS). */
+let lib: Promise<typeof OpenId> | undefined;
+const openid = () => (lib ??= import('openid-client'));
 
 export interface OidcPending { state: string; codeVerifier: string; nonce: string }
 
 /** Authorization-code flow with PKCE, state and nonce (openid-client v6). */
 export class OidcLogin {
-  private configuration?: Promise<client.Configuration>;
+  private configuration?: Promise<OpenId.Configuration>;
   constructor(private readonly cfg: OidcConfig) {}
 
-  private config(): Promise<client.Configuration> {
-    this.configuration ??= client.discovery(new URL(this.cfg.issuer), this.cfg.clientId, this.cfg.clientSecret);
+  private config(): Promise<OpenId.Configuration> {
+    this.configuration ??= openid().then((client) => client.discovery(new URL(this.cfg.issuer), this.cfg.clientId, this.cfg.clientSecret));
     return this.configuration;
   }
 
   async start(): Promise<{ url: string; pending: OidcPending }> {
+    const client = await openid();
     const config = await this.config();
     const pending = { state: client.randomState(), codeVerifier: client.randomPKCECodeVerifier(), nonce: client.randomNonce() };
     const url = client.buildAuthorizationUrl(config, {
@@ -62,6 +37,7 @@ export class OidcLogin {
   }
 
   async finish(currentUrl: URL, pending: OidcPending): Promise<SessionUser> {
+    const client = await openid();
     const config = await this.config();
     const tokens = await client.authorizationCodeGrant(config, currentUrl, {
       pkceCodeVerifier: pending.codeVerifier, expectedState: pending.state, expectedNonce: pending.nonce, idTokenExpected: true,

@@ -105,7 +105,7 @@ export class CaseService {
     }
     const elRes = await this.d.client.searchElementInstances({ filter: { processInstanceKey } as never, page: { limit: 1000 } as never, sort: [{ field: 'startDate', order: 'ASC' }] as never }, NOW as never);
     const history: CaseStep[] = (elRes.items ?? [])
-      .filter((e) => e.type !== 'PROCESS' && e.type !== 'SEQUENCE_FLOW')
+      .filter((e) => e.type !== 'PROCESS' && e.type !== 'SEQUENCE_FLOW' && !(e.type.endsWith('_GATEWAY') && (!e.elementName || e.elementName === e.elementId)))
       .map((e) => ({ elementId: String(e.elementId), name: e.elementName || String(e.elementId), type: e.type, state: e.state, startDate: e.startDate, endDate: e.endDate }));
     const deadlines = Object.entries(vars)
       .filter(([k, v]) => /Deadline$/.test(k) && typeof v === 'string')

@@ -1,0 +1,108 @@
+/**
+ * Plain functions of the web app: OIDC claim → groups mapping (no real IdP can be reached here), server-side form
+ * validation against the project's real forms, password hashing, HTML escaping, CSV export safety, access rules.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { claimsToUser } from '../../web/server/auth/claims';
+import { LocalUsers, hashPassword, verifyPassword } from '../../web/server/auth/local-users';
+import { managedKommuner, userKommun } from '../../web/server/auth/user';
+import { dashboardCsv, type Dashboard } from '../../web/server/dashboard/indicators';
+import { esc, html } from '../../web/server/html';
+import { canWorkOnTask } from '../../web/server/tasks/access';
+import { validateAgainstForm } from '../../web/server/tasks/validate-form';
+import { newCaseRef } from '../../web/server/cases/service';
+import { loadConfig } from '../../web/server/config';
+import { ROOT } from './helpers';
+
+const form = (id: string) => JSON.parse(fs.readFileSync(path.join(ROOT, 'forms', `${id}.form`), 'utf8'));
+
+describe('OIDC claims → user', () => {
+  const cfg = { groupClaim: 'groups', groupPrefix: '' };
+  test('array claim, unknown groups dropped, name from claims', () => {
+    const u = claimsToUser({ sub: 'abc', name: 'Sara Lind', groups: ['socialsekreterare-vaxjo', 'Domain Users', 'remissgruppen'] }, cfg);
+    expect(u).toEqual({ id: 'abc', name: 'Sara Lind', groups: ['socialsekreterare-vaxjo', 'remissgruppen'] });
+  });
+  test('space/comma separated string, prefix stripped, leading slash (Keycloak) and case normalised', () => {
+    const u = claimsToUser({ sub: 'x', preferred_username: 'chef', roles: '/VK-chef-vaxjo, vk-chef-region other' }, { groupClaim: 'roles', groupPrefix: 'vk-' });
+    expect(u.groups).toEqual(['chef-vaxjo', 'chef-region']);
+    expect(u.name).toBe('chef');
+  });
+  test('dotted claim path (realm_access.roles)', () => {
+    expect(claimsToUser({ sub: 'y', realm_access: { roles: ['kontaktperson-novus'] } }, { groupClaim: 'realm_access.roles', groupPrefix: '' }).groups).toEqual(['kontaktperson-novus']);
+  });
+  test('no known group or no sub → refused with a Swedish explanation', () => {
+    expect(() => claimsToUser({ sub: 'z', groups: ['admins'] }, cfg)).toThrow(/saknar behörighetsgrupper/);
+    expect(() => claimsToUser({ groups: ['remissgruppen'] }, cfg)).toThrow(/sub/);
+  });
+  test('OIDC mode needs issuer, client and redirect configured', () => {
+    expect(() => loadConfig({ WEB_AUTH_MODE: 'oidc' } as NodeJS.ProcessEnv)).toThrow(/OIDC_ISSUER/);
+    const c = loadConfig({ WEB_AUTH_MODE: 'oidc', OIDC_ISSUER: 'https://idp.example/realms/vk', OIDC_CLIENT_ID: 'web', OIDC_CLIENT_SECRET: 's', OIDC_REDIRECT_URI: 'https://vk.example/auth/callback', OIDC_GROUP_CLAIM: 'roles' } as NodeJS.ProcessEnv);
+    expect(c.oidc?.groupClaim).toBe('roles');
+    expect(() => loadConfig({ WEB_PORT: 'x' } as NodeJS.ProcessEnv)).toThrow(/WEB_PORT/);
+  });
+});
+
+describe('server-side form validation', () => {
+  test('required fields and hidden conditionals (vk-placering-utredning)', () => {
+    const s = form('vk-placering-utredning');
+    expect(Object.keys(validateAgainstForm(s, {}))).toEqual(['klientIntresserad']);
+    expect(validateAgainstForm(s, { klientIntresserad: 'nej' })).toEqual({}); // barn/lvmStatus hidden
+    expect(Object.keys(validateAgainstForm(s, { klientIntresserad: 'ja' })).sort()).toEqual(['barn', 'lvmStatus']);
+    expect(validateAgainstForm(s, { klientIntresserad: 'ja', barn: 'nej', lvmStatus: 'ingen' })).toEqual({});
+  });
+  test('values outside the options, wrong types, required checkbox not ticked', () => {
+    const s = form('vk-uppdragsblankett');
+    const errors = validateAgainstForm(s, { behovsomraden: ['boende', 'hack'], foreslagenNiva: 'annat', barn: 'ja', samtyckeRemissgrupp: false, ovrigt: 5 });
+    expect(errors.behovsomraden).toMatch(/Ogiltigt val/);
+    expect(errors.foreslagenNiva).toMatch(/Ogiltigt val/);
+    expect(errors.samtyckeRemissgrupp).toMatch(/måste fyllas i/);
+    expect(errors.ovrigt).toMatch(/text/);
+  });
+  test('length and pattern rules', () => {
+    const s = { components: [{ type: 'textfield', key: 'kod', label: 'Kod', validate: { pattern: '[A-Z]{3}', maxLength: 3 } }] };
+    expect(validateAgainstForm(s, { kod: 'ABC' })).toEqual({});
+    expect(validateAgainstForm(s, { kod: 'abc' }).kod).toMatch(/fel format/);
+    expect(validateAgainstForm(s, { kod: 'ABCD' }).kod).toMatch(/högst 3/);
+  });
+});
+
+describe('users, access and output encoding', () => {
+  test('scrypt hashes verify only the right password; the demo users file loads', () => {
+    const h = hashPassword('hemligt');
+    expect(verifyPassword('hemligt', h)).toBe(true);
+    expect(verifyPassword('fel', h)).toBe(false);
+    const users = LocalUsers.fromFile(path.join(ROOT, 'config', 'users.json'));
+    expect(users.verify('ss-vaxjo', 'vaxjo2026')?.groups).toEqual(['socialsekreterare-vaxjo']);
+    expect(users.verify('ss-vaxjo', 'alvesta2026')).toBeUndefined();
+    expect(users.verify('okand', 'x')).toBeUndefined();
+  });
+  test('kommun and manager scope from groups', () => {
+    expect(userKommun({ id: 'a', name: 'a', groups: ['socialsekreterare-alvesta'] })).toBe('alvesta');
+    expect(managedKommuner({ id: 'a', name: 'a', groups: ['chef-region'] })).toBe('all');
+    expect(managedKommuner({ id: 'a', name: 'a', groups: ['chef-vaxjo', 'remissgruppen'] })).toEqual(['vaxjo']);
+    expect(managedKommuner({ id: 'a', name: 'a', groups: ['remissgruppen'] })).toEqual([]);
+  });
+  test('task access: assignee, candidate user or candidate group only', () => {
+    const u = { id: 'ss-vaxjo', name: 'S', groups: ['socialsekreterare-vaxjo'] };
+    expect(canWorkOnTask(u, { candidateGroups: ['socialsekreterare-vaxjo'] })).toBe(true);
+    expect(canWorkOnTask(u, { candidateGroups: ['socialsekreterare-alvesta'] })).toBe(false);
+    expect(canWorkOnTask(u, { candidateGroups: ['remissgruppen'], assignee: 'ss-vaxjo' })).toBe(true);
+    expect(canWorkOnTask(u, { candidateUsers: ['ss-vaxjo'] })).toBe(true);
+  });
+  test('escaping: every interpolation in html`` is encoded', () => {
+    const evil = '<script>alert("x")</script>\' onmouseover=1';
+    const out = html`<p title="${evil}">${evil}</p>`.html;
+    expect(out).not.toContain('<script>');
+    expect(out).not.toContain('"x"');
+    expect(esc('a&b')).toBe('a&#38;b');
+  });
+  test('case references are pseudonymous VK-<year>-<6 digits>', () => {
+    expect(newCaseRef(new Date('2026-03-01T00:00:00Z'))).toMatch(/^VK-2026-\d{6}$/);
+  });
+  test('CSV export: semicolons, quoting and no spreadsheet formulas', () => {
+    const d: Dashboard = { compliance: [{ process: 'vk-sip', omrade: '=HYPERLINK("x")', total: 2, onTime: 1, share: 50 }], risk: [], queue: [], remissgruppen: [], executed: { admitted: 0, withoutDelay: 0, share: null }, escalations: { reminders: 1, breaches: 0 }, generatedAt: '' };
+    const csv = dashboardCsv(d);
+    expect(csv).toContain(`"tidsfrist hållen";"'=HYPERLINK(""x"")";"vk-sip";"1";"2";"50"`);
+  });
+});
