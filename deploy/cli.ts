@@ -1,0 +1,63 @@
+/**
+ * npm run deploy [-- --dir <folder> ...] [--dry-run]
+ * Lints every diagram (refusing to deploy when any has a lint error), then deploys forms and diagrams to the
+ * cluster configured by the SDK's standard environment variables (ZEEBE_REST_ADDRESS, CAMUNDA_AUTH_STRATEGY, ...).
+ * Exit codes: 0 deployed (or lint clean on --dry-run), 1 lint errors, 2 usage/read errors, 3 deployment failed.
+ */
+import { createCamundaClient } from '../common/camunda';
+import { collectFiles } from './files';
+import { formatLintReport, hasErrors, lintAll, loadLintConfig } from './lint';
+import { deployAll, formatSummary } from './deploy';
+
+interface Options { dirs: string[]; dryRun: boolean }
+
+function parseArgs(argv: string[]): Options {
+  const dirs: string[] = [];
+  let dryRun = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--dry-run') dryRun = true;
+    else if (a === '--dir') {
+      const v = argv[++i];
+      if (!v) throw new Error('--dir needs a folder or file, e.g. --dir bpmn');
+      dirs.push(v);
+    } else if (a === '--help' || a === '-h') {
+      console.log('usage: npm run deploy -- [--dir <folder or file>]... [--dry-run]\n  default folders: bpmn/ and forms/');
+      process.exit(0);
+    } else throw new Error(`unknown option ${a} (use --dir <folder> or --dry-run)`);
+  }
+  return { dirs: dirs.length ? dirs : ['bpmn', 'forms'], dryRun };
+}
+
+async function main(): Promise<number> {
+  let opts: Options;
+  let files;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+    files = collectFiles(opts.dirs);
+  } catch (e) {
+    console.error(`deploy: ${(e as Error).message}`);
+    return 2;
+  }
+  const results = await lintAll(files, loadLintConfig());
+  const report = formatLintReport(results);
+  if (report) console.error(report);
+  if (hasErrors(results)) {
+    console.error(`deploy: lint errors found — nothing was deployed. Fix the diagrams above and run again.`);
+    return 1;
+  }
+  const bpmn = files.filter((f) => f.kind === 'bpmn').length;
+  console.log(`lint ok: ${bpmn} diagram(s), ${files.length - bpmn} form(s)`);
+  if (opts.dryRun) return 0;
+  const target = process.env.ZEEBE_REST_ADDRESS ?? process.env.CAMUNDA_REST_ADDRESS ?? 'http://localhost:8080';
+  console.log(`deploying to ${target} ...`);
+  try {
+    console.log(formatSummary(await deployAll(createCamundaClient(), files)));
+  } catch (e) {
+    console.error(`deploy: ${(e as Error).message}\n  (check ZEEBE_REST_ADDRESS and the auth variables; is the cluster running?)`);
+    return 3;
+  }
+  return 0;
+}
+
+main().then((code) => process.exit(code), (e) => { console.error('deploy: unexpected error:', e); process.exit(3); });

@@ -1,0 +1,50 @@
+import type { CamundaClient } from '../common/camunda';
+import type { DeployFile } from './files';
+
+export interface DeployedProcess { processDefinitionId: string; version: number; key: string; resourceName: string }
+export interface DeployedForm { formId: string; version: number; key: string }
+export interface DeploySummary { processes: DeployedProcess[]; forms: DeployedForm[] }
+
+const toFile = (f: DeployFile) =>
+  new File([f.content], f.name, { type: f.kind === 'bpmn' ? 'application/xml' : 'application/json' });
+
+/**
+ * Deploys forms first (user tasks link them by formId), then diagrams, each group as one deployment
+ * (atomic: a rejected resource deploys nothing of its group). Lint before calling this.
+ * Errors carry the cluster's answer (problem+json detail) and the group that failed.
+ */
+export async function deployAll(client: CamundaClient, files: DeployFile[]): Promise<DeploySummary> {
+  const summary: DeploySummary = { processes: [], forms: [] };
+  for (const kind of ['form', 'bpmn'] as const) {
+    const group = files.filter((f) => f.kind === kind);
+    if (group.length === 0) continue;
+    let result;
+    try {
+      result = await client.createDeployment({ resources: group.map(toFile) });
+    } catch (e) {
+      throw new Error(`deploying ${kind === 'form' ? 'forms' : 'diagrams'} (${group.map((f) => f.name).join(', ')}) failed: ${describeError(e)}`);
+    }
+    for (const f of result.forms) summary.forms.push({ formId: String(f.formId), version: Number(f.version), key: String(f.formKey) });
+    for (const p of result.processes) {
+      summary.processes.push({ processDefinitionId: p.processDefinitionId, version: p.processDefinitionVersion, key: String(p.processDefinitionKey), resourceName: p.resourceName });
+    }
+  }
+  return summary;
+}
+
+/** The most useful text of an SDK/HTTP error: problem+json `detail`/`title` when present, else the message. */
+export function describeError(e: unknown): string {
+  const err = e as { message?: string; status?: number; body?: unknown; response?: { status?: number } };
+  const body = (err.body ?? {}) as { title?: string; detail?: string };
+  const status = err.status ?? err.response?.status;
+  const detail = [body.title, body.detail].filter(Boolean).join(': ');
+  return [status ? `HTTP ${status}` : '', detail || err.message || String(e)].filter(Boolean).join(' ');
+}
+
+export function formatSummary(s: DeploySummary): string {
+  const lines = ['Deployed forms:'];
+  for (const f of s.forms) lines.push(`  ${f.formId.padEnd(36)} version ${String(f.version).padEnd(4)} key ${f.key}`);
+  lines.push('Deployed processes:');
+  for (const p of s.processes) lines.push(`  ${p.processDefinitionId.padEnd(36)} version ${String(p.version).padEnd(4)} key ${p.key}`);
+  return lines.join('\n');
+}
