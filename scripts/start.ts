@@ -1,0 +1,127 @@
+/**
+ * npm start: the whole system on one machine.
+ *  - embedded mode (default): engine (tsx engine/main.ts, data in $DATA_DIR) → wait for GET /v2/topology →
+ *    lint + deploy bpmn/ and forms/ → workers (tsx workers/main.ts) and web app (tsx web/server/main.ts).
+ *  - external mode (CAMUNDA_MODE=external, or ZEEBE_REST_ADDRESS pointing somewhere other than the local engine
+ *    port): no engine; deploy to and run workers + web against the configured Camunda 8 cluster.
+ * Child output is prefixed with its name; SIGINT/SIGTERM stop everything gracefully; a child dying ends the rest
+ * and exits non-zero with the reason.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { createCamundaClient } from '../common/camunda';
+import { collectFiles } from '../deploy/files';
+import { formatLintReport, hasErrors, lintAll, loadLintConfig } from '../deploy/lint';
+import { deployAll, describeError, formatSummary } from '../deploy/deploy';
+import { startChild, stopChild, type Child } from './children';
+
+const ROOT = path.resolve(__dirname, '..');
+const log = (msg: string) => console.log(`[start]    ${msg}`);
+const fail = (msg: string) => console.error(`[start]    ${msg}`);
+
+interface Plan { external: boolean; restAddress: string; env: NodeJS.ProcessEnv }
+
+function plan(env: NodeJS.ProcessEnv): Plan {
+  const enginePort = env.ENGINE_PORT ?? '8080';
+  const local = `http://localhost:${enginePort}`;
+  const configured = env.ZEEBE_REST_ADDRESS ?? env.CAMUNDA_REST_ADDRESS;
+  const pointsElsewhere = configured !== undefined &&
+    !new RegExp(`^https?://(localhost|127\\.0\\.0\\.1):${enginePort}(/v2)?/?$`).test(configured);
+  const external = env.CAMUNDA_MODE === 'external' || (env.CAMUNDA_MODE !== 'embedded' && pointsElsewhere);
+  if (env.CAMUNDA_MODE === 'external' && !configured) {
+    throw new Error('CAMUNDA_MODE=external needs ZEEBE_REST_ADDRESS (and the auth variables, see docs/production.md)');
+  }
+  const restAddress = external ? configured! : local;
+  const childEnv: NodeJS.ProcessEnv = {
+    ...env,
+    DATA_DIR: path.resolve(env.DATA_DIR ?? path.join(ROOT, 'data')),
+    ZEEBE_REST_ADDRESS: restAddress,
+    CAMUNDA_AUTH_STRATEGY: env.CAMUNDA_AUTH_STRATEGY ?? (external ? undefined : 'NONE'),
+  };
+  return { external, restAddress, env: childEnv };
+}
+
+async function waitForTopology(address: string, engine: Child | undefined, timeoutMs: number): Promise<void> {
+  const client = createCamundaClient({ restAddress: address });
+  const deadline = Date.now() + timeoutMs;
+  let lastError = '';
+  while (Date.now() < deadline) {
+    if (engine && engine.proc.exitCode !== null) throw new Error(`the engine exited with code ${engine.proc.exitCode} before answering (see [engine] lines above)`);
+    try {
+      await client.getTopology();
+      return;
+    } catch (e) {
+      lastError = describeError(e);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+  throw new Error(`${address}/v2/topology did not answer within ${timeoutMs / 1000}s (${lastError})`);
+}
+
+async function lintAndDeploy(address: string): Promise<void> {
+  const files = collectFiles([path.join(ROOT, 'bpmn'), path.join(ROOT, 'forms')]);
+  const results = await lintAll(files, loadLintConfig(ROOT));
+  const report = formatLintReport(results);
+  if (report) console.error(report);
+  if (hasErrors(results)) throw new Error('lint errors in bpmn/ — nothing deployed (fix them or run `npm run deploy -- --dry-run`)');
+  console.log(formatSummary(await deployAll(createCamundaClient({ restAddress: address }), files)));
+}
+
+async function main(): Promise<void> {
+  const p = plan(process.env);
+  const children: Child[] = [];
+  let stopping = false;
+
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    for (const c of [...children].reverse()) await stopChild(c);
+    process.exit(code);
+  };
+  const watch = (child: Child) => {
+    void child.exited.then((how) => {
+      if (stopping) return;
+      fail(`${child.name} exited (${how}) — stopping everything. Check the [${child.name}] lines above.`);
+      void stopAll(1);
+    });
+  };
+  process.on('SIGINT', () => { log('SIGINT: stopping'); void stopAll(0); });
+  process.on('SIGTERM', () => { log('SIGTERM: stopping'); void stopAll(0); });
+
+  let engine: Child | undefined;
+  if (p.external) {
+    log(`external mode: using the Camunda cluster at ${p.restAddress} (no embedded engine)`);
+  } else {
+    fs.mkdirSync(p.env.DATA_DIR!, { recursive: true });
+    engine = startChild('engine', 'engine/main.ts', p.env);
+    children.push(engine);
+    watch(engine);
+  }
+  try {
+    await waitForTopology(p.restAddress, engine, p.external ? 30_000 : 60_000);
+    await lintAndDeploy(p.restAddress);
+  } catch (e) {
+    fail(`startup failed: ${(e as Error).message}`);
+    return stopAll(1);
+  }
+
+  const apps: Array<[string, string]> = [['workers', 'workers/main.ts'], ['web', 'web/server/main.ts']];
+  const started: string[] = [];
+  for (const [name, entry] of apps) {
+    if (!fs.existsSync(path.join(ROOT, entry))) {
+      fail(`WARNING: ${entry} does not exist yet — ${name} not started`);
+      continue;
+    }
+    const child = startChild(name, entry, p.env);
+    children.push(child);
+    watch(child);
+    started.push(name);
+  }
+  log('running:');
+  if (started.includes('web')) log(`  web app        http://localhost:${p.env.WEB_PORT ?? 3000}`);
+  log(`  Camunda API    ${p.restAddress.replace(/\/v2\/?$/, '')}/v2${p.external ? ' (external cluster)' : ' (embedded engine, data in ' + p.env.DATA_DIR + ')'}`);
+  if (started.includes('workers')) log(`  dev mailbox    smtp://127.0.0.1:2525 (mails in ${path.join(p.env.DATA_DIR!, 'mail')})`);
+  log('Ctrl+C stops everything.');
+}
+
+main().catch((e) => { fail(`could not start: ${(e as Error).message}`); process.exit(1); });
