@@ -35,9 +35,22 @@ export function createIncident(ctx: Ctx, ei: ElementInstanceRow, errorType: Inci
   return key;
 }
 
+/**
+ * `incident_count` (→ hasIncident) counts open incidents of the instance and of the instances it
+ * called, like Operate marks a parent whose called instance is stuck. Recomputed up the call chain.
+ */
 function refreshIncidentCount(ctx: Ctx, processInstanceKey: number): void {
-  prepare(ctx.db, `UPDATE process_instances SET incident_count = (SELECT COUNT(*) FROM incidents WHERE process_instance_key = ? AND state = 'ACTIVE') WHERE key = ?`)
-    .run(processInstanceKey, processInstanceKey);
+  for (let key: number | null = processInstanceKey; key !== null; ) {
+    prepare(
+      ctx.db,
+      `UPDATE process_instances SET incident_count =
+         (SELECT COUNT(*) FROM incidents WHERE process_instance_key = ? AND state = 'ACTIVE')
+         + (SELECT COALESCE(SUM(incident_count), 0) FROM process_instances WHERE parent_process_instance_key = ? AND state = 'ACTIVE')
+       WHERE key = ?`,
+    ).run(key, key, key);
+    const row = prepare(ctx.db, 'SELECT parent_process_instance_key AS parent FROM process_instances WHERE key = ?').get(key) as { parent: number | null } | undefined;
+    key = row?.parent ?? null;
+  }
 }
 
 function markResolved(ctx: Ctx, incident: IncidentRow): void {

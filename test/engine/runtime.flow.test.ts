@@ -169,6 +169,18 @@ test('a call activity to an undeployed process raises CALLED_ELEMENT_ERROR; depl
   expect(h.elements(parent)).toContain('callChild');
 });
 
+test('an incident in a called instance marks the parent as having an incident until it is resolved', async () => {
+  await h.deployFixtures('call-child', 'call-parent');
+  const parent = h.start('call-parent', { amount: 1 });
+  const [child] = h.instancesOf('call-child');
+  const [work] = h.jobs('call.child');
+  h.fail(work.job.key, 0);
+  const hasIncident = (key: number) => (h.engine.db.prepare('SELECT incident_count FROM process_instances WHERE key = ?').get(key) as { incident_count: number }).incident_count > 0;
+  expect([hasIncident(parent), hasIncident(child)]).toEqual([true, true]);
+  h.resolve(h.incidents()[0].key);
+  expect([hasIncident(parent), hasIncident(child)]).toEqual([false, false]);
+});
+
 test('canceling the parent terminates the called child and cancels its job', async () => {
   await h.deployFixtures('call-child', 'call-parent');
   const parent = h.start('call-parent', { amount: 1 });
