@@ -49,3 +49,8 @@ test.each(files)('%s: the process and every task document the routine they imple
   const undocumented = tasks.filter((m) => !m[4] || m[4].trim().length < 20).map((m) => m[2]);
   expect(undocumented).toEqual([]);
 });
+
+test('the committed diagrams and forms are what bpmn/tools generates (no drift)', () => {
+  const out = execFileSync(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'bpmn/tools/generate.ts'), '--check'], { cwd: ROOT, encoding: 'utf8' });
+  expect(out).toMatch(/^all \d+ files match bpmn\/tools/);
+}, 60_000);
