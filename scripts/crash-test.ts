@@ -308,6 +308,9 @@ export async function runCrashTest(opts: CrashOptions): Promise<CrashReport> {
       };
       const load = Promise.all([starter(), starter(), users(), messenger(), clock()]);
       // Kill at a random moment while the load runs.
+      // Let the round make some progress first (so a slow machine still gets load), then kill at a random moment.
+      const progressBy = Date.now() + 30_000;
+      while (started.length < before.started + Math.min(10, opts.casesPerRound) && Date.now() < progressBy) await sleep(20);
       const afterMs = 300 + Math.floor(random() * (opts.killWithinMs ?? 4000));
       await sleep(afterMs);
       const what = random();

@@ -20,7 +20,7 @@ test('kill -9 of engine and worker at random moments loses nothing and completes
   expect({ violations: report.violations, summary }).toEqual({ violations: [], summary });
   // The load really ran: instances of every kind, jobs and tasks completed, timers fired, kills happened.
   expect(report.rounds.length).toBeGreaterThanOrEqual(3);
-  expect(report.started).toBeGreaterThan(40);
+  expect(report.started).toBeGreaterThanOrEqual(30); // every round waits for 10 starts before its kill window
   expect(report.jobCompletionsAcked).toBeGreaterThan(0);
   expect(report.taskCompletionsAcked).toBeGreaterThan(0);
   expect(report.timersFired).toBeGreaterThan(0);
