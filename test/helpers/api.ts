@@ -4,7 +4,7 @@
  * helper (no sleeps), job activation, error/problem+json assertions, raw HTTP for bodies the client refuses,
  * and a snapshot of the store as seen through the search endpoints.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CamundaClient } from '../../common/camunda';
 import { startTestEngine } from './engine';
@@ -18,7 +18,7 @@ const FIXTURES = join(__dirname, '..', 'fixtures');
 /** Options for a single (non-polling) call of an eventually-consistent endpoint. */
 export const NOW = { consistency: { waitUpToMs: 0 } } as const;
 
-/** Starts one engine per test file (beforeAll) and stops it afterwards. Read fields inside tests/hooks only. */
+/** Starts one engine per test file (beforeAll), stops it and removes its temp data dir afterwards. Read fields inside tests/hooks only. */
 export function useEngine(opts: { dataDir?: string } = {}): { engine: TestEngine; client: Client; url: string } {
   const ctx = {} as { engine: TestEngine; client: Client; url: string };
   beforeAll(async () => {
@@ -28,6 +28,8 @@ export function useEngine(opts: { dataDir?: string } = {}): { engine: TestEngine
   });
   afterAll(async () => {
     await ctx.engine?.stop();
+    // The temp data dir was made by startTestEngine for this file only; a caller's own dir is left alone.
+    if (ctx.engine && !opts.dataDir) rmSync(ctx.engine.dataDir, { recursive: true, force: true });
   });
   return ctx;
 }
