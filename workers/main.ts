@@ -17,8 +17,8 @@ import type { CamundaClient } from '../common/camunda';
 
 export interface WorkerApp { deps: Deps; workers: RunningWorkers; stop(): Promise<void> }
 
-/** Opens the stores, builds the handler dependencies and starts every job worker. Used by main and the tests. */
-export function startWorkerApp(config: WorkersConfig, client: CamundaClient = createCamundaClient(), now: () => DateTime = () => DateTime.now()): WorkerApp {
+/** Opens the stores and builds the handler dependencies (no workers yet). */
+export function openDeps(config: WorkersConfig, now: () => DateTime = () => DateTime.now()): { deps: Deps; close(): void } {
   const db = openWorkersDb(config.dataDir);
   const audit = AuditLog.open(path.join(config.dataDir, 'audit.sqlite'));
   const mail = new MailSender(config.smtp, new Outbox(db));
@@ -26,6 +26,12 @@ export function startWorkerApp(config: WorkersConfig, client: CamundaClient = cr
     config, deadlines: loadDeadlineConfig(config.deadlinesFile), audit, actor: `worker:${config.workerName}`, mail,
     consent: new ConsentRegistry(db), queue: new PlacementQueue(db, config.capacity), escalations: new EscalationSteps(db), now,
   };
+  return { deps, close() { mail.close(); audit.close(); db.close(); } };
+}
+
+/** Opens the stores and starts every job worker. Used by main and the tests. */
+export function startWorkerApp(config: WorkersConfig, client: CamundaClient = createCamundaClient(), now: () => DateTime = () => DateTime.now()): WorkerApp {
+  const { deps, close } = openDeps(config, now);
   const workers = startWorkers(client, deps);
   let stopped = false;
   return {
@@ -34,9 +40,7 @@ export function startWorkerApp(config: WorkersConfig, client: CamundaClient = cr
       if (stopped) return;
       stopped = true;
       await workers.stop();
-      mail.close();
-      audit.close();
-      db.close();
+      close();
     },
   };
 }

@@ -1,0 +1,26 @@
+/** Small test diagrams for the worker integration tests: one service task per job type, headers as in JOB_TYPES.md. */
+import { escapeXml, flow, processXml } from '../helpers/bpmn-xml';
+
+export function task(id: string, type: string, headers: Record<string, string> = {}): string {
+  const h = Object.entries(headers).map(([k, v]) => `<zeebe:header key="${k}" value="${escapeXml(v)}" />`).join('');
+  return `<bpmn:serviceTask id="${id}"><bpmn:extensionElements><zeebe:taskDefinition type="${type}" retries="3" />${h ? `<zeebe:taskHeaders>${h}</zeebe:taskHeaders>` : ''}</bpmn:extensionElements></bpmn:serviceTask>`;
+}
+
+/** start → tasks in order → end. */
+export function chain(id: string, tasks: string[], ids: string[], extra = ''): File {
+  const all = ['start', ...ids, 'end'];
+  const flows = all.slice(1).map((to, i) => flow(`f${i}`, all[i], to)).join('\n');
+  const xml = processXml(`<bpmn:startEvent id="start" />\n${tasks.join('\n')}\n<bpmn:endEvent id="end" />\n${extra}\n${flows}`, '', id);
+  return new File([xml], `${id}.bpmn`, { type: 'application/xml' });
+}
+
+/** start → vk.consent.check (CONSENT_MISSING caught → end `saknas`) → end. */
+export function consentCheckDiagram(id: string, toParty: string, information: string): File {
+  const xml = processXml(`<bpmn:startEvent id="start" />
+${task('Kontrollera', 'vk.consent.check', { toParty, information })}
+<bpmn:boundaryEvent id="ingetSamtycke" attachedToRef="Kontrollera"><bpmn:errorEventDefinition errorRef="errMissing" /></bpmn:boundaryEvent>
+<bpmn:endEvent id="end" /><bpmn:endEvent id="saknas" />
+${flow('f1', 'start', 'Kontrollera')}${flow('f2', 'Kontrollera', 'end')}${flow('f3', 'ingetSamtycke', 'saknas')}`,
+  '<bpmn:error id="errMissing" errorCode="CONSENT_MISSING" />', id);
+  return new File([xml], `${id}.bpmn`, { type: 'application/xml' });
+}
