@@ -4,7 +4,8 @@
  * collection with an output collection in input order (also for an empty collection).
  */
 import {
-  NOW, activateJobs, activateNow, cancelActiveInstances, deploy, elementsOf, eventually, start, useEngine, waitForInstanceState,
+  NOW, activateJobs, activateNow, cancelActiveInstances, deploy, elementsOf, eventually, start, useEngine, variablesOf,
+  waitForInstanceState,
 } from '../helpers/api';
 
 const t = useEngine();
@@ -31,6 +32,11 @@ describe('call activity', () => {
     const child = await childOf(parent);
     expect(child.processDefinitionId).toBe('call-child');
     expect(child.state).toBe('ACTIVE');
+
+    const [callElement] = await elementsOf(t.client, parent, 'callChild');
+    expect(callElement.type).toBe('CALL_ACTIVITY');
+    expect(child.parentElementInstanceKey).toBe(callElement.elementInstanceKey);
+    expect(await variablesOf(t.client, child.processInstanceKey)).toEqual(expect.objectContaining({ childAmount: 42, amount: 21 }));
 
     const [work] = await activateJobs(t.client, 'call.child');
     expect(work.processInstanceKey).toBe(child.processInstanceKey);
