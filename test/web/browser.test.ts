@@ -1,14 +1,17 @@
 /**
  * End to end in Debian's Chromium (playwright-core, no browser download): a socialsekreterare in Växjö starts a
  * placement request and fills the forms, a remissgrupp member matches a home, the kontaktperson confirms the
- * admission, and the region manager opens the dashboard. Service-task jobs (deadlines, queue) are completed by
- * small in-test handlers through the official client, since workers/ exports no runnable workers yet.
+ * admission, and the region manager opens the dashboard. Service-task jobs (deadlines, queue, notifications) are
+ * handled by the project's real job workers (workers/main.ts startWorkerApp) with a test SMTP server.
  * Screenshots go to test-artifacts/web/.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestEngine, type TestEngine } from '../helpers/engine';
+import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
+import { testConfig } from '../workers/setup';
+import { startWorkerApp, type WorkerApp } from '../../workers/main';
 import { ROOT, PASSWORDS, resourceFiles, startTestWeb, type TestWeb } from './helpers';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -18,30 +21,8 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '
 let engine: TestEngine;
 let web: TestWeb;
 let browser: Browser;
-let jobsRunning = true;
-let jobLoop: Promise<void>;
-
-/** In-test job handlers: what the deadline and queue workers would answer. */
-async function runJobs(client: TestEngine['client']) {
-  while (jobsRunning) {
-    for (const type of ['vk.deadline.calculate', 'vk.queue.enqueue', 'vk.queue.admit']) {
-      const { jobs } = await client.activateJobs({ type, maxJobsToActivate: 10, timeout: 10_000, worker: 'browser-test', requestTimeout: -1 } as never).catch(() => ({ jobs: [] as never[] }));
-      for (const job of jobs as Array<{ jobKey: string; customHeaders: Record<string, string>; variables: Record<string, unknown> }>) {
-        let variables: Record<string, unknown> = {};
-        if (type === 'vk.deadline.calculate') {
-          const h = job.customHeaders;
-          const base = String(job.variables[h.baseDateVariable] ?? new Date().toISOString().slice(0, 10));
-          const days = Number(/P(\d+)D/.exec(String(job.variables.deadlineOffset ?? 'P90D'))?.[1] ?? 90);
-          const d = new Date(Date.parse(base.length === 10 ? `${base}T16:00:00+01:00` : base) + days * 86_400_000);
-          variables = { [h.resultVariable]: d.toISOString(), [`${h.resultVariable}Reminder`]: new Date(d.getTime() - 2 * 86_400_000).toISOString() };
-        } else if (type === 'vk.queue.enqueue') variables = { queuePriority: 'b', queuePosition: 1, placeAvailable: true };
-        else variables = { admittedAt: new Date().toISOString() };
-        await client.completeJob({ jobKey: job.jobKey as never, variables });
-      }
-    }
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
+let smtp: TestSmtp;
+let workers: WorkerApp;
 
 beforeAll(async () => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -49,11 +30,13 @@ beforeAll(async () => {
   await engine.client.createDeployment({ resources: resourceFiles() });
   web = await startTestWeb(engine.client);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-  jobLoop = runJobs(engine.client);
+  // The real job workers (deadlines, queue, notifications, escalations), sharing the web app's audit log.
+  smtp = await startTestSmtp();
+  workers = startWorkerApp(testConfig(smtp.port, web.dataDir), engine.client);
 }, 90_000);
 afterAll(async () => {
-  jobsRunning = false;
-  await jobLoop;
+  await workers?.stop();
+  await smtp?.stop();
   await browser?.close();
   await web?.stop();
   await engine?.stop();

@@ -22,7 +22,7 @@
     [/^Date and time must both be entered\.$/, 'Ange både datum och tid.'],
   ];
   function translate(root) {
-    var nodes = root.querySelectorAll('.fjs-form-field-error, .fjs-form-field-error span');
+    var nodes = root.querySelectorAll('.fjs-form-field-error li');
     for (var i = 0; i < nodes.length; i++) {
       var n = nodes[i];
       if (n.children.length) continue;
