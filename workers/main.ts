@@ -15,7 +15,7 @@ import { PlacementQueue } from './queue/queue';
 import { startWorkers, type RunningWorkers } from './runtime';
 import type { CamundaClient } from '../common/camunda';
 
-export interface WorkerApp { deps: Deps; workers: RunningWorkers; stop(): Promise<void> }
+export interface WorkerApp { deps: Deps; workers: RunningWorkers; stop(waitUpToMs?: number): Promise<void> }
 
 /** Opens the stores and builds the handler dependencies (no workers yet). */
 export function openDeps(config: WorkersConfig, now: () => DateTime = () => DateTime.now()): { deps: Deps; close(): void } {
@@ -36,10 +36,10 @@ export function startWorkerApp(config: WorkersConfig, client: CamundaClient = cr
   let stopped = false;
   return {
     deps, workers,
-    async stop() {
+    async stop(waitUpToMs?: number) {
       if (stopped) return;
       stopped = true;
-      await workers.stop();
+      await workers.stop(waitUpToMs);
       close();
     },
   };

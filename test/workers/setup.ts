@@ -16,7 +16,7 @@ export function testConfig(smtpPort: number, dataDir: string, overrides: Partial
     SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtpPort), WEB_BASE_URL: 'http://localhost:3000', WORKER_NAME: 'test',
   }, {
     groups: { remissgruppen: ['remissgruppen@test.local'], 'chef-vaxjo': ['chef.vaxjo@test.local'], 'socialsekreterare-vaxjo': ['soc.vaxjo@test.local'] },
-    groupAddressFallback: null,
+    groupAddressFallback: '{group}@vardkedjan.test',
     retry: { backoffMs: 300, maxBackoffMs: 1000 },
     worker: { jobTimeoutMs: 5000, maxParallelJobs: 4, pollTimeoutMs: 500 },
     ...overrides,
@@ -35,7 +35,8 @@ export function useWorkerEnv(overrides: Partial<WorkersFileConfig> = {}): Env {
     env.start = (now) => { const app = startWorkerApp(env.config, env.engine.client, now); env.apps.push(app); return app; };
   });
   afterAll(async () => {
-    for (const a of env.apps) await a.stop();
+    // Short drain: the SDK keeps its drain timer alive for the whole wait.
+    for (const a of env.apps) await a.stop(700);
     await env.smtp?.stop();
     await env.engine?.stop();
   });
