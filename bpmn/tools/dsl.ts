@@ -209,7 +209,8 @@ export function build(p: ProcessSpec): string {
     const b = bounds.get(n.id)!;
     let label = '';
     if (isEventOrGw(n) && n.name) {
-      const lines = Math.ceil(n.name.length / 18);
+      const gateway = n.kind === 'xor' || n.kind === 'evgw' || n.kind === 'and';
+      const lines = Math.ceil(n.name.length / (gateway ? 13 : 18));
       const lh = 14 * lines;
       let lx = b.x + b.w / 2 - labelW / 2, ly = b.y + b.h + 5;
       if (n.kind === 'boundary') {
@@ -218,12 +219,13 @@ export function build(p: ProcessSpec): string {
         else if (side === 'right') { lx = b.x + b.w - 2; ly = b.y + b.h - lh + 2; }
         else if (side === 'belowLeft') { lx = b.x - labelW + 8; ly = b.y + b.h + 2; }
       }
-      if ((n.kind === 'xor' || n.kind === 'evgw' || n.kind === 'and')) { lx = b.x - labelW + 12; ly = b.y - lh - 2; }
-      label = `<bpmndi:BPMNLabel><dc:Bounds x="${r(lx)}" y="${r(ly)}" width="${labelW}" height="${lh}" /></bpmndi:BPMNLabel>`;
+      // gateway labels above-left: clear of the preceding task and of flows leaving the top of the diamond
+      if (gateway) { lx = b.x - 62; ly = b.y - lh - 2; }
+      label = `<bpmndi:BPMNLabel><dc:Bounds x="${r(lx)}" y="${r(ly)}" width="${gateway ? 80 : labelW}" height="${lh}" /></bpmndi:BPMNLabel>`;
     }
     const expanded = n.kind === 'sub' || n.kind === 'evsub' ? ' isExpanded="true"' : '';
     const marker = n.kind === 'xor' ? ' isMarkerVisible="true"' : '';
-    di.push(`<bpmndi:BPMNShape id="${n.id}_di" bpmnElement="${n.id}"${expanded}${marker}><dc:Bounds x="${r(b.x)}" y="${r(b.y)}" width="${b.w}" height="${b.h}" />${label}</bpmndi:BPMNShape>`);
+    di.push(`<bpmndi:BPMNShape id="${n.id}_di" bpmnElement="${n.id}"${expanded}${marker}><dc:Bounds x="${r(b.x)}" y="${r(b.y)}" width="${r(b.w)}" height="${r(b.h)}" />${label}</bpmndi:BPMNShape>`);
   }
   for (const a of p.annotations ?? []) {
     const w = a.w ?? 220, h = a.h ?? 60;

@@ -122,7 +122,7 @@ export function placeringsforfragan(): ProcessSpec {
     { kind: 'xor', id: 'GwPlats', name: 'Plats ledig?', col: 19, row: 0, default: 'JoinPlats' },
     { kind: 'receive', id: 'VantaPlats', name: 'Vänta i kö på ledig plats', message: 'plats-ledig', col: 20, row: 1,
       doc: 'Meddelandet "plats-ledig" (korrelation caseRef) publiceras av kön när en plats blir ledig för första ärendet i kön.' },
-    { kind: 'boundary', id: 'Aterkallad', name: 'Placering återkallad', host: 'VantaPlats', message: 'placering-aterkallad', offset: 0.2, col: 0, row: 0, labelSide: 'left',
+    { kind: 'boundary', id: 'Aterkallad', name: 'Placering återkallad', host: 'VantaPlats', message: 'placering-aterkallad', offset: 0.2, col: 0, row: 0, labelSide: 'belowLeft',
       doc: 'Meddelandet "placering-aterkallad": personen tackar nej eller behovet upphör medan ärendet står i kö.' },
     { kind: 'boundary', id: 'EjVerkstallt', name: 'Ej verkställt', host: 'VantaPlats', interrupting: false, offset: 0.8, timerCycle: '="R/" + ejVerkstalltDeadline + "/P1D"', col: 0, row: 0, labelSide: 'right',
       doc: 'Beslutet är inte verkställt inom tre månader: eskaleras dagligen till chef och remissgruppen tills plats erbjuds.' },
