@@ -12,12 +12,12 @@ import { NOW, variablesOf } from '../camunda-util';
  * history). Rows are upserted; the watermark moves to the refresh's start time. Finished instances are never
  * re-read.
  */
-const OVERLAP_MS = 5 * 60_000;
 const VARS = ['caseRef', 'kommun', 'home', 'decisionDate', 'admittedAt', 'beslut', 'ejVerkstalltDeadline'];
 const PAGE = 500;
 
 export class ReadModel {
-  constructor(private readonly db: Database.Database, private readonly client: CamundaClient, private readonly now: () => Date) {
+  /** `overlapMs`: how far before the watermark changes are fetched again (eventual consistency of the cluster). */
+  constructor(private readonly db: Database.Database, private readonly client: CamundaClient, private readonly now: () => Date, private readonly overlapMs = 5 * 60_000) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS rm_tasks (user_task_key TEXT PRIMARY KEY, process_instance_key TEXT NOT NULL, process_definition_id TEXT NOT NULL,
         element_id TEXT NOT NULL, name TEXT, state TEXT NOT NULL, creation_date TEXT, completion_date TEXT, due_date TEXT, candidate_groups TEXT NOT NULL, assignee TEXT);
@@ -45,7 +45,7 @@ export class ReadModel {
   private async doRefresh(): Promise<{ tasks: number; instances: number }> {
     const started = this.now().toISOString();
     const wm = this.lastRefresh();
-    const since = wm ? new Date(Date.parse(wm) - OVERLAP_MS).toISOString() : undefined;
+    const since = wm ? new Date(Date.parse(wm) - this.overlapMs).toISOString() : undefined;
     const instances = new Map<string, InstanceRow>();
     const tasks = new Map<string, TaskRow>();
     const addInstances = (rows: InstanceRow[]) => rows.forEach((r) => instances.set(r.processInstanceKey, r));
