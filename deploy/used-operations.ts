@@ -1,0 +1,36 @@
+/**
+ * Every Orchestration Cluster REST operation (SDK method name = the spec's operationId, compared case-insensitively:
+ * the SDK spells `getProcessDefinitionXML` as `getProcessDefinitionXml`) that workers/, web/, deploy/, common/ and
+ * scripts/ call. test/contract/openapi.test.ts scans the sources and fails when a call is missing here (or listed
+ * but no longer used), then checks each against Camunda's 8.8 OpenAPI spec (contract/openapi/rest-api.8.8.yaml).
+ * `createJobWorker` (workers/runtime.ts) stands for activateJobs + completeJob + failJob + throwJobError.
+ */
+export const USED_OPERATIONS = [
+  'activateJobs', // job workers (createJobWorker), scripts/crash-test.ts
+  'completeJob', // job workers, crash test
+  'failJob', // job workers (job.fail)
+  'throwJobError', // job workers (job.error → BPMN error)
+  'createDeployment', // deploy/
+  'getTopology', // scripts/start.ts readiness
+  'createProcessInstance', // web (start a case), crash test
+  'publishMessage', // crash test
+  'pinClock', // crash test (engine clock)
+  'getProcessInstance', // web case view
+  'searchProcessInstances', // web read model
+  'searchElementInstances', // web case history
+  'getProcessDefinitionXml', // web (diagram view)
+  'searchUserTasks', // web inbox
+  'getUserTask', // web task view
+  'getUserTaskForm', // web task form
+  'assignUserTask', // web claim
+  'unassignUserTask', // web unclaim
+  'completeUserTask', // web complete
+  'searchVariables', // web task/case variables
+] as const;
+
+export type UsedOperation = (typeof USED_OPERATIONS)[number];
+
+/** SDK conveniences that stand for several REST operations. */
+export const EXPANSIONS: Record<string, readonly UsedOperation[]> = {
+  createJobWorker: ['activateJobs', 'completeJob', 'failJob', 'throwJobError'],
+};
