@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Deps } from '../deps';
+import { JobInputError } from '../framework';
 
 /** `caseRef` must be pseudonymous (configured pattern), so no personnummer can travel into a mail or the audit. */
 export function caseRefSchema(deps: Deps) {
@@ -7,11 +8,19 @@ export function caseRefSchema(deps: Deps) {
   return z.string().regex(re, `caseRef must be a pseudonymous case reference matching ${deps.config.caseRefPattern} (e.g. VK-2026-000123), never a personnummer or name`);
 }
 
-/** Replaces `{kommun}` in a group name from the header. */
-export function resolveGroup(group: string, kommun: string | undefined): string {
-  if (!group.includes('{kommun}')) return group;
-  if (!kommun) throw new Error(`Group "${group}" needs the process variable kommun`);
-  return group.replaceAll('{kommun}', kommun);
+/**
+ * Replaces every `{name}` in a group header by the string value of job variable `name` (JOB_TYPES.md:
+ * `socialsekreterare-{kommun}`, `kontaktperson-{fromHome}`). Group names must stay slugs, so a value that is not a
+ * slug is refused: a free-text variable must never end up in an address or a mail.
+ */
+export function resolveGroup(group: string, variables: Record<string, unknown>): string {
+  return group.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+    const v = variables[name];
+    if (typeof v !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(v)) {
+      throw new JobInputError(`Group "${group}" needs the process variable "${name}" as a lower-case slug (e.g. vaxjo, novus); it is ${v === undefined ? 'missing' : JSON.stringify(v)}. Set it, then resolve the incident.`);
+    }
+    return v;
+  });
 }
 
 export function taskLink(deps: Deps, caseRef: string): string {

@@ -24,8 +24,8 @@ export const escalate = (deps: Deps) => defineHandler({
   async handle({ variables, headers, job }) {
     const due = (variables as Record<string, unknown>)[headers.dueDateVariable];
     if (typeof due !== 'string') throw new JobInputError(`Variable "${headers.dueDateVariable}" (due date of deadline "${headers.deadline}") is missing. Set it, then resolve the incident.`);
-    const group = resolveGroup(headers.group, variables.kommun);
-    const escalateTo = headers.escalateTo ? resolveGroup(headers.escalateTo, variables.kommun) : undefined;
+    const group = resolveGroup(headers.group, variables);
+    const escalateTo = headers.escalateTo ? resolveGroup(headers.escalateTo, variables) : undefined;
     if (headers.level === 'breach' && !escalateTo) throw new JobInputError(`Breach escalation of deadline "${headers.deadline}" has no "escalateTo" header. Add it in the diagram and redeploy.`);
     const label = deps.deadlines.rules[headers.deadline]?.label ?? headers.deadline;
 

@@ -18,7 +18,7 @@ export const notifyTask = (deps: Deps) => defineHandler({
   async handle({ variables, headers, job }) {
     const groupName = variables.notifyGroup ?? headers.group;
     if (!groupName) throw new Error('Neither header "group" nor variable "notifyGroup" names who to notify');
-    const group = resolveGroup(groupName, variables.kommun);
+    const group = resolveGroup(groupName, variables);
     const due = headers.dueDateVariable ? (variables as Record<string, unknown>)[headers.dueDateVariable] : undefined;
     const mail = render(headers.template, { caseRef: variables.caseRef, taskLabel: headers.task, link: taskLink(deps, variables.caseRef), ...(typeof due === 'string' ? { dueDate: due } : {}) });
     const to = groupAddresses(deps.config, group);
