@@ -104,6 +104,11 @@ describe('tasks', () => {
     }
     expect((await ss.get(`/api/uppgifter/${task.userTaskKey}`)).json.state).toBe('CREATED');
     expect(web.audit.query({ action: 'case.read.denied', actor: 'ss-alvesta' }).length).toBeGreaterThan(0);
+    // Reading the form (the case's variables) is a case read too.
+    const form = await ss.get(`/api/uppgifter/${task.userTaskKey}/formular`);
+    expect(form.json.schema.id).toBe('vk-placering-utredning');
+    expect(form.json.data.caseRef).toBe(task.caseRef);
+    expect(web.audit.query({ action: 'case.read', caseRef: task.caseRef }).map((e) => e.details?.source)).toContain('task-form');
     expect((await alvesta.post('/api/arenden', { processId: 'vk-placeringsforfragan' })).status).toBe(201); // own kommun is fine
   });
 

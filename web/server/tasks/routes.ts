@@ -101,7 +101,7 @@ export function taskRoutes(tasks: TaskService): Router {
     try { res.json(await tasks.get(user(req), KeyParam.parse(req.params).key)); } catch (e) { next(e); }
   });
   r.get('/api/uppgifter/:key/formular', async (req, res, next) => {
-    try { res.json(await tasks.form(user(req), KeyParam.parse(req.params).key)); } catch (e) { next(e); }
+    try { res.json(await tasks.formForDisplay(user(req), KeyParam.parse(req.params).key)); } catch (e) { next(e); }
   });
   r.post('/api/uppgifter/:key/ta', async (req, res, next) => {
     try { await tasks.claim(user(req), KeyParam.parse(req.params).key); res.json({ ok: true }); } catch (e) { next(e); }

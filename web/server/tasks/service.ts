@@ -84,6 +84,13 @@ export class TaskService {
     return { schema, data: vars.get(task.processInstanceKey) ?? {} };
   }
 
+  /** The form for the browser: the case's variables are read, so this is audited as a case read. */
+  async formForDisplay(user: SessionUser, userTaskKey: string) {
+    const f = await this.form(user, userTaskKey);
+    this.d.audit.record({ actor: user.id, action: 'case.read', caseRef: typeof f.data.caseRef === 'string' ? f.data.caseRef : undefined, details: { source: 'task-form', userTaskKey } });
+    return f;
+  }
+
   async claim(user: SessionUser, userTaskKey: string): Promise<void> {
     const t = await this.get(user, userTaskKey);
     if (t.state !== 'CREATED') throw new UserError(409, 'Uppgiften är redan slutförd.');
