@@ -26,12 +26,15 @@ export const deadlinesFileSchema = z.object({
     extraClosedDates: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).default([]),
   }).prefault({}),
   rules: z.record(z.string(), ruleSchema),
+  /** Swedish names for deadline names used in escalation headers that are not rules (e.g. `sip-mote`). */
+  labels: z.record(z.string(), z.string().min(1)).default({}),
 });
 
 export interface DeadlineConfig {
   timeOfDay: string;
   workingDays: WorkingDayOptions;
   rules: Record<string, DeadlineRule>;
+  labels: Record<string, string>;
 }
 
 export function parseDeadlineConfig(raw: unknown, source = 'config/deadlines.json'): DeadlineConfig {
@@ -44,7 +47,7 @@ export function parseDeadlineConfig(raw: unknown, source = 'config/deadlines.jso
   for (const [name, r] of Object.entries(f.rules)) {
     rules[name] = { offset: r.offset, label: r.label, reminderLeadTime: r.reminderLeadTime ?? f.defaultReminderLeadTime, adjust: r.adjust ?? f.defaultAdjust };
   }
-  return { timeOfDay: f.timeOfDay, workingDays: f.workingDays, rules };
+  return { timeOfDay: f.timeOfDay, workingDays: f.workingDays, rules, labels: f.labels };
 }
 
 export function loadDeadlineConfig(file: string): DeadlineConfig {

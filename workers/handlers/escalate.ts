@@ -27,7 +27,7 @@ export const escalate = (deps: Deps) => defineHandler({
     const group = resolveGroup(headers.group, variables);
     const escalateTo = headers.escalateTo ? resolveGroup(headers.escalateTo, variables) : undefined;
     if (headers.level === 'breach' && !escalateTo) throw new JobInputError(`Breach escalation of deadline "${headers.deadline}" has no "escalateTo" header. Add it in the diagram and redeploy.`);
-    const label = deps.deadlines.rules[headers.deadline]?.label ?? headers.deadline;
+    const label = deps.deadlines.rules[headers.deadline]?.label ?? deps.deadlines.labels[headers.deadline] ?? headers.deadline;
 
     const { step, first } = deps.escalations.claim({ jobKey: job.jobKey, processInstanceKey: job.processInstanceKey, caseRef: variables.caseRef, deadline: headers.deadline, level: headers.level, dueDate: due });
     const details = { deadline: headers.deadline, dueDate: due, processInstanceKey: job.processInstanceKey, elementId: job.elementId, group, escalateTo: escalateTo ?? null, step: step.step, jobKey: job.jobKey };
