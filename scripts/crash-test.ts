@@ -28,6 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createCamundaClient, type CamundaClient } from '../common/camunda';
+import { startTestSmtp, type TestSmtp } from '../test/helpers/smtp';
 
 const ROOT = path.join(__dirname, '..');
 const FIXTURES = path.join(ROOT, 'test', 'fixtures');
@@ -38,6 +39,22 @@ const JOB_LOCK_MS = 1500;
 const FIXTURE_TYPES = ['chain.a', 'chain.b', 'chain.c', 'timer.remind'];
 /** Loop-free fixtures: no element may run twice in one instance. */
 const LOOP_FREE = ['service-chain', 'user-task', 'timer-intermediate'];
+/** A process whose only step is the real workers' e-mail job (vk.notify.task), for the "no e-mail sent twice" check. */
+const NOTIFY_BPMN = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="defs-crash-notify" targetNamespace="http://vardkedjan/crash">
+  <bpmn:process id="crash-notify" name="Crash test: notify" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="notify"/>
+    <bpmn:serviceTask id="notify" name="Meddela">
+      <bpmn:extensionElements>
+        <zeebe:taskDefinition type="vk.notify.task" retries="5"/>
+        <zeebe:taskHeaders><zeebe:header key="group" value="socialsekreterare-{kommun}"/></zeebe:taskHeaders>
+      </bpmn:extensionElements>
+    </bpmn:serviceTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="notify" targetRef="end"/>
+    <bpmn:endEvent id="end"/>
+  </bpmn:process>
+</bpmn:definitions>`;
 const MONOTONE_TABLES = ['process_instances', 'element_instances', 'variables', 'jobs', 'user_tasks', 'incidents'];
 
 export interface CrashOptions {
@@ -45,6 +62,8 @@ export interface CrashOptions {
   /** Instances started per round (spread over all processes). */
   casesPerRound: number;
   seed: number;
+  /** Also run the real job workers (workers/main.ts) for the vk.* job types, with a real SMTP server. */
+  realWorkers?: boolean;
   /** The kill comes at a random moment 0.3 s … 0.3 s + killWithinMs into the round (default 4000). */
   killWithinMs?: number;
   log?: (line: string) => void;
@@ -65,6 +84,8 @@ export interface CrashReport {
   careChainRefused: Record<string, string>;
   violations: string[];
   finalCounts: Record<string, number>;
+  /** With realWorkers: e-mails received by the SMTP server, distinct Message-IDs, Message-IDs received more than once, audit rows. */
+  mail?: { received: number; distinct: number; duplicated: string[]; auditRows: number; notifyJobs?: number };
   seconds: number;
 }
 
@@ -129,6 +150,29 @@ function startWorkerChild(url: string, journal: string, types: string[]): ChildP
   child.stderr!.on('data', () => undefined);
   child.stdout!.on('data', () => undefined);
   return child;
+}
+
+function startRealWorkers(url: string, dataDir: string, smtpPort: number): ChildProcess {
+  const child = tsxChild([path.join(ROOT, 'workers', 'main.ts')], {
+    ZEEBE_REST_ADDRESS: url, DATA_DIR: dataDir, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtpPort), CAMUNDA_AUTH_STRATEGY: 'NONE', DEV_MAILBOX: 'false',
+  });
+  child.stderr!.on('data', () => undefined);
+  child.stdout!.on('data', () => undefined);
+  return child;
+}
+
+/** Rows of the audit log (workers and web append; it must never shrink). */
+function auditRows(dataDir: string): number {
+  const file = path.join(dataDir, 'audit.sqlite');
+  if (!fs.existsSync(file)) return 0;
+  const db = new Database(file, { readonly: true });
+  try {
+    return (db.prepare('SELECT COUNT(*) AS n FROM audit').get() as { n: number }).n;
+  } catch {
+    return 0; // table not created yet
+  } finally {
+    db.close();
+  }
 }
 
 async function kill(child: ChildProcess | undefined): Promise<void> {
@@ -196,6 +240,9 @@ export async function runCrashTest(opts: CrashOptions): Promise<CrashReport> {
 
   let engine: ChildProcess | undefined = await startEngineChild(dataDir, port);
   let worker: ChildProcess | undefined;
+  let realWorkers: ChildProcess | undefined;
+  let smtp: TestSmtp | undefined;
+  let audit = 0;
   const started: Started[] = [];
   const completedTasks = new Set<string>();
   let clockNow = T0;
@@ -232,16 +279,22 @@ export async function runCrashTest(opts: CrashOptions): Promise<CrashReport> {
         report.careChainRefused['(deployment)'] = String((e as Error).message).slice(0, 300);
       }
     }
-    const types = [...FIXTURE_TYPES, ...careTypes];
+    // With the real workers, they own the vk.* types; the generic worker keeps the fixture types.
+    const types = opts.realWorkers ? [...FIXTURE_TYPES] : [...FIXTURE_TYPES, ...careTypes];
     await client.pinClock({ timestamp: clockNow });
     worker = startWorkerChild(url, journal, types);
+    if (opts.realWorkers) {
+      await client.createDeployment({ resources: [new File([NOTIFY_BPMN], 'crash-notify.bpmn')] });
+      smtp = await startTestSmtp();
+      realWorkers = startRealWorkers(url, dataDir, smtp.port);
+    }
 
     let counts = tableCounts(dbFile);
     let caseNo = 1;
     for (let round = 1; round <= opts.rounds; round++) {
       const before = { started: started.length, jobs: journalCompletions(journal), tasks: completedTasks.size };
       let stop = false;
-      const processes = ['service-chain', 'service-chain', 'user-task', 'timer-intermediate', 'timer-boundary', 'message-catch', ...report.careChainProcesses];
+      const processes = ['service-chain', 'service-chain', 'user-task', 'timer-intermediate', 'timer-boundary', 'message-catch', ...report.careChainProcesses, ...(opts.realWorkers ? ['crash-notify', 'crash-notify'] : [])];
       const target = started.length + opts.casesPerRound;
       const starter = async () => {
         while (!stop && started.length < target) {
@@ -317,7 +370,10 @@ export async function runCrashTest(opts: CrashOptions): Promise<CrashReport> {
       // Round 1 always kills the engine, so every run covers an engine crash.
       const killed = round === 1 || what < 0.5 ? 'engine' : what < 0.75 ? 'worker' : 'engine+worker';
       if (killed.includes('engine')) await kill(engine);
-      if (killed.includes('worker')) await kill(worker);
+      if (killed.includes('worker')) {
+        await kill(worker);
+        await kill(realWorkers);
+      }
       // Let the starters notice, then stop the load.
       await sleep(100);
       stop = true;
@@ -326,11 +382,19 @@ export async function runCrashTest(opts: CrashOptions): Promise<CrashReport> {
       // Checks on the file while the engine is down (or, if only the worker died, on the live file).
       check(dbFile, started, completedTasks, journal, counts, violations, `round ${round}`);
       counts = tableCounts(dbFile);
+      if (opts.realWorkers) {
+        const rows = auditRows(dataDir);
+        if (rows < audit) violations.push(`round ${round}: audit log shrank from ${audit} to ${rows}`);
+        audit = rows;
+      }
 
       const restartBegan = Date.now();
       if (killed.includes('engine')) engine = await startEngineChild(dataDir, port);
       const restartMs = Date.now() - restartBegan;
-      if (killed.includes('worker')) worker = startWorkerChild(url, journal, types);
+      if (killed.includes('worker')) {
+        worker = startWorkerChild(url, journal, types);
+        if (opts.realWorkers) realWorkers = startRealWorkers(url, dataDir, smtp!.port);
+      }
       // The pinned clock survived: the engine must answer with our last acknowledged time.
       report.rounds.push({
         round, killed, afterMs, started: started.length - before.started, jobsCompleted: journalCompletions(journal) - before.jobs,
@@ -344,7 +408,7 @@ export async function runCrashTest(opts: CrashOptions): Promise<CrashReport> {
     const maxTimer = Math.max(0, ...started.filter((s) => s.timerHours).map((s) => s.timerHours!));
     clockNow += (maxTimer + 2) * HOUR;
     await client.pinClock({ timestamp: clockNow });
-    const fixtureKeys = started.filter((s) => LOOP_FREE.includes(s.process) || s.process === 'message-catch');
+    const fixtureKeys = started.filter((s) => LOOP_FREE.includes(s.process) || s.process === 'message-catch' || s.process === 'crash-notify');
     const deadline = Date.now() + 60_000;
     for (;;) {
       const { items } = await client.searchUserTasks({ filter: { state: 'CREATED' } as never, page: { limit: 100 } }, { consistency: { waitUpToMs: 0 } });
@@ -379,9 +443,35 @@ export async function runCrashTest(opts: CrashOptions): Promise<CrashReport> {
       db.close();
     }
     report.finalCounts = tableCounts(dbFile);
+    if (opts.realWorkers && smtp) {
+      await sleep(2000); // let the last outbox entries go out
+      const ids = smtp.messages.map((m) => m.messageId);
+      const seen = new Map<string, number>();
+      for (const id of ids) seen.set(id, (seen.get(id) ?? 0) + 1);
+      const duplicated = [...seen].filter(([, n]) => n > 1).map(([id]) => id);
+      const rows = auditRows(dataDir);
+      if (rows < audit) violations.push(`final: audit log shrank from ${audit} to ${rows}`);
+      report.mail = { received: ids.length, distinct: seen.size, duplicated, auditRows: rows };
+      if (duplicated.length) violations.push(`e-mail sent twice: ${duplicated.length} Message-IDs received more than once, e.g. ${duplicated[0]}`);
+      // Every completed notification job: its mail arrived (Message-ID derived from the job key) and it is audited.
+      const edb = new Database(dbFile, { readonly: true });
+      const notifyJobs = (edb.prepare(`SELECT key FROM jobs WHERE type = 'vk.notify.task' AND state = 'COMPLETED'`).all() as { key: number }[]).map((r) => String(r.key));
+      edb.close();
+      const adb = new Database(path.join(dataDir, 'audit.sqlite'), { readonly: true });
+      const audited = new Set((adb.prepare(`SELECT details FROM audit WHERE action LIKE 'notification.%'`).all() as { details: string | null }[]).map((r) => String(JSON.parse(r.details ?? '{}').jobKey)));
+      adb.close();
+      const mailed = [...seen.keys()].join(' ');
+      const unmailed = notifyJobs.filter((k) => !mailed.includes(`${k}.notify`));
+      const unaudited = notifyJobs.filter((k) => !audited.has(k));
+      report.mail.notifyJobs = notifyJobs.length;
+      if (unmailed.length) violations.push(`e-mail lost: ${unmailed.length} completed notification jobs without a received mail, e.g. job ${unmailed[0]}`);
+      if (unaudited.length) violations.push(`audit lost: ${unaudited.length} completed notification jobs without an audit entry, e.g. job ${unaudited[0]}`);
+    }
   } finally {
     await kill(worker);
+    await kill(realWorkers);
     await kill(engine);
+    await smtp?.stop();
   }
   const j = readJournal(journal);
   report.jobCompletionsAcked = j.completedOk.size;
@@ -521,6 +611,7 @@ function printReport(r: CrashReport): void {
   console.log(`  care-chain processes driven: ${r.careChainProcesses.join(', ') || '(none)'}`);
   for (const [id, why] of Object.entries(r.careChainRefused)) console.log(`  care-chain process not startable with {caseRef, kommun}: ${id}: ${why}`);
   console.log(`  final row counts: ${JSON.stringify(r.finalCounts)}`);
+  if (r.mail) console.log(`  real workers: ${r.mail.notifyJobs ?? 0} notification jobs completed, ${r.mail.received} e-mails received, ${r.mail.distinct} distinct Message-IDs, ${r.mail.duplicated.length} received twice; audit rows ${r.mail.auditRows}`);
   console.log(r.violations.length === 0 ? '  RESULT: all invariants hold' : `  RESULT: ${r.violations.length} violations:\n    ${r.violations.join('\n    ')}`);
 }
 
@@ -536,6 +627,7 @@ if (require.main === module) {
       rounds: Number(process.env.CRASH_ROUNDS ?? 6),
       casesPerRound: Number(process.env.CRASH_CASES ?? 150),
       killWithinMs: Number(process.env.CRASH_KILL_WITHIN_MS ?? 4000),
+      realWorkers: process.env.CRASH_REAL_WORKERS !== '0' && fs.existsSync(path.join(ROOT, 'workers', 'main.ts')),
       seed,
       log: (l) => console.log(l),
     }).then((r) => {
