@@ -36,9 +36,11 @@ export function getUserTask(ctx: Ctx, key: number): UserTaskRow | undefined {
 
 function requireOpenTask(ctx: Ctx, key: number, action: string): UserTaskRow {
   const task = getUserTask(ctx, key);
-  if (!task) throw notFound(`Expected to ${action} user task with key '${key}', but no such user task was found.`);
-  if (task.state !== 'CREATED') {
-    throw invalidState(`Expected to ${action} user task with key '${key}', but it is in state '${task.state}' and can no longer be changed.`);
+  // Zeebe forgets completed and canceled tasks, so for commands they no longer exist (404); the
+  // read endpoints still show them.
+  if (!task || task.state !== 'CREATED') {
+    const why = task ? ` (it is ${task.state.toLowerCase()})` : '';
+    throw notFound(`Expected to ${action} user task with key '${key}', but no such user task was found${why}.`);
   }
   return task;
 }
