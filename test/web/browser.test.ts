@@ -22,6 +22,8 @@ let engine: TestEngine;
 let web: TestWeb;
 let browser: Browser;
 let smtp: TestSmtp;
+/** Script errors and console errors (CSP violations included) of every page; expected 400/403 answers excluded. */
+const consoleErrors: string[] = [];
 let workers: WorkerApp;
 
 beforeAll(async () => {
@@ -45,7 +47,8 @@ afterAll(async () => {
 async function login(user: string): Promise<Page> {
   const ctx = await browser.newContext({ locale: 'sv-SE', timezoneId: 'Europe/Stockholm', viewport: { width: 1280, height: 900 } });
   const page = await ctx.newPage();
-  page.on('pageerror', (e) => { throw e; });
+  page.on('pageerror', (e) => { consoleErrors.push(`${user}: ${e.message}`); });
+  page.on('console', (m) => { if (m.type() === 'error' && !/status of 40[03]/.test(m.text())) consoleErrors.push(`${user}: ${m.text()} (${m.location().url})`); });
   await page.goto(web.url + '/login');
   await page.getByLabel('Användarnamn').fill(user);
   await page.getByLabel('Lösenord').fill(PASSWORDS[user]);
@@ -171,4 +174,5 @@ test('placement request end to end through the forms, then the dashboard', async
   expect(await chef.locator('#table').textContent()).toContain('Inför placering');
   expect(await chef.locator('.kpi .value').nth(2).textContent()).toContain('100 %');
   await chef.screenshot({ path: path.join(ARTIFACTS, '06-oversikt.png'), fullPage: true });
+  expect(consoleErrors).toEqual([]);
 }, 180_000);

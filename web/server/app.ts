@@ -49,7 +49,11 @@ export function createApp(deps: AppDeps) {
   app.disable('x-powered-by');
   if (deps.config.trustProxy) app.set('trust proxy', 1);
   app.use(helmet({
-    contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'style-src': ["'self'", "'unsafe-inline'"], 'font-src': ["'self'", 'data:'] } },
+    contentSecurityPolicy: { directives: {
+      'script-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'style-src': ["'self'", "'unsafe-inline'"], 'font-src': ["'self'", 'data:'],
+      // Upgrading requests only makes sense when the app is served over HTTPS (otherwise it breaks plain-http dev use).
+      'upgrade-insecure-requests': deps.config.cookieSecure === true ? [] : null,
+    } },
   }));
   const stat = (dir: string) => express.static(dir, { index: false, fallthrough: true, maxAge: '1h' });
   app.use('/static', stat(path.join(ROOT, 'web', 'public')));
@@ -57,6 +61,7 @@ export function createApp(deps: AppDeps) {
   app.use('/vendor/bpmn-js', stat(nm('bpmn-js/dist')), stat(nm('bpmn-js/dist/assets')));
   app.use('/vendor/chart.js', stat(nm('chart.js/dist')));
   app.get('/healthz', (_req, res) => { res.json({ ok: true }); });
+  app.get('/favicon.ico', (_req, res) => { res.status(204).end(); });
 
   app.use(cookieParser());
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
