@@ -128,3 +128,14 @@ describe('group placeholders', () => {
     expect(() => resolveGroup('chef-{kommun}', { kommun: 'Anna Svensson' })).toThrow(/slug/);
   });
 });
+
+describe('dates from FEEL and forms', () => {
+  test('zone-id suffixes are normalised, garbage is refused, unreadable consent dates fail closed', () => {
+    const { normaliseDateTime } = jest.requireActual('../../workers/handlers/common') as typeof import('../../workers/handlers/common');
+    expect(normaliseDateTime('2026-11-22T19:29:00.123@Europe/Stockholm', 'w')).toBe('2026-11-22T19:29:00.123+01:00');
+    expect(normaliseDateTime('2026-11-22T19:29:00+01:00[Europe/Stockholm]', 'w')).toBe('2026-11-22T19:29:00+01:00');
+    expect(normaliseDateTime('2026-11-22', 'w')).toBe('2026-11-22');
+    expect(() => normaliseDateTime('igår', 'withdrawnAt')).toThrow(/withdrawnAt/);
+    expect(evaluateConsent([consent({ withdrawnAt: 'garbage' })], 'novus', ['sip-plan'], NOW)).toMatchObject({ ok: false, reason: 'withdrawn' });
+  });
+});

@@ -81,9 +81,13 @@ export function evaluateConsent(consents: ConsentRecord[], toParty: string, info
   let failure: ConsentCheck | undefined;
   for (const c of consents) {
     let f: ConsentCheck | undefined;
-    if (c.withdrawnAt && DateTime.fromISO(c.withdrawnAt) <= now) f = { ok: false, reason: 'withdrawn', consent: c, message: 'Samtycket har återkallats. Information får inte lämnas till annan huvudman utan ett nytt samtycke.' };
-    else if (DateTime.fromISO(c.validUntil) < now) f = { ok: false, reason: 'expired', consent: c, message: 'Samtycket har löpt ut (giltigt högst ett år). Inhämta ett nytt samtycke.' };
-    else if (DateTime.fromISO(c.givenAt) > now) f = { ok: false, reason: 'not-yet-valid', consent: c, message: 'Samtycket gäller från ett senare datum. Vänta eller inhämta samtycke som gäller nu.' };
+    // Fail closed: an unreadable date never makes a consent valid.
+    const withdrawn = c.withdrawnAt ? DateTime.fromISO(c.withdrawnAt) : undefined;
+    const until = DateTime.fromISO(c.validUntil);
+    const given = DateTime.fromISO(c.givenAt);
+    if (withdrawn && (!withdrawn.isValid || withdrawn <= now)) f = { ok: false, reason: 'withdrawn', consent: c, message: 'Samtycket har återkallats. Information får inte lämnas till annan huvudman utan ett nytt samtycke.' };
+    else if (!until.isValid || until < now) f = { ok: false, reason: 'expired', consent: c, message: 'Samtycket har löpt ut (giltigt högst ett år). Inhämta ett nytt samtycke.' };
+    else if (!given.isValid || given > now) f = { ok: false, reason: 'not-yet-valid', consent: c, message: 'Samtycket gäller från ett senare datum. Vänta eller inhämta samtycke som gäller nu.' };
     else if (!c.parties.includes(party)) f = { ok: false, reason: 'party', consent: c, message: `Samtycket omfattar inte ${toParty}. Fråga den enskilde om samtycket ska utökas.` };
     else {
       const missing = items.filter((i) => !c.information.includes(i));

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Deps } from '../deps';
 import { JobInputError } from '../framework';
@@ -28,3 +29,16 @@ export function taskLink(deps: Deps, caseRef: string): string {
 }
 
 export const isoDateOrDateTime = z.string().regex(/^\d{4}-\d{2}-\d{2}(T.*)?$/, 'must be an ISO 8601 date (2026-12-01) or date-time (2026-12-01T09:00:00+01:00)');
+
+/**
+ * Parses an ISO date or date-time as FEEL and forms produce it: `2026-12-01`, `2026-12-01T09:00:00+01:00`, also with
+ * a zone id suffix (`…@Europe/Stockholm`, `…[Europe/Stockholm]`). Returns a normalised ISO string, or throws.
+ */
+export function normaliseDateTime(value: string, variable: string): string {
+  const m = /^(.*?)(?:@([A-Za-z_/+-]+)|\[([A-Za-z_/+-]+)\])$/.exec(value);
+  const text = m ? m[1] : value;
+  const zone = m ? (m[2] ?? m[3]) : undefined;
+  const dt = DateTime.fromISO(text, zone ? { zone } : { setZone: true });
+  if (!dt.isValid) throw new JobInputError(`Variable "${variable}" is "${value}", not an ISO 8601 date or date-time (e.g. 2026-12-01T09:00:00+01:00). Correct it, then resolve the incident.`);
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) ? text : dt.toISO({ suppressMilliseconds: true })!;
+}

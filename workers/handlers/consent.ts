@@ -4,7 +4,7 @@ import { calculateDeadline } from '../deadlines/calculate';
 import { ConfigError } from '../config';
 import type { Deps } from '../deps';
 import { BpmnError, csv, defineHandler, JobInputError } from '../framework';
-import { caseRefSchema, isoDateOrDateTime } from './common';
+import { caseRefSchema, isoDateOrDateTime, normaliseDateTime } from './common';
 
 const consentSchema = z.object({
   form: z.enum(['skriftligt', 'muntligt', 'annat']),
@@ -24,7 +24,7 @@ export const consentRecord = (deps: Deps) => defineHandler({
     }
     const rule = deps.deadlines.rules['samtycke-giltighet'];
     if (!rule) throw new ConfigError(`Deadline rule "samtycke-giltighet" is missing in ${deps.config.deadlinesFile}. Add it and restart the workers.`);
-    const calc = (offset: string) => calculateDeadline({ base: consent.givenAt, rule: { ...rule, offset }, timeOfDay: '23:59', workingDays: deps.deadlines.workingDays, now: deps.now() }).due;
+    const calc = (offset: string) => calculateDeadline({ base: normaliseDateTime(consent.givenAt, 'consent.givenAt'), rule: { ...rule, offset }, timeOfDay: '23:59', workingDays: deps.deadlines.workingDays, now: deps.now() }).due;
     let validUntil: string;
     try {
       // Never longer than the legal/configured maximum, even if the rule says more.
@@ -34,7 +34,8 @@ export const consentRecord = (deps: Deps) => defineHandler({
     } catch (e) {
       throw new JobInputError(`consent.givenAt: ${(e as Error).message}`);
     }
-    const rec = deps.consent.record({ caseRef, form: consent.form, givenAt: consent.givenAt, validUntil, parties: consent.parties, information: consent.information, guardiansConsented: consent.guardiansConsented ?? null }, job.jobKey);
+    const givenAt = normaliseDateTime(consent.givenAt, 'consent.givenAt');
+    const rec = deps.consent.record({ caseRef, form: consent.form, givenAt, validUntil, parties: consent.parties, information: consent.information, guardiansConsented: consent.guardiansConsented ?? null }, job.jobKey);
     deps.audit.record({ actor: deps.actor, action: 'consent.recorded', caseRef, details: { consentId: rec.id, form: rec.form, givenAt: rec.givenAt, validUntil: rec.validUntil, parties: rec.parties, information: rec.information, processInstanceKey: job.processInstanceKey } });
     return { consentId: rec.id, consentValidUntil: rec.validUntil };
   },
@@ -61,7 +62,7 @@ export const consentWithdraw = (deps: Deps) => defineHandler({
   headers: z.object({}),
   variables: z.looseObject({ caseRef: caseRefSchema(deps), withdrawnAt: isoDateOrDateTime.nullish() }),
   async handle({ variables, job }) {
-    const at = variables.withdrawnAt ?? deps.now().toISO()!;
+    const at = variables.withdrawnAt ? normaliseDateTime(variables.withdrawnAt, 'withdrawnAt') : deps.now().toISO()!;
     const n = deps.consent.withdraw(variables.caseRef, at);
     deps.audit.record({ actor: deps.actor, action: 'consent.withdrawn', caseRef: variables.caseRef, details: { withdrawnAt: at, consents: n, processInstanceKey: job.processInstanceKey } });
     return { consentWithdrawn: true };
