@@ -81,6 +81,21 @@ export const FORMS: FormSpec[] = [
     radio('behovKanMotas', 'Kan individens behov mötas på boendet?'),
     radio('klientPositiv', 'Ställer sig individen positiv till placeringen?'),
   ] },
+  { id: 'vk-under-placering-uppgifter', title: 'Uppgifter om placeringen', fields: [
+    radio('home', 'Boende', HOME),
+    date('admissionDate', 'Inskrivningsdatum'),
+  ] },
+  { id: 'vk-flytt-uppgifter', title: 'Uppgifter om flytten', fields: [
+    radio('fromHome', 'Nuvarande boende (flytt till det andra)', HOME),
+    date('moveDate', 'Planerat flyttdatum'),
+    confirm('contactDuringStay', 'Kontakt med det andra boendet har tagits under placeringen', { required: false }),
+    radio('barn', 'Har personen barn under 18 år?'),
+  ] },
+  { id: 'vk-hemflytt-uppgifter', title: 'Uppgifter inför hemflytt', fields: [
+    radio('home', 'Nuvarande boende', HOME),
+    date('utflyttDate', 'Planerat utflyttningsdatum'),
+    radio('barn', 'Har personen barn under 18 år?'),
+  ] },
   { id: 'vk-inskrivning', title: 'Bekräfta inskrivning', fields: [date('admissionDate', 'Inskrivningsdatum')] },
   { id: 'vk-orosanmalan', title: 'Orosanmälan', intro: 'Gör skyddsbedömning omedelbart.', fields: [
     date('skyddsbedomningDatum', 'Skyddsbedömning gjord'),

@@ -10,6 +10,28 @@ function withEsc(nodes: NodeSpec[], flows: FlowSpec[], host: { id: string; col: 
   flows.push(...e.flows);
 }
 
+/**
+ * When a process is started without its specific start variables (e.g. from the web app's "start case" button with
+ * only caseRef and kommun), socialsekreteraren first completes them in a form. Shifts the rest of the diagram right.
+ */
+function withDetails(spec: ProcessSpec, o: { missing: string; form: string; name: string }): ProcessSpec {
+  const shift = (nodes: NodeSpec[]) => { for (const n of nodes) { if (n.col >= 1) n.col += 3; if (n.kind === 'sub' || n.kind === 'evsub') shift(n.children); } };
+  shift(spec.nodes);
+  for (const a of spec.annotations ?? []) if (a.col >= 1) a.col += 3;
+  const first = spec.flows.find((f) => f.from === 'Start')!;
+  spec.nodes.push(
+    { kind: 'xor', id: 'GwUppgifter', name: 'Uppgifter kompletta?', col: 1, row: 0, default: 'JoinUppgifter' },
+    { kind: 'user', id: 'AngeUppgifter', name: o.name, form: o.form, groups: SS, col: 2, row: -1,
+      doc: `Startad utan ${o.missing.replace(/ = null/g, '').replace(/ or /g, ', ')}: socialsekreteraren anger uppgifterna innan processen fortsätter.` },
+    { kind: 'xor', id: 'JoinUppgifter', name: '', col: 3, row: 0 },
+  );
+  spec.flows.splice(spec.flows.indexOf(first), 1,
+    { from: 'Start', to: 'GwUppgifter' },
+    { from: 'GwUppgifter', to: 'AngeUppgifter', name: 'Nej', cond: `=${o.missing}` }, { from: 'GwUppgifter', to: 'JoinUppgifter', name: 'Ja' },
+    { from: 'AngeUppgifter', to: 'JoinUppgifter' }, { from: 'JoinUppgifter', to: first.to });
+  return spec;
+}
+
 // ---------------------------------------------------------------- 1. Vårdkedjeremiss
 export function vardkedjeremiss(): ProcessSpec {
   const R = 'Rutin: vårdkedjeremiss till psykiatrin (003:1330-1390).';
@@ -226,18 +248,18 @@ export function underPlacering(): ProcessSpec {
     { from: 'HemflyttPlanerad', to: 'Hemflytt' }, { from: 'Hemflytt', to: 'EndUtskriven' },
     { from: 'PlaceringAvslutad', to: 'EndAvslutad' },
   ];
-  return {
+  return withDetails({
     id: 'vk-under-placering', name: 'Under placering', nodes, flows,
     annotations: [{ id: 'Anno_rutin', text: 'Inget fast intervall för samverkan: planeras vid inskrivning utifrån individens behov (000:1480-1520).', col: 1.1, row: -1.2, w: 250, h: 50 }],
     doc: `${R} Syfte: följa klientens förändringsprocess och säkerställa helhetssyn. Håller ihop hela placeringen: flytt mellan boendena och inför hemflytt anropas härifrån; orosanmälan kan göras när som helst.`,
-  };
+  }, { missing: 'home = null or admissionDate = null', form: 'vk-under-placering-uppgifter', name: 'Ange boende och inskrivningsdatum' });
 }
 
 // ---------------------------------------------------------------- 5. Flytt mellan Ekeliden och Novus
 export function flytt(): ProcessSpec {
   const R = 'Rutin: Flytt mellan Ekeliden och Novus (000:1534-1559).';
   const nodes: NodeSpec[] = [
-    { kind: 'start', id: 'Start', name: 'Flytt planerad', col: 0, row: 0, outputs: [['=if fromHome = "ekeliden" then "novus" else "ekeliden"', 'toHome']],
+    { kind: 'start', id: 'Start', name: 'Flytt planerad', col: 0, row: 0,
       doc: `${R} Startvariabler: caseRef, kommun, fromHome (ekeliden|novus), moveDate, contactDuringStay (boolean), barn (ja|nej); valfritt flyttMoteForskott (standard -P14D), flyttMoteForskottUtanKontakt (standard -P21D).` },
     { kind: 'service', id: 'BeraknaOverlamning', name: 'Beräkna senaste datum för överlämningsmöte', type: 'vk.deadline.calculate', col: 1, row: 0,
       headers: { rule: 'flytt-overlamningsmote', baseDateVariable: 'moveDate', resultVariable: 'overlamningDeadline' },
@@ -248,7 +270,7 @@ export function flytt(): ProcessSpec {
     { kind: 'xor', id: 'GwPlats', name: 'Plats finns?', col: 3, row: 0, default: 'KontrolleraSamtycke' },
     { kind: 'end', id: 'EndUppskjuten', name: 'Flytt skjuts upp', col: 4, row: -1 },
     { kind: 'service', id: 'KontrolleraSamtycke', name: 'Kontrollera samtycke till överföring', type: 'vk.consent.check', col: 4, row: 0,
-      headers: { toParty: 'andra-boendet', information: 'uppdragsblankett,genomforandeplan' }, inputs: [['=toHome', 'toParty']],
+      headers: { toParty: 'andra-boendet', information: 'uppdragsblankett,genomforandeplan' }, inputs: [['=if fromHome = "ekeliden" then "novus" else "ekeliden"', 'toParty']],
       doc: 'Information mellan boendena (olika huvudmän) delas bara med samtycke; minsta möjliga information.' },
     { kind: 'boundary', id: 'SamtyckeSaknas', name: 'Samtycke saknas', host: 'KontrolleraSamtycke', error: 'CONSENT_MISSING', offset: 0.5, col: 0, row: 0, labelSide: 'left' },
     { kind: 'user', id: 'InhamtaSamtycke', name: 'Inhämta samtycke före överlämningen', form: 'vk-samtycke-saknas', groups: SS, col: 4, row: 1.15,
@@ -260,9 +282,9 @@ export function flytt(): ProcessSpec {
       doc: 'Socialsekreteraren lämnar förslag till biståndsbeslut om det nästkommande boendet.' },
     { kind: 'xor', id: 'GwBifall', name: 'Beviljat?', col: 9, row: 0, default: 'Genomford' },
     { kind: 'end', id: 'EndAvslag', name: 'Flytt genomförs inte', col: 10, row: -1 },
-    { kind: 'user', id: 'Genomford', name: 'Bekräfta genomförd flytt', form: 'vk-flytt-genomford', groups: '="kontaktperson-" + toHome', col: 10, row: 0,
-      outputs: [['=true', 'flyttGenomford'], ['=flyttadDatum', 'flyttadDatum']],
-      doc: 'Utmatning: flyttGenomford = true och flyttadDatum (används av Under placering för att byta boende).' },
+    { kind: 'user', id: 'Genomford', name: 'Bekräfta genomförd flytt', form: 'vk-flytt-genomford', groups: '="kontaktperson-" + (if fromHome = "ekeliden" then "novus" else "ekeliden")', col: 10, row: 0,
+      outputs: [['=true', 'flyttGenomford'], ['=flyttadDatum', 'flyttadDatum'], ['=if fromHome = "ekeliden" then "novus" else "ekeliden"', 'toHome']],
+      doc: 'Utmatning: flyttGenomford = true, flyttadDatum och toHome (används av Under placering för att byta boende).' },
     { kind: 'end', id: 'EndFlyttad', name: 'Flyttad', col: 11, row: 0 },
   ];
   const flows: FlowSpec[] = [
@@ -275,11 +297,11 @@ export function flytt(): ProcessSpec {
     { from: 'Genomford', to: 'EndFlyttad' },
   ];
   withEsc(nodes, flows, { id: 'Overlamningsmote', col: 6, row: 0 }, { deadline: 'flytt-overlamningsmote', dueVar: 'overlamningDeadline', group: 'kontaktperson-{fromHome}', escalateTo: 'remissgruppen', routine: R });
-  return {
+  return withDetails({
     id: 'vk-flytt-ekeliden-novus', name: 'Flytt mellan Ekeliden och Novus', nodes, flows,
     doc: `${R} Syfte: en träff mellan individen och kontaktpersonen på det nya boendet skapar trygghet och minskar känslan av att börja om.`,
     annotations: [{ id: 'Anno_frist', text: 'Överlämningsmöte senast 14 dagar före flytt (21 dagar om ingen kontakt under placeringen)', col: 7, row: -1.1, w: 240, h: 50 }],
-  };
+  }, { missing: 'fromHome = null or moveDate = null', form: 'vk-flytt-uppgifter', name: 'Ange flyttuppgifter' });
 }
 
 // ---------------------------------------------------------------- 6. Inför hemflytt
@@ -316,11 +338,11 @@ export function hemflytt(): ProcessSpec {
     { from: 'Ordna', to: 'JoinKriterium' },
     { from: 'JoinUtflytt', to: 'Utflytt' }, { from: 'Utflytt', to: 'EndUtflyttad' },
   ];
-  return {
+  return withDetails({
     id: 'vk-infor-hemflytt', name: 'Inför hemflytt', nodes, flows,
     annotations: [{ id: 'Anno_rutin', text: 'SIP-möte senast 14 dagar före utflytt (000:1586-1607). Novus: sysselsättning och boende som fortsätter (000:738).', col: 1.4, row: -1.3, w: 270, h: 60 }],
     doc: `${R} Syfte: planering av öppenvårds- och socialtjänstinsatser på hemmaplan påbörjas under placeringen för en sömlös övergång.`,
-  };
+  }, { missing: 'home = null or utflyttDate = null', form: 'vk-hemflytt-uppgifter', name: 'Ange boende och utflyttningsdatum' });
 }
 
 // ---------------------------------------------------------------- 7. SIP

@@ -147,3 +147,25 @@ describe('vk-infor-hemflytt', () => {
     expect(job).toBeUndefined();
   });
 });
+
+describe('started with only caseRef and kommun (the web app\'s start button)', () => {
+  test('vk-flytt-ekeliden-novus asks socialsekreteraren for the move details first', async () => {
+    const pi = await startProcess(t.client, 'vk-flytt-ekeliden-novus', { caseRef: ref(), kommun: 'almhult' });
+    const key = pi.processInstanceKey as string;
+    expect(await noJobs(t.client, 'vk.deadline.calculate')).toBe(true);
+    const ask = await completeTask(t.client, key, 'AngeUppgifter', { fromHome: 'novus', moveDate: '2027-02-15', contactDuringStay: false, barn: 'nej' });
+    expect(ask.candidateGroups).toEqual(['socialsekreterare-almhult']);
+    await completeDeadline(t.client, { rule: 'flytt-overlamningsmote', offset: '-P21D' });
+    await completeTask(t.client, key, 'Remissgruppen', { platsBekraftad: 'ja' });
+    await completeJob(t.client, 'vk.consent.check', {}, (job) => expect((job.variables as { toParty: string }).toParty).toBe('ekeliden'));
+    expect((await userTask(t.client, key, 'Overlamningsmote')).candidateGroups).toEqual(['kontaktperson-novus']);
+  });
+
+  test('vk-infor-hemflytt asks for home and utflytt date first', async () => {
+    const pi = await startProcess(t.client, 'vk-infor-hemflytt', { caseRef: ref(), kommun: 'almhult' });
+    const key = pi.processInstanceKey as string;
+    await completeTask(t.client, key, 'AngeUppgifter', { home: 'ekeliden', utflyttDate: '2027-02-26', barn: 'ja' });
+    const { deadline } = await completeDeadline(t.client, { rule: 'hemflytt-sip-mote' });
+    expect(deadline.slice(0, 10)).toBe('2027-02-12');
+  });
+});

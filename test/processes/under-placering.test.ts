@@ -157,3 +157,11 @@ describe('vk-planeringsdagar', () => {
     throw new Error('second planning day task not created');
   }
 });
+
+test('vk-under-placering started with only caseRef and kommun asks for home and admission date first', async () => {
+  const pi = await startProcess(t.client, 'vk-under-placering', { caseRef: ref(), kommun: 'lessebo' });
+  const key = pi.processInstanceKey as string;
+  await completeTask(t.client, key, 'AngeUppgifter', { home: 'novus', admissionDate: '2026-11-02' });
+  const plan = await userTask(t.client, key, 'PlaneraSamverkan');
+  expect(plan.candidateGroups).toEqual(['kontaktperson-novus', 'socialsekreterare-lessebo']);
+});
