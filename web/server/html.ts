@@ -45,4 +45,3 @@ export function fmtDate(iso: string | undefined | null): string {
   return Number.isNaN(d.getTime()) ? iso : DATE_FMT.format(d);
 }
 
-export const GROUP_LABEL = (g: string) => g;
