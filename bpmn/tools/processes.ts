@@ -36,9 +36,10 @@ function withDetails(spec: ProcessSpec, o: { missing: string; form: string; name
 export function vardkedjeremiss(): ProcessSpec {
   const R = 'Rutin: vårdkedjeremiss till psykiatrin (003:1330-1390).';
   const nodes: NodeSpec[] = [
-    { kind: 'start', id: 'Start', name: 'Vårdkedjeremiss inkommen', col: 0, row: 0, doc: `${R} Startvariabler: caseRef, kommun, referralDate (remissens datum), valfritt remissmoteSlaDagar (ISO-period, standard P14D).` },
+    { kind: 'start', id: 'Start', name: 'Vårdkedjeremiss inkommen', col: 0, row: 0, doc: `${R} Startvariabler: caseRef, kommun, referralDate (remissens datum; saknas det används dagens datum), valfritt remissmoteSlaDagar (ISO-period, standard P14D).` },
     { kind: 'service', id: 'BeraknaRemissmote', name: 'Beräkna senaste datum för remissmöte', type: 'vk.deadline.calculate', col: 1, row: 0,
-      headers: { rule: 'remissmote', baseDateVariable: 'referralDate', resultVariable: 'remissmoteDeadline' }, inputs: [[DEFAULT('remissmoteSlaDagar', 'P14D'), 'deadlineOffset']],
+      headers: { rule: 'remissmote', baseDateVariable: 'referralDate', resultVariable: 'remissmoteDeadline' },
+      inputs: [['=if referralDate = null then string(today()) else referralDate', 'referralDate'], [DEFAULT('remissmoteSlaDagar', 'P14D'), 'deadlineOffset']],
       doc: 'Seeds anger ingen tidsgräns: gemensamt remissmöte inom remissmoteSlaDagar (standard P14D) från remissdatum är en konfigurerbar servicenivå.' },
     { kind: 'user', id: 'BedomRemiss', name: 'Bedöm remiss och identifiera berörda enheter', form: 'vk-vardkedjeremiss-bedomning', groups: 'psykiatri-remissport', col: 2, row: 0,
       doc: `${R} Remissporten läser de samlade behoven och identifierar alla enheter som behöver delta, inklusive enheten för drogfrihet när personen inte är drogfri men planerad behandling kräver det.` },
@@ -69,9 +70,10 @@ export function vardkedjeremiss(): ProcessSpec {
 export function kontaktbegaran(): ProcessSpec {
   const R = 'Rutin: kontaktbegäran från psykiatrin till kommunen (003:1350-1369).';
   const nodes: NodeSpec[] = [
-    { kind: 'start', id: 'Start', name: 'Kontaktbegäran mottagen', col: 0, row: 0, doc: `${R} Startvariabler: caseRef, kommun, requestDate; valfritt kontaktbegaranSvarstid (standard P7D).` },
+    { kind: 'start', id: 'Start', name: 'Kontaktbegäran mottagen', col: 0, row: 0, doc: `${R} Startvariabler: caseRef, kommun, requestDate (saknas det används dagens datum); valfritt kontaktbegaranSvarstid (standard P7D).` },
     { kind: 'service', id: 'BeraknaKontakt', name: 'Beräkna senaste kontaktdatum', type: 'vk.deadline.calculate', col: 1, row: 0,
-      headers: { rule: 'kontaktbegaran-kontakt', baseDateVariable: 'requestDate', resultVariable: 'kontaktDeadline' }, inputs: [[DEFAULT('kontaktbegaranSvarstid', 'P7D'), 'deadlineOffset']],
+      headers: { rule: 'kontaktbegaran-kontakt', baseDateVariable: 'requestDate', resultVariable: 'kontaktDeadline' },
+      inputs: [['=if requestDate = null then string(today()) else requestDate', 'requestDate'], [DEFAULT('kontaktbegaranSvarstid', 'P7D'), 'deadlineOffset']],
       doc: 'Seeds anger ingen tidsgräns; kommunen kontaktar personen inom kontaktbegaranSvarstid (standard P7D).' },
     { kind: 'user', id: 'TaKontakt', name: 'Kontakta personen och registrera ansökan', form: 'vk-kontaktbegaran-kontakt', groups: SS, due: '=kontaktDeadline', col: 2, row: 0,
       doc: `${R} Kommunen behandlar kontaktbegäran som en ansökan och tar kontakt med personen.` },

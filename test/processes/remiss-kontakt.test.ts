@@ -129,3 +129,14 @@ describe('vk-kontaktbegaran', () => {
     expect(jobs[0].customHeaders).toEqual(expect.objectContaining({ escalateTo: 'chef-{kommun}', group: 'socialsekreterare-{kommun}' }));
   });
 });
+
+test('without referralDate / requestDate the deadlines count from today (engine clock)', async () => {
+  await startProcess(t.client, 'vk-vardkedjeremiss', { caseRef: ref(), kommun: 'vaxjo' });
+  const [a] = await activateJobs(t.client, 'vk.deadline.calculate');
+  expect((a.variables as { referralDate: string }).referralDate).toBe('2026-11-02');
+  await t.client.completeJob({ jobKey: a.jobKey, variables: { remissmoteDeadline: '2026-11-16T16:00:00+01:00', remissmoteDeadlineReminder: '2026-11-14T16:00:00+01:00' } });
+  await startProcess(t.client, 'vk-kontaktbegaran', { caseRef: ref(), kommun: 'vaxjo' });
+  const [b] = await activateJobs(t.client, 'vk.deadline.calculate');
+  expect((b.variables as { requestDate: string }).requestDate).toBe('2026-11-02');
+  await t.client.completeJob({ jobKey: b.jobKey, variables: { kontaktDeadline: '2026-11-09T16:00:00+01:00', kontaktDeadlineReminder: '2026-11-07T16:00:00+01:00' } });
+});
