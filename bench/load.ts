@@ -11,8 +11,8 @@
  *      read from the element instances' start/end times in the engine's SQLite file (read-only);
  *  [4] memory: engine RSS (VmRSS / VmHWM from /proc) with the active instances;
  *  [5] history: LOAD_HISTORY completed instances (start → end), then the dashboard-shaped queries over them
- *      (totals by process and state, open tasks per candidate group) p50/p99. The web dashboard endpoint itself
- *      is measured only if web/server/app.ts exists (not yet: printed as not measurable);
+ *      (totals by process and state, open tasks per candidate group) p50/p99, and the web app's dashboard
+ *      (GET /api/oversikt as chef-region, createApp in this process): first call (read model built) and p50/p99;
  *  [6] baseline in the same run: `bpmn-engine` executing the same start → 3 tasks → end diagram in-process, its
  *      state (getState()) persisted to SQLite (WAL, synchronous=FULL) after every step; cases/s and case latency;
  *      the ratios engine / baseline are printed.
@@ -30,6 +30,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Engine as BpmnEngine } from 'bpmn-engine';
 import { createCamundaClient, type CamundaClient } from '../common/camunda';
+import { Agent, startTestWeb } from '../test/web/helpers';
 
 const ACTIVE = Number(process.env.LOAD_ACTIVE ?? 10_000);
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 20);
@@ -257,10 +258,33 @@ async function history(client: CamundaClient): Promise<void> {
     }
     console.log(`    ${name.padEnd(42)} ${lat(v)}`);
   }
-  const webApp = path.join(ROOT, 'web', 'server', 'app.ts');
-  console.log(fs.existsSync(webApp)
-    ? '    web dashboard endpoint: web/server/app.ts exists, but this benchmark does not drive it yet (see docs/reliability.md)'
-    : '    web dashboard endpoint: not measurable (web/server/app.ts does not exist yet); the figures above are the engine queries a dashboard makes');
+  if (fs.existsSync(path.join(ROOT, 'web', 'server', 'app.ts'))) await dashboard(client, created);
+  else console.log('    web dashboard endpoint: not measurable (web/server/app.ts does not exist)');
+}
+
+/**
+ * The managers' dashboard (GET /api/oversikt of the web app, createApp in this process) over the history:
+ * the first call builds the read model from the engine (every instance and task so far), later calls refresh
+ * incrementally (WEB_READMODEL_REFRESH_SECONDS=0: on every call) and compute the indicators.
+ */
+async function dashboard(client: CamundaClient, history: number): Promise<void> {
+  const web = await startTestWeb(client);
+  try {
+    const chef = await Agent.login(web.url, 'chef-region');
+    const t0 = performance.now();
+    const first = await chef.get('/api/oversikt');
+    const firstMs = performance.now() - t0;
+    const v: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t = performance.now();
+      const r = await chef.get('/api/oversikt');
+      if (r.status !== 200) throw new Error(`GET /api/oversikt → ${r.status}`);
+      v.push(performance.now() - t);
+    }
+    console.log(`    web dashboard GET /api/oversikt (chef-region) over ${history} completed + the active instances: first call (read model built) ${f(firstMs, 0)} ms, status ${first.status}; then ${lat(v)}`);
+  } finally {
+    await web.stop();
+  }
 }
 
 async function baseline(): Promise<{ perSecond: number; latency: number[] }> {
