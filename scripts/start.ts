@@ -24,7 +24,7 @@ interface Plan { external: boolean; restAddress: string; env: NodeJS.ProcessEnv 
 function plan(env: NodeJS.ProcessEnv): Plan {
   const enginePort = env.ENGINE_PORT ?? '8080';
   const local = `http://localhost:${enginePort}`;
-  const configured = env.ZEEBE_REST_ADDRESS ?? env.CAMUNDA_REST_ADDRESS;
+  const configured = env.ZEEBE_REST_ADDRESS || env.CAMUNDA_REST_ADDRESS || undefined;
   const pointsElsewhere = configured !== undefined &&
     !new RegExp(`^https?://(localhost|127\\.0\\.0\\.1):${enginePort}(/v2)?/?$`).test(configured);
   const external = env.CAMUNDA_MODE === 'external' || (env.CAMUNDA_MODE !== 'embedded' && pointsElsewhere);
@@ -37,6 +37,8 @@ function plan(env: NodeJS.ProcessEnv): Plan {
     DATA_DIR: path.resolve(env.DATA_DIR ?? path.join(ROOT, 'data')),
     ZEEBE_REST_ADDRESS: restAddress,
     CAMUNDA_AUTH_STRATEGY: env.CAMUNDA_AUTH_STRATEGY ?? (external ? undefined : 'NONE'),
+    // the workers' local SMTP sink (mails stored under $DATA_DIR/mail) unless real SMTP is configured
+    DEV_MAILBOX: env.DEV_MAILBOX ?? (env.SMTP_HOST ? 'false' : 'true'),
   };
   return { external, restAddress, env: childEnv };
 }
@@ -72,9 +74,10 @@ async function main(): Promise<void> {
   const children: Child[] = [];
   let stopping = false;
 
-  const stopAll = async (code: number) => {
+  const stopAll = async (code: number, reason?: string) => {
     if (stopping) return;
     stopping = true;
+    if (reason) log(reason);
     for (const c of [...children].reverse()) await stopChild(c);
     process.exit(code);
   };
@@ -85,8 +88,8 @@ async function main(): Promise<void> {
       void stopAll(1);
     });
   };
-  process.on('SIGINT', () => { log('SIGINT: stopping'); void stopAll(0); });
-  process.on('SIGTERM', () => { log('SIGTERM: stopping'); void stopAll(0); });
+  process.on('SIGINT', () => void stopAll(0, 'SIGINT: stopping'));
+  process.on('SIGTERM', () => void stopAll(0, 'SIGTERM: stopping'));
 
   let engine: Child | undefined;
   if (p.external) {
@@ -120,7 +123,9 @@ async function main(): Promise<void> {
   log('running:');
   if (started.includes('web')) log(`  web app        http://localhost:${p.env.WEB_PORT ?? 3000}`);
   log(`  Camunda API    ${p.restAddress.replace(/\/v2\/?$/, '')}/v2${p.external ? ' (external cluster)' : ' (embedded engine, data in ' + p.env.DATA_DIR + ')'}`);
-  if (started.includes('workers')) log(`  dev mailbox    smtp://127.0.0.1:2525 (mails in ${path.join(p.env.DATA_DIR!, 'mail')})`);
+  if (started.includes('workers') && p.env.DEV_MAILBOX === 'true') {
+    log(`  dev mailbox    smtp://127.0.0.1:${p.env.SMTP_PORT ?? 2525} (mails in ${path.join(p.env.DATA_DIR!, 'mail')})`);
+  }
   log('Ctrl+C stops everything.');
 }
 
