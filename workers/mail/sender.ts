@@ -11,12 +11,15 @@ export class PermanentError extends Error {
   override name = 'PermanentError';
 }
 
-interface SmtpErrorLike { responseCode?: number; code?: string; response?: string; message: string }
+interface SmtpErrorLike { responseCode?: number; code?: string; command?: string; response?: string; message: string }
 
 /** Classifies a nodemailer error by SMTP reply code (4xx transient, 5xx permanent); network errors are transient. */
 export function classifySmtpError(err: unknown, where: string): TransientError | PermanentError {
   const e = err as SmtpErrorLike;
   const detail = e.response ?? e.message;
+  if (e.command === 'STARTTLS' || e.code === 'ETLS' || /certificate|self.signed/i.test(e.message)) {
+    return new PermanentError(`TLS with the mail server ${where} failed (${detail}). Check SMTP_SECURE/SMTP_REQUIRE_STARTTLS (the server may not offer STARTTLS) and the server certificate, then resolve the incident.`);
+  }
   if (typeof e.responseCode === 'number') {
     if (e.responseCode >= 500) {
       const hint = e.code === 'EAUTH'
@@ -27,9 +30,6 @@ export function classifySmtpError(err: unknown, where: string): TransientError |
     return new TransientError(`The mail server ${where} temporarily refused the e-mail (${e.responseCode}: ${detail}); will retry.`);
   }
   if (e.code === 'EAUTH') return new PermanentError(`SMTP authentication at ${where} failed (${detail}). Check SMTP_USER/SMTP_PASS.`);
-  if (e.code === 'ETLS' || /certificate|self.signed/i.test(e.message)) {
-    return new PermanentError(`TLS with the mail server ${where} failed (${detail}). Check SMTP_SECURE/SMTP_REQUIRE_STARTTLS and the server certificate.`);
-  }
   return new TransientError(`Cannot reach the mail server ${where} (${e.code ?? ''} ${detail}); will retry.`);
 }
 
