@@ -22,7 +22,8 @@ export async function deployAll(client: CamundaClient, files: DeployFile[]): Pro
     try {
       result = await client.createDeployment({ resources: group.map(toFile) });
     } catch (e) {
-      throw new Error(`deploying ${kind === 'form' ? 'forms' : 'diagrams'} (${group.map((f) => f.name).join(', ')}) failed: ${describeError(e)}`);
+      const names = group.length <= 5 ? group.map((f) => f.name).join(', ') : `${group.length} files`;
+      throw new Error(`deploying ${kind === 'form' ? 'forms' : 'diagrams'} (${names}) failed: ${describeError(e)}`);
     }
     for (const f of result.forms) summary.forms.push({ formId: String(f.formId), version: Number(f.version), key: String(f.formKey) });
     for (const p of result.processes) {
@@ -38,7 +39,11 @@ export function describeError(e: unknown): string {
   const body = (err.body ?? {}) as { title?: string; detail?: string };
   const status = err.status ?? err.response?.status;
   const detail = [body.title, body.detail].filter(Boolean).join(': ');
-  return [status ? `HTTP ${status}` : '', detail || err.message || String(e)].filter(Boolean).join(' ');
+  // network errors: the root cause (e.g. "connect ECONNREFUSED 127.0.0.1:8080") is at the end of the cause chain
+  let root: unknown = e;
+  while ((root as { cause?: unknown })?.cause) root = (root as { cause: unknown }).cause;
+  const cause = root !== e && root instanceof Error ? ` (${root.message})` : '';
+  return [status ? `HTTP ${status}` : '', (detail || err.message || String(e)) + cause].filter(Boolean).join(' ');
 }
 
 export function formatSummary(s: DeploySummary): string {

@@ -4,6 +4,7 @@
  * nothing deployed.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { startTestEngine, type TestEngine } from '../helpers/engine';
 import { ROOT, diagram, form, runDeployCli, tempFolder, userTask } from './helpers';
@@ -33,7 +34,7 @@ test('deploys the real bpmn/ and forms/ folders and prints every process and for
   for (const id of bpmnIds) expect(deployed).toContain(`${id}@1`);
 }, 120_000);
 
-test('a diagram failing lint is refused with a per-element report, and nothing (not even its forms) is deployed', async () => {
+test('a diagram failing lint is refused with a per-element report; exit 1 before any deployment request (no process definition appears)', async () => {
   const dir = tempFolder({
     'ok.bpmn': diagram('lint-ok', userTask('lint-form')),
     'lint-form.form': form('lint-form'),
@@ -69,4 +70,15 @@ test('--dry-run lints only; an unknown folder is a usage error', async () => {
   const missing = await runDeployCli(['--dir', path.join(dir, 'nope')], t.url);
   expect(missing.code).toBe(2);
   expect(missing.stderr).toMatch(/no such file or directory/);
+}, 120_000);
+
+test('an unreachable cluster: exit code 3 and the network cause in the message', async () => {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => srv.close(() => r())); // a port nobody listens on
+  const res = await runDeployCli(['--dir', path.join(ROOT, 'forms')], `http://127.0.0.1:${port}`);
+  expect(res.code).toBe(3);
+  expect(res.stderr).toMatch(/deploying forms \(\d+ files\) failed: .*ECONNREFUSED/);
+  expect(res.stderr).toMatch(/check ZEEBE_REST_ADDRESS/);
 }, 120_000);
