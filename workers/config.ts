@@ -42,6 +42,11 @@ const fileSchema = z.object({
   consentMaxMonths: z.number().int().min(1).max(12).default(12),
   /** Pattern a case reference must match: pseudonymous, never a personnummer. */
   caseRefPattern: z.string().default('^VK-\\d{4}-\\d{6}$'),
+  /**
+   * A send interrupted by a crash mid-SMTP-transaction (accepted or not: unknown): `skip` = never a duplicate
+   * (audited `notification.uncertain`, outbox status `uncertain` for an operator to check), `resend` = never lost.
+   */
+  onInterruptedSend: z.enum(['skip', 'resend']).default('skip'),
   retry: z.object({
     /** First back-off after a transient failure; doubles each retry up to maxBackoffMs. */
     backoffMs: z.number().int().min(0).default(10_000),

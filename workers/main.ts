@@ -21,7 +21,7 @@ export interface WorkerApp { deps: Deps; workers: RunningWorkers; stop(waitUpToM
 export function openDeps(config: WorkersConfig, now: () => DateTime = () => DateTime.now()): { deps: Deps; close(): void } {
   const db = openWorkersDb(config.dataDir);
   const audit = AuditLog.open(path.join(config.dataDir, 'audit.sqlite'));
-  const mail = new MailSender(config.smtp, new Outbox(db));
+  const mail = new MailSender(config.smtp, new Outbox(db), config.onInterruptedSend);
   const deps: Deps = {
     config, deadlines: loadDeadlineConfig(config.deadlinesFile), audit, actor: `worker:${config.workerName}`, mail,
     consent: new ConsentRegistry(db), queue: new PlacementQueue(db, config.capacity), escalations: new EscalationSteps(db), now,

@@ -77,3 +77,28 @@ test('STARTTLS required but not offered: not sent', async () => {
     expect(plain.messages).toHaveLength(0);
   } finally { m.close(); await plain.stop(); }
 });
+
+describe('send interrupted mid-transaction (worker killed between the SMTP 250 and markSent)', () => {
+  test.each([['skip', 0], ['resend', 1]] as const)('onInterruptedSend=%s → %i e-mail(s) on the re-run', async (policy, expected) => {
+    const smtp = await startTestSmtp();
+    const outbox = new Outbox(openWorkersDb(fs.mkdtempSync(path.join(dir, 'int-'))));
+    const cfg = loadConfig({ DATA_DIR: dir, WORKERS_CONFIG: '/nonexistent', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port) });
+    const m = new MailSender(cfg.smtp, outbox, policy);
+    try {
+      // The state a kill -9 inside sendMail leaves behind: committed `sending`, never `sent`.
+      outbox.put(msg('k'), 'vardkedjan.local');
+      outbox.markSending('k');
+      const r = await m.send(msg('k'));
+      expect(smtp.messages).toHaveLength(expected);
+      expect(r.sent).toBe(expected === 1);
+      if (policy === 'skip') {
+        expect(r.uncertain).toBe(true);
+        expect(outbox.uncertain().map((u) => u.key)).toEqual(['k']);
+        expect((await m.send(msg('k'))).sent).toBe(false); // still not resent on a later retry
+        expect(smtp.messages).toHaveLength(0);
+      } else {
+        expect(outbox.get('k')!.status).toBe('sent');
+      }
+    } finally { m.close(); await smtp.stop(); }
+  });
+});

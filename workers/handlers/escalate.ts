@@ -41,7 +41,7 @@ export const escalate = (deps: Deps) => defineHandler({
     const targets = recipients.map((g) => ({ g, to: groupAddresses(deps.config, g) }));
     for (const { g, to } of targets) {
       const r = await deps.mail.send({ key: `${job.jobKey}:${headers.level}:${step.step}:${g}`, to, ...mail });
-      deps.audit.record({ actor: deps.actor, action: r.sent ? 'notification.sent' : 'notification.duplicate-suppressed', caseRef: variables.caseRef, details: { ...details, recipientGroup: g, template, messageId: r.messageId } });
+      deps.audit.record({ actor: deps.actor, action: r.sent ? 'notification.sent' : r.uncertain ? 'notification.uncertain' : 'notification.duplicate-suppressed', caseRef: variables.caseRef, details: { ...details, recipientGroup: g, template, messageId: r.messageId } });
     }
     return {};
   },

@@ -23,7 +23,7 @@ export const notifyTask = (deps: Deps) => defineHandler({
     const mail = render(headers.template, { caseRef: variables.caseRef, taskLabel: headers.task, link: taskLink(deps, variables.caseRef), ...(typeof due === 'string' ? { dueDate: due } : {}) });
     const to = groupAddresses(deps.config, group);
     const r = await deps.mail.send({ key: `${job.jobKey}:notify:${group}`, to, ...mail });
-    deps.audit.record({ actor: deps.actor, action: r.sent ? 'notification.sent' : 'notification.duplicate-suppressed', caseRef: variables.caseRef, details: { group, template: headers.template, messageId: r.messageId, jobKey: job.jobKey, processInstanceKey: job.processInstanceKey, elementId: job.elementId } });
+    deps.audit.record({ actor: deps.actor, action: r.sent ? 'notification.sent' : r.uncertain ? 'notification.uncertain' : 'notification.duplicate-suppressed', caseRef: variables.caseRef, details: { group, template: headers.template, messageId: r.messageId, jobKey: job.jobKey, processInstanceKey: job.processInstanceKey, elementId: job.elementId } });
     return {};
   },
 });

@@ -2,15 +2,16 @@ import Database from 'better-sqlite3';
 
 /**
  * The outbox makes e-mail idempotent across job retries and worker crashes: every message has an idempotency
- * key (job key + step + recipient group). A message is sent only while its row is `pending` and is marked `sent`
- * in the same breath as the SMTP server accepts it, before the job is completed — so a re-activated job finds
- * `sent` and does not mail again. (The remaining window — crash after the SMTP 250 but before the UPDATE — is
- * covered by the deterministic Message-ID, which receiving systems use to drop duplicates.)
+ * key (job key + step + recipient group). `sending` is committed before the SMTP transaction and `sent` right after
+ * the server accepts, before the job is completed — so a re-activated job finds `sent` and does not mail again, and
+ * a crash during the transaction leaves `sending`, which the sender never repeats blindly (see MailSender.send).
  */
 export interface OutboxMessage { key: string; to: string[]; subject: string; text: string }
 
 export interface OutboxRow extends OutboxMessage {
-  status: 'pending' | 'sent';
+  /** pending → sending (committed before SMTP) → sent; back to pending on a reported failure; `uncertain` when an
+   * interrupted `sending` was skipped. */
+  status: 'pending' | 'sending' | 'sent' | 'uncertain';
   attempts: number;
   lastError: string | null;
   createdAt: string;
@@ -47,7 +48,7 @@ export class Outbox {
     if (!r) return undefined;
     return {
       key: String(r.key), to: JSON.parse(String(r.recipients)) as string[], subject: String(r.subject), text: String(r.body),
-      status: r.status as 'pending' | 'sent', attempts: Number(r.attempts), lastError: (r.last_error as string | null) ?? null,
+      status: r.status as OutboxRow['status'], attempts: Number(r.attempts), lastError: (r.last_error as string | null) ?? null,
       createdAt: String(r.created_at), sentAt: (r.sent_at as string | null) ?? null, messageId: String(r.message_id),
     };
   }
@@ -57,6 +58,19 @@ export class Outbox {
   }
 
   markFailed(key: string, error: string): void {
-    this.db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE key = ?').run(error, key);
+    this.db.prepare(`UPDATE outbox SET status = 'pending', attempts = attempts + 1, last_error = ? WHERE key = ?`).run(error, key);
+  }
+
+  markSending(key: string): void {
+    this.db.prepare(`UPDATE outbox SET status = 'sending' WHERE key = ?`).run(key);
+  }
+
+  markUncertain(key: string): void {
+    this.db.prepare(`UPDATE outbox SET status = 'uncertain', last_error = 'worker stopped during the SMTP transaction; not resent (onInterruptedSend = skip)' WHERE key = ?`).run(key);
+  }
+
+  /** Rows an operator should check (interrupted sends that were not repeated). */
+  uncertain(): OutboxRow[] {
+    return (this.db.prepare(`SELECT key FROM outbox WHERE status = 'uncertain' ORDER BY created_at`).all() as Array<{ key: string }>).map((r) => this.get(r.key)!);
   }
 }

@@ -38,7 +38,7 @@ export class MailSender {
   private readonly where: string;
   private readonly domain: string;
 
-  constructor(private readonly cfg: WorkersConfig['smtp'], private readonly outbox: Outbox) {
+  constructor(private readonly cfg: WorkersConfig['smtp'], private readonly outbox: Outbox, private readonly onInterruptedSend: 'skip' | 'resend' = 'skip') {
     this.where = `${cfg.host}:${cfg.port}`;
     this.domain = /@([^>\s]+)/.exec(cfg.from)?.[1] ?? 'vardkedjan.local';
     this.transport = nodemailer.createTransport({
@@ -49,10 +49,22 @@ export class MailSender {
     });
   }
 
-  /** Sends the message once per key. Returns false when it had already been sent (retry / crash recovery). */
-  async send(m: OutboxMessage): Promise<{ sent: boolean; messageId: string }> {
+  /**
+   * Sends the message once per key. `sent: false` when it had already gone out (retry / crash recovery) or when a
+   * previous attempt was interrupted mid-transaction (`uncertain`: the worker died while talking to the SMTP
+   * server, so nobody knows whether the server accepted it). `onInterruptedSend` decides that case: `skip`
+   * (default: never a duplicate, audited so an operator can check) or `resend` (never lost, may duplicate; same
+   * Message-ID).
+   */
+  async send(m: OutboxMessage): Promise<{ sent: boolean; messageId: string; uncertain?: boolean }> {
     const row = this.outbox.put(m, this.domain);
     if (row.status === 'sent') return { sent: false, messageId: row.messageId };
+    if ((row.status === 'sending' || row.status === 'uncertain') && this.onInterruptedSend === 'skip') {
+      this.outbox.markUncertain(row.key);
+      return { sent: false, messageId: row.messageId, uncertain: true };
+    }
+    // Committed before the SMTP transaction: a crash from here on leaves `sending`, never a silent resend.
+    this.outbox.markSending(row.key);
     try {
       await this.transport.sendMail({
         from: this.cfg.from, to: row.to, subject: row.subject, text: row.text, messageId: row.messageId,
