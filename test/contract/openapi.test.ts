@@ -7,6 +7,7 @@
  *     spec's request schemas.
  */
 import { createCamundaClient } from '../../common/camunda';
+import { deployAll } from '../../deploy/deploy';
 import { EXPANSIONS, USED_OPERATIONS } from '../../deploy/used-operations';
 import { startTestEngine, type TestEngine } from '../helpers/engine';
 import { SpecValidator, loadSpec, operations, type SpecOperation } from './spec';
@@ -28,7 +29,7 @@ describe('(a) operations the project uses', () => {
     expect({ unlisted, unused }).toEqual({ unlisted: [], unused: [] });
   });
 
-  test.each([...USED_OPERATIONS])('%s exists in the 8.8 spec, and the SDK sends it to the same method + path', (name) => {
+  test.each([...USED_OPERATIONS])('%s exists in the 8.8 spec and is a method of the SDK client', (name) => {
     const op = ops.get(name.toLowerCase());
     expect(op).toBeDefined();
     expect(op!.path.startsWith('/')).toBe(true);
@@ -42,6 +43,8 @@ describe('the spec validator can fail', () => {
     expect(validator.validateResponse(ops.get('createprocessinstance')!, 200, { processInstanceKey: 'abc' })).not.toEqual([]);
     expect(validator.validateRequest(ops.get('searchusertasks')!, { filter: {}, nonsense: 1 })).not.toEqual([]);
     expect(validator.validateRequest(ops.get('searchusertasks')!, { filter: { state: 'CREATED' }, page: { limit: 5 } })).toEqual([]);
+    expect(validator.validateRequest(ops.get('activatejobs')!, { type: 'x', timeout: 'soon', maxJobsToActivate: 1 })).not.toEqual([]);
+    expect(validator.validateRequest(ops.get('activatejobs')!, { type: 'x', timeout: '60000', maxJobsToActivate: 1 })).toEqual([]);
     expect(validator.validateResponse(ops.get('getusertask')!, 404, { type: 'about:blank', title: 'NOT_FOUND', status: 404, detail: 'x', instance: '/v2/user-tasks/1' })).toEqual([]);
   });
 });
@@ -148,6 +151,56 @@ describe('(b) the embedded engine answers with the spec\'s shapes', () => {
     if (notes.length) console.log(`contract notes (spec gaps, not failures):\n  ${notes.join('\n  ')}`);
     expect([...USED_OPERATIONS].filter((n) => !exercised.has(n))).toEqual([]);
     expect(problems).toEqual([]);
+  });
+});
+
+describe('(c) the JSON requests the SDK sends for our calls satisfy the spec\'s request schemas', () => {
+  let t: TestEngine;
+  const sent: Array<{ method: string; path: string; body: unknown }> = [];
+  const realFetch = globalThis.fetch;
+  beforeAll(async () => {
+    t = await startTestEngine();
+    globalThis.fetch = async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+      const req = input instanceof Request ? input : undefined;
+      const url = new URL(req ? req.url : String(input));
+      const method = (init?.method ?? req?.method ?? 'GET').toUpperCase();
+      const raw = init?.body ?? (req && req.headers.get('content-type')?.includes('json') ? await req.clone().text() : undefined);
+      if (typeof raw === 'string' && raw !== '') sent.push({ method, path: url.pathname.replace(/^\/v2/, ''), body: JSON.parse(raw) });
+      return realFetch(input, init);
+    };
+  });
+  afterAll(async () => { globalThis.fetch = realFetch; if (t) await t.stop(); });
+
+  const match = (method: string, p: string): SpecOperation | undefined => [...ops.values()].find((o) =>
+    o.method === method && new RegExp(`^${o.path.replace(/\{\w+\}/g, '[^/]+')}$`).test(p));
+
+  test('deployAll, a case through its user task, jobs and a message: every JSON body validates', async () => {
+    await deployAll(t.client, [
+      { kind: 'form', name: 'contract-form.form', path: 'contract-form.form', content: FORM },
+      { kind: 'bpmn', name: 'contract.bpmn', path: 'contract.bpmn', content: DIAGRAM },
+    ]);
+    const NOW = { consistency: { waitUpToMs: 5000 } } as const;
+    const inst = await t.client.createProcessInstance({ processDefinitionId: 'contract-probe', variables: { caseRef: 'VK-2026-000003', kommun: 'vaxjo' } } as never);
+    const { jobs } = await t.client.activateJobs({ type: 'vk.contract', maxJobsToActivate: 1, timeout: 60000, worker: 'contract', requestTimeout: 1000 } as never);
+    await t.client.completeJob({ jobKey: jobs[0].jobKey, variables: { done: true } } as never);
+    let task;
+    for (let i = 0; i < 50 && !task; i++) {
+      task = (await t.client.searchUserTasks({ filter: { processInstanceKey: inst.processInstanceKey, state: 'CREATED' } } as never, NOW)).items?.[0];
+      if (!task) await new Promise((r) => setTimeout(r, 100));
+    }
+    await t.client.assignUserTask({ userTaskKey: task!.userTaskKey, assignee: 'anna', allowOverride: true } as never);
+    await t.client.searchVariables({ filter: { processInstanceKey: inst.processInstanceKey } } as never, NOW);
+    await t.client.completeUserTask({ userTaskKey: task!.userTaskKey, variables: { kommentar: 'ok' } } as never);
+    await t.client.publishMessage({ name: 'contract-msg', correlationKey: 'VK-2026-000003', timeToLive: 0 } as never);
+    await t.client.searchProcessInstances({ filter: { processDefinitionId: 'contract-probe' }, page: { limit: 10 } } as never, NOW);
+
+    expect(sent.length).toBeGreaterThanOrEqual(8);
+    const failures = sent.flatMap((r) => {
+      const o = match(r.method, r.path);
+      if (!o) return [`${r.method} ${r.path}: no such operation in the spec`];
+      return validator.validateRequest(o, r.body).map((e) => `${o.operationId}: ${e} — sent ${JSON.stringify(r.body).slice(0, 200)}`);
+    });
+    expect(failures).toEqual([]);
   });
 });
 

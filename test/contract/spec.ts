@@ -34,21 +34,27 @@ export function operations(spec: Json): Map<string, SpecOperation> {
  *   count (draft-07 `additionalProperties` would reject e.g. `page` of SearchQueryRequest);
  * - a `type` beside `oneOf`/`anyOf` is dropped (the spec writes `type: object` over a string-or-object union).
  */
-function convert(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(convert);
+function convert(node: unknown, int64AsString = false): unknown {
+  if (Array.isArray(node)) return node.map((n) => convert(n, int64AsString));
   if (!node || typeof node !== 'object') return node;
   const obj: Json = {};
   for (const [k, v] of Object.entries(node as Json)) {
     if (k === 'discriminator' || k === 'example' || k === 'examples' || k.startsWith('x-')) continue;
     obj[k] = k === 'properties' || k === 'patternProperties'
-      ? Object.fromEntries(Object.entries(v as Json).map(([pk, pv]) => [pk, convert(pv)]))
-      : convert(v);
+      ? Object.fromEntries(Object.entries(v as Json).map(([pk, pv]) => [pk, convert(pv, int64AsString)]))
+      : convert(v, int64AsString);
   }
   if (obj.additionalProperties === false) {
     delete obj.additionalProperties;
     obj.unevaluatedProperties = false;
   }
   if ((obj.oneOf || obj.anyOf) && obj.type) delete obj.type;
+  if (int64AsString && obj.type === 'integer' && obj.format === 'int64') {
+    // requests only: the SDK sends int64 fields (timeout, requestTimeout, timeToLive) as decimal strings to keep
+    // precision; Camunda's server (Jackson) reads them as longs. Anything but a decimal integer still fails.
+    delete obj.type;
+    return { ...obj, anyOf: [{ type: 'integer' }, { type: 'string', pattern: '^-?[0-9]+$' }] };
+  }
   if (obj.nullable === true) {
     delete obj.nullable;
     if (typeof obj.type === 'string' && !obj.$ref && !obj.oneOf && !obj.anyOf && !obj.allOf) obj.type = [obj.type, 'null'];
@@ -69,6 +75,7 @@ export class SpecValidator {
     // RFC 9457 `instance` (format uri in the spec) is a URI reference: Camunda answers relative paths like /v2/jobs/1
     this.ajv.addFormat('uri', { validate: (v: string) => { try { new URL(v, 'http://base.invalid'); return true; } catch { return false; } } });
     this.ajv.addSchema({ $id: 'spec', components: convert((spec as { components: unknown }).components) });
+    this.ajv.addSchema({ $id: 'spec-request', components: convert((spec as { components: unknown }).components, true) });
   }
 
   private deref(node: Json): Json {
@@ -79,10 +86,11 @@ export class SpecValidator {
     return n;
   }
 
-  private compile(key: string, schema: unknown): ValidateFunction {
+  private compile(key: string, schema: unknown, request = false): ValidateFunction {
     let v = this.cache.get(key);
     if (!v) {
-      const rewritten = JSON.parse(JSON.stringify(convert(schema)).replace(/"#\/components\//g, '"spec#/components/'));
+      const id = request ? 'spec-request' : 'spec';
+      const rewritten = JSON.parse(JSON.stringify(convert(schema, request)).replace(/"#\/components\//g, `"${id}#/components/`));
       v = this.ajv.compile(rewritten);
       this.cache.set(key, v);
     }
@@ -119,7 +127,7 @@ export class SpecValidator {
     const rb = o.op.requestBody ? this.deref(o.op.requestBody as Json) : undefined;
     const media = (rb?.content as Record<string, Json> | undefined)?.['application/json'];
     if (!media) return [`${o.operationId} has no application/json request body in the spec`];
-    const v = this.compile(`${o.operationId}:request`, media.schema);
+    const v = this.compile(`${o.operationId}:request`, media.schema, true);
     return v(body) ? [] : (v.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
   }
 }
