@@ -64,3 +64,17 @@ test('CAMUNDA_MODE=external without an address exits 1 and says what to set', as
   expect(await s.exited).toBe(1);
   expect(s.output()).toMatch(/CAMUNDA_MODE=external needs ZEEBE_REST_ADDRESS/);
 }, 60_000);
+
+test('the engine dying at startup (port taken) stops npm start with exit 1 and points at its log', async () => {
+  const blocker = net.createServer((sock) => sock.destroy());
+  await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+  const port = (blocker.address() as net.AddressInfo).port;
+  try {
+    const s = runStart({ ENGINE_PORT: String(port), WEB_PORT: String(await freePort()), DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'vk-start-')), CAMUNDA_MODE: 'embedded' });
+    expect(await s.exited).toBe(1);
+    expect(s.output()).toMatch(/engine exited/);
+    expect(s.output()).not.toMatch(/Ctrl\+C stops everything/);
+  } finally {
+    await new Promise<void>((r) => blocker.close(() => r()));
+  }
+}, 90_000);
