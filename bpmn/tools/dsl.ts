@@ -350,7 +350,7 @@ export function orosanmalan(col: number, row: number): NodeSpec {
     doc: 'Barn som anhöriga (000:2053-2114): en orosanmälan ska kunna göras omedelbart från vilket steg som helst. Meddelandet "orosanmalan" (korrelation caseRef) startar en uppgift för socialsekreteraren utan att avbryta processen. Tid för skyddsbedömning: variabeln skyddsbedomningTid (standard PT24H).',
     children: [
       { kind: 'start', id: 'Orosanmalan_start', name: 'Orosanmälan inkommen', message: 'orosanmalan', col, row, interrupting: false },
-      { kind: 'user', id: 'Orosanmalan_hantera', name: 'Hantera orosanmälan och gör skyddsbedömning', form: 'vk-orosanmalan', groups: '="socialsekreterare-" + kommun',
+      { kind: 'user', id: 'Orosanmalan_hantera', name: 'Hantera orosanmälan och gör skyddsbedömning', form: 'vk-orosanmalan', groups: '=["socialsekreterare-" + kommun]',
         due: '=now() + duration(if skyddsbedomningTid = null then "PT24H" else skyddsbedomningTid)', col: col + 1, row,
         doc: 'Socialsekreteraren tar emot orosanmälan, gör skyddsbedömning omedelbart (senast inom skyddsbedomningTid) och beslutar om utredning. Inga hälsouppgifter i fritext.' },
       { kind: 'end', id: 'Orosanmalan_klar', name: 'Orosanmälan hanterad', col: col + 2, row },

@@ -1,7 +1,8 @@
 import { type FlowSpec, type NodeSpec, type ProcessSpec, cy, escalation, orosanmalan } from './dsl';
 
-const SS = '="socialsekreterare-" + kommun';
-const KP_HOME = '="kontaktperson-" + home';
+// Zeebe needs a FEEL candidate-groups expression to produce a list of strings (a plain string is an incident).
+const SS = '=["socialsekreterare-" + kommun]';
+const KP_HOME = '=["kontaktperson-" + home]';
 const DEFAULT = (v: string, d: string) => `=if ${v} = null then "${d}" else ${v}`;
 
 function withEsc(nodes: NodeSpec[], flows: FlowSpec[], host: { id: string; col: number; row: number }, o: Parameters<typeof escalation>[1]) {
@@ -47,7 +48,7 @@ export function vardkedjeremiss(): ProcessSpec {
     { kind: 'end', id: 'EndVanligRemiss', name: 'Hanteras som vanlig remiss', col: 4, row: -1 },
     { kind: 'user', id: 'RemissMote', name: 'Håll gemensamt remissmöte', form: 'vk-vardkedjeremiss-mote', groups: 'psykiatri-remissport', due: '=remissmoteDeadline', col: 4, row: 0,
       doc: `${R} Alla identifierade enheter träffas i ett gemensamt remissmöte och beslutar hur och i vilken ordning behoven tas om hand.` },
-    { kind: 'user', id: 'StartaInsats', name: 'Starta insats i enheten', form: 'vk-vardkedjeremiss-insats', groups: '="psykiatri"', col: 6, row: 0,
+    { kind: 'user', id: 'StartaInsats', name: 'Starta insats i enheten', form: 'vk-vardkedjeremiss-insats', groups: 'psykiatri', col: 6, row: 0,
       multi: { collection: '=if drogfrihetKravs = "ja" then append(enheter, "drogfrihet") else enheter', element: 'enhet' },
       doc: `${R} Enheterna påbörjar parallellt det som inte kräver drogfrihet (en uppgift per enhet, variabeln enhet).` },
     { kind: 'end', id: 'EndKlar', name: 'Insatser påbörjade', col: 7, row: 0 },
@@ -197,7 +198,7 @@ export function underPlacering(): ProcessSpec {
   const otherHome = '=if home = "ekeliden" then "novus" else "ekeliden"';
   const nodes: NodeSpec[] = [
     { kind: 'start', id: 'Start', name: 'Inskriven på boendet', col: 0, row: 0, doc: `${R} Startvariabler: caseRef, kommun, home (ekeliden|novus), admissionDate.` },
-    { kind: 'user', id: 'PlaneraSamverkan', name: 'Planera samverkan vid inskrivning', form: 'vk-under-placering-inskrivning', groups: ['=["kontaktperson-" + home, "socialsekreterare-" + kommun]'][0], col: 1, row: 0,
+    { kind: 'user', id: 'PlaneraSamverkan', name: 'Planera samverkan vid inskrivning', form: 'vk-under-placering-inskrivning', groups: '=["kontaktperson-" + home, "socialsekreterare-" + kommun]', col: 1, row: 0,
       doc: `${R} Kontaktperson och socialsekreterare planerar tillsammans med klienten vid inskrivning när samverkan ska ske (inget fast intervall; fyraveckorsregeln förkastades). Fråga om personen har barn (000:2053-2114).` },
     { kind: 'xor', id: 'GwBarn', name: 'Har personen barn?', col: 2, row: 0, default: 'JoinBarn' },
     { kind: 'user', id: 'BarnSomAnhoriga', name: 'Beakta barnens perspektiv', form: 'vk-barn-som-anhoriga', groups: SS, col: 3, row: -1,
@@ -278,13 +279,13 @@ export function flytt(): ProcessSpec {
     { kind: 'user', id: 'InhamtaSamtycke', name: 'Inhämta samtycke före överlämningen', form: 'vk-samtycke-saknas', groups: SS, col: 4, row: 1.15,
       doc: 'Utan samtycke genomförs överlämningsmötet med individen närvarande, men ingen dokumentation överförs mellan boendena.' },
     { kind: 'xor', id: 'JoinSamtycke', name: '', col: 5, row: 0 },
-    { kind: 'user', id: 'Overlamningsmote', name: 'Håll överlämningsmöte', form: 'vk-overlamningsmote', groups: '="kontaktperson-" + fromHome', due: '=overlamningDeadline', col: 6, row: 0,
+    { kind: 'user', id: 'Overlamningsmote', name: 'Håll överlämningsmöte', form: 'vk-overlamningsmote', groups: '=["kontaktperson-" + fromHome]', due: '=overlamningDeadline', col: 6, row: 0,
       doc: `${R} Klienten, båda kontaktpersonerna och socialsekreteraren träffas. Checklista: datum och tid, transport, tillhörigheter, uppföljning av behov, anhöriga och barn; uppdragsblankett och genomförandeplan uppdateras.` },
     { kind: 'user', id: 'Beslut', name: 'Biståndsbeslut för nästa boende', form: 'vk-bistandsbeslut', groups: SS, col: 8, row: 0,
       doc: 'Socialsekreteraren lämnar förslag till biståndsbeslut om det nästkommande boendet.' },
     { kind: 'xor', id: 'GwBifall', name: 'Beviljat?', col: 9, row: 0, default: 'Genomford' },
     { kind: 'end', id: 'EndAvslag', name: 'Flytt genomförs inte', col: 10, row: -1 },
-    { kind: 'user', id: 'Genomford', name: 'Bekräfta genomförd flytt', form: 'vk-flytt-genomford', groups: '="kontaktperson-" + (if fromHome = "ekeliden" then "novus" else "ekeliden")', col: 10, row: 0,
+    { kind: 'user', id: 'Genomford', name: 'Bekräfta genomförd flytt', form: 'vk-flytt-genomford', groups: '=["kontaktperson-" + (if fromHome = "ekeliden" then "novus" else "ekeliden")]', col: 10, row: 0,
       outputs: [['=true', 'flyttGenomford'], ['=flyttadDatum', 'flyttadDatum'], ['=if fromHome = "ekeliden" then "novus" else "ekeliden"', 'toHome']],
       doc: 'Utmatning: flyttGenomford = true, flyttadDatum och toHome (används av Under placering för att byta boende).' },
     { kind: 'end', id: 'EndFlyttad', name: 'Flyttad', col: 11, row: 0 },

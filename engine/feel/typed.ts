@@ -17,15 +17,16 @@ export function evaluateCondition(expression: string, variables: Variables, opti
 }
 
 /**
- * candidateGroups / candidateUsers: static `a, b` (comma-separated) or FEEL producing a string
- * (itself comma-separated, as Zeebe accepts) or a list of strings.
+ * candidateGroups / candidateUsers: static `a, b` (comma-separated) or FEEL producing a list of strings.
+ * A FEEL result that is a single string is refused, as Zeebe does (camunda/camunda#8370 raises an incident
+ * "expected ... ARRAY, but was STRING"): accepting it here would let a diagram pass locally and fail on a cluster.
  */
 export function evaluateStringList(expression: string, variables: Variables, options: EvaluateOptions = {}): string[] {
   if (!isFeel(expression)) return splitList(expression);
   const { value, warnings } = evaluateWithWarnings(expression, variables, options);
-  if (typeof value === 'string') return splitList(value);
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.map((v) => v.trim()).filter(Boolean);
-  throw new ExpressionError(expression, `expected a string or a list of strings, but the result was ${describeValue(value)}.${describeWarnings(warnings)}`);
+  const hint = typeof value === 'string' ? ` Wrap it in a list, e.g. =[${expression.slice(1).trim()}].` : '';
+  throw new ExpressionError(expression, `expected a list of strings, but the result was ${describeValue(value)}.${hint}${describeWarnings(warnings)}`);
 }
 
 function splitList(text: string): string[] {

@@ -215,7 +215,7 @@ const DIAGRAM = `<?xml version="1.0" encoding="UTF-8"?>
   <bpmn:process id="contract-probe" isExecutable="true">
     <bpmn:startEvent id="Start"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
     <bpmn:serviceTask id="Job"><bpmn:extensionElements><zeebe:taskDefinition type="vk.contract" /></bpmn:extensionElements><bpmn:incoming>F1</bpmn:incoming><bpmn:outgoing>F2</bpmn:outgoing></bpmn:serviceTask>
-    <bpmn:userTask id="Task" name="Granska"><bpmn:extensionElements><zeebe:userTask /><zeebe:formDefinition formId="contract-form" /><zeebe:assignmentDefinition candidateGroups="=&quot;socialsekreterare-&quot; + kommun" /></bpmn:extensionElements><bpmn:incoming>F2</bpmn:incoming><bpmn:outgoing>F3</bpmn:outgoing></bpmn:userTask>
+    <bpmn:userTask id="Task" name="Granska"><bpmn:extensionElements><zeebe:userTask /><zeebe:formDefinition formId="contract-form" /><zeebe:assignmentDefinition candidateGroups="=[&quot;socialsekreterare-&quot; + kommun]" /></bpmn:extensionElements><bpmn:incoming>F2</bpmn:incoming><bpmn:outgoing>F3</bpmn:outgoing></bpmn:userTask>
     <bpmn:intermediateCatchEvent id="Wait"><bpmn:incoming>F3</bpmn:incoming><bpmn:outgoing>F4</bpmn:outgoing><bpmn:messageEventDefinition messageRef="Msg" /></bpmn:intermediateCatchEvent>
     <bpmn:endEvent id="End"><bpmn:incoming>F4</bpmn:incoming></bpmn:endEvent>
     <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Job" />

@@ -171,14 +171,20 @@ describe('evaluateStringList', () => {
     expect(evaluateStringList('remissgruppen', {})).toEqual(['remissgruppen']);
   });
 
-  it('accepts a FEEL string (itself comma-separated) or a list of strings', () => {
-    expect(evaluateStringList('="socialsekreterare-" + kommun', { kommun: 'alvesta' })).toEqual(['socialsekreterare-alvesta']);
-    expect(evaluateStringList('="a, b"', {})).toEqual(['a', 'b']);
+  it('accepts a FEEL list of strings', () => {
+    expect(evaluateStringList('=["socialsekreterare-" + kommun]', { kommun: 'alvesta' })).toEqual(['socialsekreterare-alvesta']);
     expect(evaluateStringList('=["chef-" + kommun, "remissgruppen"]', { kommun: 'ljungby' })).toEqual(['chef-ljungby', 'remissgruppen']);
   });
 
+  it('refuses a FEEL string like Zeebe does (incident: expected ARRAY, but was STRING), with the fix in the message', () => {
+    const e = errorOf(() => evaluateStringList('="socialsekreterare-" + kommun', { kommun: 'alvesta' }));
+    expect(e.message).toMatch(/expected a list of strings, but the result was string "socialsekreterare-alvesta"/);
+    expect(e.message).toContain('=["socialsekreterare-" + kommun]');
+    expect(errorOf(() => evaluateStringList('="a, b"', {})).message).toMatch(/expected a list of strings/);
+  });
+
   it('refuses other results, explaining a missing variable', () => {
-    expect(errorOf(() => evaluateStringList('=[1, 2]', {})).message).toMatch(/expected a string or a list of strings, but the result was a list/);
+    expect(errorOf(() => evaluateStringList('=[1, 2]', {})).message).toMatch(/expected a list of strings, but the result was a list/);
     expect(errorOf(() => evaluateStringList('=grupper', {})).message).toMatch(/but the result was null\. .*NO_VARIABLE_FOUND/);
   });
 });

@@ -116,7 +116,7 @@ describe('compileBpmn: user tasks', () => {
     const task = `<bpmn:userTask id="t" name="Utred behov">
       <bpmn:extensionElements>
         <zeebe:userTask />
-        <zeebe:assignmentDefinition assignee="=handlaggare" candidateGroups="=&quot;socialsekreterare-&quot; + kommun" candidateUsers="anna, bertil" />
+        <zeebe:assignmentDefinition assignee="=handlaggare" candidateGroups="=[&quot;socialsekreterare-&quot; + kommun]" candidateUsers="anna, bertil" />
         <zeebe:taskSchedule dueDate="=flyttdatum" followUpDate="2026-12-01T09:00:00+01:00" />
         <zeebe:priorityDefinition priority="75" />
         <zeebe:formDefinition formId="uppdragsblankett" bindingType="versionTag" versionTag="2026-1" />
@@ -127,7 +127,7 @@ describe('compileBpmn: user tasks', () => {
     expect(node(p, 't')).toMatchObject({ type: 'userTask', name: 'Utred behov' });
     expect(node(p, 't').userTask).toEqual({
       assignee: '=handlaggare',
-      candidateGroups: '="socialsekreterare-" + kommun',
+      candidateGroups: '=["socialsekreterare-" + kommun]',
       candidateUsers: 'anna, bertil',
       dueDate: '=flyttdatum',
       followUpDate: '2026-12-01T09:00:00+01:00',
