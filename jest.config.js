@@ -11,4 +11,5 @@ module.exports = {
   testMatch: ['**/test/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/data/'],
   testTimeout: 30000,
+  setupFiles: ['<rootDir>/test/setup-env.js'],
 };

@@ -1,0 +1,3 @@
+// Quiet the SDK's info-level logging (one "worker.start" line per job worker) so test output shows what matters;
+// set CAMUNDA_LOG_LEVEL=info (or debug) to see it again.
+process.env.CAMUNDA_LOG_LEVEL ??= 'warn';
