@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type Database from 'better-sqlite3';
 import { AuditLog } from '../../common/audit';
 import type { CamundaClient } from '../../common/camunda';
 import { createApp } from '../../web/server/app';
@@ -22,18 +23,19 @@ export const PASSWORDS: Record<string, string> = {
   'psyk-remissport': 'psykiatri2026', koordinator: 'koordinator2026', 'chef-vaxjo': 'chefvaxjo2026', 'chef-region': 'chefregion2026',
 };
 
-export interface TestWeb { url: string; audit: AuditLog; dataDir: string; app: ReturnType<typeof createApp>; stop(): Promise<void> }
+export interface TestWeb { url: string; audit: AuditLog; db: Database.Database; dataDir: string; app: ReturnType<typeof createApp>; stop(): Promise<void> }
 
-export async function startTestWeb(client: CamundaClient, opts: { now?: () => Date } = {}): Promise<TestWeb> {
+/** `env` overrides the configuration (default: the read model is refreshed synchronously on every dashboard view). */
+export async function startTestWeb(client: CamundaClient, opts: { now?: () => Date; env?: Record<string, string> } = {}): Promise<TestWeb> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vk-web-'));
-  const config = loadConfig({ DATA_DIR: dataDir, WEB_PORT: '0', WEB_READMODEL_REFRESH_SECONDS: '0', WEB_COOKIE_SECURE: 'auto' } as NodeJS.ProcessEnv);
+  const config = loadConfig({ DATA_DIR: dataDir, WEB_PORT: '0', WEB_READMODEL_REFRESH_SECONDS: '0', WEB_COOKIE_SECURE: 'auto', ...opts.env } as NodeJS.ProcessEnv);
   const db = openWebDb(dataDir);
   const audit = AuditLog.open(path.join(dataDir, 'audit.sqlite'));
   const app = createApp({ client, config, audit, db, users: LocalUsers.fromFile(path.join(ROOT, 'config', 'users.json')), now: opts.now });
   const server: Server = await new Promise((resolve) => { const s = app.app.listen(0, '127.0.0.1', () => resolve(s)); });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url, audit, dataDir, app,
+    url, audit, db, dataDir, app,
     stop: async () => { server.closeAllConnections(); await new Promise((r) => server.close(r)); db.close(); audit.close(); },
   };
 }

@@ -1,6 +1,8 @@
 /**
  * The dashboard read model against the real engine: the first refresh loads everything, later refreshes pick up
- * new and finished work and never re-read the variables of instances that were already finished; the period filter.
+ * new and finished work and never re-read the variables of instances that were already finished; an incremental
+ * refresh re-reads only instances in which an element ended, the periodic full sweep catches the rest; the period
+ * filter.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,7 +13,7 @@ import { computeDashboard } from '../../web/server/dashboard/indicators';
 import { ReadModel } from '../../web/server/dashboard/read-model';
 import { openWebDb } from '../../web/server/db';
 import { startTestEngine, type TestEngine } from '../helpers/engine';
-import { resourceFiles, until } from './helpers';
+import { ROOT, resourceFiles, until } from './helpers';
 
 const NOW = { consistency: { waitUpToMs: 0 } } as never;
 let engine: TestEngine;
@@ -80,4 +82,73 @@ test('incremental refresh: new and finished work is picked up, finished instance
   expect(alvesta.risk).toEqual([]);
   db.close();
   audit.close();
+}, 60_000);
+
+/**
+ * The client, recording the instance keys of each variables search and the user tasks read one by one, and hiding
+ * canceled tasks from the completion-date search (as a cluster that gives canceled tasks no completion date would).
+ */
+function watching(client: CamundaClient, rec: { vars: string[][]; taskReads: string[] }): CamundaClient {
+  return new Proxy(client, {
+    get(target, prop, recv) {
+      const v = Reflect.get(target, prop, recv);
+      if (typeof v !== 'function') return v;
+      const call = (...a: unknown[]) => (v as (...x: unknown[]) => Promise<any>).apply(target, a);
+      if (prop === 'searchVariables') return (input: { filter: { processInstanceKey?: { $in?: string[] } } }, c: unknown) => { rec.vars.push(input.filter.processInstanceKey?.$in ?? []); return call(input, c); };
+      if (prop === 'getUserTask') return (input: { userTaskKey: string }, c: unknown) => { rec.taskReads.push(String(input.userTaskKey)); return call(input, c); };
+      if (prop === 'searchUserTasks') {
+        return async (input: { filter: { completionDate?: unknown } }, c: unknown) => {
+          const res = await call(input, c);
+          return input.filter.completionDate ? { ...res, items: res.items.filter((t: { state: string }) => t.state !== 'CANCELED') } : res;
+        };
+      }
+      return v.bind(target);
+    },
+  });
+}
+
+test('incremental refresh re-reads only instances in which an element ended; the full sweep catches variables set through the API', async () => {
+  await engine.client.createDeployment({ resources: [new File([fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'bpmn', 'service-chain.bpmn'), 'utf8')], 'service-chain.bpmn')] });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vk-rm-'));
+  const db = openWebDb(dir);
+  const rec = { vars: [] as string[][], taskReads: [] as string[] };
+  let shiftMs = 0;
+  const rm = new ReadModel(db, watching(engine.client, rec), () => new Date(Date.now() + shiftMs), 0, 3_600_000);
+  const chain = async (caseRef: string) => String((await engine.client.createProcessInstance({ processDefinitionId: 'service-chain' as never, variables: { caseRef, kommun: 'vaxjo', lastType: 'c' } })).processInstanceKey);
+  const x = await chain('VK-2026-900001');
+  const y = await chain('VK-2026-900002');
+  const z = await chain('VK-2026-900003');
+  const d = await start('vaxjo');
+  expect((await rm.refresh()).full).toBe(true);
+  const row = (k: string) => db.prepare('SELECT state, kommun, home FROM rm_instances WHERE process_instance_key = ?').get(k) as { state: string; kommun: string; home: string | null };
+  expect(row(y)).toEqual({ state: 'ACTIVE', kommun: 'vaxjo', home: null });
+
+  // Only y moves on (its first service task completes with new variables); d is canceled with its task open.
+  const jobs = await until(async () => {
+    const r = await engine.client.activateJobs({ type: 'chain.a', maxJobsToActivate: 10, timeout: 60_000, worker: 'rm-test' });
+    return r.jobs.find((j) => String(j.processInstanceKey) === y) ?? false;
+  }, 'job of y');
+  await engine.client.completeJob({ jobKey: jobs.jobKey, variables: { kommun: 'alvesta', home: 'novus' } });
+  await engine.client.cancelProcessInstance({ processInstanceKey: d.key as never });
+  rec.vars.length = 0;
+  const inc = await rm.refresh();
+  expect(inc.full).toBe(false);
+  expect(rec.vars.flat().sort()).toEqual([d.key, y].sort()); // not x, z nor any other active instance
+  expect(row(y)).toEqual({ state: 'ACTIVE', kommun: 'alvesta', home: 'novus' });
+  expect(row(d.key).state).toBe('TERMINATED');
+  expect(rec.taskReads).toEqual([String(d.task.userTaskKey)]); // the canceled task, hidden from the windows, is re-read alone
+  expect((db.prepare('SELECT state FROM rm_tasks WHERE user_task_key = ?').get(String(d.task.userTaskKey)) as { state: string }).state).toBe('CANCELED');
+
+  // A variable set through the API ends no element: the incremental refresh misses it, the full sweep does not.
+  await engine.client.createElementInstanceVariables({ elementInstanceKey: x as never, variables: { kommun: 'lessebo' } });
+  rec.vars.length = 0;
+  await rm.refresh();
+  expect(rec.vars.flat()).toEqual([]);
+  expect(row(x).kommun).toBe('vaxjo');
+  shiftMs = 3_600_000;
+  const sweep = await rm.refresh();
+  expect(sweep.full).toBe(true);
+  expect(rec.vars.flat()).toEqual(expect.arrayContaining([x, y, z]));
+  expect(row(x).kommun).toBe('lessebo');
+  db.close();
 }, 60_000);

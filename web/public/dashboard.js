@@ -7,7 +7,8 @@
   fetch('/api/oversikt' + params, { headers: { accept: 'application/json' } })
     .then(function (r) { return r.json().then(function (j) { if (!r.ok) throw new Error(j.error || 'Översikten kunde inte hämtas.'); return j; }); })
     .then(function (d) {
-      document.getElementById('updated').textContent = 'Data uppdaterad ' + new Date(d.readModelAt || d.generatedAt).toLocaleString('sv-SE');
+      document.getElementById('updated').textContent = 'Uppdaterad ' + new Date(d.readModelAt || d.generatedAt).toLocaleString('sv-SE') +
+        (d.refreshing ? ' – nyare uppgifter hämtas just nu; ladda om sidan om en stund.' : '');
       var kpis = document.getElementById('kpis');
       var open = d.risk.reduce(function (s, r) { return s + r.breached; }, 0);
       var risk = d.risk.reduce(function (s, r) { return s + r.atRisk; }, 0);

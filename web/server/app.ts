@@ -42,7 +42,7 @@ export function createApp(deps: AppDeps) {
   const now = deps.now ?? (() => new Date());
   const tasks = new TaskService({ client: deps.client, audit: deps.audit, now, dueSoonDays: deps.config.dueSoonDays });
   const cases = new CaseService({ client: deps.client, audit: deps.audit, now });
-  const readModel = new ReadModel(deps.db, deps.client, now);
+  const readModel = new ReadModel(deps.db, deps.client, now, deps.config.readModelOverlapSeconds * 1000, deps.config.readModelFullSweepSeconds * 1000);
   const dashboard = new DashboardService({ db: deps.db, readModel, audit: deps.audit, now, dueSoonDays: deps.config.dueSoonDays, maxAgeMs: Math.max(deps.config.readModelRefreshSeconds, 0) * 1000 });
 
   const app = express();

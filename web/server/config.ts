@@ -17,6 +17,10 @@ export interface WebConfig {
   dueSoonDays: number;
   /** Seconds between incremental read-model refreshes for the dashboard (0 = on demand only). */
   readModelRefreshSeconds: number;
+  /** Seconds before the last refresh that each refresh looks at again (the cluster's eventual consistency). */
+  readModelOverlapSeconds: number;
+  /** Seconds between full sweeps of the work in progress (all open tasks, variables of all active instances). */
+  readModelFullSweepSeconds: number;
 }
 
 export interface OidcConfig {
@@ -49,6 +53,8 @@ const Env = z.object({
   OIDC_SCOPE: z.string().default('openid profile email'),
   WEB_DUE_SOON_DAYS: z.coerce.number().int().min(0).default(3),
   WEB_READMODEL_REFRESH_SECONDS: z.coerce.number().int().min(0).default(60),
+  WEB_READMODEL_OVERLAP_SECONDS: z.coerce.number().int().min(0).default(300),
+  WEB_READMODEL_FULL_SWEEP_SECONDS: z.coerce.number().int().min(0).default(900),
 });
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
@@ -78,5 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
     oidc,
     dueSoonDays: e.WEB_DUE_SOON_DAYS,
     readModelRefreshSeconds: e.WEB_READMODEL_REFRESH_SECONDS,
+    readModelOverlapSeconds: e.WEB_READMODEL_OVERLAP_SECONDS,
+    readModelFullSweepSeconds: e.WEB_READMODEL_FULL_SWEEP_SECONDS,
   };
 }

@@ -32,15 +32,19 @@ export interface Dashboard {
   generatedAt: string;
 }
 
-/** Builds the SQL condition for kommun/period on rm_instances (alias i). */
-function scope(f: DashboardFilter, dateCol: string | null): { where: string; params: unknown[] } {
+/**
+ * Builds the SQL condition for kommun/period, on rm_instances (alias i) or on rm_tasks (alias t: its copy of the
+ * instance's kommun, NULL for tasks of instances outside the read model, which count nowhere).
+ */
+function scope(f: DashboardFilter, dateCol: string | null, on: 'i' | 't' = 'i'): { where: string; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
+  if (on === 't') where.push('t.kommun IS NOT NULL');
   if (f.allowed !== 'all') {
-    where.push(`i.kommun IN (${f.allowed.map(() => '?').join(',') || "''"})`);
+    where.push(`${on}.kommun IN (${f.allowed.map(() => '?').join(',') || "''"})`);
     params.push(...f.allowed);
   }
-  if (f.kommun) { where.push('i.kommun = ?'); params.push(f.kommun); }
+  if (f.kommun) { where.push(`${on}.kommun = ?`); params.push(f.kommun); }
   if (dateCol && f.from) { where.push(`${dateCol} >= ?`); params.push(f.from); }
   if (dateCol && f.to) { where.push(`${dateCol} < ?`); params.push(f.to); }
   return { where: where.length ? ' AND ' + where.join(' AND ') : '', params };
@@ -54,17 +58,15 @@ export function computeDashboard(db: Database.Database, audit: AuditLog, f: Dash
   const soonIso = new Date(now.getTime() + dueSoonDays * DAY).toISOString();
 
   // Deadline compliance: tasks with a due date completed in the period; on time = completed at or before the due date.
-  const c = scope(f, 't.completion_date');
+  const c = scope(f, 't.completion_date', 't');
   const compliance = (db.prepare(`SELECT t.process_definition_id AS process, COUNT(*) AS total, SUM(t.completion_date <= t.due_date) AS onTime
-    FROM rm_tasks t JOIN rm_instances i ON i.process_instance_key = t.process_instance_key
-    WHERE t.state = 'COMPLETED' AND t.due_date IS NOT NULL AND t.completion_date IS NOT NULL${c.where} GROUP BY t.process_definition_id ORDER BY process`).all(...c.params) as Array<{ process: string; total: number; onTime: number }>)
+    FROM rm_tasks t WHERE t.state = 'COMPLETED' AND t.due_date IS NOT NULL AND t.completion_date IS NOT NULL${c.where} GROUP BY t.process_definition_id ORDER BY process`).all(...c.params) as Array<{ process: string; total: number; onTime: number }>)
     .map((r) => ({ ...r, omrade: OMRADE[r.process] ?? r.process, share: share(r.onTime, r.total) }));
 
   // Open items: breached = due date passed; at risk = due within dueSoonDays.
-  const o = scope(f, null);
+  const o = scope(f, null, 't');
   const risk = (db.prepare(`SELECT t.process_definition_id AS process, SUM(t.due_date < ?) AS breached, SUM(t.due_date >= ? AND t.due_date <= ?) AS atRisk
-    FROM rm_tasks t JOIN rm_instances i ON i.process_instance_key = t.process_instance_key
-    WHERE t.state = 'CREATED' AND t.due_date IS NOT NULL${o.where} GROUP BY t.process_definition_id ORDER BY process`).all(nowIso, nowIso, soonIso, ...o.params) as Array<{ process: string; breached: number; atRisk: number }>)
+    FROM rm_tasks t WHERE t.state = 'CREATED' AND t.due_date IS NOT NULL${o.where} GROUP BY t.process_definition_id ORDER BY process`).all(nowIso, nowIso, soonIso, ...o.params) as Array<{ process: string; breached: number; atRisk: number }>)
     .map((r) => ({ ...r, omrade: OMRADE[r.process] ?? r.process }));
 
   // Queue per home: granted placement decisions not yet admitted (still active) and admissions in the period.
@@ -85,13 +87,14 @@ export function computeDashboard(db: Database.Database, audit: AuditLog, f: Dash
   const withoutDelay = admittedRows.reduce((s, r) => s + (r.ok ?? 0), 0);
 
   // Cases through remissgruppen: instances with a remissgruppen task completed in the period, per kommun.
-  const r = scope(f, 't.completion_date');
-  const remissgruppen = db.prepare(`SELECT i.kommun AS kommun, COUNT(DISTINCT i.process_instance_key) AS cases FROM rm_tasks t JOIN rm_instances i ON i.process_instance_key = t.process_instance_key
-    WHERE t.state = 'COMPLETED' AND t.candidate_groups LIKE '%"remissgruppen"%'${r.where} GROUP BY i.kommun ORDER BY i.kommun`).all(...r.params) as Array<{ kommun: string; cases: number }>;
+  const r = scope(f, 't.completion_date', 't');
+  const remissgruppen = db.prepare(`SELECT NULLIF(t.kommun, '') AS kommun, COUNT(DISTINCT t.process_instance_key) AS cases FROM rm_tasks t
+    WHERE t.state = 'COMPLETED' AND t.candidate_groups LIKE '%"remissgruppen"%'${r.where} GROUP BY t.kommun ORDER BY t.kommun`).all(...r.params) as Array<{ kommun: string; cases: number }>;
 
   // Escalations recorded by the workers in the period (audit log), restricted to visible cases.
-  const visible = visibleCaseRefs(db, f);
-  const esc = audit.query({ action: 'escalation.', from: f.from, to: f.to, limit: 100_000 }).filter((e) => e.caseRef && visible.has(e.caseRef));
+  const all = audit.query({ action: 'escalation.', from: f.from, to: f.to, limit: 100_000 });
+  const visible = visibleCaseRefs(db, f, [...new Set(all.map((e) => e.caseRef).filter((c): c is string => !!c))]);
+  const esc = all.filter((e) => e.caseRef && visible.has(e.caseRef));
   return {
     compliance, risk, queue, remissgruppen,
     executed: { admitted: admittedTotal, withoutDelay, share: share(withoutDelay, admittedTotal) },
@@ -100,9 +103,19 @@ export function computeDashboard(db: Database.Database, audit: AuditLog, f: Dash
   };
 }
 
-function visibleCaseRefs(db: Database.Database, f: DashboardFilter): Set<string> {
-  const s = scope(f, null);
-  return new Set((db.prepare(`SELECT i.case_ref AS c FROM rm_instances i WHERE i.case_ref IS NOT NULL${s.where}`).all(...s.params) as Array<{ c: string }>).map((x) => x.c));
+/** Which of `caseRefs` belong to instances the filter lets the viewer see. */
+function visibleCaseRefs(db: Database.Database, f: DashboardFilter, caseRefs: string[]): Set<string> {
+  const out = new Set<string>();
+  for (let i = 0; i < caseRefs.length; i += 500) {
+    const chunk = caseRefs.slice(i, i + 500);
+    const rows = db.prepare(`SELECT case_ref AS c, kommun AS k FROM rm_instances WHERE case_ref IN (${chunk.map(() => '?').join(',')})`).all(...chunk) as Array<{ c: string; k: string | null }>;
+    for (const r of rows) {
+      if (f.allowed !== 'all' && !f.allowed.includes(r.k ?? '')) continue;
+      if (f.kommun && r.k !== f.kommun) continue;
+      out.add(r.c);
+    }
+  }
+  return out;
 }
 
 function round1(v: number | null | undefined): number | null {

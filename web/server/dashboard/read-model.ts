@@ -1,144 +1,146 @@
 import type Database from 'better-sqlite3';
 import type { CamundaClient } from '../../../common/camunda';
 import { NOW, variablesOf } from '../camunda-util';
+import { ensureReadModelSchema } from './schema';
+import { instancesWithEndedElements, searchInstances, searchTasks, toTaskRow, type InstanceRow, type TaskRow } from './source';
 
 /**
  * Dashboard read model in web.sqlite, refreshed incrementally from the Orchestration Cluster REST API, so the
  * dashboard never scans 100 000 historical instances per page view.
  *
- * Each refresh fetches only (1) user tasks created or completed and process instances started or ended since the
- * last watermark (minus a 5-minute overlap for eventual consistency), and (2) all open (CREATED) user tasks and the
- * few indicator variables of instances that are still ACTIVE in the read model (bounded by the work in progress, not by
- * history). Rows are upserted; the watermark moves to the refresh's start time. Finished instances are never
- * re-read.
+ * An incremental refresh fetches only what changed since the last watermark (minus `overlapMs` for the cluster's
+ * eventual consistency): process instances started or ended, user tasks created or completed, and the keys of
+ * instances in which an element ended (only then can root variables change); it re-reads the indicator variables
+ * of those instances alone, and the open tasks of those instances that the windows did not return (canceled ones).
+ * Instances already stored as finished are never re-read. Every `fullSweepMs` (and on the first refresh) a full
+ * sweep also re-reads all open tasks and the variables of every active instance, which catches what leaves no
+ * trace in the windows (variables set through the API, due dates or candidate groups changed on an open task).
+ * Rows are upserted in one transaction; the watermark moves to the refresh's start time.
  */
 const VARS = ['caseRef', 'kommun', 'home', 'decisionDate', 'admittedAt', 'beslut', 'ejVerkstalltDeadline'];
-const PAGE = 500;
+const BATCH = 200;
+
+export interface RefreshResult { tasks: number; instances: number; variablesRead: number; full: boolean }
 
 export class ReadModel {
-  /** `overlapMs`: how far before the watermark changes are fetched again (eventual consistency of the cluster). */
-  constructor(private readonly db: Database.Database, private readonly client: CamundaClient, private readonly now: () => Date, private readonly overlapMs = 5 * 60_000) {
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS rm_tasks (user_task_key TEXT PRIMARY KEY, process_instance_key TEXT NOT NULL, process_definition_id TEXT NOT NULL,
-        element_id TEXT NOT NULL, name TEXT, state TEXT NOT NULL, creation_date TEXT, completion_date TEXT, due_date TEXT, candidate_groups TEXT NOT NULL, assignee TEXT);
-      CREATE INDEX IF NOT EXISTS rm_tasks_pi ON rm_tasks(process_instance_key);
-      CREATE INDEX IF NOT EXISTS rm_tasks_open ON rm_tasks(state, due_date);
-      CREATE TABLE IF NOT EXISTS rm_instances (process_instance_key TEXT PRIMARY KEY, process_definition_id TEXT NOT NULL, state TEXT NOT NULL,
-        start_date TEXT NOT NULL, end_date TEXT, case_ref TEXT, kommun TEXT, home TEXT, decision_date TEXT, admitted_at TEXT, beslut TEXT, ej_verkstallt_deadline TEXT);
-      CREATE INDEX IF NOT EXISTS rm_instances_state ON rm_instances(state);
-      CREATE INDEX IF NOT EXISTS rm_instances_kommun ON rm_instances(kommun, start_date);
-      CREATE TABLE IF NOT EXISTS rm_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`);
+  /**
+   * `overlapMs`: how far before the watermark changes are fetched again (eventual consistency of the cluster);
+   * `fullSweepMs`: how often a refresh is a full sweep of the work in progress.
+   */
+  constructor(private readonly db: Database.Database, private readonly client: CamundaClient, private readonly now: () => Date, private readonly overlapMs = 5 * 60_000, private readonly fullSweepMs = 15 * 60_000) {
+    ensureReadModelSchema(db);
   }
 
   lastRefresh(): string | undefined {
-    return (this.db.prepare("SELECT value FROM rm_meta WHERE key = 'watermark'").get() as { value: string } | undefined)?.value;
+    return this.meta('watermark');
   }
 
-  private running?: Promise<{ tasks: number; instances: number }>;
+  private meta(key: string): string | undefined {
+    return (this.db.prepare('SELECT value FROM rm_meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+  }
 
-  /** One incremental refresh; concurrent callers share the same run. */
-  refresh(): Promise<{ tasks: number; instances: number }> {
-    this.running ??= this.doRefresh().finally(() => { this.running = undefined; });
+  private running?: Promise<RefreshResult>;
+
+  /** Whether a refresh is under way. */
+  get refreshing(): boolean {
+    return this.running !== undefined;
+  }
+
+  /** One incremental refresh (a full sweep when due, or when `full`); concurrent callers share the same run. */
+  refresh(opts: { full?: boolean } = {}): Promise<RefreshResult> {
+    this.running ??= this.doRefresh(opts.full ?? false).finally(() => { this.running = undefined; });
     return this.running;
   }
 
-  private async doRefresh(): Promise<{ tasks: number; instances: number }> {
-    const started = this.now().toISOString();
+  private async doRefresh(forceFull: boolean): Promise<RefreshResult> {
+    const startedAt = this.now();
+    const started = startedAt.toISOString();
     const wm = this.lastRefresh();
+    const lastFull = this.meta('full_sweep');
+    const full = forceFull || !wm || !lastFull || startedAt.getTime() - Date.parse(lastFull) >= this.fullSweepMs;
     const since = wm ? new Date(Date.parse(wm) - this.overlapMs).toISOString() : undefined;
     const instances = new Map<string, InstanceRow>();
     const tasks = new Map<string, TaskRow>();
     const addInstances = (rows: InstanceRow[]) => rows.forEach((r) => instances.set(r.processInstanceKey, r));
     const addTasks = (rows: TaskRow[]) => rows.forEach((r) => tasks.set(r.userTaskKey, r));
+    const stored = this.storedStates();
+    let touched = new Set<string>();
     if (since) {
-      addInstances(await this.instances({ startDate: { $gte: since } }));
-      addInstances(await this.instances({ endDate: { $gte: since } }));
-      addTasks(await this.tasks({ creationDate: { $gte: since } }));
-      addTasks(await this.tasks({ completionDate: { $gte: since } }));
+      addInstances(await searchInstances(this.client, { startDate: { $gte: since } }));
+      addInstances(await searchInstances(this.client, { endDate: { $gte: since } }));
+      addTasks(await searchTasks(this.client, { creationDate: { $gte: since } }));
+      addTasks(await searchTasks(this.client, { completionDate: { $gte: since } }));
+      if (!full) touched = await instancesWithEndedElements(this.client, since);
     } else {
-      addInstances(await this.instances({}));
-      addTasks(await this.tasks({}));
+      addInstances(await searchInstances(this.client, {}));
+      addTasks(await searchTasks(this.client, {}));
     }
-    if (since) {
-      // Open tasks are bounded by work in progress; tasks that left CREATED without a completion date (canceled
-      // with their instance) are re-read one by one.
-      addTasks(await this.tasks({ state: 'CREATED' }));
-      const stale = (this.db.prepare("SELECT user_task_key AS k FROM rm_tasks WHERE state = 'CREATED'").all() as Array<{ k: string }>).map((r) => r.k).filter((k) => !tasks.has(k));
-      for (const k of stale) {
-        const t = await this.client.getUserTask({ userTaskKey: k as never }, NOW as never).catch(() => undefined);
-        if (t) addTasks([toTaskRow(t as unknown as Record<string, unknown>)]);
-        else this.db.prepare("UPDATE rm_tasks SET state = 'CANCELED' WHERE user_task_key = ?").run(k);
-      }
+    // Variables are read for new instances, instances that just ended, and active ones in which an element ended
+    // (all active ones on a full sweep); finished instances already stored keep theirs.
+    const isActive = (k: string) => stored.get(k) === 'ACTIVE';
+    const fresh = [...instances.values()].filter((r) => !stored.has(r.processInstanceKey) || (isActive(r.processInstanceKey) && r.state !== 'ACTIVE')).map((r) => r.processInstanceKey);
+    const changedActive = full ? [...stored.keys()].filter(isActive) : [...touched].filter(isActive);
+    const varKeys = [...new Set([...fresh, ...changedActive])];
+    if (since) await this.recheckOpenTasks(tasks, full ? undefined : new Set([...touched, ...instances.keys()]), full);
+    if (since && full) {
+      // Active instances that ended outside the windows (exported later than the overlap allowed for).
+      const unseen = changedActive.filter((k) => !instances.has(k));
+      for (let i = 0; i < unseen.length; i += BATCH) addInstances(await searchInstances(this.client, { processInstanceKey: { $in: unseen.slice(i, i + BATCH) } }));
     }
-    // Work in progress: instances still active in the read model (their tasks and variables can change).
-    const active = (this.db.prepare("SELECT process_instance_key AS k FROM rm_instances WHERE state = 'ACTIVE'").all() as Array<{ k: string }>).map((r) => r.k);
-    const toRefresh = [...new Set([...active, ...instances.keys()])];
-    for (let i = 0; i < toRefresh.length; i += 200) {
-      const batch = toRefresh.slice(i, i + 200);
-      const missing = batch.filter((k) => !instances.has(k));
-      if (missing.length) addInstances(await this.instances({ processInstanceKey: { $in: missing } }));
-      const vars = await variablesOf(this.client, batch, VARS);
-      for (const k of batch) {
-        const row = instances.get(k);
-        if (row) row.vars = vars.get(k) ?? {};
-      }
+    const vars = new Map<string, Record<string, unknown>>();
+    for (let i = 0; i < varKeys.length; i += BATCH) {
+      const batch = varKeys.slice(i, i + BATCH);
+      const got = await variablesOf(this.client, batch, VARS);
+      for (const k of batch) vars.set(k, got.get(k) ?? {});
     }
-    this.write([...instances.values()], [...tasks.values()], started);
-    return { tasks: tasks.size, instances: instances.size };
+    const sweep = full ? started : undefined;
+    this.write([...instances.values()], vars, [...tasks.values()], started, sweep);
+    return { tasks: tasks.size, instances: instances.size, variablesRead: varKeys.length, full };
   }
 
-  private write(instances: InstanceRow[], tasks: TaskRow[], watermark: string) {
-    const upI = this.db.prepare(`INSERT INTO rm_instances VALUES (@k, @pd, @state, @start, @end, @caseRef, @kommun, @home, @decision, @admitted, @beslut, @ejv)
-      ON CONFLICT(process_instance_key) DO UPDATE SET state = excluded.state, end_date = excluded.end_date, case_ref = excluded.case_ref, kommun = excluded.kommun,
-      home = excluded.home, decision_date = excluded.decision_date, admitted_at = excluded.admitted_at, beslut = excluded.beslut, ej_verkstallt_deadline = excluded.ej_verkstallt_deadline`);
-    const upT = this.db.prepare(`INSERT INTO rm_tasks VALUES (@k, @pi, @pd, @el, @name, @state, @created, @completed, @due, @groups, @assignee)
-      ON CONFLICT(user_task_key) DO UPDATE SET state = excluded.state, completion_date = excluded.completion_date, due_date = excluded.due_date, assignee = excluded.assignee, candidate_groups = excluded.candidate_groups`);
+  /** process_instance_key → state of every stored instance. */
+  private storedStates(): Map<string, string> {
+    const rows = this.db.prepare('SELECT process_instance_key AS k, state AS s FROM rm_instances').raw().all() as Array<[string, string]>;
+    return new Map(rows);
+  }
+
+  /**
+   * Open tasks that may have left CREATED without showing up in the windows (canceled with their element or
+   * instance): on a full sweep all open tasks are fetched and every stored open task not among them is re-read;
+   * otherwise only the stored open tasks of `ofInstances` (instances with activity) are re-read, one by one.
+   */
+  private async recheckOpenTasks(tasks: Map<string, TaskRow>, ofInstances: Set<string> | undefined, full: boolean): Promise<void> {
+    if (full) for (const t of await searchTasks(this.client, { state: 'CREATED' })) tasks.set(t.userTaskKey, t);
+    const open = this.db.prepare("SELECT user_task_key AS k, process_instance_key AS pi FROM rm_tasks WHERE state = 'CREATED'").all() as Array<{ k: string; pi: string }>;
+    const stale = open.filter((r) => !tasks.has(r.k) && (!ofInstances || ofInstances.has(r.pi))).map((r) => r.k);
+    for (const k of stale) {
+      const t = await this.client.getUserTask({ userTaskKey: k as never }, NOW as never).catch(() => undefined);
+      if (t) tasks.set(k, toTaskRow(t as unknown as Record<string, unknown>));
+      else this.db.prepare("UPDATE rm_tasks SET state = 'CANCELED' WHERE user_task_key = ?").run(k);
+    }
+  }
+
+  private write(instances: InstanceRow[], vars: Map<string, Record<string, unknown>>, tasks: TaskRow[], watermark: string, fullSweep: string | undefined) {
+    const upI = this.db.prepare(`INSERT INTO rm_instances (process_instance_key, process_definition_id, state, start_date, end_date) VALUES (@k, @pd, @state, @start, @end)
+      ON CONFLICT(process_instance_key) DO UPDATE SET state = excluded.state, end_date = excluded.end_date`);
+    const upV = this.db.prepare(`UPDATE rm_instances SET case_ref = @caseRef, kommun = @kommun, home = @home, decision_date = @decision, admitted_at = @admitted, beslut = @beslut,
+      ej_verkstallt_deadline = @ejv WHERE process_instance_key = @k`);
+    const upTK = this.db.prepare("UPDATE rm_tasks SET kommun = COALESCE(@kommun, '') WHERE process_instance_key = @k AND kommun IS NOT COALESCE(@kommun, '')");
+    const upT = this.db.prepare(`INSERT INTO rm_tasks (user_task_key, process_instance_key, process_definition_id, element_id, name, state, creation_date, completion_date, due_date, candidate_groups, assignee, kommun)
+      VALUES (@k, @pi, @pd, @el, @name, @state, @created, @completed, @due, @groups, @assignee, (SELECT COALESCE(i.kommun, '') FROM rm_instances i WHERE i.process_instance_key = @pi))
+      ON CONFLICT(user_task_key) DO UPDATE SET state = excluded.state, completion_date = excluded.completion_date, due_date = excluded.due_date, assignee = excluded.assignee,
+      candidate_groups = excluded.candidate_groups, kommun = excluded.kommun`);
+    const setMeta = this.db.prepare('INSERT INTO rm_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
     this.db.transaction(() => {
-      for (const r of instances) {
-        const v = r.vars ?? {};
-        upI.run({ k: r.processInstanceKey, pd: r.processDefinitionId, state: r.state, start: iso(r.startDate), end: iso(r.endDate), caseRef: str(v.caseRef), kommun: str(v.kommun), home: str(v.home), decision: iso(str(v.decisionDate)), admitted: iso(str(v.admittedAt)), beslut: str(v.beslut), ejv: iso(str(v.ejVerkstalltDeadline)) });
+      for (const r of instances) upI.run({ k: r.processInstanceKey, pd: r.processDefinitionId, state: r.state, start: iso(r.startDate), end: iso(r.endDate) });
+      for (const [k, v] of vars) {
+        const kommun = str(v.kommun);
+        if (upV.run({ k, caseRef: str(v.caseRef), kommun, home: str(v.home), decision: iso(str(v.decisionDate)), admitted: iso(str(v.admittedAt)), beslut: str(v.beslut), ejv: iso(str(v.ejVerkstalltDeadline)) }).changes) upTK.run({ k, kommun });
       }
       for (const t of tasks) upT.run({ k: t.userTaskKey, pi: t.processInstanceKey, pd: t.processDefinitionId, el: t.elementId, name: t.name ?? null, state: t.state, created: iso(t.creationDate), completed: iso(t.completionDate), due: iso(t.dueDate), groups: JSON.stringify(t.candidateGroups), assignee: t.assignee ?? null });
-      this.db.prepare("INSERT INTO rm_meta (key, value) VALUES ('watermark', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(watermark);
+      setMeta.run('watermark', watermark);
+      if (fullSweep) setMeta.run('full_sweep', fullSweep);
     })();
-  }
-
-  private async instances(filter: Record<string, unknown>): Promise<InstanceRow[]> {
-    const out: InstanceRow[] = [];
-    await paged((page) => this.client.searchProcessInstances({ filter: filter as never, page: page as never, sort: [{ field: 'processInstanceKey', order: 'ASC' }] as never }, NOW as never), (items) => {
-      for (const p of items as Array<Record<string, unknown>>) {
-        if (p.parentProcessInstanceKey) continue;
-        out.push({ processInstanceKey: String(p.processInstanceKey), processDefinitionId: String(p.processDefinitionId), state: String(p.state), startDate: String(p.startDate), endDate: p.endDate as string | undefined });
-      }
-    });
-    return out;
-  }
-
-  private async tasks(filter: Record<string, unknown>): Promise<TaskRow[]> {
-    const out: TaskRow[] = [];
-    await paged((page) => this.client.searchUserTasks({ filter: filter as never, page: page as never }, NOW), (items) => {
-      for (const t of items as Array<Record<string, unknown>>) out.push(toTaskRow(t));
-    });
-    return out;
-  }
-}
-
-interface InstanceRow { processInstanceKey: string; processDefinitionId: string; state: string; startDate: string; endDate?: string; vars?: Record<string, unknown> }
-interface TaskRow { userTaskKey: string; processInstanceKey: string; processDefinitionId: string; elementId: string; name?: string; state: string; creationDate?: string; completionDate?: string; dueDate?: string; candidateGroups: string[]; assignee?: string }
-
-function toTaskRow(t: Record<string, unknown>): TaskRow {
-  return { userTaskKey: String(t.userTaskKey), processInstanceKey: String(t.processInstanceKey), processDefinitionId: String(t.processDefinitionId), elementId: String(t.elementId), name: t.name as string | undefined, state: String(t.state), creationDate: t.creationDate as string | undefined, completionDate: t.completionDate as string | undefined, dueDate: t.dueDate as string | undefined, candidateGroups: (t.candidateGroups as string[] | undefined) ?? [], assignee: t.assignee as string | undefined };
-}
-
-async function paged(fetchPage: (page: Record<string, unknown>) => Promise<{ items?: unknown[]; page?: unknown }>, onItems: (items: unknown[]) => void): Promise<void> {
-  let after: string | undefined;
-  for (let i = 0; i < 10_000; i++) {
-    const res = await fetchPage(after ? { limit: PAGE, after } : { limit: PAGE });
-    const items = res.items ?? [];
-    onItems(items);
-    const end = (res.page as { endCursor?: string } | undefined)?.endCursor;
-    if (items.length < PAGE || !end) return;
-    after = end;
   }
 }
 

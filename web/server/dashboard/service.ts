@@ -4,15 +4,26 @@ import type { SessionUser } from '../auth/user';
 import { computeDashboard, dashboardCsv, type Dashboard, type DashboardFilter } from './indicators';
 import type { ReadModel } from './read-model';
 
-/** Dashboard: refreshes the read model when it is older than `maxAgeMs`, computes indicators, logs the view. */
-export class DashboardService {
-  constructor(private readonly d: { db: Database.Database; readModel: ReadModel; audit: AuditLog; now: () => Date; dueSoonDays: number; maxAgeMs: number }) {}
+export type DashboardView = Dashboard & { readModelAt?: string; refreshing: boolean };
 
-  async dashboard(user: SessionUser, f: DashboardFilter): Promise<Dashboard & { readModelAt?: string }> {
-    const last = this.d.readModel.lastRefresh();
-    if (!last || this.d.now().getTime() - Date.parse(last) > this.d.maxAgeMs) await this.d.readModel.refresh();
+/**
+ * Dashboard: computes the indicators with SQL over the read model and logs the view. Stale-while-revalidate: when
+ * the read model is older than `maxAgeMs`, the current one is served and a refresh starts in the background (shared
+ * with any refresh already running); only when there is no read model yet does the request wait for the first one.
+ * `maxAgeMs = 0` refreshes synchronously on every request (fresh data for tests).
+ */
+export class DashboardService {
+  constructor(private readonly d: { db: Database.Database; readModel: Pick<ReadModel, 'lastRefresh' | 'refresh' | 'refreshing'>; audit: AuditLog; now: () => Date; dueSoonDays: number; maxAgeMs: number }) {}
+
+  async dashboard(user: SessionUser, f: DashboardFilter): Promise<DashboardView> {
+    const rm = this.d.readModel;
+    const last = rm.lastRefresh();
+    if (!last || this.d.maxAgeMs === 0) await rm.refresh();
+    else if (this.d.now().getTime() - Date.parse(last) > this.d.maxAgeMs) {
+      rm.refresh().catch((e: unknown) => console.error('[web] background read model refresh failed:', e instanceof Error ? e.message : e));
+    }
     this.d.audit.record({ actor: user.id, action: 'dashboard.read', details: { kommun: f.kommun ?? null, from: f.from ?? null, to: f.to ?? null } });
-    return { ...computeDashboard(this.d.db, this.d.audit, f, this.d.now(), this.d.dueSoonDays), readModelAt: this.d.readModel.lastRefresh() };
+    return { ...computeDashboard(this.d.db, this.d.audit, f, this.d.now(), this.d.dueSoonDays), readModelAt: rm.lastRefresh(), refreshing: rm.refreshing };
   }
 
   async csv(user: SessionUser, f: DashboardFilter): Promise<string> {
