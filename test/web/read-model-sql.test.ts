@@ -112,3 +112,31 @@ test('a changed kommun reaches the tasks of the instance on refresh', async () =
   db.close();
   audit.close();
 });
+
+test('an element end a refresh processed after it settled is not processed again while the overlap still returns it', async () => {
+  const { db, audit } = open();
+  const now = Date.parse('2026-11-22T12:00:00Z');
+  const page = (items: unknown[]) => ({ items, page: { totalItems: items.length } });
+  const instance = (k: string) => ({ processInstanceKey: k, processDefinitionId: 'vk-sip', state: 'ACTIVE', startDate: '2026-11-01T00:00:00.000Z' });
+  const ended = [
+    { elementInstanceKey: 'e-old', processInstanceKey: '31', endDate: new Date(now - 30_000).toISOString() }, // settled
+    { elementInstanceKey: 'e-young', processInstanceKey: '32', endDate: new Date(now - 2_000).toISOString() }, // may precede its variables
+  ];
+  const asked: string[][] = [];
+  const client = {
+    searchProcessInstances: async (q: { filter: Record<string, unknown> }) => page(Object.keys(q.filter).length === 0 ? [instance('31'), instance('32')] : []),
+    searchUserTasks: async () => page([]),
+    searchElementInstances: async () => page(ended),
+    searchVariables: async (q: { filter: { processInstanceKey: { $in: string[] } } }) => { asked.push(q.filter.processInstanceKey.$in); return page([]); },
+  } as unknown as CamundaClient;
+  const rm = new ReadModel(db, client, () => new Date(now), 600_000, 3_600_000);
+  await rm.refresh(); // first load: everything, no element windows yet
+  asked.length = 0;
+  await rm.refresh();
+  expect(asked.flat().sort()).toEqual(['31', '32']);
+  asked.length = 0;
+  await rm.refresh(); // both ends are still inside the 10-minute overlap
+  expect(asked.flat()).toEqual(['32']);
+  db.close();
+  audit.close();
+});

@@ -53,7 +53,7 @@ const Env = z.object({
   OIDC_SCOPE: z.string().default('openid profile email'),
   WEB_DUE_SOON_DAYS: z.coerce.number().int().min(0).default(3),
   WEB_READMODEL_REFRESH_SECONDS: z.coerce.number().int().min(0).default(60),
-  WEB_READMODEL_OVERLAP_SECONDS: z.coerce.number().int().min(0).default(300),
+  WEB_READMODEL_OVERLAP_SECONDS: z.coerce.number().int().min(0).default(60),
   WEB_READMODEL_FULL_SWEEP_SECONDS: z.coerce.number().int().min(0).default(900),
 });
 

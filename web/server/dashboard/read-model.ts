@@ -2,23 +2,31 @@ import type Database from 'better-sqlite3';
 import type { CamundaClient } from '../../../common/camunda';
 import { NOW, variablesOf } from '../camunda-util';
 import { ensureReadModelSchema } from './schema';
-import { instancesWithEndedElements, searchInstances, searchTasks, toTaskRow, type InstanceRow, type TaskRow } from './source';
+import { endedElements, searchInstances, searchTasks, toTaskRow, type EndedElement, type InstanceRow, type TaskRow } from './source';
 
 /**
  * Dashboard read model in web.sqlite, refreshed incrementally from the Orchestration Cluster REST API, so the
  * dashboard never scans 100 000 historical instances per page view.
  *
  * An incremental refresh fetches only what changed since the last watermark (minus `overlapMs` for the cluster's
- * eventual consistency): process instances started or ended, user tasks created or completed, and the keys of
- * instances in which an element ended (only then can root variables change); it re-reads the indicator variables
- * of those instances alone, and the open tasks of those instances that the windows did not return (canceled ones).
- * Instances already stored as finished are never re-read. Every `fullSweepMs` (and on the first refresh) a full
- * sweep also re-reads all open tasks and the variables of every active instance, which catches what leaves no
- * trace in the windows (variables set through the API, due dates or candidate groups changed on an open task).
- * Rows are upserted in one transaction; the watermark moves to the refresh's start time.
+ * eventual consistency): process instances started or ended, user tasks created or completed, and the element
+ * instances that ended (only then can root variables change); it re-reads the indicator variables of new and
+ * just-ended instances and of active instances with an element end no earlier refresh processed, and the open tasks
+ * of those instances that the windows did not return (canceled ones). Instances already stored as finished are
+ * never re-read, so what the overlap fetches again costs paging but no further reads. Every `fullSweepMs` (and on
+ * the first refresh) a full sweep also re-reads all active instances, all open tasks and the variables of every
+ * active instance, which catches what leaves no trace in the windows (variables set through the API, due dates or
+ * candidate groups changed on an open task, changes exported later than the overlap). Rows are upserted in one
+ * transaction; the watermark moves to the refresh's start time.
  */
 const VARS = ['caseRef', 'kommun', 'home', 'decisionDate', 'admittedAt', 'beslut', 'ejVerkstalltDeadline'];
 const BATCH = 200;
+/**
+ * An element end counts as processed only when it was at least this old at the refresh that saw it: the cluster may
+ * make an element's end searchable slightly before the variables its completion wrote, so younger ends are
+ * processed again by the next refresh.
+ */
+const SETTLE_MS = 10_000;
 
 export interface RefreshResult { tasks: number; instances: number; variablesRead: number; full: boolean }
 
@@ -27,7 +35,7 @@ export class ReadModel {
    * `overlapMs`: how far before the watermark changes are fetched again (eventual consistency of the cluster);
    * `fullSweepMs`: how often a refresh is a full sweep of the work in progress.
    */
-  constructor(private readonly db: Database.Database, private readonly client: CamundaClient, private readonly now: () => Date, private readonly overlapMs = 5 * 60_000, private readonly fullSweepMs = 15 * 60_000) {
+  constructor(private readonly db: Database.Database, private readonly client: CamundaClient, private readonly now: () => Date, private readonly overlapMs = 60_000, private readonly fullSweepMs = 15 * 60_000) {
     ensureReadModelSchema(db);
   }
 
@@ -52,6 +60,9 @@ export class ReadModel {
     return this.running;
   }
 
+  /** Keys of element instances whose end an earlier refresh processed after it had settled (see SETTLE_MS). */
+  private processedElements = new Set<string>();
+
   private async doRefresh(forceFull: boolean): Promise<RefreshResult> {
     const startedAt = this.now();
     const started = startedAt.toISOString();
@@ -64,28 +75,30 @@ export class ReadModel {
     const addInstances = (rows: InstanceRow[]) => rows.forEach((r) => instances.set(r.processInstanceKey, r));
     const addTasks = (rows: TaskRow[]) => rows.forEach((r) => tasks.set(r.userTaskKey, r));
     const stored = this.storedStates();
-    let touched = new Set<string>();
+    let ended: EndedElement[] = [];
     if (since) {
       addInstances(await searchInstances(this.client, { startDate: { $gte: since } }));
       addInstances(await searchInstances(this.client, { endDate: { $gte: since } }));
       addTasks(await searchTasks(this.client, { creationDate: { $gte: since } }));
       addTasks(await searchTasks(this.client, { completionDate: { $gte: since } }));
-      if (!full) touched = await instancesWithEndedElements(this.client, since);
+      ended = await endedElements(this.client, since);
+      if (full) addInstances(await searchInstances(this.client, { state: 'ACTIVE' }));
     } else {
       addInstances(await searchInstances(this.client, {}));
       addTasks(await searchTasks(this.client, {}));
     }
     // Variables are read for new instances, instances that just ended, and active ones in which an element ended
-    // (all active ones on a full sweep); finished instances already stored keep theirs.
+    // that no earlier refresh processed (all active ones on a full sweep); finished instances keep theirs.
     const isActive = (k: string) => stored.get(k) === 'ACTIVE';
+    const touched = new Set(ended.filter((e) => !this.processedElements.has(e.key)).map((e) => e.processInstanceKey));
     const fresh = [...instances.values()].filter((r) => !stored.has(r.processInstanceKey) || (isActive(r.processInstanceKey) && r.state !== 'ACTIVE')).map((r) => r.processInstanceKey);
     const changedActive = full ? [...stored.keys()].filter(isActive) : [...touched].filter(isActive);
     const varKeys = [...new Set([...fresh, ...changedActive])];
-    if (since) await this.recheckOpenTasks(tasks, full ? undefined : new Set([...touched, ...instances.keys()]), full);
+    if (since) await this.recheckOpenTasks(tasks, full ? undefined : new Set([...touched, ...fresh]), full);
     if (since && full) {
-      // Active instances that ended outside the windows (exported later than the overlap allowed for).
-      const unseen = changedActive.filter((k) => !instances.has(k));
-      for (let i = 0; i < unseen.length; i += BATCH) addInstances(await searchInstances(this.client, { processInstanceKey: { $in: unseen.slice(i, i + BATCH) } }));
+      // Stored active instances the sweep no longer finds active, outside the windows (ended, exported late).
+      const gone = changedActive.filter((k) => !instances.has(k));
+      for (let i = 0; i < gone.length; i += BATCH) addInstances(await searchInstances(this.client, { processInstanceKey: { $in: gone.slice(i, i + BATCH) } }));
     }
     const vars = new Map<string, Record<string, unknown>>();
     for (let i = 0; i < varKeys.length; i += BATCH) {
@@ -93,8 +106,9 @@ export class ReadModel {
       const got = await variablesOf(this.client, batch, VARS);
       for (const k of batch) vars.set(k, got.get(k) ?? {});
     }
-    const sweep = full ? started : undefined;
-    this.write([...instances.values()], vars, [...tasks.values()], started, sweep);
+    this.write([...instances.values()], vars, [...tasks.values()], started, full ? started : undefined);
+    const settledBefore = new Date(startedAt.getTime() - SETTLE_MS).toISOString();
+    this.processedElements = new Set(ended.filter((e) => e.endDate !== undefined && iso(e.endDate)! < settledBefore).map((e) => e.key));
     return { tasks: tasks.size, instances: instances.size, variablesRead: varKeys.length, full };
   }
 

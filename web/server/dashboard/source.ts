@@ -2,8 +2,8 @@ import type { CamundaClient } from '../../../common/camunda';
 import { NOW } from '../camunda-util';
 
 /**
- * What the read model asks the Orchestration Cluster REST API for: process instances, user tasks and the keys of
- * process instances in which an element ended (cursor paging, 500 per page).
+ * What the read model asks the Orchestration Cluster REST API for: process instances, user tasks and ended element
+ * instances (cursor paging, 500 per page).
  */
 const PAGE = 500;
 
@@ -30,15 +30,17 @@ export async function searchTasks(client: CamundaClient, filter: Record<string, 
   return out;
 }
 
+export interface EndedElement { key: string; processInstanceKey: string; endDate?: string }
+
 /**
- * Keys of the process instances in which an element instance ended since `since`. Root variables only change when
- * an element ends (job or user-task completion, message correlation, timer, error/escalation), so these are the
- * active instances whose indicator variables may have changed.
+ * Element instances that ended since `since`. Root variables only change when an element ends (job or user-task
+ * completion, message correlation, timer, error/escalation), so their instances are the active ones whose indicator
+ * variables may have changed.
  */
-export async function instancesWithEndedElements(client: CamundaClient, since: string): Promise<Set<string>> {
-  const out = new Set<string>();
+export async function endedElements(client: CamundaClient, since: string): Promise<EndedElement[]> {
+  const out: EndedElement[] = [];
   await paged((page) => client.searchElementInstances({ filter: { endDate: { $gte: since } } as never, page: page as never }, NOW as never), (items) => {
-    for (const e of items as Array<Record<string, unknown>>) out.add(String(e.processInstanceKey));
+    for (const e of items as Array<Record<string, unknown>>) out.push({ key: String(e.elementInstanceKey), processInstanceKey: String(e.processInstanceKey), endDate: e.endDate as string | undefined });
   });
   return out;
 }
