@@ -3,9 +3,9 @@ import { NOW } from '../camunda-util';
 
 /**
  * What the read model asks the Orchestration Cluster REST API for: process instances, user tasks and ended element
- * instances (cursor paging, 500 per page).
+ * instances (cursor paging, 2 000 per page: fewer requests, and the embedded engine counts the matches per page).
  */
-const PAGE = 500;
+const PAGE = 2000;
 
 export interface InstanceRow { processInstanceKey: string; processDefinitionId: string; state: string; startDate: string; endDate?: string }
 export interface TaskRow { userTaskKey: string; processInstanceKey: string; processDefinitionId: string; elementId: string; name?: string; state: string; creationDate?: string; completionDate?: string; dueDate?: string; candidateGroups: string[]; assignee?: string }
