@@ -12,7 +12,8 @@
  *  [4] memory: engine RSS (VmRSS / VmHWM from /proc) with the active instances;
  *  [5] history: LOAD_HISTORY completed instances (start → end), then the dashboard-shaped queries over them
  *      (totals by process and state, open tasks per candidate group) p50/p99, and the web app's dashboard
- *      (GET /api/oversikt as chef-region, createApp in this process): first call (read model built) and p50/p99;
+ *      (bench/dashboard.ts): read-model build and refresh times against the engine, GET /api/oversikt p50/p99,
+ *      and GET /api/oversikt + CSV over DASH_INSTANCES (100 000) historical instances seeded into the read model;
  *  [6] baseline in the same run: `bpmn-engine` executing the same start → 3 tasks → end diagram in-process, its
  *      state (getState()) persisted to SQLite (WAL, synchronous=FULL) after every step; cases/s and case latency;
  *      the ratios engine / baseline are printed.
@@ -30,7 +31,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Engine as BpmnEngine } from 'bpmn-engine';
 import { createCamundaClient, type CamundaClient } from '../common/camunda';
-import { Agent, startTestWeb } from '../test/web/helpers';
+import { dashboardOverEngine, dashboardOverSeededHistory } from './dashboard';
 
 const ACTIVE = Number(process.env.LOAD_ACTIVE ?? 10_000);
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 20);
@@ -258,33 +259,8 @@ async function history(client: CamundaClient): Promise<void> {
     }
     console.log(`    ${name.padEnd(42)} ${lat(v)}`);
   }
-  if (fs.existsSync(path.join(ROOT, 'web', 'server', 'app.ts'))) await dashboard(client, created);
-  else console.log('    web dashboard endpoint: not measurable (web/server/app.ts does not exist)');
-}
-
-/**
- * The managers' dashboard (GET /api/oversikt of the web app, createApp in this process) over the history:
- * the first call builds the read model from the engine (every instance and task so far), later calls refresh
- * incrementally (WEB_READMODEL_REFRESH_SECONDS=0: on every call) and compute the indicators.
- */
-async function dashboard(client: CamundaClient, history: number): Promise<void> {
-  const web = await startTestWeb(client);
-  try {
-    const chef = await Agent.login(web.url, 'chef-region');
-    const t0 = performance.now();
-    const first = await chef.get('/api/oversikt');
-    const firstMs = performance.now() - t0;
-    const v: number[] = [];
-    for (let i = 0; i < 20; i++) {
-      const t = performance.now();
-      const r = await chef.get('/api/oversikt');
-      if (r.status !== 200) throw new Error(`GET /api/oversikt → ${r.status}`);
-      v.push(performance.now() - t);
-    }
-    console.log(`    web dashboard GET /api/oversikt (chef-region) over ${history} completed + the active instances: first call (read model built) ${f(firstMs, 0)} ms, status ${first.status}; then ${lat(v)}`);
-  } finally {
-    await web.stop();
-  }
+  await dashboardOverEngine(client, created);
+  await dashboardOverSeededHistory(client);
 }
 
 async function baseline(): Promise<{ perSecond: number; latency: number[] }> {
