@@ -2,6 +2,7 @@
 // at run time Node 20's require(esm) loads them directly.
 const esmPackages = [
   'feelin', 'lezer-feel', 'temporal-utils', '@lezer', 'temporal-polyfill', 'bpmn-moddle', 'moddle', 'moddle-xml', 'min-dash', 'saxen',
+  'openid-client', 'oauth4webapi', 'jose',
 ];
 module.exports = {
   testEnvironment: 'node',

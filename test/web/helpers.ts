@@ -12,6 +12,7 @@ import { AuditLog } from '../../common/audit';
 import type { CamundaClient } from '../../common/camunda';
 import { createApp } from '../../web/server/app';
 import { LocalUsers } from '../../web/server/auth/local-users';
+import { OidcLogin } from '../../web/server/auth/oidc';
 import { loadConfig } from '../../web/server/config';
 import { openWebDb } from '../../web/server/db';
 
@@ -25,14 +26,22 @@ export const PASSWORDS: Record<string, string> = {
 
 export interface TestWeb { url: string; audit: AuditLog; db: Database.Database; dataDir: string; app: ReturnType<typeof createApp>; stop(): Promise<void> }
 
-/** `env` overrides the configuration (default: the read model is refreshed synchronously on every dashboard view). */
-export async function startTestWeb(client: CamundaClient, opts: { now?: () => Date; env?: Record<string, string> } = {}): Promise<TestWeb> {
+/**
+ * `env` overrides the configuration (default: the read model is refreshed synchronously on every dashboard view);
+ * with WEB_AUTH_MODE=oidc the app signs in through OIDC_ISSUER. `port` (default: ephemeral) lets a test know the
+ * URL before the app starts, as an OIDC redirect URI needs.
+ */
+export async function startTestWeb(client: CamundaClient, opts: { now?: () => Date; env?: Record<string, string>; port?: number } = {}): Promise<TestWeb> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vk-web-'));
   const config = loadConfig({ DATA_DIR: dataDir, WEB_PORT: '0', WEB_READMODEL_REFRESH_SECONDS: '0', WEB_COOKIE_SECURE: 'auto', ...opts.env } as NodeJS.ProcessEnv);
   const db = openWebDb(dataDir);
   const audit = AuditLog.open(path.join(dataDir, 'audit.sqlite'));
-  const app = createApp({ client, config, audit, db, users: LocalUsers.fromFile(path.join(ROOT, 'config', 'users.json')), now: opts.now });
-  const server: Server = await new Promise((resolve) => { const s = app.app.listen(0, '127.0.0.1', () => resolve(s)); });
+  const app = createApp({
+    client, config, audit, db, now: opts.now,
+    users: config.authMode === 'local' ? LocalUsers.fromFile(path.join(ROOT, 'config', 'users.json')) : undefined,
+    oidc: config.oidc ? new OidcLogin(config.oidc) : undefined,
+  });
+  const server: Server = await new Promise((resolve) => { const s = app.app.listen(opts.port ?? 0, '127.0.0.1', () => resolve(s)); });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url, audit, db, dataDir, app,

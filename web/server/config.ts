@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { isLoopbackHttp } from './auth/oidc';
 
 /** Web app configuration, read once from the environment (documented in docs/web.md). */
 export interface WebConfig {
@@ -69,6 +70,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
     if (!e.OIDC_ISSUER || !e.OIDC_CLIENT_ID || !e.OIDC_CLIENT_SECRET || !e.OIDC_REDIRECT_URI) {
       throw new Error('WEB_AUTH_MODE=oidc needs OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET and OIDC_REDIRECT_URI');
     }
+    const issuer = new URL(e.OIDC_ISSUER);
+    if (issuer.protocol !== 'https:' && !isLoopbackHttp(issuer)) throw new Error('OIDC_ISSUER must use https (plain http only on 127.0.0.1/localhost)');
     oidc = { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET, redirectUri: e.OIDC_REDIRECT_URI, groupClaim: e.OIDC_GROUP_CLAIM, groupPrefix: e.OIDC_GROUP_PREFIX, scope: e.OIDC_SCOPE };
   }
   if (!e.WEB_SESSION_SECRET && env.NODE_ENV === 'production') throw new Error('WEB_SESSION_SECRET (at least 16 characters) is required in production');

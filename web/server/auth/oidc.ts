@@ -1,5 +1,6 @@
 import type * as OpenId from 'openid-client';
 import type { OidcConfig } from '../config';
+import { UserError } from '../errors';
 import { claimPath, claimsToUser } from './claims';
 import type { SessionUser } from './user';
 
@@ -11,13 +12,38 @@ const openid = () => (lib ??= import('openid-client'));
 
 export interface OidcPending { state: string; codeVerifier: string; nonce: string }
 
-/** Authorization-code flow with PKCE, state and nonce (openid-client v6). */
+const RESTART = 'Inloggningen gick inte att slutföra. Börja om från inloggningssidan.';
+
+/** The IdP signed the user in, but the account has no group the app knows. */
+export class OidcRefused extends UserError {
+  constructor(message: string, readonly sub?: string) { super(403, message); }
+}
+
+/** Plain-http issuers are accepted only on this machine (a local IdP in development and tests), never over a network. */
+export function isLoopbackHttp(url: URL): boolean {
+  return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+}
+
+/**
+ * Authorization-code flow with PKCE (S256), state and nonce (openid-client v6). Errors are UserErrors with a Swedish
+ * message: 503 when the IdP cannot be reached, 400 when the callback does not belong to the pending login (state),
+ * 403 {@link OidcRefused} when the account has no known group, 401 for any other failure (logged).
+ */
 export class OidcLogin {
   private configuration?: Promise<OpenId.Configuration>;
   constructor(private readonly cfg: OidcConfig) {}
 
+  /** Discovery, cached once it succeeded (a failure is retried on the next login instead of being cached). */
   private config(): Promise<OpenId.Configuration> {
-    this.configuration ??= openid().then((client) => client.discovery(new URL(this.cfg.issuer), this.cfg.clientId, this.cfg.clientSecret));
+    this.configuration ??= openid().then((client) => {
+      const issuer = new URL(this.cfg.issuer);
+      return client.discovery(issuer, this.cfg.clientId, this.cfg.clientSecret, undefined,
+        isLoopbackHttp(issuer) ? { execute: [client.allowInsecureRequests] } : undefined);
+    }).catch((e: unknown) => {
+      this.configuration = undefined;
+      console.error('[web] OIDC discovery failed:', this.cfg.issuer, e instanceof Error ? e.message : e);
+      throw new UserError(503, 'Organisationens inloggning svarar inte just nu. Försök igen om en stund.');
+    });
     return this.configuration;
   }
 
@@ -36,16 +62,28 @@ export class OidcLogin {
     return { url: url.href, pending };
   }
 
-  async finish(currentUrl: URL, pending: OidcPending): Promise<SessionUser> {
+  /** `pending` is the login started in this session, if any; it must be removed from the session by the caller. */
+  async finish(currentUrl: URL, pending: OidcPending | undefined): Promise<SessionUser> {
+    if (!pending || currentUrl.searchParams.get('state') !== pending.state) throw new UserError(400, RESTART);
     const client = await openid();
     const config = await this.config();
-    const tokens = await client.authorizationCodeGrant(config, currentUrl, {
-      pkceCodeVerifier: pending.codeVerifier, expectedState: pending.state, expectedNonce: pending.nonce, idTokenExpected: true,
-    });
-    const claims = { ...(tokens.claims() ?? {}) } as Record<string, unknown>;
-    if (claimPath(claims, this.cfg.groupClaim) === undefined) {
-      Object.assign(claims, await client.fetchUserInfo(config, tokens.access_token, String(claims.sub)));
+    let claims: Record<string, unknown>;
+    try {
+      const tokens = await client.authorizationCodeGrant(config, currentUrl, {
+        pkceCodeVerifier: pending.codeVerifier, expectedState: pending.state, expectedNonce: pending.nonce, idTokenExpected: true,
+      });
+      claims = { ...(tokens.claims() ?? {}) };
+      if (claimPath(claims, this.cfg.groupClaim) === undefined) {
+        Object.assign(claims, await client.fetchUserInfo(config, tokens.access_token, String(claims.sub)));
+      }
+    } catch (e) {
+      console.warn('[web] OIDC login failed:', e instanceof Error ? `${e.name}: ${e.message}` : e);
+      throw new UserError(401, 'Inloggningen misslyckades. Börja om från inloggningssidan.');
     }
-    return claimsToUser(claims, this.cfg);
+    try {
+      return claimsToUser(claims, this.cfg);
+    } catch (e) {
+      throw new OidcRefused((e as Error).message, typeof claims.sub === 'string' ? claims.sub : undefined);
+    }
   }
 }

@@ -5,7 +5,7 @@ import { UserError } from '../errors';
 import { html, page } from '../html';
 import { csrfToken } from '../security';
 import type { LocalUsers } from './local-users';
-import type { OidcLogin } from './oidc';
+import { OidcRefused, type OidcLogin } from './oidc';
 import type { SessionUser } from './user';
 import type { AuditLog } from '../../../common/audit';
 
@@ -19,6 +19,8 @@ function regenerate(req: Request, user: SessionUser): Promise<void> {
     req.session.save((e) => (e ? reject(e) : resolve()));
   }));
 }
+
+const save = (req: Request): Promise<void> => new Promise((resolve, reject) => req.session.save((e) => (e ? reject(e) : resolve())));
 
 export function authRoutes(deps: { config: WebConfig; users?: LocalUsers; oidc?: OidcLogin; audit: AuditLog }): Router {
   const r = Router();
@@ -58,19 +60,26 @@ export function authRoutes(deps: { config: WebConfig; users?: LocalUsers; oidc?:
       if (!deps.oidc) throw new UserError(404, 'Organisationsinloggning är inte konfigurerad.');
       const { url, pending } = await deps.oidc.start();
       req.session.oidc = pending;
-      req.session.save(() => res.redirect(url));
+      await save(req);
+      res.redirect(303, url);
     } catch (e) { next(e); }
   });
 
   r.get('/auth/callback', async (req, res, next) => {
     try {
-      if (!deps.oidc || !req.session.oidc) throw new UserError(400, 'Inloggningen gick inte att slutföra. Börja om från inloggningssidan.');
-      const current = new URL(req.originalUrl, deps.config.oidc!.redirectUri);
+      if (!deps.oidc) throw new UserError(404, 'Organisationsinloggning är inte konfigurerad.');
+      // The pending login is used once, whatever the outcome.
+      const pending = req.session.oidc;
+      delete req.session.oidc;
       let user: SessionUser;
       try {
-        user = await deps.oidc.finish(current, req.session.oidc);
+        user = await deps.oidc.finish(new URL(req.originalUrl, deps.config.oidc!.redirectUri), pending);
       } catch (e) {
-        throw new UserError(401, e instanceof Error && /behörighetsgrupper/.test(e.message) ? e.message : 'Inloggningen misslyckades. Börja om från inloggningssidan.');
+        if (e instanceof UserError && e.status < 500) {
+          deps.audit.record({ actor: (e instanceof OidcRefused && e.sub) || 'okänd', action: 'auth.login.failed', details: { mode: 'oidc', status: e.status } });
+        }
+        if (pending) await save(req);
+        throw e;
       }
       await regenerate(req, user);
       deps.audit.record({ actor: user.id, action: 'auth.login', details: { mode: 'oidc' } });
