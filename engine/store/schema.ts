@@ -55,6 +55,8 @@ CREATE TABLE IF NOT EXISTS element_instances (
 );
 CREATE INDEX IF NOT EXISTS ei_by_pi ON element_instances (process_instance_key, state);
 CREATE INDEX IF NOT EXISTS ei_by_scope ON element_instances (flow_scope_key, state);
+-- Time-window searches ("ended since", "started since") as read models poll them; partial where only ended rows count.
+CREATE INDEX IF NOT EXISTS ei_by_end ON element_instances (end_date) WHERE end_date IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS process_instances (
   key INTEGER PRIMARY KEY,
@@ -74,6 +76,8 @@ CREATE INDEX IF NOT EXISTS pi_by_state ON process_instances (state, start_date);
 CREATE INDEX IF NOT EXISTS pi_by_process ON process_instances (bpmn_process_id, state);
 CREATE INDEX IF NOT EXISTS pi_by_definition ON process_instances (process_definition_key);
 CREATE INDEX IF NOT EXISTS pi_by_parent ON process_instances (parent_process_instance_key);
+CREATE INDEX IF NOT EXISTS pi_by_start ON process_instances (start_date);
+CREATE INDEX IF NOT EXISTS pi_by_end ON process_instances (end_date) WHERE end_date IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS variables (
   key INTEGER PRIMARY KEY,
@@ -137,6 +141,8 @@ CREATE INDEX IF NOT EXISTS ut_by_state ON user_tasks (state, creation_date);
 CREATE INDEX IF NOT EXISTS ut_by_pi ON user_tasks (process_instance_key);
 CREATE INDEX IF NOT EXISTS ut_by_assignee ON user_tasks (assignee, state);
 CREATE INDEX IF NOT EXISTS ut_by_ei ON user_tasks (element_instance_key);
+CREATE INDEX IF NOT EXISTS ut_by_creation ON user_tasks (creation_date);
+CREATE INDEX IF NOT EXISTS ut_by_completion ON user_tasks (completion_date) WHERE completion_date IS NOT NULL;
 CREATE TABLE IF NOT EXISTS user_task_candidate_groups (
   user_task_key INTEGER NOT NULL, candidate_group TEXT NOT NULL, PRIMARY KEY (candidate_group, user_task_key)
 );
