@@ -61,14 +61,17 @@ async function send(method: string, route: string, body?: string | Buffer | Form
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
   if (body !== undefined && !(body instanceof FormData)) headers['content-type'] = contentType;
   const res = await fetch(`${engine.url}/v2${route}`, { method, headers, body: body as BodyInit | undefined, signal: AbortSignal.timeout(30_000) });
-  const text = await res.text();
-  let parsed: unknown;
+  return answer(res.status, res.headers.get('content-type') ?? '', await res.text());
+}
+
+function answer(status: number, contentType: string, text: string): Answer {
+  let body: unknown;
   try {
-    parsed = JSON.parse(text);
+    body = JSON.parse(text);
   } catch {
-    parsed = undefined;
+    body = undefined;
   }
-  return { status: res.status, contentType: res.headers.get('content-type') ?? '', text, body: parsed };
+  return { status, contentType, text, body };
 }
 
 /**
@@ -87,16 +90,7 @@ function sendRaw(method: string, route: string, body?: string): Promise<Answer> 
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            parsed = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), text, body: parsed });
-        });
+        res.on('end', () => resolve(answer(res.statusCode ?? 0, String(res.headers['content-type'] ?? ''), Buffer.concat(chunks).toString('utf8'))));
       },
     );
     req.on('timeout', () => req.destroy(new Error(`${method} ${route}: no answer in 30 s`)));

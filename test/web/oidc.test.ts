@@ -21,8 +21,12 @@ let engine: TestEngine;
 beforeAll(async () => { engine = await startTestEngine(); }, 60_000);
 afterAll(async () => { await engine?.stop(); });
 
-/** The web app in OIDC mode against a fresh provider; `idTokenClaims`: groups in the ID token, else only in userinfo. */
-async function setup(opts: { idTokenClaims?: boolean; issuer?: string } = {}): Promise<{ web: TestWeb; op?: TestOidcProvider; stop(): Promise<void> }> {
+/**
+ * Runs `body` against the web app in OIDC mode and a fresh provider (or `issuer`, when given, with no provider
+ * started), with a new browser; both are stopped afterwards. `idTokenClaims`: groups in the ID token, else only in
+ * userinfo.
+ */
+async function withApp(opts: { idTokenClaims?: boolean; issuer?: string }, body: (web: TestWeb, b: Browser) => Promise<void>): Promise<void> {
   const port = await freePort();
   const redirectUri = `http://127.0.0.1:${port}/auth/callback`;
   const op = opts.issuer ? undefined : await startTestOidcProvider({ ...CLIENT, redirectUri, accounts: ACCOUNTS, idTokenClaims: opts.idTokenClaims });
@@ -33,7 +37,12 @@ async function setup(opts: { idTokenClaims?: boolean; issuer?: string } = {}): P
       OIDC_REDIRECT_URI: redirectUri, OIDC_GROUP_CLAIM: 'groups', OIDC_GROUP_PREFIX: 'vk-', OIDC_SCOPE: 'openid profile',
     },
   });
-  return { web, op, stop: async () => { await web.stop(); await op?.stop(); } };
+  try {
+    await body(web, new Browser());
+  } finally {
+    await web.stop();
+    await op?.stop();
+  }
 }
 
 const isCallback = (web: TestWeb) => (location: string) => location.startsWith(`${web.url}/auth/callback`);
@@ -67,9 +76,7 @@ async function api(b: Browser, web: TestWeb, p: string): Promise<{ status: numbe
 }
 
 test('a user signs in at the IdP; groups come from userinfo, the prefix is stripped, unknown groups dropped', async () => {
-  const { web, stop } = await setup();
-  try {
-    const b = new Browser();
+  await withApp({}, async (web, b) => {
     expect((await api(b, web, '/api/uppgifter')).status).toBe(401);
     const callback = await signInAtProvider(b, web, 'anna.svensson');
     const back = await b.request('GET', callback);
@@ -82,35 +89,29 @@ test('a user signs in at the IdP; groups come from userinfo, the prefix is strip
     expect((await api(b, web, '/api/oversikt')).status).toBe(403);
     const logins = web.audit.query({ action: 'auth.login', actor: 'anna.svensson' });
     expect(logins.map((e) => e.details?.mode)).toEqual(['oidc']);
-  } finally { await stop(); }
+  });
 }, 60_000);
 
 test('groups in the ID token are used without asking userinfo; a regional manager reaches the dashboard', async () => {
-  const { web, stop } = await setup({ idTokenClaims: true });
-  try {
-    const b = new Browser();
+  await withApp({ idTokenClaims: true }, async (web, b) => {
     const back = await b.request('GET', await signInAtProvider(b, web, 'chef.region'));
     expect(back.location).toBe(`${web.url}/uppgifter`);
     expect((await api(b, web, '/api/oversikt')).status).toBe(200);
-  } finally { await stop(); }
+  });
 }, 60_000);
 
 test('an account without any group of the care chain is refused with 403, a Swedish message and an audit entry; no session', async () => {
-  const { web, stop } = await setup();
-  try {
-    const b = new Browser();
+  await withApp({}, async (web, b) => {
     const back = await b.request('GET', await signInAtProvider(b, web, 'ingen.grupp'));
     expect(back.status).toBe(403);
     expect(back.body).toContain('saknar behörighetsgrupper');
     expect((await api(b, web, '/api/uppgifter')).status).toBe(401);
     expect(web.audit.query({ action: 'auth.login.failed', actor: 'ingen.grupp' }).map((e) => e.details)).toEqual([{ mode: 'oidc', status: 403 }]);
-  } finally { await stop(); }
+  });
 }, 60_000);
 
 test('a forged state, a callback without a pending login and a replayed code are refused; nobody is signed in', async () => {
-  const { web, stop } = await setup();
-  try {
-    const b = new Browser();
+  await withApp({}, async (web, b) => {
     const callback = new URL(await signInAtProvider(b, web, 'anna.svensson'));
     const forged = new URL(callback);
     forged.searchParams.set('state', 'forged-state');
@@ -138,23 +139,23 @@ test('a forged state, a callback without a pending login and a replayed code are
     const replay = await b2.request('GET', c3.href);
     expect(replay.status).toBe(401);
     expect(replay.body).toContain('Inloggningen misslyckades');
-  } finally { await stop(); }
+  });
 }, 90_000);
 
 test('an IdP that does not answer gives 503 with a Swedish message; discovery is retried once it answers', async () => {
   const idpPort = await freePort();
-  const { web, stop } = await setup({ issuer: `http://127.0.0.1:${idpPort}` });
   let op: TestOidcProvider | undefined;
   try {
-    const b = new Browser();
-    const first = await b.request('GET', `${web.url}/login/oidc`);
-    expect(first.status).toBe(503);
-    expect(first.body).toContain('svarar inte just nu');
-    expect((await b.request('GET', `${web.url}/login/oidc`)).status).toBe(503);
-    op = await startTestOidcProvider({ ...CLIENT, redirectUri: `${web.url}/auth/callback`, accounts: ACCOUNTS, port: idpPort });
-    const back = await b.request('GET', await signInAtProvider(b, web, 'anna.svensson'));
-    expect(back.location).toBe(`${web.url}/uppgifter`);
-  } finally { await stop(); await op?.stop(); }
+    await withApp({ issuer: `http://127.0.0.1:${idpPort}` }, async (web, b) => {
+      const first = await b.request('GET', `${web.url}/login/oidc`);
+      expect(first.status).toBe(503);
+      expect(first.body).toContain('svarar inte just nu');
+      expect((await b.request('GET', `${web.url}/login/oidc`)).status).toBe(503);
+      op = await startTestOidcProvider({ ...CLIENT, redirectUri: `${web.url}/auth/callback`, accounts: ACCOUNTS, port: idpPort });
+      const back = await b.request('GET', await signInAtProvider(b, web, 'anna.svensson'));
+      expect(back.location).toBe(`${web.url}/uppgifter`);
+    });
+  } finally { await op?.stop(); }
 }, 60_000);
 
 test('configuration: a plain-http issuer is accepted only on loopback', () => {
