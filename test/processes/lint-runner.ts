@@ -13,7 +13,6 @@ type Reports = Record<string, Array<{ id?: string; message: string; category: st
 const { Linter } = require('bpmnlint') as { Linter: new (opts: { config: unknown; resolver: unknown }) => { lint(root: unknown): Promise<Reports> } };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const NodeResolver = require('bpmnlint/lib/resolver/node-resolver') as new () => unknown;
-import zeebe from 'zeebe-bpmn-moddle/resources/zeebe.json';
 
 async function main() {
   const root = path.resolve(__dirname, '..', '..');
@@ -21,7 +20,9 @@ async function main() {
   const out: Record<string, { parseWarnings: string[]; problems: string[] }> = {};
   for (const file of process.argv.slice(2)) {
     const xml = fs.readFileSync(file, 'utf8');
-    const moddle = new BpmnModdle({ zeebe });
+    // The moddle extensions come from .bpmnlintrc, as the bpmnlint CLI and Modeler load them.
+    const extensions = Object.fromEntries(Object.entries<string>(config.moddleExtensions ?? {}).map(([k, m]) => [k, require(require.resolve(m, { paths: [root] }))]));
+    const moddle = new BpmnModdle(extensions);
     const { rootElement, warnings } = await moddle.fromXML(xml, 'bpmn:Definitions');
     const linter = new Linter({ config, resolver: new NodeResolver() });
     const reports = await linter.lint(rootElement);

@@ -21,6 +21,8 @@ beforeAll(() => {
 test('the lint configuration is recommended + camunda-cloud-8-8 and all eight processes exist', () => {
   const config = JSON.parse(fs.readFileSync(path.join(ROOT, '.bpmnlintrc'), 'utf8'));
   expect(config.extends).toEqual(['bpmnlint:recommended', 'plugin:camunda-compat/camunda-cloud-8-8']);
+  // Without the zeebe extension the plain `npx bpmnlint` CLI (and Modeler's lint) sees every zeebe:* element as missing.
+  expect(config.moddleExtensions).toEqual({ zeebe: 'zeebe-bpmn-moddle/resources/zeebe.json' });
   expect(files).toEqual(expect.arrayContaining(['vk-vardkedjeremiss.bpmn', 'vk-kontaktbegaran.bpmn', 'vk-placeringsforfragan.bpmn', 'vk-under-placering.bpmn',
     'vk-flytt-ekeliden-novus.bpmn', 'vk-infor-hemflytt.bpmn', 'vk-sip.bpmn', 'vk-planeringsdagar.bpmn']));
 });
@@ -50,7 +52,8 @@ test.each(files)('%s: the process and every task document the routine they imple
   expect(undocumented).toEqual([]);
 });
 
-test('the committed diagrams and forms are what bpmn/tools generates (no drift)', () => {
-  const out = execFileSync(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'bpmn/tools/generate.ts'), '--check'], { cwd: ROOT, encoding: 'utf8' });
-  expect(out).toMatch(/^all \d+ files match bpmn\/tools/);
-}, 60_000);
+test('plain `npx bpmnlint bpmn/*.bpmn` — what a process owner runs — passes with the committed .bpmnlintrc', () => {
+  const cli = path.join(ROOT, 'node_modules/bpmnlint/bin/bpmnlint.js');
+  const out = execFileSync(process.execPath, [cli, ...files.map((f) => path.join('bpmn', f))], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  expect(out.trim()).toBe('');
+}, 90_000);

@@ -1,10 +1,10 @@
-/** Renders bpmn/*.bpmn to PNG with bpmn-js in headless Chromium, for checking the layout: npx tsx bpmn/tools/render.ts <outDir> */
+/** Renders bpmn/*.bpmn to PNG with bpmn-js in headless Chromium, for checking the layout: npx tsx scripts/render-diagrams.ts <outDir> */
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
 async function main() {
-  const root = path.resolve(__dirname, '..', '..');
+  const root = path.resolve(__dirname, '..');
   const out = process.argv[2] ?? '/tmp/vk-render';
   fs.mkdirSync(out, { recursive: true });
   const viewer = fs.readFileSync(path.join(root, 'node_modules/bpmn-js/dist/bpmn-viewer.production.min.js'), 'utf8');
