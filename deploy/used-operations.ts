@@ -2,7 +2,7 @@
  * Every Orchestration Cluster REST operation (SDK method name = the spec's operationId, compared case-insensitively:
  * the SDK spells `getProcessDefinitionXML` as `getProcessDefinitionXml`) that workers/, web/, deploy/, common/ and
  * scripts/ call. test/contract/openapi.test.ts scans the sources and fails when a call is missing here (or listed
- * but no longer used), then checks each against Camunda's 8.8 OpenAPI spec (contract/openapi/rest-api.8.8.yaml).
+ * but no longer used), then checks each against Camunda's 8.8 OpenAPI spec (../shared/contract/rest-api.8.8.yaml, see contract/README.md).
  * `createJobWorker` (workers/runtime.ts) stands for activateJobs + completeJob + failJob + throwJobError.
  */
 export const USED_OPERATIONS = [

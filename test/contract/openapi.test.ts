@@ -1,5 +1,5 @@
 /**
- * Contract test against Camunda's published OpenAPI spec for 8.8 (contract/openapi/rest-api.8.8.yaml):
+ * Contract test against Camunda's published OpenAPI spec for 8.8 (../shared/contract/rest-api.8.8.yaml, see contract/README.md):
  * (a) every client method the project calls is listed in deploy/used-operations.ts and exists in the spec
  *     (operationId, HTTP method, path);
  * (b) the embedded engine, driven at the spec's method+path with the request shapes our code sends, answers bodies
@@ -10,15 +10,20 @@ import { createCamundaClient } from '../../common/camunda';
 import { deployAll } from '../../deploy/deploy';
 import { EXPANSIONS, USED_OPERATIONS } from '../../deploy/used-operations';
 import { startTestEngine, type TestEngine } from '../helpers/engine';
-import { SpecValidator, loadSpec, operations, type SpecOperation } from './spec';
+import { SPEC_AVAILABLE, SPEC_FILE, SpecValidator, loadSpec, operations, type SpecOperation } from './spec';
 import { scanClientCalls } from './scan';
 
-const spec = loadSpec();
+// Without the spec there is nothing to check against: say so instead of passing silently or failing obscurely.
+if (!SPEC_AVAILABLE) {
+  console.warn(`Contract test skipped: Camunda's 8.8 OpenAPI spec is not at ${SPEC_FILE} (set CAMUNDA_OPENAPI_SPEC or provide ../shared/contract/, see contract/README.md).`);
+}
+const specDescribe = SPEC_AVAILABLE ? describe : describe.skip;
+const spec = SPEC_AVAILABLE ? loadSpec() : { paths: {} };
 const ops = operations(spec);
 const validator = new SpecValidator(spec);
 const sdkMethods = new Set(Object.getOwnPropertyNames(Object.getPrototypeOf(createCamundaClient({ restAddress: 'http://127.0.0.1:9' }))));
 
-describe('(a) operations the project uses', () => {
+specDescribe('(a) operations the project uses', () => {
   test('the source scan finds exactly the operations listed in deploy/used-operations.ts', () => {
     const calls = scanClientCalls(sdkMethods);
     const used = new Set<string>();
@@ -37,7 +42,7 @@ describe('(a) operations the project uses', () => {
   });
 });
 
-describe('the spec validator can fail', () => {
+specDescribe('the spec validator can fail', () => {
   test('a topology without brokers, a key that is not a number string and an unknown search field are rejected', () => {
     expect(validator.validateResponse(ops.get('gettopology')!, 200, { clusterSize: 1 })).not.toEqual([]);
     expect(validator.validateResponse(ops.get('createprocessinstance')!, 200, { processInstanceKey: 'abc' })).not.toEqual([]);
@@ -49,7 +54,7 @@ describe('the spec validator can fail', () => {
   });
 });
 
-describe('(b) the embedded engine answers with the spec\'s shapes', () => {
+specDescribe('(b) the embedded engine answers with the spec\'s shapes', () => {
   let t: TestEngine;
   const problems: string[] = [];
   const exercised = new Set<string>();
@@ -154,7 +159,7 @@ describe('(b) the embedded engine answers with the spec\'s shapes', () => {
   });
 });
 
-describe('(c) the JSON requests the SDK sends for our calls satisfy the spec\'s request schemas', () => {
+specDescribe('(c) the JSON requests the SDK sends for our calls satisfy the spec\'s request schemas', () => {
   let t: TestEngine;
   const sent: Array<{ method: string; path: string; body: unknown }> = [];
   const realFetch = globalThis.fetch;
