@@ -38,10 +38,31 @@ ${(o.styles ?? []).map((s) => `<link rel="stylesheet" href="${esc(s)}">`).join('
 ${(o.scripts ?? []).map((s) => `<script src="${esc(s)}"></script>`).join('')}</body></html>`;
 }
 
-const DATE_FMT = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+const TZ = 'Europe/Stockholm';
+const DATE_TIME = new Intl.DateTimeFormat('sv-SE', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+const LONG_DAY = new Intl.DateTimeFormat('sv-SE', { timeZone: TZ, year: 'numeric', month: 'long', day: 'numeric' });
+const LONG_TIME = new Intl.DateTimeFormat('sv-SE', { timeZone: TZ, hour: '2-digit', minute: '2-digit' });
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Compact Swedish date: "2026-12-04 16:00" (Stockholm time); a date without time ("2026-12-04", as date fields
+ * store it) stays a plain date, never shifted by a time zone.
+ */
 export function fmtDate(iso: string | undefined | null): string {
   if (!iso) return '–';
+  if (DATE_ONLY.test(iso)) return iso;
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : DATE_FMT.format(d);
+  return Number.isNaN(d.getTime()) ? iso : DATE_TIME.format(d);
 }
 
+/** Long Swedish date for prose: "4 december 2026 kl. 16.00", or "4 december 2026" for a date without time. */
+export function fmtDateLong(iso: string | undefined | null): string {
+  if (!iso) return '–';
+  if (DATE_ONLY.test(iso)) {
+    const d = new Date(`${iso}T12:00:00Z`);
+    return Number.isNaN(d.getTime()) ? iso : LONG_DAY.format(d);
+  }
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${LONG_DAY.format(d)} kl. ${LONG_TIME.format(d).replace(':', '.')}`;
+}
