@@ -3,6 +3,8 @@
 const esmPackages = [
   'feelin', 'lezer-feel', 'temporal-utils', '@lezer', 'temporal-polyfill', 'bpmn-moddle', 'moddle', 'moddle-xml', 'min-dash', 'saxen',
   'openid-client', 'oauth4webapi', 'jose',
+  // bpmnlint-plugin-camunda-compat and @camunda/form-linting (deploy/lint.ts, used by the web modeler)
+  '@bpmn-io', '@codemirror', '@camunda/form-linting', 'semver-compare', 'bpmnlint-plugin-camunda-compat',
 ];
 module.exports = {
   testEnvironment: 'node',

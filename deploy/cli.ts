@@ -1,32 +1,47 @@
 /**
- * npm run deploy [-- --dir <folder> ...] [--dry-run]
- * Lints every diagram (refusing to deploy when any has a lint error), then deploys forms and diagrams to the
+ * npm run deploy [-- --dir <folder> ...] [--dry-run] [--version-tag <tag>] [--note <why>]
+ * Lints every diagram and form (refusing to deploy when any has a lint error), then deploys forms and diagrams to the
  * cluster configured by the SDK's standard environment variables (ZEEBE_REST_ADDRESS, CAMUNDA_AUTH_STRATEGY, ...).
+ * With DATA_DIR set (as `npm start` sets it), every deployed version is recorded in $DATA_DIR/audit.sqlite with the
+ * OS user and the note, which the web modeler's version list shows.
  * Exit codes: 0 deployed (or lint clean on --dry-run), 1 lint errors, 2 usage/read errors, 3 deployment failed.
  */
+import os from 'node:os';
+import path from 'node:path';
+import { AuditLog } from '../common/audit';
 import { createCamundaClient } from '../common/camunda';
 import { collectFiles } from './files';
 import { formatLintReport, hasErrors, lintAll, loadLintConfig } from './lint';
 import { deployAll, formatSummary } from './deploy';
+import { VERSION_TAG } from './version-tag';
 
-interface Options { dirs: string[]; dryRun: boolean }
+interface Options { dirs: string[]; dryRun: boolean; versionTag?: string; note?: string }
 
 function parseArgs(argv: string[]): Options {
   const dirs: string[] = [];
   let dryRun = false;
+  let versionTag: string | undefined;
+  let note: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--dry-run') dryRun = true;
+    else if (a === '--version-tag' || a === '--note') {
+      const v = argv[++i];
+      if (!v) throw new Error(`${a} needs a value, e.g. ${a} ${a === '--note' ? '"new deadline for SIP"' : '2026-12'}`);
+      if (a === '--note') note = v;
+      else if (!VERSION_TAG.test(v)) throw new Error(`--version-tag "${v}" is not valid (letters, digits, . _ - +, at most 64 characters)`);
+      else versionTag = v;
+    }
     else if (a === '--dir') {
       const v = argv[++i];
       if (!v) throw new Error('--dir needs a folder or file, e.g. --dir bpmn');
       dirs.push(v);
     } else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run deploy -- [--dir <folder or file>]... [--dry-run]\n  default folders: bpmn/ and forms/');
+      console.log('usage: npm run deploy -- [--dir <folder or file>]... [--dry-run] [--version-tag <tag>] [--note <why>]\n  default folders: bpmn/ and forms/');
       process.exit(0);
     } else throw new Error(`unknown option ${a} (use --dir <folder> or --dry-run)`);
   }
-  return { dirs: dirs.length ? dirs : ['bpmn', 'forms'], dryRun };
+  return { dirs: dirs.length ? dirs : ['bpmn', 'forms'], dryRun, versionTag, note };
 }
 
 async function main(): Promise<number> {
@@ -43,7 +58,7 @@ async function main(): Promise<number> {
   const report = formatLintReport(results);
   if (report) console.error(report);
   if (hasErrors(results)) {
-    console.error(`deploy: lint errors found — nothing was deployed. Fix the diagrams above and run again.`);
+    console.error(`deploy: lint errors found — nothing was deployed. Fix the diagrams and forms above and run again.`);
     return 1;
   }
   const bpmn = files.filter((f) => f.kind === 'bpmn').length;
@@ -51,11 +66,15 @@ async function main(): Promise<number> {
   if (opts.dryRun) return 0;
   const target = process.env.ZEEBE_REST_ADDRESS ?? process.env.CAMUNDA_REST_ADDRESS ?? 'http://localhost:8080';
   console.log(`deploying to ${target} ...`);
+  const audit = process.env.DATA_DIR ? AuditLog.open(path.join(process.env.DATA_DIR, 'audit.sqlite')) : undefined;
   try {
-    console.log(formatSummary(await deployAll(createCamundaClient(), files)));
+    const meta = { audit: audit ?? { record: () => undefined as never }, actor: `cli:${os.userInfo().username}`, note: opts.note, versionTag: opts.versionTag };
+    console.log(formatSummary(await deployAll(createCamundaClient(), files, meta)));
   } catch (e) {
     console.error(`deploy: ${(e as Error).message}\n  (check ZEEBE_REST_ADDRESS and the auth variables; is the cluster running?)`);
     return 3;
+  } finally {
+    audit?.close();
   }
   return 0;
 }

@@ -1,5 +1,7 @@
+import type { AuditLog } from '../common/audit';
 import type { CamundaClient } from '../common/camunda';
 import type { DeployFile } from './files';
+import { withVersionTag } from './version-tag';
 
 export interface DeployedProcess { processDefinitionId: string; version: number; key: string; resourceName: string }
 export interface DeployedForm { formId: string; version: number; key: string }
@@ -8,13 +10,26 @@ export interface DeploySummary { processes: DeployedProcess[]; forms: DeployedFo
 const toFile = (f: DeployFile) =>
   new File([f.content], f.name, { type: f.kind === 'bpmn' ? 'application/xml' : 'application/json' });
 
+/** Who deploys and why: recorded in the audit log for every deployed process and form version. */
+export interface DeployMeta {
+  audit: Pick<AuditLog, 'record'>;
+  /** User id (web modeler) or `cli:<os user>` (npm run deploy) or `npm-start`. */
+  actor: string;
+  note?: string;
+  /** Written into each diagram's executable processes (zeebe:versionTag) and each form (`versionTag`) before deploying. */
+  versionTag?: string;
+}
+
 /**
  * Deploys forms first (user tasks link them by formId), then diagrams, each group as one deployment
- * (atomic: a rejected resource deploys nothing of its group). Lint before calling this.
+ * (atomic: a rejected resource deploys nothing of its group). Lint before calling this. With `meta`, each deployed
+ * version gets an audit entry (`process.deployed` / `form.deployed`: who, why, version, key) — the record the web
+ * modeler's version list reads, since the Camunda API keeps no deployer or deployment time.
  * Errors carry the cluster's answer (problem+json detail) and the group that failed.
  */
-export async function deployAll(client: CamundaClient, files: DeployFile[]): Promise<DeploySummary> {
+export async function deployAll(client: CamundaClient, files: DeployFile[], meta?: DeployMeta): Promise<DeploySummary> {
   const summary: DeploySummary = { processes: [], forms: [] };
+  if (meta?.versionTag) files = await Promise.all(files.map((f) => withVersionTag(f, meta.versionTag!)));
   for (const kind of ['form', 'bpmn'] as const) {
     const group = files.filter((f) => f.kind === kind);
     if (group.length === 0) continue;
@@ -28,6 +43,13 @@ export async function deployAll(client: CamundaClient, files: DeployFile[]): Pro
     for (const f of result.forms) summary.forms.push({ formId: String(f.formId), version: Number(f.version), key: String(f.formKey) });
     for (const p of result.processes) {
       summary.processes.push({ processDefinitionId: p.processDefinitionId, version: p.processDefinitionVersion, key: String(p.processDefinitionKey), resourceName: p.resourceName });
+    }
+  }
+  if (meta) {
+    const common = { note: meta.note ?? null, versionTag: meta.versionTag ?? null };
+    for (const f of summary.forms) meta.audit.record({ actor: meta.actor, action: 'form.deployed', details: { formId: f.formId, version: f.version, formKey: f.key, ...common } });
+    for (const p of summary.processes) {
+      meta.audit.record({ actor: meta.actor, action: 'process.deployed', details: { processDefinitionId: p.processDefinitionId, version: p.version, processDefinitionKey: p.key, resourceName: p.resourceName, ...common } });
     }
   }
   return summary;

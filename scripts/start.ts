@@ -9,6 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { AuditLog } from '../common/audit';
 import { createCamundaClient } from '../common/camunda';
 import { collectFiles } from '../deploy/files';
 import { formatLintReport, hasErrors, lintAll, loadLintConfig } from '../deploy/lint';
@@ -60,13 +61,19 @@ async function waitForTopology(address: string, engine: Child | undefined, timeo
   throw new Error(`${address}/v2/topology did not answer within ${timeoutMs / 1000}s (${lastError})`);
 }
 
-async function lintAndDeploy(address: string): Promise<void> {
+async function lintAndDeploy(address: string, dataDir: string): Promise<void> {
   const files = collectFiles([path.join(ROOT, 'bpmn'), path.join(ROOT, 'forms')]);
   const results = await lintAll(files, loadLintConfig(ROOT));
   const report = formatLintReport(results);
   if (report) console.error(report);
-  if (hasErrors(results)) throw new Error('lint errors in bpmn/ — nothing deployed (fix them or run `npm run deploy -- --dry-run`)');
-  console.log(formatSummary(await deployAll(createCamundaClient({ restAddress: address }), files)));
+  if (hasErrors(results)) throw new Error('lint errors in bpmn/ or forms/ — nothing deployed (fix them or run `npm run deploy -- --dry-run`)');
+  // recorded as deployed by `npm start`, so the web modeler's version list can say who deployed each version
+  const audit = AuditLog.open(path.join(dataDir, 'audit.sqlite'));
+  try {
+    console.log(formatSummary(await deployAll(createCamundaClient({ restAddress: address }), files, { audit, actor: 'npm-start', note: 'bpmn/ och forms/ vid start' })));
+  } finally {
+    audit.close();
+  }
 }
 
 async function main(): Promise<void> {
@@ -102,7 +109,7 @@ async function main(): Promise<void> {
   }
   try {
     await waitForTopology(p.restAddress, engine, p.external ? 30_000 : 60_000);
-    await lintAndDeploy(p.restAddress);
+    await lintAndDeploy(p.restAddress, p.env.DATA_DIR!);
   } catch (e) {
     fail(`startup failed: ${(e as Error).message}`);
     return stopAll(1);

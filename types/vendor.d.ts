@@ -17,3 +17,10 @@ declare module 'zeebe-bpmn-moddle/resources/zeebe.json' {
   const descriptor: Record<string, unknown>;
   export default descriptor;
 }
+declare module '@camunda/form-linting' {
+  export interface FormLintReport { id?: string; label?: string; message: string; category: string }
+  export class FormLinter { lint(contents: string | Record<string, unknown>): FormLintReport[] }
+}
+declare module 'bpmn-js-differ' {
+  export function diff(a: unknown, b: unknown): { _added: Record<string, any>; _removed: Record<string, any>; _changed: Record<string, any>; _layoutChanged: Record<string, any> };
+}
