@@ -126,12 +126,14 @@ describe('tasks', () => {
     expect(((await ss.get('/api/uppgifter?filter=mina')).json.items as any[]).some((t) => t.userTaskKey === task.userTaskKey)).toBe(true);
     const again = await ss.post(`/api/uppgifter/${task.userTaskKey}/ta`);
     expect(again.status).toBe(200);
-    // A colleague in the same group sees who has it but cannot take it over or complete it.
+    // A colleague in the same group still sees it, with the holder's name, but cannot claim or complete it.
     const colleague = await Agent.login(web.url, 'ss-vaxjo-2');
-    expect(((await colleague.get('/api/uppgifter')).json.items as any[]).some((t) => t.userTaskKey === task.userTaskKey)).toBe(false);
+    const seen = ((await colleague.get('/api/uppgifter')).json.items as any[]).find((t) => t.userTaskKey === task.userTaskKey);
+    expect(seen.assigneeName).toBe('Sara Lind (socialsekreterare Växjö)');
+    expect(((await colleague.get('/api/uppgifter?filter=grupp')).json.items as any[]).some((t) => t.userTaskKey === task.userTaskKey)).toBe(false);
     const take = await colleague.post(`/api/uppgifter/${task.userTaskKey}/ta`);
     expect(take.status).toBe(409);
-    expect(take.json.error).toContain('redan tilldelad ss-vaxjo');
+    expect(take.json.error).toContain('redan tilldelad Sara Lind');
     expect((await colleague.post(`/api/uppgifter/${task.userTaskKey}/slutfor`, { data: { klientIntresserad: 'nej' } })).status).toBe(409);
     expect((await colleague.post(`/api/uppgifter/${task.userTaskKey}/lamna`)).status).toBe(409);
     expect((await ss.post(`/api/uppgifter/${task.userTaskKey}/lamna`)).status).toBe(200);

@@ -89,7 +89,13 @@ async function openTask(page: Page, caseRef: string, name: string) {
   }
   await page.getByRole('heading', { name }).waitFor();
   await page.getByRole('button', { name: 'Ta uppgiften' }).click();
-  await page.getByRole('button', { name: 'Slutför uppgiften' }).waitFor();
+  await formReady(page);
+}
+
+/** The task page enables "Slutför uppgiften" only once the form is rendered (body[data-form-ready]). */
+async function formReady(page: Page) {
+  await page.locator('body[data-form-ready="true"]').waitFor({ timeout: 30_000 });
+  await page.locator('#complete:enabled').waitFor();
 }
 
 async function complete(page: Page) {

@@ -1,4 +1,9 @@
-/* Task page: renders the task's Camunda Form with form-js and completes the task through the JSON API. */
+/*
+ * Task page: renders the task's Camunda Form with form-js (in Swedish, form-sv.js) and completes the task through
+ * the JSON API. "Slutför uppgiften" stays disabled until the form is ready (body[data-form-ready]), so an early
+ * click cannot send an empty form. Errors, from form-js or the server, are listed in an error summary whose links
+ * move the focus to the field.
+ */
 (function () {
   'use strict';
   var body = document.body;
@@ -7,56 +12,91 @@
   var csrf = document.querySelector('meta[name="csrf-token"]').content;
   var container = document.getElementById('form');
   var status = document.getElementById('form-status');
+  var summary = document.getElementById('error-summary');
   var button = document.getElementById('complete');
   if (!key || !container) return;
-
-  // form-js writes its validation messages in English: show them in Swedish.
-  var SV = [
-    [/^Field is required\.$/, 'Fältet måste fyllas i.'],
-    [/^Field must have minimum length of (\d+)\.$/, 'Minst $1 tecken.'],
-    [/^Field must have maximum length of (\d+)\.$/, 'Högst $1 tecken.'],
-    [/^Field must have minimum value of (.+)\.$/, 'Lägsta tillåtna värde är $1.'],
-    [/^Field must have maximum value of (.+)\.$/, 'Högsta tillåtna värde är $1.'],
-    [/^Field must match pattern .*$/, 'Fältet har fel format.'],
-    [/^Field must be a valid email\.$/, 'Ange en giltig e-postadress.'],
-    [/^Date and time must both be entered\.$/, 'Ange både datum och tid.'],
-  ];
-  function translate(root) {
-    var nodes = root.querySelectorAll('.fjs-form-field-error li');
-    for (var i = 0; i < nodes.length; i++) {
-      var n = nodes[i];
-      if (n.children.length) continue;
-      var t = n.textContent.trim();
-      for (var j = 0; j < SV.length; j++) if (SV[j][0].test(t)) { n.textContent = t.replace(SV[j][0], SV[j][1]); break; }
-    }
-  }
-  new MutationObserver(function () { translate(container); }).observe(container, { childList: true, subtree: true, characterData: true });
+  window.VkFormSv.watch(container);
 
   function say(text, kind) {
     status.textContent = text;
     status.className = kind || '';
   }
 
+  /** The error summary: one link per field, focusing the field's input. */
+  function showErrors(intro, items) {
+    summary.textContent = '';
+    var h = document.createElement('h2');
+    h.textContent = intro;
+    summary.appendChild(h);
+    var ul = document.createElement('ul');
+    items.forEach(function (it) {
+      var li = document.createElement('li');
+      var a = document.createElement('a');
+      a.textContent = it.text;
+      if (it.target) {
+        a.href = '#' + it.target.id;
+        a.addEventListener('click', function (e) { e.preventDefault(); it.target.focus(); it.target.scrollIntoView({ block: 'center' }); });
+      }
+      li.appendChild(a);
+      ul.appendChild(li);
+    });
+    summary.appendChild(ul);
+    summary.hidden = false;
+    summary.focus();
+  }
+  function hideErrors() { summary.hidden = true; summary.textContent = ''; }
+
+  /** The focusable input of a form-js field, found by the component id form-js puts at the end of DOM ids. */
+  function inputOf(componentId) {
+    var all = container.querySelectorAll('[id]');
+    for (var i = 0; i < all.length; i++) {
+      var id = all[i].id;
+      if (id.slice(-componentId.length - 1) === '-' + componentId && /^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(all[i].tagName)) return all[i];
+    }
+    var field = container.querySelector('[id$="-' + componentId + '"]');
+    return field ? (field.querySelector('input, textarea, select, button') || field) : null;
+  }
+
+  function componentsOf(schema) {
+    var out = [];
+    (function walk(cs) { (cs || []).forEach(function (c) { out.push(c); walk(c.components); }); })(schema.components);
+    return out;
+  }
+
+  function labelOf(c) { return c.label || c.dateLabel || c.key; }
+
   fetch('/api/uppgifter/' + encodeURIComponent(key) + '/formular', { headers: { accept: 'application/json' } })
     .then(function (r) { return r.json().then(function (j) { if (!r.ok) throw new Error(j.error || 'Formuläret kunde inte hämtas.'); return j; }); })
     .then(function (res) {
-      if (!res.schema) { container.textContent = 'Uppgiften har inget formulär.'; return null; }
+      if (!res.schema) { container.textContent = 'Uppgiften har inget formulär.'; return { form: null, schema: { components: [] } }; }
       var form = new FormViewer.Form({ container: container });
       return form.importSchema(res.schema, res.data || {}).then(function () {
         if (!mine) form.setProperty('readOnly', true);
-        return form;
+        return { form: form, schema: res.schema };
       });
     })
-    .then(function (form) {
+    .then(function (loaded) {
+      body.dataset.formReady = 'true';
       if (!button) return;
+      var form = loaded.form;
+      var components = componentsOf(loaded.schema);
+      button.disabled = false;
+      say('');
       var sending = false;
       button.addEventListener('click', function () {
         if (sending) return;
         var result = form ? form.submit() : { data: {}, errors: {} };
-        if (result.errors && Object.keys(result.errors).length > 0) {
+        var ids = Object.keys(result.errors || {});
+        if (ids.length > 0) {
           say('Formuläret innehåller fel. Rätta de markerade fälten.', 'error');
+          showErrors('Rätta ' + (ids.length === 1 ? 'felet' : 'de ' + ids.length + ' felen') + ' innan du slutför', ids.map(function (id) {
+            var c = components.filter(function (x) { return x.id === id; })[0] || { key: id };
+            var msg = (result.errors[id] || []).map(function (m) { return window.VkFormSv.translateMessage(m) || m; }).join(' ');
+            return { text: labelOf(c) + ': ' + msg, target: inputOf(id) };
+          }));
           return;
         }
+        hideErrors();
         sending = true;
         button.disabled = true;
         say('Skickar …');
@@ -69,9 +109,13 @@
             if (r.ok) { say(j.message || 'Uppgiften är slutförd.', 'ok'); setTimeout(function () { location.href = '/uppgifter'; }, 600); return; }
             sending = false;
             button.disabled = r.status === 409;
-            var msg = j.error || 'Uppgiften kunde inte slutföras.';
-            if (j.fieldErrors) msg += ' ' + Object.keys(j.fieldErrors).map(function (k) { return j.fieldErrors[k]; }).join(' ');
-            say(msg, 'error');
+            say(j.error || 'Uppgiften kunde inte slutföras.', 'error');
+            if (j.fieldErrors) {
+              showErrors('Servern godtog inte formuläret', Object.keys(j.fieldErrors).map(function (k) {
+                var c = components.filter(function (x) { return x.key === k; })[0];
+                return { text: j.fieldErrors[k], target: c ? inputOf(c.id) : null };
+              }));
+            }
           });
         }).catch(function () {
           sending = false;
@@ -80,5 +124,9 @@
         });
       });
     })
-    .catch(function (e) { say(e.message, 'error'); });
+    .catch(function (e) {
+      body.dataset.formReady = 'error';
+      say(e.message + ' Ladda om sidan för att försöka igen.', 'error');
+    });
+  if (button) say('Formuläret laddas …');
 })();

@@ -21,6 +21,9 @@ import { UserError } from './errors';
 import { html, page } from './html';
 import { csrfProtection, csrfToken } from './security';
 import { TaskService } from './tasks/service';
+import { FormCatalog } from './tasks/form-catalog';
+import { UserDirectory } from './tasks/names';
+import { loadForbiddenText } from './tasks/validate-form';
 import { taskRoutes } from './tasks/routes';
 import { statusOf } from './camunda-util';
 
@@ -32,6 +35,8 @@ export interface AppDeps {
   users?: LocalUsers;
   oidc?: OidcLogin;
   now?: () => Date;
+  /** The forms and their context sidecars (default: the repository's forms/). */
+  forms?: FormCatalog;
 }
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -40,7 +45,11 @@ const PUBLIC_PATHS = [/^\/login(\/oidc)?$/, /^\/auth\/callback$/, /^\/static\//,
 
 export function createApp(deps: AppDeps) {
   const now = deps.now ?? (() => new Date());
-  const tasks = new TaskService({ client: deps.client, audit: deps.audit, now, dueSoonDays: deps.config.dueSoonDays });
+  const tasks = new TaskService({
+    client: deps.client, audit: deps.audit, now, dueSoonDays: deps.config.dueSoonDays,
+    forms: deps.forms ?? FormCatalog.fromRepo(), names: new UserDirectory(deps.db),
+    forbiddenText: loadForbiddenText(deps.config.freeTextFile),
+  });
   const cases = new CaseService({ client: deps.client, audit: deps.audit, now });
   const readModel = new ReadModel(deps.db, deps.client, now, deps.config.readModelOverlapSeconds * 1000, deps.config.readModelFullSweepSeconds * 1000);
   const dashboard = new DashboardService({ db: deps.db, readModel, audit: deps.audit, now, dueSoonDays: deps.config.dueSoonDays, maxAgeMs: Math.max(deps.config.readModelRefreshSeconds, 0) * 1000 });

@@ -20,6 +20,8 @@ export interface WebConfig {
   readModelRefreshSeconds: number;
   /** Seconds before the last refresh that each refresh looks at again (the cluster's eventual consistency). */
   readModelOverlapSeconds: number;
+  /** Forbidden free-text patterns for form fields (personnummer …), config/free-text.json by default. */
+  freeTextFile: string;
   /** Seconds between full sweeps of the work in progress (all open tasks, variables of all active instances). */
   readModelFullSweepSeconds: number;
 }
@@ -56,6 +58,7 @@ const Env = z.object({
   WEB_READMODEL_REFRESH_SECONDS: z.coerce.number().int().min(0).default(60),
   WEB_READMODEL_OVERLAP_SECONDS: z.coerce.number().int().min(0).default(60),
   WEB_READMODEL_FULL_SWEEP_SECONDS: z.coerce.number().int().min(0).default(900),
+  WEB_FREE_TEXT_FILE: z.string().optional(),
 });
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
@@ -89,5 +92,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
     readModelRefreshSeconds: e.WEB_READMODEL_REFRESH_SECONDS,
     readModelOverlapSeconds: e.WEB_READMODEL_OVERLAP_SECONDS,
     readModelFullSweepSeconds: e.WEB_READMODEL_FULL_SWEEP_SECONDS,
+    freeTextFile: path.resolve(e.WEB_FREE_TEXT_FILE ?? path.join(__dirname, '..', '..', 'config', 'free-text.json')),
   };
 }

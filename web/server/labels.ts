@@ -41,3 +41,15 @@ export function kommunFromText(text: string): string | undefined {
   if (!t) return undefined;
   return Object.keys(KOMMUN_NAMES).find((slug) => slug === t || fold(KOMMUN_NAMES[slug]) === t);
 }
+
+/** The processes of bpmn/, in the order the README lists them (for filters). */
+export const PROCESS_NAMES: Readonly<Record<string, string>> = {
+  'vk-vardkedjeremiss': 'Vårdkedjeremiss till psykiatrin',
+  'vk-kontaktbegaran': 'Kontaktbegäran från psykiatrin',
+  'vk-placeringsforfragan': 'Förfrågan om placering',
+  'vk-under-placering': 'Under placering',
+  'vk-flytt-ekeliden-novus': 'Flytt mellan Ekeliden och Novus',
+  'vk-infor-hemflytt': 'Inför hemflytt',
+  'vk-sip': 'Samordnad individuell plan (SIP)',
+  'vk-planeringsdagar': 'Gemensamma planeringsdagar',
+};

@@ -1,4 +1,4 @@
-import type { SessionUser } from '../auth/user';
+import { managedKommuner, type SessionUser } from '../auth/user';
 
 export interface TaskLike {
   assignee?: string;
@@ -11,4 +11,10 @@ export function canWorkOnTask(user: SessionUser, task: TaskLike): boolean {
   if (task.assignee === user.id) return true;
   if (task.candidateUsers?.includes(user.id)) return true;
   return (task.candidateGroups ?? []).some((g) => user.groups.includes(g));
+}
+
+/** chef-region for every task, chef-<kommun> for the tasks of their kommun's cases (to take over a stalled task). */
+export function isChefFor(user: SessionUser, kommun: string | undefined): boolean {
+  const managed = managedKommuner(user);
+  return managed === 'all' || (!!kommun && managed.includes(kommun));
 }

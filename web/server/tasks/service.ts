@@ -1,12 +1,34 @@
 import type { CamundaClient } from '../../../common/camunda';
 import type { AuditLog } from '../../../common/audit';
-import type { SessionUser } from '../auth/user';
+import { managedKommuner, type SessionUser } from '../auth/user';
 import { NOW, statusOf, variablesOf } from '../camunda-util';
 import { UserError, forbidden, notFound } from '../errors';
-import { canWorkOnTask } from './access';
-import { validateAgainstForm } from './validate-form';
+import { fmtDateLong } from '../html';
+import { kommunFromText } from '../labels';
+import { canWorkOnTask, isChefFor } from './access';
+import { FormCatalog, inputComponents, type ContextField, type FormSchema } from './form-catalog';
+import type { UserDirectory } from './names';
+import { checkSubmission, type ForbiddenText } from './validate-form';
 
 export type TaskFilter = 'alla' | 'mina' | 'grupp' | 'forsenade' | 'snart';
+export type TaskSort = 'dueDate' | 'creationDate' | 'name' | 'priority';
+
+export interface InboxQuery {
+  filter: TaskFilter;
+  /** 1-based. */
+  page: number;
+  size: number;
+  sort: TaskSort;
+  order: 'asc' | 'desc';
+  /** A case reference or part of one, in any case, with or without the VK- prefix. */
+  ref?: string;
+  process?: string;
+  /** A kommun slug or name ("Växjö"). */
+  kommun?: string;
+}
+export const DEFAULT_INBOX: InboxQuery = { filter: 'alla', page: 1, size: 50, sort: 'dueDate', order: 'asc' };
+
+export interface InboxPage { items: TaskView[]; total: number; page: number; pages: number; size: number; query: InboxQuery }
 
 export interface TaskView {
   userTaskKey: string;
@@ -18,6 +40,8 @@ export interface TaskView {
   caseRef?: string;
   kommun?: string;
   assignee?: string;
+  /** The holder's name (never only the login id when the app has seen the user). */
+  assigneeName?: string;
   candidateGroups: string[];
   creationDate?: string;
   dueDate?: string;
@@ -26,6 +50,9 @@ export interface TaskView {
   dueSoon: boolean;
 }
 
+/** A context value as the task page shows it: label and a Swedish text. */
+export interface ContextValue { key: string; label: string; group: string; text: string }
+
 type RawTask = Awaited<ReturnType<CamundaClient['getUserTask']>>;
 
 export interface TaskDeps {
@@ -33,70 +60,150 @@ export interface TaskDeps {
   audit: AuditLog;
   now: () => Date;
   dueSoonDays: number;
+  /** Default: the repository's forms/ with their context sidecars. */
+  forms?: FormCatalog;
+  /** Default: login ids are shown as they are. */
+  names?: UserDirectory;
+  forbiddenText?: ForbiddenText[];
 }
+
+const ISO_LIKE = /^\d{4}-\d{2}-\d{2}(?:T[\d:.]+(?:Z|[+-]\d{2}:\d{2})?)?$/;
 
 /** Task inbox operations; every one checks the user against the task as the API reports it. */
 export class TaskService {
   private readonly completing = new Set<string>();
-  constructor(private readonly d: TaskDeps) {}
+  private readonly d: Required<Omit<TaskDeps, 'forbiddenText' | 'names'>> & Pick<TaskDeps, 'forbiddenText'> & { names: Pick<UserDirectory, 'remember' | 'nameOf'> };
+  constructor(deps: TaskDeps) {
+    this.d = { ...deps, forms: deps.forms ?? FormCatalog.fromRepo(), names: deps.names ?? { remember: () => undefined, nameOf: (id) => id ?? undefined } };
+  }
 
-  async list(user: SessionUser, filter: TaskFilter): Promise<TaskView[]> {
-    const nowIso = this.d.now().toISOString();
-    const soonIso = new Date(this.d.now().getTime() + this.d.dueSoonDays * 86_400_000).toISOString();
-    const base: Record<string, unknown> = { state: 'CREATED' };
-    if (filter === 'forsenade') base.dueDate = { $lt: nowIso };
-    if (filter === 'snart') base.dueDate = { $gte: nowIso, $lte: soonIso };
-    const queries: Record<string, unknown>[] = [];
-    if (filter !== 'grupp') queries.push({ ...base, assignee: user.id });
-    if (filter !== 'mina') {
-      queries.push({ ...base, candidateGroup: { $in: user.groups } });
-      queries.push({ ...base, candidateUser: user.id });
+  get names(): Pick<UserDirectory, 'remember' | 'nameOf'> { return this.d.names; }
+
+  /**
+   * One page of the inbox, paged and sorted by the API (no cap: every task is reachable). Sorting by due date
+   * lists dated tasks first, then undated ones by creation, which takes one extra search per page.
+   */
+  async list(user: SessionUser, q: InboxQuery): Promise<InboxPage> {
+    const filter = this.scopeFilter(user, q);
+    const from = (q.page - 1) * q.size;
+    const order = q.order === 'desc' ? 'DESC' : 'ASC';
+    let raw: RawTask[];
+    let total: number;
+    if (q.sort === 'dueDate' && q.filter !== 'forsenade' && q.filter !== 'snart') {
+      const dated = await this.search({ ...filter, dueDate: { $exists: true } }, from, q.size, [{ field: 'dueDate', order }, { field: 'creationDate', order: 'ASC' }]);
+      const undatedFrom = Math.max(0, from - dated.total);
+      const undated = await this.search({ ...filter, dueDate: { $exists: false } }, undatedFrom, Math.max(1, q.size - dated.items.length), [{ field: 'creationDate', order: 'ASC' }]);
+      raw = [...dated.items, ...(dated.items.length < q.size ? undated.items : [])].slice(0, q.size);
+      total = dated.total + undated.total;
+    } else {
+      const res = await this.search(filter, from, q.size, [{ field: q.sort, order }, { field: 'creationDate', order: 'ASC' }]);
+      raw = res.items;
+      total = res.total;
     }
-    const byKey = new Map<string, RawTask>();
-    for (const q of queries) {
-      for (const t of await this.searchAll(q)) byKey.set(String(t.userTaskKey), t);
+    const vars = await variablesOf(this.d.client, [...new Set(raw.map((t) => String(t.processInstanceKey)))], ['caseRef', 'kommun']);
+    const items = raw.map((t) => this.view(t, vars.get(String(t.processInstanceKey)) ?? {}));
+    return { items, total, page: q.page, pages: Math.max(1, Math.ceil(total / q.size)), size: q.size, query: q };
+  }
+
+  /**
+   * The API filter for the user's view. Group members see their groups' tasks, including those a colleague holds;
+   * chefs see the tasks of their kommun's cases (chef-region all), so they can take over a stalled one.
+   */
+  private scopeFilter(user: SessionUser, q: InboxQuery): Record<string, unknown> {
+    const f: Record<string, unknown> = { state: 'CREATED' };
+    const vars: Array<{ name: string; value: unknown }> = [];
+    const managed = managedKommuner(user);
+    if (q.filter === 'mina') f.assignee = user.id;
+    else if (managed === 'all') { /* every task */ }
+    else if (managed.length > 0) vars.push({ name: 'kommun', value: { $in: managed.map((k) => JSON.stringify(k)) } });
+    else f.candidateGroup = { $in: user.groups };
+    if (q.filter === 'grupp') f.assignee = { $exists: false };
+    const now = this.d.now();
+    if (q.filter === 'forsenade') f.dueDate = { $lt: now.toISOString() };
+    if (q.filter === 'snart') f.dueDate = { $gte: now.toISOString(), $lte: new Date(now.getTime() + this.d.dueSoonDays * 86_400_000).toISOString() };
+    if (q.process) f.processDefinitionId = q.process;
+    const ref = q.ref ? caseRefFilter(q.ref) : undefined;
+    if (ref) vars.push({ name: 'caseRef', value: ref });
+    if (q.kommun) {
+      const slug = kommunFromText(q.kommun);
+      if (!slug) throw new UserError(400, `Okänd kommun "${q.kommun}". Skriv kommunens namn, t.ex. Växjö.`);
+      vars.push({ name: 'kommun', value: JSON.stringify(slug) });
     }
-    // Candidate-group tasks someone else already claimed are not offered (Tasklist behaviour), except to that person.
-    const tasks = [...byKey.values()].filter((t) => canWorkOnTask(user, t) && (!t.assignee || t.assignee === user.id || filter === 'forsenade' || filter === 'snart'));
-    const vars = await variablesOf(this.d.client, [...new Set(tasks.map((t) => String(t.processInstanceKey)))], ['caseRef', 'kommun']);
-    const views = tasks.map((t) => this.view(t, vars.get(String(t.processInstanceKey)) ?? {}));
-    return views.sort(byDueDate);
+    if (vars.length) f.processInstanceVariables = vars;
+    return f;
+  }
+
+  private async search(filter: Record<string, unknown>, from: number, limit: number, sort: Array<{ field: string; order: string }>): Promise<{ items: RawTask[]; total: number }> {
+    const res = await this.d.client.searchUserTasks({ filter: filter as never, page: { from, limit } as never, sort: sort as never }, NOW);
+    return { items: res.items as RawTask[], total: Number((res.page as { totalItems?: number }).totalItems ?? res.items.length) };
   }
 
   /** The task if the user may work on it: 404 when unknown, 403 when it belongs to others. */
-  async get(user: SessionUser, userTaskKey: string): Promise<TaskView & { formKey?: string }> {
+  async get(user: SessionUser, userTaskKey: string): Promise<TaskView & { formKey?: string; formId?: string }> {
     const t = await this.fetch(userTaskKey);
-    if (!canWorkOnTask(user, t)) throw forbidden('Uppgiften tillhör en annan grupp eller kommun än din. Du kan inte öppna den.');
     const vars = await variablesOf(this.d.client, [String(t.processInstanceKey)], ['caseRef', 'kommun']);
-    return { ...this.view(t, vars.get(String(t.processInstanceKey)) ?? {}), formKey: t.formKey ? String(t.formKey) : undefined };
+    const v = vars.get(String(t.processInstanceKey)) ?? {};
+    if (!canWorkOnTask(user, t) && !isChefFor(user, typeof v.kommun === 'string' ? v.kommun : undefined)) {
+      throw forbidden('Uppgiften tillhör en annan grupp eller kommun än din. Du kan inte öppna den.');
+    }
+    return { ...this.view(t, v), formKey: t.formKey ? String(t.formKey) : undefined };
   }
 
-  /** The task's Camunda Form and the process variables to prefill it with. */
-  async form(user: SessionUser, userTaskKey: string): Promise<{ schema: Record<string, unknown> | null; data: Record<string, unknown> }> {
+  /**
+   * The task's Camunda Form with only what it may show: the form's own fields (prefilled from the case), its
+   * declared context (forms/<id>.context.json) and caseRef — never the case's other variables.
+   */
+  async form(user: SessionUser, userTaskKey: string): Promise<{ task: TaskView; schema: FormSchema | null; data: Record<string, unknown>; context: ContextValue[]; all: Record<string, unknown> }> {
     const task = await this.get(user, userTaskKey);
-    let schema: Record<string, unknown> | null = null;
+    let schema: FormSchema | null = null;
     if (task.formKey) {
       const form = await this.d.client.getUserTaskForm({ userTaskKey: userTaskKey as never }, NOW as never);
-      schema = (form?.schema as Record<string, unknown> | undefined) ?? null;
-      if (typeof schema === 'string') schema = JSON.parse(schema) as Record<string, unknown>;
+      let s: unknown = form?.schema;
+      if (typeof s === 'string') s = JSON.parse(s);
+      schema = (s as FormSchema | undefined) ?? null;
     }
-    const vars = await variablesOf(this.d.client, [task.processInstanceKey]);
-    return { schema, data: vars.get(task.processInstanceKey) ?? {} };
+    const formId = schema?.id;
+    const all = (await variablesOf(this.d.client, [task.processInstanceKey])).get(task.processInstanceKey) ?? {};
+    const own = new Set(schema ? inputComponents(schema).map((c) => c.key!) : []);
+    const fields = this.d.forms.contextFields(formId);
+    const data: Record<string, unknown> = {};
+    for (const key of this.d.forms.readableKeys(formId, schema)) {
+      if (!(key in all)) continue;
+      const v = all[key];
+      // Context dates are shown as Swedish text inside the form ("Senast {{overlamningDeadline}}").
+      data[key] = !own.has(key) && typeof v === 'string' && ISO_LIKE.test(v) ? fmtDateLong(v) : v;
+    }
+    const context = fields.filter((f) => f.key in all && !own.has(f.key)).map((f) => ({ key: f.key, label: f.label, group: f.group, text: describe(f, all[f.key]) }));
+    return { task, schema, data, context, all };
   }
 
-  /** The form for the browser: the case's variables are read, so this is audited as a case read. */
-  async formForDisplay(user: SessionUser, userTaskKey: string) {
-    const f = await this.form(user, userTaskKey);
-    this.d.audit.record({ actor: user.id, action: 'case.read', caseRef: typeof f.data.caseRef === 'string' ? f.data.caseRef : undefined, details: { source: 'task-form', userTaskKey } });
-    return f;
+  /** The form for the browser or the task page: it shows case data, so it is audited as a case read. */
+  async formForDisplay(user: SessionUser, userTaskKey: string, source: 'task-form' | 'task-page' | 'task-print' = 'task-form') {
+    const { task, schema, data, context } = await this.form(user, userTaskKey);
+    this.d.audit.record({ actor: user.id, action: 'case.read', caseRef: task.caseRef, details: { source, userTaskKey, fields: [...Object.keys(data)] } });
+    return { task, schema, data, context, printable: this.d.forms.sidecar(schema?.id).printable };
   }
 
   async claim(user: SessionUser, userTaskKey: string): Promise<void> {
     const t = await this.get(user, userTaskKey);
     if (t.state !== 'CREATED') throw new UserError(409, 'Uppgiften är redan slutförd.');
-    if (t.assignee && t.assignee !== user.id) throw new UserError(409, `Uppgiften är redan tilldelad ${t.assignee}. Be hen lämna tillbaka den om du ska ta över.`);
+    if (t.assignee && t.assignee !== user.id) throw new UserError(409, `Uppgiften är redan tilldelad ${t.assigneeName}. Välj "Ta över" om du ska ta den i stället.`);
     await this.d.client.assignUserTask({ userTaskKey: userTaskKey as never, assignee: user.id, allowOverride: false } as never);
     this.d.audit.record({ actor: user.id, action: 'task.claimed', caseRef: t.caseRef, details: { userTaskKey, elementId: t.elementId, processInstanceKey: t.processInstanceKey } });
+  }
+
+  /**
+   * Explicit take-over of a task a colleague holds (Tasklist's re-assignment): by a member of a candidate group or
+   * a chef of the case's kommun. Audited with the previous holder, who sees the task leave their list.
+   */
+  async takeOver(user: SessionUser, userTaskKey: string): Promise<{ from: string }> {
+    const t = await this.get(user, userTaskKey);
+    if (t.state !== 'CREATED') throw new UserError(409, 'Uppgiften är redan slutförd.');
+    if (!t.assignee) throw new UserError(409, 'Ingen har uppgiften just nu. Välj "Ta uppgiften" i stället.');
+    if (t.assignee === user.id) throw new UserError(409, 'Du har redan uppgiften.');
+    await this.d.client.assignUserTask({ userTaskKey: userTaskKey as never, assignee: user.id, allowOverride: true } as never);
+    this.d.audit.record({ actor: user.id, action: 'task.takenOver', caseRef: t.caseRef, details: { userTaskKey, elementId: t.elementId, processInstanceKey: t.processInstanceKey, from: t.assignee } });
+    return { from: t.assigneeName ?? t.assignee };
   }
 
   async unclaim(user: SessionUser, userTaskKey: string): Promise<void> {
@@ -108,8 +215,9 @@ export class TaskService {
   }
 
   /**
-   * Completes the task with the submitted form data after server-side validation against the form schema.
-   * Only the form's own fields are passed on. A second submission (double click, two tabs) gets 409 "redan slutförd".
+   * Completes the task with the submitted form data after server-side validation against the form schema
+   * (validate-form.ts): only the form's visible own fields, with checked types and dates, are passed on.
+   * A second submission (double click, two tabs) gets 409 "redan slutförd".
    */
   async complete(user: SessionUser, userTaskKey: string, data: Record<string, unknown>): Promise<void> {
     if (this.completing.has(userTaskKey)) throw new UserError(409, 'Uppgiften är redan slutförd (eller håller på att slutföras).');
@@ -118,13 +226,13 @@ export class TaskService {
       const t = await this.get(user, userTaskKey);
       if (t.state === 'COMPLETED' || t.state === 'COMPLETING') throw new UserError(409, 'Uppgiften är redan slutförd.');
       if (t.state !== 'CREATED') throw new UserError(409, 'Uppgiften är inte längre aktiv (ärendet kan ha avslutats).');
-      if (t.assignee && t.assignee !== user.id) throw new UserError(409, `Uppgiften är tilldelad ${t.assignee}. Ta den inte över utan att prata med hen.`);
-      const { schema, data: context } = await this.form(user, userTaskKey);
+      if (t.assignee && t.assignee !== user.id) throw new UserError(409, `Uppgiften är tilldelad ${t.assigneeName}. Välj "Ta över" först om du ska slutföra den.`);
+      const { schema, all } = await this.form(user, userTaskKey);
       let variables: Record<string, unknown> = {};
       if (schema) {
-        const errors = validateAgainstForm(schema, data, context);
-        if (Object.keys(errors).length > 0) throw new UserError(400, 'Formuläret innehåller fel. Rätta de markerade fälten och skicka igen.', { fieldErrors: errors });
-        variables = pickFormFields(schema, data);
+        const checked = checkSubmission(schema, data, all, { now: this.d.now(), dates: this.d.forms.sidecar(schema.id).dates, forbiddenText: this.d.forbiddenText });
+        if (Object.keys(checked.errors).length > 0) throw new UserError(400, 'Formuläret innehåller fel. Rätta de markerade fälten och skicka igen.', { fieldErrors: checked.errors });
+        variables = checked.variables;
       }
       if (!t.assignee) await this.d.client.assignUserTask({ userTaskKey: userTaskKey as never, assignee: user.id, allowOverride: false } as never);
       try {
@@ -150,11 +258,6 @@ export class TaskService {
     }
   }
 
-  private async searchAll(filter: Record<string, unknown>): Promise<RawTask[]> {
-    const res = await this.d.client.searchUserTasks({ filter: filter as never, page: { limit: 500 } as never }, NOW);
-    return res.items as RawTask[];
-  }
-
   private view(t: RawTask, vars: Record<string, unknown>): TaskView {
     const now = this.d.now().getTime();
     const due = t.dueDate ? Date.parse(t.dueDate) : undefined;
@@ -168,6 +271,7 @@ export class TaskService {
       caseRef: typeof vars.caseRef === 'string' ? vars.caseRef : undefined,
       kommun: typeof vars.kommun === 'string' ? vars.kommun : undefined,
       assignee: t.assignee ?? undefined,
+      assigneeName: this.d.names.nameOf(t.assignee),
       candidateGroups: t.candidateGroups ?? [],
       creationDate: t.creationDate,
       dueDate: t.dueDate,
@@ -178,21 +282,29 @@ export class TaskService {
   }
 }
 
-function byDueDate(a: TaskView, b: TaskView): number {
-  if (a.dueDate && b.dueDate) return Date.parse(a.dueDate) - Date.parse(b.dueDate);
-  if (a.dueDate) return -1;
-  if (b.dueDate) return 1;
-  return (a.creationDate ?? '').localeCompare(b.creationDate ?? '');
+/**
+ * What the user typed in the case-reference search, as an API filter on the `caseRef` variable (values are JSON
+ * strings): a full reference in any case and with or without "VK-" matches exactly, a part of one (digits and
+ * dashes) anywhere in the reference.
+ */
+export function caseRefFilter(input: string): string | { $like: string } | undefined {
+  const s = input.trim().toUpperCase().replace(/\s+/g, '');
+  if (!s) return undefined;
+  const full = /^(?:VK-?)?(\d{4})-?(\d{6})$/.exec(s);
+  if (full) return JSON.stringify(`VK-${full[1]}-${full[2]}`);
+  const part = s.replace(/^VK-?/, '');
+  if (!/^[\d-]{1,11}$/.test(part)) throw new UserError(400, 'Ett ärendenummer ser ut som VK-2026-000123. Sök på hela numret eller en del av siffrorna.');
+  return { $like: `*${part}*` };
 }
 
-function pickFormFields(schema: Record<string, unknown>, data: Record<string, unknown>): Record<string, unknown> {
-  const keys = new Set<string>();
-  const walk = (cs: unknown) => {
-    for (const c of (Array.isArray(cs) ? cs : []) as Array<{ key?: string; components?: unknown; type?: string }>) {
-      if (c.key && c.type !== 'text' && c.type !== 'button') keys.add(c.key);
-      walk(c.components);
-    }
-  };
-  walk(schema.components);
-  return Object.fromEntries(Object.entries(data).filter(([k]) => keys.has(k)));
+/** A context value as Swedish text, using the option labels of the form that asked for it. */
+function describe(f: ContextField, v: unknown): string {
+  if (v === null || v === undefined || v === '') return 'Ej ifyllt';
+  const options = f.component?.values;
+  const label = (x: unknown) => options?.find((o) => o.value === x)?.label ?? String(x);
+  if (Array.isArray(v)) return v.length ? v.map(label).join(', ') : 'Inget valt';
+  if (typeof v === 'boolean') return v ? 'Ja' : 'Nej';
+  if (f.type === 'date' || (typeof v === 'string' && ISO_LIKE.test(v))) return fmtDateLong(String(v));
+  if (typeof v === 'object') return 'Ej visningsbart';
+  return label(v);
 }
