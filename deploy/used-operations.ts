@@ -18,7 +18,9 @@ export const USED_OPERATIONS = [
   'getProcessInstance', // web case view
   'searchProcessInstances', // web read model
   'searchElementInstances', // web case history
-  'getProcessDefinitionXml', // web (diagram view)
+  'getProcessDefinitionXml', // web (diagram view, modeler)
+  'searchProcessDefinitions', // web modeler (deployed versions per process)
+  'getProcessDefinition', // web modeler (one version)
   'searchUserTasks', // web inbox
   'getUserTask', // web task view
   'getUserTaskForm', // web task form

@@ -15,6 +15,7 @@ import { collectFiles } from '../deploy/files';
 import { formatLintReport, hasErrors, lintAll, loadLintConfig } from '../deploy/lint';
 import { deployAll, describeError, formatSummary } from '../deploy/deploy';
 import { startChild, stopChild, type Child } from './children';
+import { buildModeler } from './build-modeler';
 
 const ROOT = path.resolve(__dirname, '..');
 const log = (msg: string) => console.log(`[start]    ${msg}`);
@@ -110,6 +111,9 @@ async function main(): Promise<void> {
   try {
     await waitForTopology(p.restAddress, engine, p.external ? 30_000 : 60_000);
     await lintAndDeploy(p.restAddress, p.env.DATA_DIR!);
+    // the web modeler's browser bundles (built from npm packages, never committed)
+    const modeler = await buildModeler();
+    if (modeler.built) log(`modeler bundles built in ${modeler.ms} ms`);
   } catch (e) {
     fail(`startup failed: ${(e as Error).message}`);
     return stopAll(1);

@@ -152,6 +152,9 @@ specDescribe('(b) the embedded engine answers with the spec\'s shapes', () => {
     await call('searchProcessInstances', {}, { filter: { processDefinitionId: 'contract-probe' }, page: { limit: 10 } }, { expect: 200 });
     await call('searchElementInstances', {}, { filter: { processInstanceKey } }, { expect: 200 });
     await call('getProcessDefinitionXml', { processDefinitionKey }, undefined, { expect: 200 });
+    await call('getProcessDefinition', { processDefinitionKey }, undefined, { expect: 200 });
+    await call('getProcessDefinition', { processDefinitionKey: '2251799813999999' }, undefined, { expect: 404 });
+    await call('searchProcessDefinitions', {}, { filter: { processDefinitionId: 'contract-probe' }, page: { limit: 500 } }, { expect: 200 });
 
     if (notes.length) console.log(`contract notes (spec gaps, not failures):\n  ${notes.join('\n  ')}`);
     expect([...USED_OPERATIONS].filter((n) => !exercised.has(n))).toEqual([]);

@@ -25,6 +25,8 @@ import { FormCatalog } from './tasks/form-catalog';
 import { UserDirectory } from './tasks/names';
 import { loadForbiddenText } from './tasks/validate-form';
 import { taskRoutes } from './tasks/routes';
+import { ModelerService } from './modeler/service';
+import { modelerRoutes } from './modeler/routes';
 import { statusOf } from './camunda-util';
 
 export interface AppDeps {
@@ -52,6 +54,7 @@ export function createApp(deps: AppDeps) {
   });
   const cases = new CaseService({ client: deps.client, audit: deps.audit, now });
   const readModel = new ReadModel(deps.db, deps.client, now, deps.config.readModelOverlapSeconds * 1000, deps.config.readModelFullSweepSeconds * 1000);
+  const modeler = new ModelerService({ client: deps.client, audit: deps.audit, db: deps.db, now });
   const dashboard = new DashboardService({ db: deps.db, readModel, audit: deps.audit, now, dueSoonDays: deps.config.dueSoonDays, maxAgeMs: Math.max(deps.config.readModelRefreshSeconds, 0) * 1000 });
 
   const app = express();
@@ -96,6 +99,7 @@ export function createApp(deps: AppDeps) {
   app.use(taskRoutes(tasks));
   app.use(caseRoutes(cases));
   app.use(dashboardRoutes(dashboard));
+  app.use(modelerRoutes(modeler));
   app.use((req, _res, next) => next(new UserError(404, 'Sidan finns inte. Gå tillbaka till uppgifterna.')));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     let status = 500;

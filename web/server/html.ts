@@ -28,6 +28,7 @@ export function page(o: PageOpts, body: Raw): string {
     <a href="/arenden/ny">Starta ärende</a>
     <form class="search" method="get" action="/arenden"><label class="sr" for="ref">Ärendenummer</label><input id="ref" name="ref" placeholder="VK-2026-000123" pattern="VK-\\d{4}-\\d{6}"></form>
     ${isManager(o.user) ? html`<a href="/oversikt">Översikt</a>` : ''}
+    ${o.user.groups.includes('processagare') ? html`<a href="/modellering">Modellering</a>` : ''}
     <span class="who">${o.user.name} <small>(${o.user.groups.map(groupName).join(', ')})</small></span>
     <form method="post" action="/logga-ut"><input type="hidden" name="_csrf" value="${o.csrf}"><button class="link">Logga ut</button></form>
   </nav>` : raw('');

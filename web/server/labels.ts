@@ -17,6 +17,7 @@ const ROLE_NAMES: Readonly<Record<string, string>> = {
   psykiatri: 'Psykiatrin',
   vardkedjekoordinator: 'Vårdkedjekoordinator',
   'chef-region': 'Chef Region Kronoberg',
+  processagare: 'Processägare',
 };
 
 /** "vaxjo" → "Växjö"; an unknown slug is shown as it is, capitalised. */

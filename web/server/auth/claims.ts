@@ -2,7 +2,7 @@ import type { OidcConfig } from '../config';
 import type { SessionUser } from './user';
 
 /** Groups the app knows (docs/CONVENTIONS.md); anything else from the IdP is ignored. */
-const KNOWN_GROUP = /^(socialsekreterare-[a-z]+|chef-[a-z]+|remissgruppen|kontaktperson-ekeliden|kontaktperson-novus|psykiatri-remissport|psykiatri|vardkedjekoordinator)$/;
+const KNOWN_GROUP = /^(socialsekreterare-[a-z]+|chef-[a-z]+|remissgruppen|kontaktperson-ekeliden|kontaktperson-novus|psykiatri-remissport|psykiatri|vardkedjekoordinator|processagare)$/;
 
 /**
  * Maps ID-token / userinfo claims to a session user: `sub` → id, `name` (or `preferred_username`) → name,
