@@ -106,3 +106,67 @@ describe('users, access and output encoding', () => {
     expect(csv).toContain(`"tidsfrist hållen";"'=HYPERLINK(""x"")";"vk-sip";"1";"2";"50"`);
   });
 });
+
+describe('form checks with the sidecar rules, labels and dates', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { checkSubmission } = require('../../web/server/tasks/validate-form') as typeof import('../../web/server/tasks/validate-form');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { FormCatalog, referencedVariables } = require('../../web/server/tasks/form-catalog') as typeof import('../../web/server/tasks/form-catalog');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { caseRefFilter } = require('../../web/server/tasks/service') as typeof import('../../web/server/tasks/service');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const labels = require('../../web/server/labels') as typeof import('../../web/server/labels');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { fmtDate, fmtDateLong } = require('../../web/server/html') as typeof import('../../web/server/html');
+  const catalog = FormCatalog.fromRepo();
+
+  test('the handover meeting must be held by the deadline the form shows, and not in the past; the move time not in the past', () => {
+    const s = form('vk-overlamningsmote');
+    const rules = { now: new Date('2026-12-02T10:00:00Z'), dates: catalog.sidecar('vk-overlamningsmote').dates };
+    const known = { overlamningDeadline: '2026-12-18T23:00:00Z' }; // 19 december in Stockholm
+    const err = (data: Record<string, unknown>) => checkSubmission(s, data, known, rules).errors;
+    expect(err({ overlamningsmoteDatum: '2026-12-20' }).overlamningsmoteDatum).toMatch(/senast 2026-12-19/);
+    expect(err({ overlamningsmoteDatum: '2026-12-19' }).overlamningsmoteDatum).toBeUndefined();
+    expect(err({ overlamningsmoteDatum: '2026-12-01' }).overlamningsmoteDatum).toMatch(/bakåt i tiden/);
+    expect(err({ flyttTid: '2026-12-10T16:00:00+01:00' }).flyttTid).toBeUndefined();
+    expect(err({ flyttTid: '2026-12-10 16:00' }).flyttTid).toMatch(/datum med tid/);
+    expect(err({ flyttTid: '2026-11-10T16:00:00+01:00' }).flyttTid).toMatch(/bakåt i tiden/);
+  });
+
+  test('every variable a form reads (text templates, conditions) is its own field, declared context or caseRef', () => {
+    for (const id of catalog.formIds()) {
+      const readable = catalog.readableKeys(id, catalog.schema(id)!);
+      expect({ id, missing: referencedVariables(catalog.schema(id)!).filter((k) => !readable.has(k)) }).toEqual({ id, missing: [] });
+    }
+  });
+
+  test('a sidecar naming an unknown form or field stops the start', () => {
+    const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'vk-forms-'));
+    fs.copyFileSync(path.join(ROOT, 'forms', 'vk-inskrivning.form'), path.join(dir, 'vk-inskrivning.form'));
+    fs.writeFileSync(path.join(dir, 'vk-inskrivning.context.json'), JSON.stringify({ context: [{ from: 'vk-inskrivning', keys: ['nosuch'] }] }));
+    expect(() => new FormCatalog(dir)).toThrow(/has no field "nosuch"/);
+    fs.writeFileSync(path.join(dir, 'vk-inskrivning.context.json'), JSON.stringify({ context: [{ all: true }] }));
+    expect(() => new FormCatalog(dir)).toThrow(/context\.0/);
+  });
+
+  test('case reference search: any case, with or without prefix, or a part of the digits', () => {
+    expect(caseRefFilter('vk-2026-000123')).toBe('"VK-2026-000123"');
+    expect(caseRefFilter('2026000123')).toBe('"VK-2026-000123"');
+    expect(caseRefFilter('VK2026-000123')).toBe('"VK-2026-000123"');
+    expect(caseRefFilter('0123')).toEqual({ $like: '*0123*' });
+    expect(caseRefFilter('  ')).toBeUndefined();
+    expect(() => caseRefFilter('*')).toThrow(/VK-2026-000123/);
+  });
+
+  test('kommun and group names in words; Swedish dates', () => {
+    expect(labels.groupName('socialsekreterare-vaxjo')).toBe('Socialsekreterare Växjö');
+    expect(labels.groupName('kontaktperson-novus')).toBe('Kontaktpersoner Novus');
+    expect(labels.kommunName('almhult')).toBe('Älmhult');
+    expect(labels.kommunFromText('VÄXJÖ')).toBe('vaxjo');
+    expect(labels.kommunFromText('almhult')).toBe('almhult');
+    expect(labels.kommunFromText('Oslo')).toBeUndefined();
+    expect(fmtDateLong('2026-12-04T15:00:00Z')).toBe('4 december 2026 kl. 16.00');
+    expect(fmtDate('2026-12-04T15:00:00Z')).toBe('2026-12-04 16:00');
+    expect(fmtDate('2026-12-04')).toBe('2026-12-04');
+  });
+});

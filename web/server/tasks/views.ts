@@ -4,6 +4,8 @@ import { KOMMUN_NAMES, PROCESS_NAMES, groupName, kommunName } from '../labels';
 import { formTitle, inputComponents, type FormSchema } from './form-catalog';
 import type { ContextValue, InboxPage, InboxQuery, TaskFilter, TaskSort, TaskView } from './service';
 
+const num = (n: number) => n.toLocaleString('sv-SE');
+
 interface Ctx { user: SessionUser; csrf: string; flash?: string }
 
 const FILTERS: Array<{ id: TaskFilter; label: string }> = [
@@ -76,7 +78,7 @@ export function inboxPage(c: Ctx, p: InboxPage): string {
       <label>Kommun <select name="kommun"><option value="">Alla kommuner</option>${Object.entries(KOMMUN_NAMES).map(([slug, name]) => html`<option value="${slug}" ${q.kommun === slug || q.kommun === name ? raw('selected') : ''}>${name}</option>`)}</select></label>
       <button>Sök</button>${searching ? html` <a href="${inboxHref(q, { ref: undefined, process: undefined, kommun: undefined, page: 1 })}">Rensa sökningen</a>` : ''}
     </form>
-    <p class="count" role="status">${p.total === 0 ? (searching ? 'Inga uppgifter matchar sökningen.' : 'Inga uppgifter just nu.') : `Visar ${first}–${lastRow} av ${p.total.toLocaleString('sv-SE')} uppgifter`}</p>
+    <p class="count" role="status">${p.total === 0 ? (searching ? 'Inga uppgifter matchar sökningen.' : 'Inga uppgifter just nu.') : `Visar ${num(first)}–${num(lastRow)} av ${num(p.total)} uppgifter`}</p>
     ${p.items.length === 0 ? '' : html`
     <table class="tasks"><caption class="sr">Uppgifter, sida ${p.page} av ${p.pages}</caption><thead><tr>
       ${sortHeader(q, 'name', 'Uppgift', 'col-name')}<th scope="col" class="col-ref">Ärende</th><th scope="col" class="col-process">Process</th><th scope="col" class="col-kommun">Kommun</th>
