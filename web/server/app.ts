@@ -12,6 +12,8 @@ import type { LocalUsers } from './auth/local-users';
 import type { OidcLogin } from './auth/oidc';
 import { CaseService } from './cases/service';
 import { caseRoutes } from './cases/routes';
+import { consentPort } from './cases/consent';
+import { openWorkersDb } from '../../workers/db';
 import type { WebConfig } from './config';
 import { DashboardService } from './dashboard/service';
 import { dashboardRoutes } from './dashboard/routes';
@@ -52,7 +54,9 @@ export function createApp(deps: AppDeps) {
     forms: deps.forms ?? FormCatalog.fromRepo(), names: new UserDirectory(deps.db),
     forbiddenText: loadForbiddenText(deps.config.freeTextFile),
   });
-  const cases = new CaseService({ client: deps.client, audit: deps.audit, now });
+  // Consent registry and places live in $DATA_DIR/workers.sqlite, shared with the workers (same DATA_DIR).
+  const workersDb = openWorkersDb(deps.config.dataDir);
+  const cases = new CaseService({ client: deps.client, audit: deps.audit, now, db: deps.db, consent: consentPort(workersDb) });
   const readModel = new ReadModel(deps.db, deps.client, now, deps.config.readModelOverlapSeconds * 1000, deps.config.readModelFullSweepSeconds * 1000);
   const modeler = new ModelerService({ client: deps.client, audit: deps.audit, db: deps.db, now });
   const dashboard = new DashboardService({ db: deps.db, readModel, audit: deps.audit, now, dueSoonDays: deps.config.dueSoonDays, maxAgeMs: Math.max(deps.config.readModelRefreshSeconds, 0) * 1000 });
@@ -114,5 +118,5 @@ export function createApp(deps: AppDeps) {
     if (req.path.startsWith('/api/') || req.get('accept')?.includes('application/json')) { res.status(status).json({ error: message, ...details }); return; }
     res.status(status).send(page({ title: 'Fel', user: req.session?.user, csrf: req.session ? csrfToken(req) : '' }, html`<h1>${status === 403 ? 'Ingen behörighet' : status === 404 ? 'Hittades inte' : 'Något gick fel'}</h1><p class="error" role="alert">${message}</p><p><a href="/uppgifter">Till uppgifterna</a></p>`));
   });
-  return { app, readModel, tasks, cases, dashboard };
+  return { app, readModel, tasks, cases, dashboard, workersDb };
 }

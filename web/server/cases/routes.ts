@@ -1,25 +1,35 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { fmtDate, html, page } from '../html';
+import type { Request, Response } from 'express';
+import { html, page } from '../html';
 import { csrfToken } from '../security';
 import type { SessionUser } from '../auth/user';
-import type { CaseService } from './service';
+import { UserError } from '../errors';
+import { CASE_REF, type CaseService } from './service';
+import { casePage, psychiatryPage, type FormState } from './views';
 
 const KeyParam = z.object({ key: z.string().regex(/^\d{1,20}$/, 'Ogiltigt ärende-id') });
+const CaseParam = z.object({ id: z.string().regex(/^(\d{1,20}|[A-Z]{2,5}-\d{4}(-\d{6})?)$/, 'Ogiltigt ärendenummer') });
+const ActionParams = z.object({ ref: z.string().regex(CASE_REF), action: z.string().regex(/^[a-z-]{2,40}$/) });
+const ProcessQuery = z.object({ process: z.string().regex(/^\d{1,20}$/).optional() });
+/** Form fields only: the CSRF token is the middleware's business. */
+const formBody = (req: Request): Record<string, unknown> => { const { _csrf, ...rest } = (req.body ?? {}) as Record<string, unknown>; void _csrf; return rest; };
+const fieldErrorsOf = (e: unknown) => (e instanceof UserError && e.status === 400 ? (e.details?.fieldErrors as Record<string, string> | undefined) : undefined);
 const StartBody = z.object({ processId: z.string().min(1).max(100) });
 const user = (req: { session: { user?: SessionUser } }) => req.session.user!;
 
-const STATE: Record<string, string> = { ACTIVE: 'Pågår', COMPLETED: 'Avslutad', TERMINATED: 'Avbruten', CREATED: 'Öppen', CANCELED: 'Avbruten' };
 
 export function caseRoutes(cases: CaseService): Router {
   const r = Router();
 
   r.get('/arenden/ny', (req, res) => {
     const list = cases.startableFor(user(req));
+    const psych = cases.psychiatryStartsFor(user(req));
     const csrf = csrfToken(req);
     res.send(page({ title: 'Starta ärende', user: user(req), csrf }, html`
       <h1>Starta ärende</h1>
-      ${list.length === 0 ? html`<p class="empty">Endast socialsekreterare kan starta ärenden. Ärendet får ett pseudonymt ärendenummer och din kommun.</p>` : html`
+      ${psych.length ? html`<h2>Psykiatrin</h2><ul class="start">${psych.map((p) => html`<li><a class="button" href="/arenden/ny/${p.id}">Registrera ${p.label.toLowerCase()}</a></li>`)}</ul>` : ''}
+      ${list.length === 0 ? (psych.length ? '' : html`<p class="empty">Endast socialsekreterare kan starta ärenden. Ärendet får ett pseudonymt ärendenummer och din kommun.</p>`) : html`
       <p>Ärendet får ett pseudonymt ärendenummer (VK-år-nummer). Skriv aldrig personnummer eller namn i Vårdkedjan.</p>
       <ul class="start">${list.map((p) => html`<li><form method="post" action="/arenden/ny"><input type="hidden" name="_csrf" value="${csrf}">
         <input type="hidden" name="processId" value="${p.id}"><button>${p.label}</button></form></li>`)}</ul>`}`));
@@ -33,6 +43,32 @@ export function caseRoutes(cases: CaseService): Router {
       req.session.flash = `Ärende ${started.caseRef} är startat. Den första uppgiften visas i din inkorg.`;
       res.redirect(303, '/uppgifter');
     } catch (e) { next(e); }
+  });
+
+  const Kind = z.object({ kind: z.string().regex(/^[a-z]{3,30}$/) });
+  r.get('/arenden/ny/:kind', (req, res, next) => {
+    try {
+      const { kind } = Kind.parse(req.params);
+      const def = cases.psychiatryStartsFor(user(req)).find((p) => p.id === kind);
+      if (!def) throw new UserError(403, 'Registreringen görs av psykiatrin. Du saknar den behörigheten.');
+      res.send(psychiatryPage({ user: user(req), csrf: csrfToken(req), def, values: { date: new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(new Date()) } }));
+    } catch (e) { next(e); }
+  });
+  r.post('/arenden/ny/:kind', async (req, res, next) => {
+    const { kind } = Kind.parse(req.params);
+    try {
+      const started = await cases.startPsychiatry(user(req), kind, formBody(req));
+      req.session.flash = started.linked ? `Registrerat och kopplat till kommunens ärende ${started.caseRef}.` : `Registrerat med nytt ärendenummer ${started.caseRef}. Ge numret till kommunen.`;
+      res.redirect(303, '/uppgifter');
+    } catch (e) {
+      const errors = fieldErrorsOf(e);
+      const def = cases.psychiatryStartsFor(user(req)).find((p) => p.id === kind);
+      if (!errors || !def) { next(e); return; }
+      res.status(400).send(psychiatryPage({ user: user(req), csrf: csrfToken(req), def, values: formBody(req), errors }));
+    }
+  });
+  r.post('/api/arenden/ny/:kind', async (req, res, next) => {
+    try { res.status(201).json(await cases.startPsychiatry(user(req), Kind.parse(req.params).kind, formBody(req))); } catch (e) { next(e); }
   });
 
   r.post('/api/arenden', async (req, res, next) => {
@@ -51,26 +87,62 @@ export function caseRoutes(cases: CaseService): Router {
     } catch (e) { next(e); }
   });
 
-  r.get('/arenden/:key', async (req, res, next) => {
+  /** The case page: by caseRef (the client's case) or by a process instance key (links from tasks, older mails). */
+  const showCase = async (req: Request, res: Response, form?: FormState, status = 200) => {
+    const { id } = CaseParam.parse(req.params.id ? req.params : { id: req.params.ref });
+    const { process } = ProcessQuery.parse(req.query);
+    let caseRef = CASE_REF.test(id) ? id : undefined;
+    let selectedKey = process ?? (caseRef ? undefined : id);
+    if (!caseRef) {
+      caseRef = await cases.caseRefOf(id);
+      if (!caseRef) {
+        // get() answers 404 for an unknown instance and 403 (audited) for a refused one
+        caseRef = (await cases.get(user(req), id)).caseRef;
+        if (!caseRef) throw new UserError(404, 'Processen saknar ärendenummer och kan inte visas som ärende.');
+      }
+    }
+    const full = await cases.full(user(req), caseRef);
+    selectedKey ??= cases.primaryProcess(full);
+    if (selectedKey && !full.processes.some((p) => p.processInstanceKey === selectedKey)) selectedKey = cases.primaryProcess(full);
+    const selected = selectedKey ? await cases.get(user(req), selectedKey, { caseAccess: true }) : undefined;
+    const flash = req.session.flash;
+    delete req.session.flash;
+    res.status(status).send(casePage({ user: user(req), csrf: csrfToken(req), flash, c: full, selected, form }));
+  };
+  r.get('/arenden/:id', async (req, res, next) => { try { await showCase(req, res); } catch (e) { next(e); } });
+
+  r.post('/arenden/:ref/atgarder/:action', async (req, res, next) => {
     try {
-      const { key } = KeyParam.parse(req.params);
-      const c = await cases.get(user(req), key);
-      res.send(page({
-        title: `Ärende ${c.caseRef ?? key}`, user: user(req), csrf: csrfToken(req),
-        styles: ['/vendor/bpmn-js/diagram-js.css', '/vendor/bpmn-js/bpmn-js.css', '/vendor/bpmn-js/bpmn-font/css/bpmn.css'],
-        scripts: ['/vendor/bpmn-js/bpmn-viewer.production.min.js', '/static/case.js'], bodyData: { case: key },
-      }, html`
-        <h1>Ärende ${c.caseRef ?? key}</h1>
-        <dl class="meta"><dt>Process</dt><dd>${c.processName}</dd><dt>Kommun</dt><dd>${c.kommun ?? '–'}</dd><dt>Status</dt><dd>${STATE[c.state] ?? c.state}</dd>
-          <dt>Startad</dt><dd>${fmtDate(c.startDate)}</dd>${c.endDate ? html`<dt>Avslutad</dt><dd>${fmtDate(c.endDate)}</dd>` : ''}</dl>
-        <p class="legend"><span class="key active"></span> Aktivt steg <span class="key overdue"></span> Försenat steg <span class="key done"></span> Genomfört</p>
-        <div id="diagram" class="diagram" aria-label="Processdiagram"></div>
-        <section><h2>Uppgifter och tidsfrister</h2><table><thead><tr><th>Uppgift</th><th>Status</th><th>Grupp</th><th>Tilldelad</th><th>Tidsfrist</th><th>Slutförd</th></tr></thead><tbody>
-        ${c.tasks.map((t) => html`<tr class="${t.overdue ? 'overdue' : ''}"><td>${t.name}</td><td>${STATE[t.state] ?? t.state}${t.overdue ? ' (försenad)' : ''}</td><td>${t.candidateGroups.join(', ')}</td><td>${t.assignee ?? '–'}</td><td>${fmtDate(t.dueDate)}</td><td>${fmtDate(t.completionDate)}</td></tr>`)}
-        </tbody></table>
-        ${c.deadlines.length ? html`<h3>Beräknade tidsgränser</h3><ul>${c.deadlines.map((d) => html`<li class="${d.passed ? 'overdue' : ''}">${d.name}: ${fmtDate(d.value)}${d.passed ? ' (passerad)' : ''}</li>`)}</ul>` : ''}</section>
-        <section><h2>Eskaleringar</h2>${c.escalations.length === 0 ? html`<p class="empty">Inga eskaleringar.</p>` : html`<ul>${c.escalations.map((e) => html`<li class="${e.action === 'escalation.breach' ? 'overdue' : 'soon'}">${fmtDate(e.at)}: ${e.action === 'escalation.breach' ? 'Tidsgräns överskriden' : 'Påminnelse'} – ${String(e.details?.deadline ?? '')} (till ${String(e.details?.escalateTo ?? e.details?.group ?? '')})</li>`)}</ul>`}</section>
-        <section><h2>Historik</h2><ol class="history">${c.history.filter((h) => h.state !== 'ACTIVE').map((h) => html`<li>${fmtDate(h.endDate ?? h.startDate)} – ${h.name} <small>(${STATE[h.state] ?? h.state})</small></li>`)}</ol></section>`));
+      const { ref, action } = ActionParams.parse(req.params);
+      try {
+        const done = await cases.act(user(req), ref, action, formBody(req));
+        req.session.flash = done.duplicate ? `${done.label}: redan registrerat (formuläret skickades två gånger).` : `${done.label}: registrerat.`;
+        res.redirect(303, `/arenden/${ref}`);
+      } catch (e) {
+        const errors = fieldErrorsOf(e);
+        if (!errors) throw e;
+        // Show the form again with what the user typed and what to fix; nothing was sent.
+        await showCase(req, res, { id: action, values: formBody(req), errors }, 400);
+      }
+    } catch (e) { next(e); }
+  });
+  r.post('/api/arenden/:ref/atgarder/:action', async (req, res, next) => {
+    try {
+      const { ref, action } = ActionParams.parse(req.params);
+      res.json(await cases.act(user(req), ref, action, formBody(req)));
+    } catch (e) { next(e); }
+  });
+  r.get('/api/arenden/:id/oversikt', async (req, res, next) => {
+    try {
+      const { id } = CaseParam.parse(req.params);
+      const caseRef = CASE_REF.test(id) ? id : await cases.caseRefOf(id);
+      if (!caseRef) throw new UserError(404, 'Ärendet har inget ärendenummer.');
+      const f = await cases.full(user(req), caseRef);
+      res.json({
+        caseRef: f.caseRef, kommun: f.kommun, summary: f.summary, history: f.history,
+        processes: f.processes.map((p) => ({ processInstanceKey: p.processInstanceKey, processDefinitionId: p.processDefinitionId, name: p.name, state: p.state, startDate: p.startDate, endDate: p.endDate, parentProcessInstanceKey: p.parentProcessInstanceKey, currentSteps: p.currentSteps, openTasks: p.openTasks })),
+        actions: f.actions.map((a) => ({ id: a.def.id, label: a.def.label, applies: a.applies })),
+      });
     } catch (e) { next(e); }
   });
 

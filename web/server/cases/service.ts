@@ -1,17 +1,24 @@
 import crypto from 'node:crypto';
+import Database from 'better-sqlite3';
 import type { CamundaClient } from '../../../common/camunda';
 import type { AuditEntry, AuditLog } from '../../../common/audit';
 import { managedKommuner, userKommun, type SessionUser } from '../auth/user';
 import { NOW, statusOf, variablesOf } from '../camunda-util';
 import { UserError, forbidden, notFound } from '../errors';
+import { z } from 'zod';
+import { caseActions, dateField, fieldErrors, type ActionDef, type ConsentPort } from './actions';
+import { kommunLabel } from './labels';
+import { businessHistory, caseWaitsFor, loadCaseOverview, summarize, type CaseOverview, type CaseSummary } from './overview';
 
-/** Processes a user can start from the web app, with the groups allowed to start them. */
+/**
+ * Processes a user can start from "Starta ärende", each with a new caseRef. Flytt, inför hemflytt and SIP are not
+ * here: they belong to a client's case and are started from it (case actions), so they keep its caseRef and what
+ * is known. Under placering normally starts by itself at admission; the manual start is for an admission that did
+ * not come through a placeringsförfrågan (it asks for home and date).
+ */
 export const STARTABLE: ReadonlyArray<{ id: string; label: string; groupPrefix: string }> = [
   { id: 'vk-placeringsforfragan', label: 'Ny placeringsförfrågan (inför placering)', groupPrefix: 'socialsekreterare-' },
-  { id: 'vk-flytt-ekeliden-novus', label: 'Flytt mellan Ekeliden och Novus', groupPrefix: 'socialsekreterare-' },
-  { id: 'vk-infor-hemflytt', label: 'Inför hemflytt', groupPrefix: 'socialsekreterare-' },
-  { id: 'vk-sip', label: 'Samordnad individuell plan (SIP)', groupPrefix: 'socialsekreterare-' },
-  { id: 'vk-under-placering', label: 'Under placering', groupPrefix: 'socialsekreterare-' },
+  { id: 'vk-under-placering', label: 'Inskrivning utan placeringsförfrågan (under placering)', groupPrefix: 'socialsekreterare-' },
 ];
 
 export interface CaseStep { elementId: string; name: string; type: string; state: string; startDate: string; endDate?: string }
@@ -35,7 +42,28 @@ export interface CaseView {
   escalations: AuditEntry[];
 }
 
-export interface CaseDeps { client: CamundaClient; audit: AuditLog; now: () => Date }
+export interface CaseDeps {
+  client: CamundaClient;
+  audit: AuditLog;
+  now: () => Date;
+  /** web.sqlite: remembers the one-time token of every case action, so a double submit sends one message. */
+  db?: Database.Database;
+  /** The consent registry (workers.sqlite); without it the consent actions are not offered. */
+  consent?: ConsentPort;
+  /** Display name of a user id, when the sign-in mode knows it. */
+  userName?: (id: string) => string | undefined;
+}
+
+/** The client's whole case as the case page shows it. */
+export interface CaseFull extends CaseOverview {
+  summary: CaseSummary;
+  /** Actions the user may take, with whether they apply now. */
+  actions: Array<{ def: ActionDef; applies: boolean }>;
+  history: Array<{ at: string; who: string; what: string }>;
+  escalations: AuditEntry[];
+}
+
+export const CASE_REF = /^[A-Z]{2,5}-\d{4}(?:-\d{6})?$/;
 
 /** New pseudonymous case reference `VK-<year>-<6 random digits>`. */
 export function newCaseRef(now: Date): string {
@@ -43,7 +71,17 @@ export function newCaseRef(now: Date): string {
 }
 
 export class CaseService {
-  constructor(private readonly d: CaseDeps) {}
+  readonly actions: ActionDef[];
+
+  private readonly db: Database.Database;
+
+  constructor(private readonly d: CaseDeps) {
+    this.actions = caseActions(d.now);
+    // Without the app's database (unit tests) the tokens live in memory, which still covers double clicks.
+    this.db = d.db ?? new Database(':memory:');
+    this.db.exec(`CREATE TABLE IF NOT EXISTS case_action_once (
+      token TEXT PRIMARY KEY, case_ref TEXT NOT NULL, action TEXT NOT NULL, actor TEXT NOT NULL, at TEXT NOT NULL)`);
+  }
 
   startableFor(user: SessionUser) {
     const kommun = userKommun(user);
@@ -72,13 +110,14 @@ export class CaseService {
   }
 
   /** The case for the case view; every read (and every refused attempt) is written to the audit log. */
-  async get(user: SessionUser, processInstanceKey: string): Promise<CaseView> {
-    const c = await this.load(user, processInstanceKey);
+  async get(user: SessionUser, processInstanceKey: string, opts: { caseAccess?: boolean } = {}): Promise<CaseView> {
+    const c = await this.load(user, processInstanceKey, opts.caseAccess === true);
     this.d.audit.record({ actor: user.id, action: 'case.read', caseRef: c.caseRef, details: { processInstanceKey } });
     return c;
   }
 
-  private async load(user: SessionUser, processInstanceKey: string): Promise<CaseView> {
+  /** `caseAccess`: the caller has checked that the user may open the client's case this process belongs to. */
+  private async load(user: SessionUser, processInstanceKey: string, caseAccess = false): Promise<CaseView> {
     if (!/^\d{1,20}$/.test(processInstanceKey)) throw notFound('Ärendet finns inte. Kontrollera länken.');
     let pi;
     try {
@@ -98,7 +137,15 @@ export class CaseService {
       overdue: !!t.dueDate && t.state === 'CREATED' && Date.parse(t.dueDate) < now,
     }));
     try {
-      await this.assertAccess(user, processInstanceKey, kommun, tasks);
+      if (!caseAccess) {
+        try {
+          await this.assertAccess(user, processInstanceKey, kommun, tasks);
+        } catch (err) {
+          // Not involved in this process, but maybe in the client's case (another of its processes).
+          const o = caseRef ? await loadCaseOverview(this.d.client, caseRef) : undefined;
+          if (!o || !this.mayOpen(user, o)) throw err;
+        }
+      }
     } catch (err) {
       this.d.audit.record({ actor: user.id, action: 'case.read.denied', caseRef, details: { processInstanceKey } });
       throw err;
@@ -137,4 +184,184 @@ export class CaseService {
     if (!key) throw notFound(`Inget ärende med nummer ${caseRef}.`);
     return key;
   }
+
+  /** The process the case page shows first: the innermost active one (a called flytt or SIP), else the latest. */
+  primaryProcess(c: CaseOverview): string | undefined {
+    const active = c.processes.filter((p) => p.state === 'ACTIVE');
+    const leaf = [...active].reverse().find((p) => !active.some((q) => q.parentProcessInstanceKey === p.processInstanceKey));
+    return (leaf ?? c.processes[c.processes.length - 1])?.processInstanceKey;
+  }
+
+  /** Withdrawal needs something to withdraw: a consent in the registry or a running SIP. */
+  private appliesNow(def: ActionDef, o: CaseOverview): boolean {
+    if (def.id === 'aterkalla-samtycke') return !!this.d.consent?.current(o.caseRef, this.d.now()) || caseWaitsFor(o, 'samtycke-aterkallat');
+    return def.applies(o);
+  }
+
+  /** The consent actions need the registry. */
+  private offered(): ActionDef[] {
+    return this.d.consent ? this.actions : this.actions.filter((a) => !a.id.includes('samtycke'));
+  }
+
+  /** The caseRef of a process instance (for /arenden/:processInstanceKey links). */
+  async caseRefOf(processInstanceKey: string): Promise<string | undefined> {
+    const vars = (await variablesOf(this.d.client, [processInstanceKey], ['caseRef'])).get(processInstanceKey);
+    return typeof vars?.caseRef === 'string' ? vars.caseRef : undefined;
+  }
+
+  /**
+   * May the user open the client's case? Managers by kommun; the case's own socialsekreterare (its kommun); anyone
+   * whose group has (had) a task in any of the case's processes or who was assigned one.
+   */
+  private mayOpen(user: SessionUser, o: CaseOverview): boolean {
+    const managed = managedKommuner(user);
+    if (managed === 'all' || (o.kommun && managed.includes(o.kommun))) return true;
+    if (o.kommun && user.groups.includes(`socialsekreterare-${o.kommun}`)) return true;
+    return o.processes.some((p) => p.taskAssignees.includes(user.id) || p.taskGroups.some((g) => user.groups.includes(g)));
+  }
+
+  private async overviewFor(user: SessionUser, caseRef: string, auditAs: string): Promise<CaseOverview> {
+    if (!CASE_REF.test(caseRef)) throw notFound('Ärendet finns inte. Kontrollera ärendenumret.');
+    const o = await loadCaseOverview(this.d.client, caseRef);
+    if (!o) throw notFound(`Inget ärende med nummer ${caseRef}.`);
+    if (!this.mayOpen(user, o)) {
+      this.d.audit.record({ actor: user.id, action: auditAs, caseRef, details: { reason: 'no-access' } });
+      throw forbidden('Du har inte behörighet till det här ärendet: det tillhör en annan kommun eller grupp.');
+    }
+    return o;
+  }
+
+  private nameOf = (actor: string, e: AuditEntry): string => {
+    const n = (e.details?.actorName as string | undefined) ?? this.d.userName?.(actor);
+    if (n) return n;
+    return /worker|system|vardkedjan/i.test(actor) ? 'Vårdkedjan (automatiskt)' : actor;
+  };
+
+  /** The whole case of the client: every process, the summary, the actions for this user, business history. */
+  async full(user: SessionUser, caseRef: string): Promise<CaseFull> {
+    const o = await this.overviewFor(user, caseRef, 'case.read.denied');
+    this.d.audit.record({ actor: user.id, action: 'case.read', caseRef, details: { view: 'case' } });
+    const actions = this.offered().filter((a) => a.allowed(user, o)).map((def) => ({ def, applies: this.appliesNow(def, o) }));
+    const all = this.offered().filter((a) => this.appliesNow(a, o));
+    const moving = all.filter((a) => a.advances);
+    const hint = moving.length ? { labels: moving.map((a) => a.label), who: moving[0].whoLabel(o) } : undefined;
+    const entries = this.d.audit.query({ caseRef, limit: 500 });
+    return {
+      ...o, actions, summary: summarize(o, this.d.now(), hint),
+      history: businessHistory(entries, o, this.nameOf),
+      escalations: entries.filter((e) => e.action.startsWith('escalation.')),
+    };
+  }
+
+  /**
+   * Takes a case action: authorize (group + kommun; refused attempts audited), validate (Swedish field errors,
+   * nothing sent), once per token (a double click sends one message), then send through the official client.
+   */
+  async act(user: SessionUser, caseRef: string, actionId: string, body: Record<string, unknown>): Promise<{ duplicate: boolean; label: string; processInstanceKey?: string }> {
+    const def = this.offered().find((a) => a.id === actionId);
+    if (!def) throw notFound('Åtgärden finns inte.');
+    const o = await this.overviewFor(user, caseRef, 'case.action.denied');
+    if (!def.allowed(user, o)) {
+      this.d.audit.record({ actor: user.id, action: 'case.action.denied', caseRef, details: { action: def.id, groups: user.groups } });
+      throw forbidden(`Du får inte ${def.label.toLowerCase()} i det här ärendet. Åtgärden görs av: ${def.whoLabel(o)}.`);
+    }
+    const token = typeof body.token === 'string' && /^[A-Za-z0-9_-]{16,64}$/.test(body.token) ? body.token : undefined;
+    const parsed = def.schema.safeParse(body);
+    if (!parsed.success || !token) {
+      const errs = parsed.success ? {} : fieldErrors(parsed.error);
+      if (!token) errs._ = 'Formuläret saknar engångsnyckel. Ladda om sidan och försök igen.';
+      this.d.audit.record({ actor: user.id, action: 'case.action.rejected', caseRef, details: { action: def.id, fields: Object.keys(errs) } });
+      throw new UserError(400, 'Kontrollera de markerade fälten.', { fieldErrors: errs });
+    }
+    const once = this.db.prepare('INSERT OR IGNORE INTO case_action_once (token, case_ref, action, actor, at) VALUES (?, ?, ?, ?, ?)')
+      .run(token, caseRef, def.id, user.id, this.d.now().toISOString());
+    if (once.changes === 0) return { duplicate: true, label: def.label };
+    try {
+      if (!this.appliesNow(def, o)) throw new UserError(409, `${def.label} går inte just nu. ${def.notNow}`);
+      const effect = def.effect(parsed.data, o, user);
+      let processInstanceKey: string | undefined;
+      const extra: Record<string, unknown> = {};
+      const correlate = async (name: string, variables: Record<string, unknown>, optional: boolean) => {
+        try {
+          const res = await this.d.client.correlateMessage({ name, correlationKey: caseRef, variables });
+          processInstanceKey = String(res.processInstanceKey);
+        } catch (err) {
+          // Nothing waits for it any more (a colleague was quicker, or the step moved on): tell the user.
+          if (statusOf(err) === 404 && optional) return;
+          if (statusOf(err) === 404) throw new UserError(409, `${def.label} går inte just nu. ${def.notNow}`);
+          throw err;
+        }
+      };
+      if (effect.kind === 'message') {
+        await correlate(effect.message, effect.variables, false);
+        extra.message = effect.message;
+      } else if (effect.kind === 'start') {
+        const consent = this.d.consent?.current(caseRef, this.d.now());
+        const variables = { ...effect.variables, ...(consent ? { consentId: consent.id, consentValidUntil: consent.validUntil } : {}), caseRef, kommun: o.kommun };
+        const pi = await this.d.client.createProcessInstance({ processDefinitionId: effect.processId as never, variables });
+        processInstanceKey = String(pi.processInstanceKey);
+        extra.processDefinitionId = effect.processId;
+        extra.withConsent = !!consent;
+      } else if (effect.kind === 'consent-record') {
+        if (!this.d.consent) throw new UserError(503, 'Samtyckesregistret är inte anslutet. Registrera samtycket i SIP-uppgiften eller kontakta support.');
+        const r = this.d.consent.record(caseRef, effect.consent, token, this.d.now());
+        extra.consentId = r.id;
+        extra.validUntil = r.validUntil;
+      } else {
+        if (!this.d.consent) throw new UserError(503, 'Samtyckesregistret är inte anslutet. Kontakta support.');
+        extra.withdrawn = this.d.consent.withdraw(caseRef, this.d.now());
+        // A running SIP stops on the message; without one the registry is all there is to change.
+        await correlate(effect.message, {}, true);
+      }
+      this.d.audit.record({ actor: user.id, action: `case.action.${def.id}`, caseRef, details: { label: def.label, done: def.done(parsed.data), actorName: user.name, fields: Object.keys(parsed.data), processInstanceKey, ...extra } });
+      return { duplicate: false, label: def.label, processInstanceKey };
+    } catch (err) {
+      // Not sent: the token may be used again once the user has fixed what was wrong.
+      this.db.prepare('DELETE FROM case_action_once WHERE token = ?').run(token);
+      throw err;
+    }
+  }
+
+  /** Which psychiatry registrations the user may make (psykiatri-remissport: vårdkedjeremiss; psykiatri: both). */
+  psychiatryStartsFor(user: SessionUser): PsychiatryStart[] {
+    return PSYCHIATRY_STARTS.filter((s) => s.groups.some((g) => user.groups.includes(g)));
+  }
+
+  /**
+   * Psychiatry registers a vårdkedjeremiss or kontaktbegäran for a client: linked to the kommun's case when its
+   * reference is given (it must exist and belong to that kommun), else under a new pseudonymous reference.
+   */
+  async startPsychiatry(user: SessionUser, kind: string, body: Record<string, unknown>): Promise<{ caseRef: string; processInstanceKey: string; linked: boolean }> {
+    const def = PSYCHIATRY_STARTS.find((s) => s.id === kind);
+    if (!def) throw notFound('Sidan finns inte.');
+    if (!this.psychiatryStartsFor(user).includes(def)) {
+      this.d.audit.record({ actor: user.id, action: 'case.start.denied', details: { processDefinitionId: def.processId, groups: user.groups } });
+      throw forbidden(`Endast ${def.groups.map((g) => g === 'psykiatri' ? 'psykiatrin' : 'psykiatrins remissport').join(' och ')} registrerar ${def.label.toLowerCase()}.`);
+    }
+    const parsed = psychiatrySchema(this.d.now).safeParse(body);
+    if (!parsed.success) throw new UserError(400, 'Kontrollera de markerade fälten.', { fieldErrors: fieldErrors(parsed.error) });
+    const { kommun, caseRef: given, date } = parsed.data;
+    let caseRef = newCaseRef(this.d.now());
+    if (given) {
+      const o = await loadCaseOverview(this.d.client, given);
+      if (!o || o.kommun !== kommun) throw new UserError(400, 'Kontrollera de markerade fälten.', { fieldErrors: { caseRef: `Inget ärende ${given} finns i ${kommunLabel(kommun)}. Kontrollera numret med kommunen, eller lämna fältet tomt.` } });
+      caseRef = given;
+    }
+    const pi = await this.d.client.createProcessInstance({ processDefinitionId: def.processId as never, variables: { caseRef, kommun, [def.dateVariable]: date } });
+    this.d.audit.record({ actor: user.id, action: 'case.started', caseRef, details: { processDefinitionId: def.processId, processName: def.label, processInstanceKey: String(pi.processInstanceKey), kommun, linked: !!given, actorName: user.name } });
+    return { caseRef, processInstanceKey: String(pi.processInstanceKey), linked: !!given };
+  }
 }
+
+export interface PsychiatryStart { id: string; processId: string; label: string; groups: string[]; dateVariable: string; dateLabel: string }
+export const PSYCHIATRY_STARTS: PsychiatryStart[] = [
+  { id: 'vardkedjeremiss', processId: 'vk-vardkedjeremiss', label: 'Vårdkedjeremiss', groups: ['psykiatri-remissport'], dateVariable: 'referralDate', dateLabel: 'Remissens datum' },
+  { id: 'kontaktbegaran', processId: 'vk-kontaktbegaran', label: 'Kontaktbegäran till kommunen', groups: ['psykiatri', 'psykiatri-remissport'], dateVariable: 'requestDate', dateLabel: 'Datum för begäran' },
+];
+export const KOMMUN_SLUGS = ['vaxjo', 'alvesta', 'almhult', 'ljungby', 'markaryd', 'tingsryd', 'uppvidinge', 'lessebo'] as const;
+const psychiatrySchema = (now: () => Date) => z.object({
+  kommun: z.enum(KOMMUN_SLUGS, { error: 'Välj kommun.' }),
+  caseRef: z.string().trim().toUpperCase().optional().transform((v) => v || undefined)
+    .refine((v) => v === undefined || /^VK-\d{4}-\d{6}$/.test(v), 'Ange kommunens ärendenummer som VK-2026-000123, eller lämna fältet tomt.'),
+  date: dateField('datum', { notFuture: now }),
+});

@@ -1,0 +1,171 @@
+import type { CamundaClient } from '../../../common/camunda';
+import type { AuditEntry } from '../../../common/audit';
+import { NOW, statusOf, variablesOf } from '../camunda-util';
+import { deadlineLabel, groupLabel, homeLabel, isDeadlineVariable } from './labels';
+import { messageWaits, waitsFor, type MessageWaits } from './waits';
+
+/** One process instance of the client's case (placeringsförfrågan, under placering, a called SIP, …). */
+export interface CaseProcess {
+  processInstanceKey: string;
+  processDefinitionKey: string;
+  processDefinitionId: string;
+  name: string;
+  state: string;
+  startDate: string;
+  endDate?: string;
+  parentProcessInstanceKey?: string;
+  /** Names of the steps the instance is in now (tasks, waits), business words only. */
+  currentSteps: string[];
+  activeElementIds: string[];
+  openTasks: Array<{ userTaskKey: string; name: string; dueDate?: string; candidateGroups: string[]; assignee?: string }>;
+  /** Every task the instance has had (for the access rule and the history's task names). */
+  taskGroups: string[];
+  taskAssignees: string[];
+  taskNames: Map<string, string>;
+  waits: MessageWaits;
+}
+
+export interface CaseOverview {
+  caseRef: string;
+  kommun?: string;
+  processes: CaseProcess[];
+  /** Root variables of all processes, later-started processes winning (the most current value of e.g. `home`). */
+  vars: Record<string, unknown>;
+}
+
+const MAX_PROCESSES = 100;
+const WAIT_CACHE = new Map<string, Promise<MessageWaits>>();
+
+/** The diagram's message waits, parsed once per process definition key (a deployed version never changes). */
+function waitsOf(client: CamundaClient, processDefinitionKey: string): Promise<MessageWaits> {
+  let p = WAIT_CACHE.get(processDefinitionKey);
+  if (!p) {
+    p = client.getProcessDefinitionXml({ processDefinitionKey: processDefinitionKey as never }, NOW as never).then((xml) => messageWaits(String(xml)));
+    p.catch(() => WAIT_CACHE.delete(processDefinitionKey));
+    WAIT_CACHE.set(processDefinitionKey, p);
+  }
+  return p;
+}
+
+/** Instance keys whose root scope holds `caseRef = ref` (the called processes too: they carry the client's caseRef). */
+export async function processKeysOfCase(client: CamundaClient, caseRef: string): Promise<string[]> {
+  const res = await client.searchVariables({ filter: { name: 'caseRef', value: JSON.stringify(caseRef) } as never, page: { limit: MAX_PROCESSES } as never }, NOW as never);
+  return [...new Set(res.items.filter((v) => String(v.scopeKey) === String(v.processInstanceKey)).map((v) => String(v.processInstanceKey)))];
+}
+
+const STEP_TYPES = new Set(['USER_TASK', 'RECEIVE_TASK', 'INTERMEDIATE_CATCH_EVENT', 'EVENT_BASED_GATEWAY', 'CALL_ACTIVITY', 'SERVICE_TASK', 'MANUAL_TASK', 'TASK']);
+
+export async function loadCaseOverview(client: CamundaClient, caseRef: string): Promise<CaseOverview | undefined> {
+  const keys = await processKeysOfCase(client, caseRef);
+  if (keys.length === 0) return undefined;
+  const varsByKey = await variablesOf(client, keys);
+  const processes = (await Promise.all(keys.map(async (key): Promise<CaseProcess | undefined> => {
+    let pi;
+    try { pi = await client.getProcessInstance({ processInstanceKey: key as never }, NOW as never); } catch (err) {
+      if (statusOf(err) === 404) return undefined; // not yet exported: shows up on the next view
+      throw err;
+    }
+    const [els, tasks, waits] = await Promise.all([
+      client.searchElementInstances({ filter: { processInstanceKey: key, state: 'ACTIVE' } as never, page: { limit: 200 } as never }, NOW as never),
+      client.searchUserTasks({ filter: { processInstanceKey: key } as never, page: { limit: 500 } as never }, NOW),
+      waitsOf(client, String(pi.processDefinitionKey)),
+    ]);
+    const active = (els.items ?? []).filter((e) => e.type !== 'PROCESS');
+    const open = tasks.items.filter((t) => t.state === 'CREATED');
+    return {
+      processInstanceKey: key, processDefinitionKey: String(pi.processDefinitionKey), processDefinitionId: String(pi.processDefinitionId),
+      name: pi.processDefinitionName || String(pi.processDefinitionId), state: String(pi.state), startDate: pi.startDate, endDate: pi.endDate ?? undefined,
+      parentProcessInstanceKey: pi.parentProcessInstanceKey ? String(pi.parentProcessInstanceKey) : undefined,
+      // A call activity's own name is shown as the child process; tasks show through their open task rows.
+      currentSteps: [...new Set(active.filter((e) => STEP_TYPES.has(e.type) && e.elementName && e.elementName !== e.elementId).map((e) => e.elementName))],
+      activeElementIds: active.map((e) => String(e.elementId)),
+      openTasks: open.map((t) => ({ userTaskKey: String(t.userTaskKey), name: t.name ?? String(t.elementId), dueDate: t.dueDate ?? undefined, candidateGroups: t.candidateGroups ?? [], assignee: t.assignee ?? undefined })),
+      taskGroups: [...new Set(tasks.items.flatMap((t) => t.candidateGroups ?? []))],
+      taskAssignees: [...new Set(tasks.items.map((t) => t.assignee).filter((a): a is string => !!a))],
+      taskNames: new Map(tasks.items.map((t) => [String(t.userTaskKey), t.name ?? String(t.elementId)])),
+      waits,
+    };
+  }))).filter((p): p is CaseProcess => !!p).sort((a, b) => a.startDate.localeCompare(b.startDate));
+  if (processes.length === 0) return undefined;
+  const vars: Record<string, unknown> = {};
+  for (const p of processes) Object.assign(vars, varsByKey.get(p.processInstanceKey) ?? {});
+  return { caseRef, kommun: typeof vars.kommun === 'string' ? vars.kommun : undefined, processes, vars };
+}
+
+/** Does some active process of the case wait for this message now? */
+export function caseWaitsFor(o: CaseOverview, message: string): boolean {
+  return o.processes.some((p) => waitsFor(p.waits, message, p.activeElementIds, p.state === 'ACTIVE'));
+}
+
+export interface CaseSummary {
+  /** "Var står ärendet?" */
+  status: string;
+  /** The next step and who must take it; undefined when the case is finished. */
+  next?: { what: string; who: string; due?: string; overdue: boolean; userTaskKey?: string };
+  deadlines: Array<{ name: string; label: string; value: string; passed: boolean }>;
+  finished: boolean;
+}
+
+/** The Swedish "where are we?" summary on top of the case page. `actionsHint` names the case actions that apply now. */
+export function summarize(o: CaseOverview, now: Date, actionsHint: { labels: string[]; who: string } | undefined): CaseSummary {
+  const active = o.processes.filter((p) => p.state === 'ACTIVE');
+  const deadlines = Object.entries(o.vars)
+    .filter(([k, v]) => isDeadlineVariable(k) && typeof v === 'string' && !Number.isNaN(Date.parse(v)))
+    .map(([k, v]) => ({ name: k, label: deadlineLabel(k), value: v as string, passed: Date.parse(v as string) < now.getTime() }))
+    .sort((a, b) => a.value.localeCompare(b.value));
+  if (active.length === 0) {
+    const last = o.processes[o.processes.length - 1];
+    const cancelled = last.state === 'TERMINATED' || last.state === 'CANCELED';
+    return { status: cancelled ? `Ärendet är avbrutet (${last.name}).` : `Ärendet är avslutat. Sista processen: ${last.name}.`, deadlines, finished: true };
+  }
+  const home = homeLabel(o.vars.home);
+  const placed = active.find((p) => p.processDefinitionId === 'vk-under-placering');
+  // The innermost active process (a called flytt/hemflytt/SIP) tells best where the case is.
+  const leaf = [...active].reverse().find((p) => !active.some((q) => q.parentProcessInstanceKey === p.processInstanceKey)) ?? active[active.length - 1];
+  const steps = leaf.openTasks.length ? leaf.openTasks.map((t) => t.name) : leaf.currentSteps;
+  const where = `${leaf.name}${steps.length ? ': ' + steps.join(', ') : ''}`;
+  const status = placed && o.vars.home ? `Placerad på ${home}. ${where}.` : `${where}.`;
+  const tasks = active.flatMap((p) => p.openTasks.map((t) => ({ ...t, process: p.name })))
+    .sort((a, b) => (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999'));
+  let next: CaseSummary['next'];
+  if (tasks[0]) {
+    const t = tasks[0];
+    next = { what: `${t.name} (${t.process})`, who: t.candidateGroups.map(groupLabel).join(', ') || '–', due: t.dueDate, overdue: !!t.dueDate && Date.parse(t.dueDate) < now.getTime(), userTaskKey: t.userTaskKey };
+  } else if (actionsHint && actionsHint.labels.length) {
+    next = { what: actionsHint.labels.join(' eller '), who: actionsHint.who, overdue: false };
+  } else if (leaf.currentSteps.length) {
+    next = { what: `Ärendet väntar: ${leaf.currentSteps.join(', ')}. Ingen behöver göra något just nu.`, who: 'Vårdkedjan (automatiskt) eller en händelse utanför Vårdkedjan', overdue: false };
+  } else {
+    next = { what: 'Ärendet väntar på en händelse; ingen behöver göra något just nu.', who: '–', overdue: false };
+  }
+  const upcoming = deadlines.find((d) => !d.passed);
+  if (next && !next.due && upcoming) next.due = upcoming.value;
+  return { status, next, deadlines, finished: false };
+}
+
+/** Business steps of the case from the audit log (who did what), newest first; reads are not steps. */
+export function businessHistory(entries: AuditEntry[], o: CaseOverview, nameOf: (actor: string, e: AuditEntry) => string): Array<{ at: string; who: string; what: string }> {
+  const taskName = (k: unknown) => o.processes.map((p) => p.taskNames.get(String(k))).find(Boolean);
+  const text = (e: AuditEntry): string | undefined => {
+    const d = e.details ?? {};
+    switch (e.action) {
+      case 'case.started': return `startade ${String(d.processName ?? d.processDefinitionId ?? 'ett ärende')}`;
+      case 'task.completed': return `slutförde uppgiften "${taskName(d.userTaskKey) ?? String(d.elementId ?? '')}"`;
+      case 'task.claimed': return `tog uppgiften "${taskName(d.userTaskKey) ?? ''}"`;
+      case 'queue.enqueued': return `ställde ärendet i kö till ${homeLabel(d.home)} (prioritet ${String(d.priority ?? '').toUpperCase()}, plats ${String(d.position ?? '')})`;
+      case 'queue.place-offered': return `erbjöd en ledig plats på ${homeLabel(d.home)}`;
+      case 'queue.admitted': return `skrev in personen på ${homeLabel(d.home)}`;
+      case 'queue.discharged': return `skrev ut personen från ${homeLabel(d.home)}; platsen blev ledig`;
+      case 'queue.removed': return `tog bort ärendet ur kön till ${homeLabel(d.home)}`;
+      case 'consent.recorded': return 'registrerade samtycke';
+      case 'consent.withdrawn': return 'registrerade att samtycket återkallats';
+      case 'share.recorded': return 'registrerade informationsdelning';
+      case 'escalation.reminder': return `skickade påminnelse om tidsgräns (${deadlineLabel(String(d.deadline ?? ''))})`;
+      case 'escalation.breach': return `eskalerade överskriden tidsgräns (${deadlineLabel(String(d.deadline ?? ''))}) till ${groupLabel(String(d.escalateTo ?? d.group ?? ''))}`;
+      default:
+        if (e.action.startsWith('case.action.') && !e.action.endsWith('.denied') && !e.action.endsWith('.rejected')) return String(d.done ?? d.label ?? e.action.slice(12)).toLowerCase();
+        return undefined;
+    }
+  };
+  return entries.flatMap((e) => { const what = text(e); return what ? [{ at: e.at, who: nameOf(e.actor, e), what }] : []; });
+}
