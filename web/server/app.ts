@@ -49,14 +49,15 @@ const PUBLIC_PATHS = [/^\/login(\/oidc)?$/, /^\/auth\/callback$/, /^\/static\//,
 
 export function createApp(deps: AppDeps) {
   const now = deps.now ?? (() => new Date());
+  const names = new UserDirectory(deps.db);
   const tasks = new TaskService({
     client: deps.client, audit: deps.audit, now, dueSoonDays: deps.config.dueSoonDays,
-    forms: deps.forms ?? FormCatalog.fromRepo(), names: new UserDirectory(deps.db),
+    forms: deps.forms ?? FormCatalog.fromRepo(), names,
     forbiddenText: loadForbiddenText(deps.config.freeTextFile),
   });
   // Consent registry and places live in $DATA_DIR/workers.sqlite, shared with the workers (same DATA_DIR).
   const workersDb = openWorkersDb(deps.config.dataDir);
-  const cases = new CaseService({ client: deps.client, audit: deps.audit, now, db: deps.db, consent: consentPort(workersDb) });
+  const cases = new CaseService({ client: deps.client, audit: deps.audit, now, db: deps.db, consent: consentPort(workersDb), userName: (id) => names.nameOf(id) });
   const readModel = new ReadModel(deps.db, deps.client, now, deps.config.readModelOverlapSeconds * 1000, deps.config.readModelFullSweepSeconds * 1000);
   const modeler = new ModelerService({ client: deps.client, audit: deps.audit, db: deps.db, now });
   const dashboard = new DashboardService({ db: deps.db, readModel, audit: deps.audit, now, dueSoonDays: deps.config.dueSoonDays, maxAgeMs: Math.max(deps.config.readModelRefreshSeconds, 0) * 1000 });

@@ -107,7 +107,7 @@ export function caseRoutes(cases: CaseService): Router {
     const selected = selectedKey ? await cases.get(user(req), selectedKey, { caseAccess: true }) : undefined;
     const flash = req.session.flash;
     delete req.session.flash;
-    res.status(status).send(casePage({ user: user(req), csrf: csrfToken(req), flash, c: full, selected, form }));
+    res.status(status).send(casePage({ user: user(req), csrf: csrfToken(req), flash, c: full, selected, form, nameOf: (id) => cases.displayName(id) }));
   };
   r.get('/arenden/:id', async (req, res, next) => { try { await showCase(req, res); } catch (e) { next(e); } });
 

@@ -185,6 +185,11 @@ export class CaseService {
     return key;
   }
 
+  /** A login id as the name the app saw at sign-in. */
+  displayName(id: string | undefined): string | undefined {
+    return id ? this.d.userName?.(id) ?? id : undefined;
+  }
+
   /** The process the case page shows first: the innermost active one (a called flytt or SIP), else the latest. */
   primaryProcess(c: CaseOverview): string | undefined {
     const active = c.processes.filter((p) => p.state === 'ACTIVE');
@@ -232,7 +237,8 @@ export class CaseService {
   }
 
   private nameOf = (actor: string, e: AuditEntry): string => {
-    const n = (e.details?.actorName as string | undefined) ?? this.d.userName?.(actor);
+    const known = this.d.userName?.(actor);
+    const n = (e.details?.actorName as string | undefined) ?? (known !== actor ? known : undefined);
     if (n) return n;
     return /worker|system|vardkedjan/i.test(actor) ? 'Vårdkedjan (automatiskt)' : actor;
   };

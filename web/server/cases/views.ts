@@ -81,7 +81,7 @@ function processTable(c: CaseFull, selected: string | undefined): Raw {
     })}</tbody></table></section>`;
 }
 
-export function casePage(o: { user: SessionUser; csrf: string; flash?: string; c: CaseFull; selected?: CaseView; form?: FormState }): string {
+export function casePage(o: { user: SessionUser; csrf: string; flash?: string; c: CaseFull; selected?: CaseView; form?: FormState; nameOf?: (id: string | undefined) => string | undefined }): string {
   const { c, selected } = o;
   const applicable = c.actions.filter((a) => a.applies);
   const notNow = c.actions.filter((a) => !a.applies);
@@ -103,7 +103,7 @@ export function casePage(o: { user: SessionUser; csrf: string; flash?: string; c
         <span class="zoom" role="group" aria-label="Zooma diagrammet"><button type="button" class="link" data-zoom="in">Zooma in</button> <button type="button" class="link" data-zoom="out">Zooma ut</button> <button type="button" class="link" data-zoom="fit">Hela diagrammet</button></span></p>
       <div id="diagram" class="diagram" aria-label="Processdiagram: dra för att flytta, scrolla med Ctrl för att zooma"></div>
       <h3>Uppgifter och tidsfrister</h3><table><thead><tr><th>Uppgift</th><th>Status</th><th>Grupp</th><th>Tilldelad</th><th>Tidsfrist</th><th>Slutförd</th></tr></thead><tbody>
-      ${sel.tasks.map((t) => html`<tr class="${t.overdue ? 'overdue' : ''}"><td>${t.state === 'CREATED' ? html`<a href="/uppgifter/${t.userTaskKey}">${t.name}</a>` : t.name}</td><td>${TASK_STATE[t.state] ?? t.state}${t.overdue ? ' (försenad)' : ''}</td><td>${t.candidateGroups.map(groupLabel).join(', ')}</td><td>${t.assignee ?? '–'}</td><td>${fmtDate(t.dueDate)}</td><td>${fmtDate(t.completionDate)}</td></tr>`)}
+      ${sel.tasks.map((t) => html`<tr class="${t.overdue ? 'overdue' : ''}"><td>${t.state === 'CREATED' ? html`<a href="/uppgifter/${t.userTaskKey}">${t.name}</a>` : t.name}</td><td>${TASK_STATE[t.state] ?? t.state}${t.overdue ? ' (försenad)' : ''}</td><td>${t.candidateGroups.map(groupLabel).join(', ')}</td><td>${(o.nameOf ?? ((x) => x))(t.assignee) ?? '–'}</td><td>${fmtDate(t.dueDate)}</td><td>${fmtDate(t.completionDate)}</td></tr>`)}
       </tbody></table></section>` : ''}
     <section aria-labelledby="frister"><h2 id="frister">Tidsgränser</h2>${c.summary.deadlines.length === 0 ? html`<p class="empty">Inga beräknade tidsgränser.</p>` : html`<ul>${c.summary.deadlines.map((d) => html`<li class="${d.passed ? 'overdue' : ''}">${d.label}: ${fmtDate(d.value)}${d.passed ? ' (passerad)' : ''}</li>`)}</ul>`}</section>
     <section aria-labelledby="esk"><h2 id="esk">Eskaleringar</h2>${c.escalations.length === 0 ? html`<p class="empty">Inga eskaleringar.</p>` : html`<ul>${c.escalations.map((e) => html`<li class="${e.action === 'escalation.breach' ? 'overdue' : 'soon'}">${fmtDate(e.at)}: ${e.action === 'escalation.breach' ? 'Tidsgräns överskriden' : 'Påminnelse'} – ${deadlineLabel(String(e.details?.deadline ?? ''))} (till ${groupLabel(String(e.details?.escalateTo ?? e.details?.group ?? ''))})</li>`)}</ul>`}</section>
