@@ -43,7 +43,7 @@ maybe('forms in form-js', () => {
   }, 30_000);
 });
 
-/** Our conditions are of the form `=x != "value"` (or `... or ...`): with empty data they hide the field. */
+/** Our conditions are of the form `=x != "value"` or `=x = null or ...`: with empty data they hide the field. */
 function hiddenWhenEmpty(hide: string): boolean {
-  return /!=/.test(hide);
+  return /!=|= null/.test(hide);
 }

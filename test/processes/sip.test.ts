@@ -1,9 +1,11 @@
 /**
- * vk-sip on the embedded engine: consent → preparation (cost split without the individual) → kallelse → meeting
- * and plan → follow-ups on the configured interval → closing; consent refused (interventions continue without SIP),
- * consent withdrawn (message), consent expiry after 12 months (timer, new consent asked), meeting deadline escalation.
+ * vk-sip on the embedded engine: consent → both principals prepare (cost split without the individual) →
+ * kallelse with a consent check per invited party (at the process's time) and each party's answer → meeting and
+ * plan with a responsible per goal → follow-ups that evaluate every goal → closing; consent refused (interventions
+ * continue without SIP), consent withdrawn (message), consent expiry after 12 months (timer, new consent asked),
+ * a consent already registered in the case, a blocked sharing step with its reason, meeting deadline escalation.
  */
-import { DAY, HOUR, NOW, cancelActiveInstances, elementsOf, pinClock, useEngine, waitForElement, waitForInstanceState } from '../helpers/api';
+import { DAY, HOUR, NOW, activateJobs, cancelActiveInstances, elementsOf, pinClock, useEngine, variablesOf, waitForElement, waitForInstanceState } from '../helpers/api';
 import { completeDeadline, completeJob, completeTask, deployAll, noJobs, publish, startProcess, userTask } from './helpers';
 
 const t = useEngine();
@@ -12,6 +14,8 @@ let n = 0;
 const ref = () => `VK-2026-4${String(++n).padStart(5, '0')}`;
 const CONSENT = { samtycke: 'ja', consentForm: 'muntligt', consentDate: '2026-11-02', consentParties: ['kommun', 'psykiatri'], consentInformation: ['sip-plan'] };
 const VALID_UNTIL = '2027-11-02T00:00:00+01:00';
+const KOMMUN = ['socialsekreterare-markaryd'];
+const BOTH = ['socialsekreterare-markaryd', 'psykiatri'];
 
 beforeAll(async () => {
   await pinClock(t.client, T0);
@@ -28,36 +32,179 @@ async function start(vars: Record<string, unknown> = {}) {
   return { caseRef, key: pi.processInstanceKey as string };
 }
 
+/** Deadline computed, consent given and recorded: the SIP has started. */
+async function consentGiven(key: string, consent: Record<string, unknown> = CONSENT) {
+  await completeDeadline(t.client);
+  await completeTask(t.client, key, 'Samtycke', consent);
+  await completeJob(t.client, 'vk.consent.record', { consentId: 'c-1', consentValidUntil: VALID_UNTIL });
+}
+
+/** Both principals' preparation tasks, each completed with its own cost proposal. */
+async function prepare(key: string, kommun = 'halften', region = 'halften') {
+  const { items } = await waitForTasks(key, 'Forbered', 2);
+  const groups = items.map((i) => i.candidateGroups![0]).sort();
+  expect(groups).toEqual(BOTH.slice().sort());
+  for (const task of items) {
+    await t.client.completeUserTask({ userTaskKey: task.userTaskKey, variables: { kostnadsforslag: task.candidateGroups![0] === 'psykiatri' ? region : kommun, forberedelseKlar: true } });
+  }
+}
+
+async function waitForTasks(key: string, elementId: string, count: number) {
+  for (let i = 0; i < 100; i++) {
+    const r = await t.client.searchUserTasks({ filter: { processInstanceKey: key, elementId, state: 'CREATED' } as never }, NOW);
+    if (r.items.length >= count) return r;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  throw new Error(`expected ${count} open ${elementId} tasks`);
+}
+
+/** Completes the consent check of each invited party like the worker would; returns the jobs. */
+async function checkConsent(parties: string[], outcome: (party: string) => 'ok' | string = () => 'ok') {
+  const jobs = await activateJobs(t.client, 'vk.consent.check', parties.length);
+  for (const job of jobs) {
+    const v = job.variables as { toParty: string; consentCheckAt: string };
+    if (outcome(v.toParty) === 'ok') await t.client.completeJob({ jobKey: job.jobKey, variables: { consentId: 'c-1' } });
+    else await t.client.throwJobError({ jobKey: job.jobKey, errorCode: 'CONSENT_MISSING', errorMessage: 'Samtycket omfattar inte parten.', variables: { consentMissingReason: outcome(v.toParty) } } as never);
+  }
+  return jobs;
+}
+
 async function toMeeting(key: string, consent: Record<string, unknown> = CONSENT) {
   const { deadline } = await completeDeadline(t.client, { rule: 'sip-start', resultVariable: 'sipMoteDeadline', offset: 'P5D' });
   const task = await completeTask(t.client, key, 'Samtycke', consent);
-  expect(task.candidateGroups).toEqual(['socialsekreterare-markaryd']);
+  expect(task.candidateGroups).toEqual(KOMMUN);
   await completeJob(t.client, 'vk.consent.record', { consentId: 'c-1', consentValidUntil: VALID_UNTIL }, (job) => {
     expect((job.variables as { consent: unknown }).consent).toEqual({ form: 'muntligt', givenAt: '2026-11-02', parties: ['kommun', 'psykiatri'], information: ['sip-plan'], guardiansConsented: null });
   });
-  await completeTask(t.client, key, 'Forbered', { kostnadsfordelning: 'halften', huvudmanOverens: true });
-  await completeTask(t.client, key, 'Kalla', { sipMoteTid: '2026-11-05T10:00:00+01:00', sipDeltagare: ['kommun', 'psykiatri'], kallelseSkickad: true });
+  await prepare(key);
+  const kalla = await completeTask(t.client, key, 'Kalla', { sipMoteTid: '2026-11-05T10:00:00+01:00', sipDeltagare: ['kommun', 'psykiatri'] });
+  expect(kalla.candidateGroups).toEqual(BOTH);
+  await checkConsent(['kommun', 'psykiatri']);
+  await answerAll(key, 2);
   return deadline;
 }
-const PLAN = { planMal: true, planInsatser: true, planAnsvar: true, planAndraInsatser: true, overgripandeAnsvar: 'kommunen' };
 
-test('consent → plan → follow-up after the chosen interval → still needed → next follow-up → closed', async () => {
+async function answerAll(key: string, count: number) {
+  const { items } = await waitForTasks(key, 'KallelseSvar', count);
+  for (const task of items) await t.client.completeUserTask({ userTaskKey: task.userTaskKey, variables: { kallelseSkickad: true, kallelseSvar: 'kommer' } });
+}
+
+const PLAN = { planMal: true, planInsatser: true, planAnsvar: true, planAndraInsatser: true, overgripandeAnsvar: 'kommunen', antalMal: 2, mal1Omrade: 'boende', mal1Ansvarig: 'kommunen', mal2Omrade: 'psykisk-halsa', mal2Ansvarig: 'regionen' };
+
+test('both principals take part: preparation per principal, same proposal is the cost split, joint kallelse, plan and follow-up', async () => {
+  const { key } = await start();
+  await consentGiven(key);
+  await prepare(key, 'overenskommelse', 'overenskommelse');
+  const kalla = await userTask(t.client, key, 'Kalla');
+  expect(kalla.candidateGroups).toEqual(BOTH);
+  expect(await variablesOf(t.client, key)).toMatchObject({
+    kostnadsfordelning: 'overenskommelse',
+    sipForberedelser: [{ huvudman: 'kommun', kostnadsforslag: 'overenskommelse' }, { huvudman: 'region', kostnadsforslag: 'overenskommelse' }],
+  });
+  expect((await elementsOf(t.client, key, 'EnasKostnad')).length).toBe(0);
+});
+
+test('different cost proposals → the principals agree in a joint task, without the individual', async () => {
+  const { key } = await start();
+  await consentGiven(key);
+  await prepare(key, 'kommunen', 'halften');
+  const enas = await completeTask(t.client, key, 'EnasKostnad', { kostnadsfordelning: 'annan', huvudmanOverens: true });
+  expect(enas.candidateGroups).toEqual(BOTH);
+  await userTask(t.client, key, 'Kalla');
+  expect((await variablesOf(t.client, key)).kostnadsfordelning).toBe('annan');
+});
+
+test('kallelse: consent checked per invited party at the engine time; each answer recorded by the party\'s principal', async () => {
+  const { key } = await start();
+  await consentGiven(key, { ...CONSENT, consentParties: ['kommun', 'psykiatri', 'arbetsformedlingen'] });
+  await prepare(key);
+  await pinClock(t.client, T0 + 2 * HOUR);
+  await completeTask(t.client, key, 'Kalla', { sipMoteTid: '2026-11-05T10:00:00+01:00', sipDeltagare: ['kommun', 'psykiatri', 'arbetsformedlingen'] });
+  const jobs = await checkConsent(['kommun', 'psykiatri', 'arbetsformedlingen']);
+  expect(jobs.map((j) => (j.variables as { toParty: string }).toParty).sort()).toEqual(['arbetsformedlingen', 'kommun', 'psykiatri']);
+  for (const j of jobs) {
+    expect(Date.parse((j.variables as { consentCheckAt: string }).consentCheckAt)).toBe(T0 + 2 * HOUR); // the engine's now(), pinned
+    expect(j.customHeaders).toEqual(expect.objectContaining({ information: 'sip-plan' }));
+  }
+  const { items } = await waitForTasks(key, 'KallelseSvar', 3);
+  // The region's parties answer through the region's group, the others through the kommun.
+  expect(items.map((i) => i.candidateGroups).sort()).toEqual([['psykiatri'], KOMMUN, KOMMUN]);
+  for (const task of items) {
+    await t.client.completeUserTask({ userTaskKey: task.userTaskKey, variables: { kallelseSkickad: true, kallelseSvar: task.candidateGroups![0] === 'psykiatri' ? 'annan-tid' : 'kommer' } });
+  }
+  await userTask(t.client, key, 'Mote');
+  await waitForElement(t.client, key, 'Kallelse', 'COMPLETED');
+  const svar = (await variablesOf(t.client, key)).sipKallelsesvar as Array<{ part: string; svar: string }>;
+  expect(Object.fromEntries(svar.map((s) => [s.part, s.svar]))).toEqual({ kommun: 'kommer', psykiatri: 'annan-tid', arbetsformedlingen: 'kommer' });
+});
+
+test('blocked sharing step: the reason reaches the staff task; consent obtained → checked again; refused → party not invited', async () => {
+  const { key } = await start();
+  await consentGiven(key);
+  await prepare(key);
+  await completeTask(t.client, key, 'Kalla', { sipMoteTid: '2026-11-05T10:00:00+01:00', sipDeltagare: ['kommun', 'novus', 'anhorig'] });
+  await checkConsent(['kommun', 'novus', 'anhorig'], (p) => (p === 'novus' ? 'party' : p === 'anhorig' ? 'expired' : 'ok'));
+  const { items } = await waitForTasks(key, 'SamtyckeHinder', 2);
+  const reasons: string[] = [];
+  for (const task of items) {
+    expect(task.candidateGroups).toEqual(KOMMUN);
+    const scope = (await t.client.searchVariables({ filter: { processInstanceKey: key, name: 'consentMissingReason' } as never, page: { limit: 20 } } as never, NOW)).items;
+    expect(scope.length).toBeGreaterThanOrEqual(2);
+    reasons.push(...scope.map((v: { value: string }) => JSON.parse(v.value) as string));
+    const form = await t.client.getUserTaskForm({ userTaskKey: task.userTaskKey } as never, NOW as never);
+    expect(JSON.stringify(form && form.schema)).toContain('Samtycket har gått ut');
+  }
+  expect([...new Set(reasons.filter(Boolean))].sort()).toEqual(['expired', 'party']);
+  // Staff obtain a wider consent for one party (checked again → allowed); the other party's consent is refused.
+  await t.client.completeUserTask({ userTaskKey: items[0].userTaskKey, variables: { samtyckeAtgard: 'inhamtat' } });
+  await t.client.completeUserTask({ userTaskKey: items[1].userTaskKey, variables: { samtyckeAtgard: 'nekat' } });
+  await checkConsent(['again']);
+  await answerAll(key, 2);
+  await completeTask(t.client, key, 'Mote', { ...PLAN, sipUppfoljningIntervall: 'P3M' });
+  await waitForElement(t.client, key, 'Kallelse', 'COMPLETED');
+  const svar = (await variablesOf(t.client, key)).sipKallelsesvar as Array<{ part: string; svar: string; samtyckeHinder: string | null }>;
+  expect(svar.filter((s) => s.svar === 'ej-kallad')).toHaveLength(1);
+  expect(svar.find((s) => s.svar === 'ej-kallad')!.samtyckeHinder).toMatch(/^(party|expired)$/);
+  expect(svar.filter((s) => s.svar === 'kommer')).toHaveLength(2);
+});
+
+test('plan records a responsible per goal; every follow-up evaluates every goal (an incomplete one comes back) → closed', async () => {
   const { key } = await start();
   const deadline = await toMeeting(key);
   const mote = await userTask(t.client, key, 'Mote');
   expect(Date.parse(mote.dueDate!)).toBe(Date.parse(deadline));
+  expect(mote.candidateGroups).toEqual(BOTH);
   await completeTask(t.client, key, 'Mote', { ...PLAN, sipUppfoljningIntervall: 'P1M' });
   await waitForElement(t.client, key, 'VantaUppfoljning', 'ACTIVE');
+  expect((await variablesOf(t.client, key)).sipMal).toEqual([{ omrade: 'boende', ansvarig: 'kommunen' }, { omrade: 'psykisk-halsa', ansvarig: 'regionen' }]);
   await pinClock(t.client, T0 + 20 * DAY);
   expect((await elementsOf(t.client, key, 'Uppfoljning')).length).toBe(0);
   await pinClock(t.client, T0 + 32 * DAY);
-  await completeTask(t.client, key, 'Uppfoljning', { sipUppfoljningDatum: '2026-12-04', sipFortsatt: 'ja', sipUppfoljningIntervall: 'P3M' });
+  // Only one goal evaluated: the follow-up is not done.
+  const first = await completeTask(t.client, key, 'Uppfoljning', { sipUppfoljningDatum: '2026-12-04', mal1Utfall: 'delvis', sipFortsatt: 'ja', sipUppfoljningIntervall: 'P3M' });
+  expect(first.candidateGroups).toEqual(BOTH);
+  await waitForElement(t.client, key, 'GwUtvarderat', 'COMPLETED');
+  const again = await userTask(t.client, key, 'Uppfoljning');
+  expect(again.userTaskKey).not.toBe(first.userTaskKey);
+  await completeTask(t.client, key, 'Uppfoljning', { sipUppfoljningDatum: '2026-12-04', mal1Utfall: 'delvis', mal2Utfall: 'uppnatt', sipFortsatt: 'ja', sipUppfoljningIntervall: 'P3M' });
   await waitForElement(t.client, key, 'VantaUppfoljning', 'ACTIVE');
   await pinClock(t.client, T0 + 32 * DAY + 93 * DAY);
-  await completeTask(t.client, key, 'Uppfoljning', { sipUppfoljningDatum: '2027-03-05', sipFortsatt: 'nej' });
-  await completeTask(t.client, key, 'Avsluta', { sipAvslutDatum: '2027-03-05', sipAvslutOrsak: 'mal-uppnadda' });
+  await completeTask(t.client, key, 'Uppfoljning', { sipUppfoljningDatum: '2027-03-05', mal1Utfall: 'uppnatt', mal2Utfall: 'uppnatt', sipFortsatt: 'nej' });
+  const avsluta = await completeTask(t.client, key, 'Avsluta', { sipAvslutDatum: '2027-03-05', sipAvslutOrsak: 'mal-uppnadda' });
+  expect(avsluta.candidateGroups).toEqual(BOTH);
   await waitForInstanceState(t.client, key, 'COMPLETED');
-  expect((await elementsOf(t.client, key, 'Uppfoljning')).length).toBe(2);
+  const evaluations = (await variablesOf(t.client, key)).sipUtvarderingar as Array<{ datum: string; mal: Array<{ nr: number; omrade: string; ansvarig: string; utfall: string | null }> }>;
+  expect(evaluations.map((e) => e.mal.map((m) => m.utfall))).toEqual([['delvis', null], ['delvis', 'uppnatt'], ['uppnatt', 'uppnatt']]);
+  expect(evaluations[2].mal[1]).toEqual({ nr: 2, omrade: 'psykisk-halsa', ansvarig: 'regionen', utfall: 'uppnatt' });
+});
+
+test('a consent already registered in the case (case page) starts the SIP without asking again', async () => {
+  const { key } = await start({ consentId: 'SAM-1', consentValidUntil: VALID_UNTIL, sipRegionGrupp: 'psykiatri-beroende' });
+  await completeDeadline(t.client);
+  const { items } = await waitForTasks(key, 'Forbered', 2);
+  expect(items.map((i) => i.candidateGroups![0]).sort()).toEqual(['psykiatri-beroende', 'socialsekreterare-markaryd']);
+  expect((await elementsOf(t.client, key, 'Samtycke')).length).toBe(0);
+  expect(await noJobs(t.client, 'vk.consent.record')).toBe(true);
 });
 
 test('consent refused → interventions continue without SIP', async () => {
@@ -65,7 +212,7 @@ test('consent refused → interventions continue without SIP', async () => {
   await completeDeadline(t.client);
   await completeTask(t.client, key, 'Samtycke', { samtycke: 'nej' });
   const utan = await completeTask(t.client, key, 'UtanSip', { utanSipOrsak: 'vill-inte', insatserFortsatter: true });
-  expect(utan.candidateGroups).toEqual(['socialsekreterare-markaryd']);
+  expect(utan.candidateGroups).toEqual(KOMMUN);
   await waitForInstanceState(t.client, key, 'COMPLETED');
   expect((await elementsOf(t.client, key, 'EndUtanSip')).length).toBe(1);
   expect(await noJobs(t.client, 'vk.consent.record')).toBe(true);
@@ -90,7 +237,7 @@ test('consent expires after 12 months → new consent is asked; refusal ends the
   await toMeeting(key);
   await completeTask(t.client, key, 'Mote', { ...PLAN, sipUppfoljningIntervall: 'P6M' });
   await pinClock(t.client, T0 + 190 * DAY);
-  await completeTask(t.client, key, 'Uppfoljning', { sipUppfoljningDatum: '2027-05-01', sipFortsatt: 'ja', sipUppfoljningIntervall: 'P6M' });
+  await completeTask(t.client, key, 'Uppfoljning', { sipUppfoljningDatum: '2027-05-01', mal1Utfall: 'delvis', mal2Utfall: 'delvis', sipFortsatt: 'ja', sipUppfoljningIntervall: 'P6M' });
   await pinClock(t.client, Date.parse(VALID_UNTIL) + HOUR);
   const again = await userTask(t.client, key, 'Samtycke');
   expect(again.state).toBe('CREATED');
@@ -106,8 +253,8 @@ test('child: both guardians\' consent is passed on; a given meeting deadline is 
   const job = await completeJob(t.client, 'vk.consent.record', { consentId: 'c-2', consentValidUntil: VALID_UNTIL });
   expect((job.variables as { consent: { guardiansConsented: boolean } }).consent.guardiansConsented).toBe(true);
   expect(await noJobs(t.client, 'vk.deadline.calculate')).toBe(true);
-  await completeTask(t.client, key, 'Forbered', { kostnadsfordelning: 'halften', huvudmanOverens: true });
-  await completeTask(t.client, key, 'Kalla', { sipMoteTid: '2026-11-19T10:00:00+01:00', sipDeltagare: ['kommun'], kallelseSkickad: true });
+  await prepare(key);
+  await completeTask(t.client, key, 'Kalla', { sipMoteTid: '2026-11-19T10:00:00+01:00', sipDeltagare: ['kommun'] });
   expect(Date.parse((await userTask(t.client, key, 'Mote')).dueDate!)).toBe(Date.parse('2026-11-20T16:00:00+01:00'));
 });
 
@@ -133,6 +280,6 @@ test('consent expires → new consent given → recorded again and the SIP resta
   await completeJob(t.client, 'vk.consent.record', { consentId: 'c-3', consentValidUntil: '2028-11-01T00:00:00+01:00' }, (job) => {
     expect((job.variables as { consent: { givenAt: string } }).consent.givenAt).toBe('2027-11-02');
   });
-  await userTask(t.client, key, 'Forbered');
+  await waitForTasks(key, 'Forbered', 2);
   expect((await elementsOf(t.client, key, 'SipPagar')).length).toBe(2);
 });

@@ -16,18 +16,23 @@ const START_VARS: Record<string, string[]> = {
   'vk-under-placering': ['home', 'admissionDate', 'moveDate', 'contactDuringStay', 'utflyttDate', 'flyttGenomford', 'toHome'],
   'vk-flytt-ekeliden-novus': ['fromHome', 'moveDate', 'contactDuringStay', 'barn', 'flyttMoteForskott', 'flyttMoteForskottUtanKontakt'],
   'vk-infor-hemflytt': ['home', 'utflyttDate', 'barn', 'hemflyttSipForskott'],
-  'vk-sip': ['isChild', 'sipMoteDeadline', 'sipMoteDeadlineReminder', 'sipStartTid', 'sipUppfoljningIntervall', 'sipAnledning', 'withdrawnAt'],
+  'vk-sip': ['isChild', 'sipMoteDeadline', 'sipMoteDeadlineReminder', 'sipStartTid', 'sipUppfoljningIntervall', 'sipAnledning', 'withdrawnAt', 'consentId', 'consentValidUntil', 'sipRegionGrupp'],
   'vk-planeringsdagar': [],
 };
 const COMMON = ['caseRef', 'kommun', 'skyddsbedomningTid'];
 const JOB_OUTPUTS = ['placeAvailable', 'queuePriority', 'queuePosition', 'admittedAt', 'consentId', 'consentValidUntil', 'consentWithdrawn'];
-const FEEL_WORDS = new Set(['if', 'then', 'else', 'and', 'or', 'not', 'null', 'true', 'false', 'in', 'duration', 'string', 'today', 'now', 'date', 'time', 'append', 'year', 'R', 'P1D']);
+const FEEL_WORDS = new Set(['if', 'then', 'else', 'and', 'or', 'not', 'null', 'true', 'false', 'in', 'duration', 'string', 'today', 'now', 'date', 'time', 'append', 'year', 'R', 'P1D', 'item', 'for', 'return', 'count', 'list', 'contains', 'some', 'every', 'satisfies']);
 
 const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 function identifiers(feel: string): string[] {
-  const noStrings = feel.replace(/"[^"]*"/g, '""').replace(/[A-Za-z_][A-Za-z0-9_]*\s*:/g, ''); // strings and context keys
+  const bound = new Set<string>();
+  let noStrings = feel.replace(/"[^"]*"/g, '""').replace(/[A-Za-z_][A-Za-z0-9_]*\s*:/g, ''); // strings and context keys
+  // A path after an index (`list[1].name`) names a field, not a variable.
+  noStrings = noStrings.replace(/\]\.[A-Za-z_][A-Za-z0-9_]*/g, ']');
+  // Names bound by `for x in` / `some x in` / `every x in` are local to the expression.
+  for (const m of noStrings.matchAll(/\b(?:for|some|every)\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\b/g)) bound.add(m[1]);
   const ids = noStrings.match(/[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*/g) ?? [];
-  return ids.map((i) => i.split('.')[0]).filter((i) => !FEEL_WORDS.has(i));
+  return ids.map((i) => i.split('.')[0]).filter((i) => !FEEL_WORDS.has(i) && !bound.has(i));
 }
 const formKeys = new Map<string, string[]>();
 for (const f of fs.readdirSync(path.join(ROOT, 'forms')).filter((x) => x.endsWith('.form'))) {
@@ -40,7 +45,7 @@ test.each(Object.keys(START_VARS))('%s reads only variables that something produ
   const produced = new Set<string>([...COMMON, ...START_VARS[id], ...JOB_OUTPUTS]);
   for (const m of xml.matchAll(/formId="([^"]+)"/g)) for (const k of formKeys.get(m[1]) ?? []) produced.add(k);
   for (const m of xml.matchAll(/target="([^"]+)"/g)) produced.add(m[1].split('.')[0]);
-  for (const m of xml.matchAll(/inputElement="([^"]+)"/g)) produced.add(m[1]);
+  for (const m of xml.matchAll(/(?:inputElement|outputCollection)="([^"]+)"/g)) produced.add(m[1]);
   for (const m of xml.matchAll(/key="resultVariable" value="([^"]+)"/g)) { produced.add(m[1]); produced.add(`${m[1]}Reminder`); }
   const expressions = [
     ...[...xml.matchAll(/<bpmn:conditionExpression[^>]*>([^<]+)</g)].map((m) => m[1]),

@@ -26,8 +26,10 @@ test('vk-sip: real deadline and consent workers, withdrawal ends the SIP', async
   const pi = await client.createProcessInstance({ processDefinitionId: 'vk-sip' as never, variables: { caseRef, kommun: 'markaryd' } });
   const key = String(pi.processInstanceKey);
   await completeTask(client, key, 'Samtycke', { samtycke: 'ja', consentForm: 'muntligt', consentDate: '2026-11-02', consentParties: ['kommun', 'psykiatri'], consentInformation: ['sip-plan'] });
-  await completeTask(client, key, 'Forbered', { kostnadsfordelning: 'halften', huvudmanOverens: true });
-  await completeTask(client, key, 'Kalla', { sipMoteTid: '2026-11-25T10:00:00+01:00', sipDeltagare: ['kommun', 'psykiatri'], kallelseSkickad: true });
+  // Both principals prepare; the kallelse's consent checks run in the real consent worker.
+  for (let i = 0; i < 2; i++) await completeTask(client, key, 'Forbered', { kostnadsforslag: 'halften', forberedelseKlar: true });
+  await completeTask(client, key, 'Kalla', { sipMoteTid: '2026-11-25T10:00:00+01:00', sipDeltagare: ['kommun', 'psykiatri'] });
+  for (let i = 0; i < 2; i++) await completeTask(client, key, 'KallelseSvar', { kallelseSkickad: true, kallelseSvar: 'kommer' });
   const mote = await userTask(client, key, 'Mote');
   const v = await vars(client, key);
   expect(v.sipMoteDeadline).toMatch(/^\d{4}-\d{2}-\d{2}T16:00:00\+01:00$/);

@@ -1,10 +1,14 @@
 /** Small test diagrams for the worker integration tests: one service task per job type, headers as in JOB_TYPES.md. */
 import { escapeXml, flow, processXml } from '../helpers/bpmn-xml';
 
-export function task(id: string, type: string, headers: Record<string, string> = {}): string {
+export function task(id: string, type: string, headers: Record<string, string> = {}, inputs: Record<string, string> = {}): string {
   const h = Object.entries(headers).map(([k, v]) => `<zeebe:header key="${k}" value="${escapeXml(v)}" />`).join('');
-  return `<bpmn:serviceTask id="${id}"><bpmn:extensionElements><zeebe:taskDefinition type="${type}" retries="3" />${h ? `<zeebe:taskHeaders>${h}</zeebe:taskHeaders>` : ''}</bpmn:extensionElements></bpmn:serviceTask>`;
+  const i = Object.entries(inputs).map(([target, source]) => `<zeebe:input source="${escapeXml(source)}" target="${target}" />`).join('');
+  return `<bpmn:serviceTask id="${id}"><bpmn:extensionElements><zeebe:taskDefinition type="${type}" retries="3" />${h ? `<zeebe:taskHeaders>${h}</zeebe:taskHeaders>` : ''}${i ? `<zeebe:ioMapping>${i}</zeebe:ioMapping>` : ''}</bpmn:extensionElements></bpmn:serviceTask>`;
 }
+
+/** vk.consent.check judges consent at the process's time: the diagram passes the engine clock (JOB_TYPES.md). */
+export const AT_PROCESS_TIME = { consentCheckAt: '=string(now())' };
 
 /** start → tasks in order → end. */
 export function chain(id: string, tasks: string[], ids: string[], extra = ''): File {
@@ -17,7 +21,7 @@ export function chain(id: string, tasks: string[], ids: string[], extra = ''): F
 /** start → vk.consent.check (CONSENT_MISSING caught → end `saknas`) → end. */
 export function consentCheckDiagram(id: string, toParty: string, information: string): File {
   const xml = processXml(`<bpmn:startEvent id="start" />
-${task('Kontrollera', 'vk.consent.check', { toParty, information })}
+${task('Kontrollera', 'vk.consent.check', { toParty, information }, AT_PROCESS_TIME)}
 <bpmn:boundaryEvent id="ingetSamtycke" attachedToRef="Kontrollera"><bpmn:errorEventDefinition errorRef="errMissing" /></bpmn:boundaryEvent>
 <bpmn:endEvent id="end" /><bpmn:endEvent id="saknas" />
 ${flow('f1', 'start', 'Kontrollera')}${flow('f2', 'Kontrollera', 'end')}${flow('f3', 'ingetSamtycke', 'saknas')}`,

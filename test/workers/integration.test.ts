@@ -3,7 +3,7 @@
  */
 import type { CamundaClient } from '../../common/camunda';
 import { eventually, NOW } from '../helpers/api';
-import { chain, consentCheckDiagram, task } from './diagrams';
+import { AT_PROCESS_TIME, chain, consentCheckDiagram, task } from './diagrams';
 import { useWorkerEnv } from './setup';
 
 const env = useWorkerEnv({ capacity: { ekeliden: 1, novus: 0 } });
@@ -29,7 +29,7 @@ beforeAll(async () => {
   const flytt = chain('workers-flytt', [
     task('BeraknaOverlamning', 'vk.deadline.calculate', { rule: 'flytt-overlamningsmote', baseDateVariable: 'moveDate', resultVariable: 'overlamningsmote' }),
     task('RegistreraSamtycke', 'vk.consent.record'),
-    task('KontrolleraSamtycke', 'vk.consent.check', { toParty: 'novus', information: 'uppdragsblankett' }),
+    task('KontrolleraSamtycke', 'vk.consent.check', { toParty: 'novus', information: 'uppdragsblankett' }, AT_PROCESS_TIME),
     task('RegistreraDelning', 'vk.share.record', { toParty: 'novus', information: 'uppdragsblankett' }),
     task('Paminn', 'vk.escalate', { level: 'reminder', deadline: 'flytt-overlamningsmote', dueDateVariable: 'overlamningsmote', group: 'socialsekreterare-{kommun}' }),
     task('Eskalera', 'vk.escalate', { level: 'breach', deadline: 'flytt-overlamningsmote', dueDateVariable: 'overlamningsmote', group: 'socialsekreterare-{kommun}', escalateTo: 'chef-{kommun}' }),

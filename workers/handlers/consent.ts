@@ -43,16 +43,24 @@ export const consentRecord = (deps: Deps) => defineHandler({
 
 const shareHeaders = z.object({ toParty: z.string().min(1), information: csv });
 const shareVars = (deps: Deps) => z.looseObject({ caseRef: caseRefSchema(deps), toParty: z.string().min(1).optional(), consentId: z.string().optional() });
+const checkVars = (deps: Deps) => shareVars(deps).extend({
+  /**
+   * The process's time (FEEL `string(now())` in an input mapping). Consent validity is judged at the time the process
+   * lives in, so a pinned or skewed engine clock and the worker host never disagree about "expired".
+   */
+  consentCheckAt: z.string({ error: 'consentCheckAt is missing: the diagram must pass the engine clock to vk.consent.check with the input mapping <zeebe:input source="=string(now())" target="consentCheckAt" /> (workers/JOB_TYPES.md). Add it, deploy, then resolve the incident.' }),
+});
 
 export const consentCheck = (deps: Deps) => defineHandler({
   type: 'vk.consent.check',
   headers: shareHeaders,
-  variables: shareVars(deps),
+  variables: checkVars(deps),
   async handle({ variables, headers, job }) {
     const toParty = variables.toParty ?? headers.toParty;
-    const r = deps.consent.check(variables.caseRef, toParty, headers.information, deps.now());
-    deps.audit.record({ actor: deps.actor, action: r.ok ? 'consent.check.ok' : 'consent.check.missing', caseRef: variables.caseRef, details: { toParty, information: headers.information, ...(r.ok ? { consentId: r.consent.id } : { reason: r.reason }), processInstanceKey: job.processInstanceKey, elementId: job.elementId } });
-    if (!r.ok) throw new BpmnError('CONSENT_MISSING', r.message, { consentMissingReason: r.reason });
+    const at = DateTime.fromISO(normaliseDateTime(variables.consentCheckAt, 'consentCheckAt'), { setZone: true });
+    const r = deps.consent.check(variables.caseRef, toParty, headers.information, at);
+    deps.audit.record({ actor: deps.actor, action: r.ok ? 'consent.check.ok' : 'consent.check.missing', caseRef: variables.caseRef, details: { toParty, information: headers.information, checkedAt: at.toISO(), ...(r.ok ? { consentId: r.consent.id } : { reason: r.reason }), processInstanceKey: job.processInstanceKey, elementId: job.elementId } });
+    if (!r.ok) throw new BpmnError('CONSENT_MISSING', r.message, { consentMissingReason: r.reason, consentMissingMessage: r.message });
     return { consentId: r.consent.id };
   },
 });
