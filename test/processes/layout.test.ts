@@ -52,7 +52,7 @@ test.each(files)('%s is tidy: no overlapping shapes or labels, boundary events o
       || (cy >= h.y && cy <= h.y + h.h && (Math.abs(cx - h.x) <= 1 || Math.abs(cx - (h.x + h.w)) <= 1));
     if (!onBorder) problems.push(`boundary ${b} is not on the border of ${host}`);
   }
-  const elements = [...xml.matchAll(/<bpmn:(?!process|documentation|extensionElements|incoming|outgoing|conditionExpression|text\b|time\w+|\w+EventDefinition|multiInstance|message |error )\w+ id="([^"]+)"/g)].map((m) => m[1]);
+  const elements = [...xml.matchAll(/<bpmn:(?!process|documentation|extensionElements|incoming|outgoing|conditionExpression|text\b|time\w+|\w+EventDefinition|multiInstance|message |error |escalation )\w+ id="([^"]+)"/g)].map((m) => m[1]);
   const drawn = new Set([...xml.matchAll(/bpmnElement="([^"]+)"/g)].map((m) => m[1]));
   for (const id of elements) if (!drawn.has(id)) problems.push(`${id} has no diagram shape/edge`);
   expect(problems).toEqual([]);

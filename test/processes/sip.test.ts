@@ -6,6 +6,7 @@
  * a consent already registered in the case, a blocked sharing step with its reason, meeting deadline escalation.
  */
 import { DAY, HOUR, NOW, activateJobs, cancelActiveInstances, elementsOf, pinClock, useEngine, variablesOf, waitForElement, waitForInstanceState } from '../helpers/api';
+import { flow, processXml } from '../helpers/bpmn-xml';
 import { completeDeadline, completeJob, completeTask, deployAll, noJobs, publish, startProcess, userTask } from './helpers';
 
 const t = useEngine();
@@ -69,8 +70,8 @@ async function checkConsent(parties: string[], outcome: (party: string) => 'ok' 
   return jobs;
 }
 
-async function toMeeting(key: string, consent: Record<string, unknown> = CONSENT) {
-  const { deadline } = await completeDeadline(t.client, { rule: 'sip-start', resultVariable: 'sipMoteDeadline', offset: 'P5D' });
+async function toMeeting(key: string, consent: Record<string, unknown> = CONSENT, deadlineDone = false) {
+  const deadline = deadlineDone ? String((await variablesOf(t.client, key)).sipMoteDeadline) : (await completeDeadline(t.client, { rule: 'sip-start', resultVariable: 'sipMoteDeadline', offset: 'P5D' })).deadline;
   const task = await completeTask(t.client, key, 'Samtycke', consent);
   expect(task.candidateGroups).toEqual(KOMMUN);
   await completeJob(t.client, 'vk.consent.record', { consentId: 'c-1', consentValidUntil: VALID_UNTIL }, (job) => {
@@ -206,6 +207,37 @@ test('a consent already registered in the case (case page) starts the SIP withou
   expect((await elementsOf(t.client, key, 'Samtycke')).length).toBe(0);
   expect(await noJobs(t.client, 'vk.consent.record')).toBe(true);
 });
+
+test('an expired consent passed at start is not used: consent is asked again', async () => {
+  const { key } = await start({ consentId: 'SAM-0', consentValidUntil: '2026-10-01T23:59:00+02:00' });
+  await completeDeadline(t.client);
+  expect((await userTask(t.client, key, 'Samtycke')).candidateGroups).toEqual(KOMMUN);
+});
+
+test('a calling process learns that the SIP meeting was held (escalation SIP_MOTE_HALLET, non-interrupting)', async () => {
+  const caller = processXml(`<bpmn:startEvent id="s" /><bpmn:callActivity id="Sip"><bpmn:extensionElements><zeebe:calledElement processId="vk-sip" propagateAllChildVariables="false" /></bpmn:extensionElements></bpmn:callActivity>
+<bpmn:boundaryEvent id="MoteHallet" cancelActivity="false" attachedToRef="Sip"><bpmn:escalationEventDefinition escalationRef="esc" /></bpmn:boundaryEvent>
+<bpmn:endEvent id="e" /><bpmn:endEvent id="hallet" />${flow('f1', 's', 'Sip')}${flow('f2', 'Sip', 'e')}${flow('f3', 'MoteHallet', 'hallet')}`,
+  '<bpmn:escalation id="esc" escalationCode="SIP_MOTE_HALLET" />', 'test-sip-caller');
+  await t.client.createDeployment({ resources: [new File([caller], 'test-sip-caller.bpmn', { type: 'application/xml' })] });
+  const caseRef = ref();
+  const parent = await startProcess(t.client, 'test-sip-caller', { caseRef, kommun: 'markaryd' });
+  const pk = String(parent.processInstanceKey);
+  const key = String((await userTaskAnywhere('Samtycke')).processInstanceKey);
+  await toMeeting(key, CONSENT, true);
+  expect((await elementsOf(t.client, pk, 'hallet')).length).toBe(0);
+  await completeTask(t.client, key, 'Mote', { ...PLAN, sipUppfoljningIntervall: 'P3M' });
+  await waitForElement(t.client, pk, 'hallet', 'COMPLETED');
+  expect((await t.client.getProcessInstance({ processInstanceKey: key as never }, NOW)).state).toBe('ACTIVE');
+});
+
+/** The called SIP's first task (its deadline computed first). */
+async function userTaskAnywhere(elementId: string) {
+  await completeDeadline(t.client);
+  const task = await userTask(t.client, undefined, elementId);
+  expect(task.processDefinitionId).toBe('vk-sip');
+  return task;
+}
 
 test('consent refused → interventions continue without SIP', async () => {
   const { key } = await start();
