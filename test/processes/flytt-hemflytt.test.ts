@@ -130,7 +130,7 @@ describe('vk-infor-hemflytt', () => {
     await completeTask(t.client, key, 'Utflytt', { utflyttadDatum: '2027-01-29' });
     await t.client.completeUserTask({ userTaskKey: consent.userTaskKey, variables: { samtycke: 'ja', consentForm: 'skriftligt', consentDate: '2026-11-02', consentParties: ['kommun'], consentInformation: ['sip-plan'] } });
     await completeJob(t.client, 'vk.consent.record', { consentId: 'c-1', consentValidUntil: '2027-11-02T00:00:00+01:00' });
-    await completeTask(t.client, undefined, 'Forbered', { kostnadsfordelning: 'overenskommelse', huvudmanOverens: true });
+    for (let i = 0; i < 2; i++) await completeTask(t.client, undefined, 'Forbered', { kostnadsforslag: 'overenskommelse', forberedelseKlar: true }); // kommun and region
     await completeTask(t.client, undefined, 'Kalla', { sipMoteTid: '2027-01-10T10:00:00+01:00', sipDeltagare: ['kommun'], kallelseSkickad: true });
     const mote = await userTask(t.client, undefined, 'Mote');
     expect(Date.parse(mote.dueDate!)).toBe(Date.parse(deadline));
