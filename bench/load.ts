@@ -32,6 +32,8 @@ import Database from 'better-sqlite3';
 import { Engine as BpmnEngine } from 'bpmn-engine';
 import { createCamundaClient, type CamundaClient } from '../common/camunda';
 import { dashboardOverEngine, dashboardOverSeededHistory } from './dashboard';
+import { useLocalEngineCredentials } from '../test/helpers/credentials';
+import { engineAuthHeaders } from '../test/helpers/engine';
 
 const ACTIVE = Number(process.env.LOAD_ACTIVE ?? 10_000);
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 20);
@@ -105,7 +107,7 @@ async function startEngineProcess(dataDir: string): Promise<{ child: ChildProces
   for (;;) {
     if (child.exitCode !== null) throw new Error(`engine exited with ${child.exitCode}: ${stderr}`);
     try {
-      if ((await fetch(`${url}/v2/topology`)).ok) return { child, url };
+      if ((await fetch(`${url}/v2/topology`, { headers: engineAuthHeaders() })).ok) return { child, url };
     } catch { /* not yet */ }
     if (Date.now() > deadline) throw new Error(`engine did not start: ${stderr}`);
     await sleep(100);
@@ -302,7 +304,7 @@ async function baseline(): Promise<{ perSecond: number; latency: number[] }> {
 
 async function main(): Promise<void> {
   process.env.CAMUNDA_SDK_VALIDATION = 'req:none,res:none';
-  process.env.CAMUNDA_AUTH_STRATEGY = process.env.CAMUNDA_AUTH_STRATEGY ?? 'NONE';
+  useLocalEngineCredentials();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vk-load-'));
   const { child, url } = await startEngineProcess(dataDir);
   console.log(`load benchmark — engine at ${url} (child PID ${child.pid}), node ${process.version}, ${os.cpus().length} CPUs, budget ${MAX_MS / 1000} s`);

@@ -17,6 +17,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCamundaClient, type CamundaClient } from '../common/camunda';
+import { useLocalEngineCredentials } from '../test/helpers/credentials';
 import { memoryOf, startEngineProcess, stopEngineProcess } from '../test/helpers/engine-process';
 
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1000);
@@ -123,11 +124,11 @@ async function memory(client: CamundaClient, pid: number): Promise<void> {
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'engine-bench-'));
+  useLocalEngineCredentials();
   const engine = await startEngineProcess(dataDir);
   const { child, url } = engine;
   try {
     process.env.CAMUNDA_SDK_VALIDATION = 'req:none,res:none';
-    process.env.CAMUNDA_AUTH_STRATEGY = process.env.CAMUNDA_AUTH_STRATEGY ?? 'NONE';
     const client = createCamundaClient({ restAddress: url });
     const topo = await client.getTopology();
     console.log(`engine benchmark — engine ${topo.gatewayVersion} at ${url}, data ${dataDir}, node ${process.version}, budget ${MAX_MS / 1000} s`);

@@ -2,6 +2,10 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Engine } from './runtime/engine';
 import { createApp } from './rest/app';
+import { assertAuthAllowed, type EngineAuth } from './rest/auth';
+import { lockDataDir } from './lock';
+
+export type { EngineAuth } from './rest/auth';
 
 /** How long open requests may take to finish when the engine stops. */
 const SHUTDOWN_GRACE_MS = 2000;
@@ -11,8 +15,12 @@ export interface StartEngineOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
-  /** Directory of engine.sqlite (created if missing). */
+  /** Directory of engine.sqlite (created if missing). Only one engine may use it at a time. */
   dataDir: string;
+  /** Who may call /v2: required, so no caller gets an open API by forgetting it. `none` only on loopback. */
+  auth: EngineAuth;
+  /** Serve PUT /v2/clock and POST /v2/clock/reset (tests, demos). Off by default: moving time fires real deadlines. */
+  clockControl?: boolean;
 }
 
 export interface RunningEngine {
@@ -28,14 +36,23 @@ export interface RunningEngine {
  */
 export async function startEngine(opts: StartEngineOptions): Promise<RunningEngine> {
   const host = opts.host ?? '127.0.0.1';
-  const engine = Engine.open(path.join(opts.dataDir, 'engine.sqlite'));
+  assertAuthAllowed(opts.auth, host);
+  const lock = lockDataDir(opts.dataDir);
+  let engine: Engine;
+  try {
+    engine = Engine.open(path.join(opts.dataDir, 'engine.sqlite'));
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
   let port = opts.port ?? 8080;
-  const app = createApp(engine, () => ({ host, port }));
+  const app = createApp(engine, () => ({ host, port }), { auth: opts.auth, clockControl: opts.clockControl ?? false });
   const server = await new Promise<import('node:http').Server>((resolve, reject) => {
     const s = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(s)));
     s.once('error', reject);
   }).catch(async (error: Error) => {
     await engine.close();
+    lock.release();
     throw new Error(`The engine cannot listen on ${host}:${port}: ${error.message}. Set ENGINE_PORT to a free port.`);
   });
   port = (server.address() as AddressInfo).port;
@@ -58,6 +75,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<RunningEngi
           server.closeIdleConnections();
         });
         await engine.close();
+        lock.release();
       })()),
   };
 }

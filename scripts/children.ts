@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+const PARENT_WATCH = path.join(__dirname, 'parent-watch.mjs');
 
 /** A tsx child process whose output lines are prefixed with its name. */
 export interface Child {
@@ -24,9 +25,16 @@ function prefixLines(stream: NodeJS.ReadableStream, out: NodeJS.WriteStream, pre
   stream.on('end', () => { if (buffered) out.write(`${prefix} ${buffered}\n`); });
 }
 
-/** Starts `tsx <entry>` (relative to the repository root) with `env`, prefixing its stdout/stderr with `[name]`. */
+/**
+ * Starts `<entry>` (relative to the repository root) in node with the tsx loader, prefixing its stdout/stderr
+ * with `[name]`. Node runs the entry itself (no tsx wrapper process), so signals reach it directly. File
+ * descriptor 3 is a pipe the child watches (scripts/parent-watch.mjs): when this process ends in any way, also
+ * by kill -9, the pipe closes and the child stops itself gracefully — no orphans left serving.
+ */
 export function startChild(name: string, entry: string, env: NodeJS.ProcessEnv): Child {
-  const proc = spawn(TSX, [path.join(ROOT, entry)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', '--import', PARENT_WATCH, path.join(ROOT, entry)], {
+    cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+  });
   const prefix = `[${name}]`.padEnd(10);
   prefixLines(proc.stdout!, process.stdout, prefix);
   prefixLines(proc.stderr!, process.stderr, prefix);
@@ -47,4 +55,54 @@ export async function stopChild(child: Child, graceMs = 10_000): Promise<void> {
   }, graceMs);
   await child.exited;
   clearTimeout(timer);
+}
+
+/** Parent pid of `pid` from /proc (Linux); undefined elsewhere or when the process is gone. */
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Field 4, after the command name in parentheses (which may itself contain spaces or parentheses).
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+function commandOf(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The processes whose end should end this one: the ancestors up to and including the `npm` that ran us (npm →
+ * sh → tsx → node), or just the parent when not started through npm. A `kill` of npm does not always reach
+ * us through the shell in between, so we watch instead of relying on forwarded signals.
+ */
+export function watchedAncestors(): number[] {
+  const chain: number[] = [];
+  for (let pid = process.ppid; pid > 1 && chain.length < 8; pid = parentOf(pid) ?? 0) {
+    chain.push(pid);
+    if (/(^|\/)npm(-cli\.js)?\b|npm-cli\.js/.test(commandOf(pid))) return chain;
+  }
+  return chain.slice(0, 1);
+}
+
+/** Calls `onGone` once when any of `pids` has ended (polled; the timer does not keep the process alive). */
+export function onAncestorGone(pids: number[], onGone: (pid: number) => void, intervalMs = 1000): void {
+  const timer = setInterval(() => {
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 0);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EPERM') continue;
+        clearInterval(timer);
+        onGone(pid);
+        return;
+      }
+    }
+  }, intervalMs);
+  timer.unref();
 }

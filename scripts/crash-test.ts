@@ -29,6 +29,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createCamundaClient, type CamundaClient } from '../common/camunda';
 import { startTestSmtp, type TestSmtp } from '../test/helpers/smtp';
+import { useLocalEngineCredentials } from '../test/helpers/credentials';
 
 const ROOT = path.join(__dirname, '..');
 const FIXTURES = path.join(ROOT, 'test', 'fixtures');
@@ -148,7 +149,7 @@ async function startEngineChild(dataDir: string, port: number): Promise<ChildPro
 }
 
 function startWorkerChild(url: string, journal: string, types: string[]): ChildProcess {
-  const child = tsxChild([__filename, '--worker'], { ZEEBE_REST_ADDRESS: url, CRASH_JOURNAL: journal, CRASH_TYPES: types.join(','), CAMUNDA_AUTH_STRATEGY: 'NONE' });
+  const child = tsxChild([__filename, '--worker'], { ZEEBE_REST_ADDRESS: url, CRASH_JOURNAL: journal, CRASH_TYPES: types.join(',') });
   child.stderr!.on('data', () => undefined);
   child.stdout!.on('data', () => undefined);
   return child;
@@ -156,7 +157,7 @@ function startWorkerChild(url: string, journal: string, types: string[]): ChildP
 
 function startRealWorkers(url: string, dataDir: string, smtpPort: number): ChildProcess {
   const child = tsxChild([path.join(ROOT, 'workers', 'main.ts')], {
-    ZEEBE_REST_ADDRESS: url, DATA_DIR: dataDir, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtpPort), CAMUNDA_AUTH_STRATEGY: 'NONE', DEV_MAILBOX: 'false',
+    ZEEBE_REST_ADDRESS: url, DATA_DIR: dataDir, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtpPort), DEV_MAILBOX: 'false',
   });
   child.stderr!.on('data', () => undefined);
   child.stdout!.on('data', () => undefined);
@@ -232,7 +233,7 @@ export async function runCrashTest(opts: CrashOptions): Promise<CrashReport> {
   const journal = path.join(dataDir, 'worker-journal.txt');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  process.env.CAMUNDA_AUTH_STRATEGY = process.env.CAMUNDA_AUTH_STRATEGY ?? 'NONE';
+  useLocalEngineCredentials();
   const client = createCamundaClient({ restAddress: url });
   const violations: string[] = [];
   const report: CrashReport = {

@@ -5,16 +5,24 @@
  *  - external mode (CAMUNDA_MODE=external, or ZEEBE_REST_ADDRESS pointing somewhere other than the local engine
  *    port): no engine; deploy to and run workers + web against the configured Camunda 8 cluster.
  * Child output is prefixed with its name; SIGINT/SIGTERM stop everything gracefully; a child dying ends the rest
- * and exits non-zero with the reason.
+ * and exits non-zero with the reason. The children also stop when this process dies without running a handler
+ * (scripts/parent-watch.mjs), and this process stops when the npm that ran it ends (watchedAncestors).
+ *
+ * Engine access (docs/production.md): the embedded engine requires HTTP Basic credentials. They are
+ * ENGINE_BASIC_AUTH_USERNAME/PASSWORD when set, else the data folder's own secret ($DATA_DIR/engine-credentials.json,
+ * created on first start, mode 0600), handed to the engine, the deployment, the workers and the web app through
+ * their environment (CAMUNDA_AUTH_STRATEGY=BASIC). ENGINE_AUTH=none opts out, on loopback only.
  */
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { AuditLog } from '../common/audit';
 import { createCamundaClient } from '../common/camunda';
 import { collectFiles } from '../deploy/files';
 import { formatLintReport, hasErrors, lintAll, loadLintConfig } from '../deploy/lint';
 import { deployAll, describeError, formatSummary } from '../deploy/deploy';
-import { startChild, stopChild, type Child } from './children';
+import { ensureCredentials } from '../engine/credentials';
+import { onAncestorGone, startChild, stopChild, watchedAncestors, type Child } from './children';
 import { buildModeler } from './build-modeler';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -34,15 +42,44 @@ function plan(env: NodeJS.ProcessEnv): Plan {
     throw new Error('CAMUNDA_MODE=external needs ZEEBE_REST_ADDRESS (and the auth variables, see docs/production.md)');
   }
   const restAddress = external ? configured! : local;
+  const dataDir = path.resolve(env.DATA_DIR ?? path.join(ROOT, 'data'));
   const childEnv: NodeJS.ProcessEnv = {
     ...env,
-    DATA_DIR: path.resolve(env.DATA_DIR ?? path.join(ROOT, 'data')),
+    DATA_DIR: dataDir,
     ZEEBE_REST_ADDRESS: restAddress,
-    CAMUNDA_AUTH_STRATEGY: env.CAMUNDA_AUTH_STRATEGY ?? (external ? undefined : 'NONE'),
+    ...(external ? {} : embeddedAuth(env, dataDir)),
     // the workers' local SMTP sink (mails stored under $DATA_DIR/mail) unless real SMTP is configured
     DEV_MAILBOX: env.DEV_MAILBOX ?? (env.SMTP_HOST ? 'false' : 'true'),
   };
   return { external, restAddress, env: childEnv };
+}
+
+/** The embedded engine's credentials, as the engine (ENGINE_*) and as the official client (CAMUNDA_*) read them. */
+function embeddedAuth(env: NodeJS.ProcessEnv, dataDir: string): NodeJS.ProcessEnv {
+  if ((env.ENGINE_AUTH ?? '').toLowerCase() === 'none') return { CAMUNDA_AUTH_STRATEGY: 'NONE' };
+  const credentials = env.ENGINE_BASIC_AUTH_USERNAME && env.ENGINE_BASIC_AUTH_PASSWORD
+    ? { username: env.ENGINE_BASIC_AUTH_USERNAME, password: env.ENGINE_BASIC_AUTH_PASSWORD }
+    : ensureCredentials(dataDir);
+  return {
+    ENGINE_BASIC_AUTH_USERNAME: credentials.username,
+    ENGINE_BASIC_AUTH_PASSWORD: credentials.password,
+    CAMUNDA_AUTH_STRATEGY: 'BASIC',
+    CAMUNDA_BASIC_AUTH_USERNAME: credentials.username,
+    CAMUNDA_BASIC_AUTH_PASSWORD: credentials.password,
+  };
+}
+
+/** Whether anything answers HTTP on the engine's port (an engine from an earlier `npm start`, or another program). */
+function somethingAnswers(port: string): Promise<boolean> {
+  // node:http rather than fetch: a peer that drops the connection must not leave a promise that nothing keeps alive.
+  return new Promise((resolve) => {
+    const req = http.get({ host: '127.0.0.1', port: Number(port), path: '/v2/topology', timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(true);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+  });
 }
 
 async function waitForTopology(address: string, engine: Child | undefined, timeoutMs: number): Promise<void> {
@@ -50,6 +87,7 @@ async function waitForTopology(address: string, engine: Child | undefined, timeo
   const deadline = Date.now() + timeoutMs;
   let lastError = '';
   while (Date.now() < deadline) {
+    if (engine && engine.proc.exitCode === 3) throw new Error(`another engine already uses DATA_DIR (see [engine] lines above); stop it first`);
     if (engine && engine.proc.exitCode !== null) throw new Error(`the engine exited with code ${engine.proc.exitCode} before answering (see [engine] lines above)`);
     try {
       await client.getTopology();
@@ -79,6 +117,10 @@ async function lintAndDeploy(address: string, dataDir: string): Promise<void> {
 
 async function main(): Promise<void> {
   const p = plan(process.env);
+  // The deployment below runs in this process with the official client, which reads the SDK variables from here.
+  for (const name of ['CAMUNDA_AUTH_STRATEGY', 'CAMUNDA_BASIC_AUTH_USERNAME', 'CAMUNDA_BASIC_AUTH_PASSWORD'] as const) {
+    if (p.env[name] !== undefined) process.env[name] = p.env[name];
+  }
   const children: Child[] = [];
   let stopping = false;
 
@@ -98,11 +140,18 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stopAll(0, 'SIGINT: stopping'));
   process.on('SIGTERM', () => void stopAll(0, 'SIGTERM: stopping'));
+  process.on('SIGHUP', () => void stopAll(0, 'SIGHUP: stopping'));
+  onAncestorGone(watchedAncestors(), (pid) => void stopAll(0, `process ${pid} that started npm start has ended: stopping`));
 
   let engine: Child | undefined;
   if (p.external) {
     log(`external mode: using the Camunda cluster at ${p.restAddress} (no embedded engine)`);
   } else {
+    const port = p.env.ENGINE_PORT ?? '8080';
+    if (await somethingAnswers(port)) {
+      fail(`something already answers on port ${port} (an engine from an earlier npm start?). Stop it, or set ENGINE_PORT to a free port.`);
+      return stopAll(1);
+    }
     fs.mkdirSync(p.env.DATA_DIR!, { recursive: true });
     engine = startChild('engine', 'engine/main.ts', p.env);
     children.push(engine);

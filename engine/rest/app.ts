@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import type { Engine } from '../runtime/engine';
+import { requireAuth, type EngineAuth } from './auth';
 import { sendProblem, problemHandler } from './problem';
 import { clusterRoutes } from './routes/cluster';
 import { deploymentRoutes } from './routes/deployments';
@@ -10,14 +11,21 @@ import { runtimeStateRoutes } from './routes/runtimeState';
 import { userTaskRoutes } from './routes/userTasks';
 
 /** The /v2 REST API of the embedded engine: a thin layer of routes over the runtime's commands. */
-export function createApp(engine: Engine, address: () => { host: string; port: number }): Express {
+export interface AppOptions {
+  auth: EngineAuth;
+  clockControl: boolean;
+}
+
+export function createApp(engine: Engine, address: () => { host: string; port: number }, options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   const v2 = express.Router();
+  // Before body parsing: an unauthenticated caller gets nothing parsed, stored or echoed.
+  v2.use(requireAuth(options.auth));
   // Bodies are parsed leniently (any content type that is not multipart) so a missing header still yields JSON errors.
   v2.use(express.json({ limit: '10mb', strict: false, type: (req) => !String(req.headers['content-type'] ?? '').startsWith('multipart/') }));
-  v2.use(clusterRoutes(engine, address));
+  v2.use(clusterRoutes(engine, address, options.clockControl));
   v2.use(deploymentRoutes(engine));
   v2.use(processRoutes(engine));
   v2.use(jobRoutes(engine));

@@ -9,7 +9,7 @@
 import { createCamundaClient } from '../../common/camunda';
 import { deployAll } from '../../deploy/deploy';
 import { EXPANSIONS, USED_OPERATIONS } from '../../deploy/used-operations';
-import { startTestEngine, type TestEngine } from '../helpers/engine';
+import { engineAuthHeaders, startTestEngine, type TestEngine } from '../helpers/engine';
 import { SPEC_AVAILABLE, SPEC_FILE, SpecValidator, loadSpec, operations, type SpecOperation } from './spec';
 import { scanClientCalls } from './scan';
 
@@ -76,7 +76,7 @@ specDescribe('(b) the embedded engine answers with the spec\'s shapes', () => {
     if (body !== undefined) for (const e of validator.validateRequest(o, body)) problems.push(`${name} request: ${e}`);
     const res = await fetch(url, {
       method: o.method,
-      headers: init.form ? {} : body !== undefined ? { 'content-type': 'application/json' } : {},
+      headers: { ...engineAuthHeaders(), ...(init.form ? {} : body !== undefined ? { 'content-type': 'application/json' } : {}) },
       body: init.form ?? (body !== undefined ? JSON.stringify(body) : undefined),
     });
     const text = await res.text();

@@ -13,7 +13,7 @@ export function runDeployCli(args: string[], restAddress: string): Promise<CliRe
   return new Promise((resolve) => {
     execFile(TSX, [path.join(ROOT, 'deploy', 'cli.ts'), ...args], {
       cwd: ROOT,
-      env: { ...process.env, ZEEBE_REST_ADDRESS: restAddress, CAMUNDA_AUTH_STRATEGY: 'NONE' },
+      env: { ...process.env, ZEEBE_REST_ADDRESS: restAddress },
       timeout: 90_000,
     }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;

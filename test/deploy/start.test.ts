@@ -1,7 +1,9 @@
 /**
  * npm start (scripts/start.ts) as a child process: engine, deployment, workers and web come up on free ports with a
  * temp DATA_DIR, the URLs are printed, SIGTERM stops every child and exits 0; a bad configuration exits 1 with a
- * message.
+ * message. The engine requires the per-folder secret npm start created and handed to the others (issue 13.1);
+ * killing npm or the orchestrator with SIGKILL still stops every child, and a second npm start on a port where
+ * an engine answers refuses to start (13.3).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,8 +21,20 @@ const freePort = () => new Promise<number>((resolve, reject) => {
   }).on('error', reject);
 });
 
-function runStart(env: NodeJS.ProcessEnv) {
-  const proc = spawn(TSX, [path.join(ROOT, 'scripts', 'start.ts')], { cwd: ROOT, env: { ...process.env, ...env } });
+/** The test run's environment without its engine credentials and clock control: npm start must bring its own. */
+function developerEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of ['ENGINE_BASIC_AUTH_USERNAME', 'ENGINE_BASIC_AUTH_PASSWORD', 'ENGINE_CLOCK_CONTROL', 'CAMUNDA_AUTH_STRATEGY',
+    'CAMUNDA_BASIC_AUTH_USERNAME', 'CAMUNDA_BASIC_AUTH_PASSWORD']) delete env[name];
+  return env;
+}
+
+/** `how`: through tsx (as before), node running start.ts itself (its pid is the orchestrator), or `npm start`. */
+function runStart(env: NodeJS.ProcessEnv, how: 'tsx' | 'node' | 'npm' = 'tsx') {
+  const [command, args] = how === 'npm' ? ['npm', ['start', '--silent']]
+    : how === 'node' ? [process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'start.ts')]]
+    : [TSX, [path.join(ROOT, 'scripts', 'start.ts')]];
+  const proc = spawn(command, args, { cwd: ROOT, env: { ...developerEnv(), ...env } });
   let out = '';
   proc.stdout.on('data', (d: Buffer) => { out += d.toString(); });
   proc.stderr.on('data', (d: Buffer) => { out += d.toString(); });
@@ -46,8 +60,24 @@ test('starts engine, deployment, workers and web; SIGTERM stops them all with ex
     expect(s.output()).toMatch(new RegExp(`web app\\s+http://localhost:${webPort}`));
     expect(s.output()).toMatch(new RegExp(`Camunda API\\s+http://localhost:${enginePort}/v2`));
     expect(s.output()).toMatch(/vk-placeringsforfragan\s+version 1/);
-    const topology = await fetch(`http://127.0.0.1:${enginePort}/v2/topology`);
+    // The engine requires the secret npm start created for this data folder (0600) and handed to the others.
+    const file = path.join(dataDir, 'engine-credentials.json');
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const { username, password } = JSON.parse(fs.readFileSync(file, 'utf8')) as { username: string; password: string };
+    const authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+    expect((await fetch(`http://127.0.0.1:${enginePort}/v2/topology`)).status).toBe(401);
+    const topology = await fetch(`http://127.0.0.1:${enginePort}/v2/topology`, { headers: { authorization } });
     expect(topology.status).toBe(200);
+    // Clock control is off in npm start: nobody can fire deadlines by moving time.
+    const clock = await fetch(`http://127.0.0.1:${enginePort}/v2/clock`, {
+      method: 'PUT', headers: { authorization, 'content-type': 'application/json' }, body: JSON.stringify({ timestamp: Date.now() + 86_400_000 * 30 }),
+    });
+    expect(clock.status).toBe(403);
+    // A second npm start finds the engine answering on its port and refuses, leaving the first one running.
+    const second = runStart({ ENGINE_PORT: String(enginePort), WEB_PORT: String(await freePort()), DATA_DIR: dataDir, CAMUNDA_MODE: 'embedded' });
+    expect(await second.exited).toBe(1);
+    expect(second.output()).toMatch(/already answers on port/);
+    expect((await fetch(`http://127.0.0.1:${enginePort}/v2/topology`, { headers: { authorization } })).status).toBe(200);
     const web = await fetch(`http://127.0.0.1:${webPort}/`, { redirect: 'manual' });
     expect(web.status).toBeLessThan(500);
     expect(fs.existsSync(path.join(dataDir, 'engine.sqlite'))).toBe(true);
@@ -71,10 +101,39 @@ test('the engine dying at startup (port taken) stops npm start with exit 1 and p
   const port = (blocker.address() as net.AddressInfo).port;
   try {
     const s = runStart({ ENGINE_PORT: String(port), WEB_PORT: String(await freePort()), DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'vk-start-')), CAMUNDA_MODE: 'embedded' });
-    expect(await s.exited).toBe(1);
-    expect(s.output()).toMatch(/engine exited/);
+    expect({ code: await s.exited, output: s.output() }).toEqual({ code: 1, output: expect.stringMatching(/engine exited/) });
     expect(s.output()).not.toMatch(/Ctrl\+C stops everything/);
   } finally {
     await new Promise<void>((r) => blocker.close(() => r()));
   }
 }, 90_000);
+
+/** Resolves when nothing accepts connections on `port` any more; throws after `ms`. */
+async function closed(port: number, ms: number): Promise<void> {
+  for (const end = Date.now() + ms; Date.now() < end;) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) });
+    } catch (e) {
+      if (((e as Error).cause as { code?: string } | undefined)?.code === 'ECONNREFUSED') return;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`port ${port} still answers after ${ms} ms`);
+}
+
+test.each(['node', 'npm'] as const)('SIGKILL to %s (no handler runs) still stops engine, workers and web', async (how) => {
+  const [enginePort, webPort, smtpPort] = [await freePort(), await freePort(), await freePort()];
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vk-start-'));
+  const s = runStart({ ENGINE_PORT: String(enginePort), WEB_PORT: String(webPort), SMTP_PORT: String(smtpPort), DATA_DIR: dataDir, CAMUNDA_MODE: 'embedded' }, how);
+  try {
+    await s.waitFor(/Ctrl\+C stops everything/, 90_000);
+    await s.waitFor(/\[web\].*http:\/\/127\.0\.0\.1:\d+/, 30_000);
+  } catch (e) {
+    s.proc.kill('SIGTERM');
+    throw e;
+  }
+  s.proc.kill('SIGKILL');
+  await closed(enginePort, 30_000);
+  await closed(webPort, 30_000);
+  await closed(smtpPort, 30_000);
+}, 150_000);

@@ -17,7 +17,6 @@ let engine: EngineProcess | undefined;
 
 function clientFor(url: string): Client {
   process.env.CAMUNDA_SDK_VALIDATION = 'req:strict,res:strict';
-  process.env.CAMUNDA_AUTH_STRATEGY = process.env.CAMUNDA_AUTH_STRATEGY ?? 'NONE';
   return createCamundaClient({ restAddress: url });
 }
 

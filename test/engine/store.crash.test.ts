@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { startEngine } from '../../engine';
+import { testEngineAuth, engineAuthHeaders } from '../helpers/engine';
 
 const ROOT = path.join(__dirname, '..', '..');
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'bpmn');
@@ -43,7 +44,7 @@ function startChild(dataDir: string): Promise<{ child: ChildProcess; url: string
 async function call(url: string, method: string, route: string, body?: unknown): Promise<any> {
   const res = await fetch(`${url}/v2${route}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { ...engineAuthHeaders(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -54,7 +55,7 @@ async function call(url: string, method: string, route: string, body?: unknown):
 async function deploy(url: string, names: string[]): Promise<void> {
   const form = new FormData();
   for (const name of names) form.append('resources', new File([fs.readFileSync(path.join(FIXTURES, `${name}.bpmn`))], `${name}.bpmn`));
-  const res = await fetch(`${url}/v2/deployments`, { method: 'POST', body: form });
+  const res = await fetch(`${url}/v2/deployments`, { method: 'POST', body: form, headers: engineAuthHeaders() });
   if (!res.ok) throw new Error(`deploy failed: ${res.status} ${await res.text()}`);
 }
 
@@ -119,7 +120,7 @@ test('SIGKILL under load loses no acknowledged command and leaves consistent sta
   expect(timerless).toEqual([]);
   raw.close();
 
-  const engine = await startEngine({ port: 0, dataDir });
+  const engine = await startEngine({ port: 0, dataDir, auth: testEngineAuth(), clockControl: true });
   try {
     for (const key of [...started.chain, ...started.timer]) {
       const instance = await call(engine.url, 'GET', `/process-instances/${key}`);

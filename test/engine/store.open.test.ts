@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { startEngine } from '../../engine';
+import { testEngineAuth } from '../helpers/engine';
 import { openStore, StoreOpenError } from '../../engine/store/db';
 
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'vk-store-'));
@@ -27,7 +28,7 @@ test('a file that is not a database fails at start with a clear error and is lef
   const file = path.join(dir, 'engine.sqlite');
   fs.writeFileSync(file, 'this is not a database, it is a shopping list\n'.repeat(200));
   const before = hash(file);
-  await expect(startEngine({ port: 0, dataDir: dir })).rejects.toThrow(/Cannot open the engine database .*engine\.sqlite.*left untouched/s);
+  await expect(startEngine({ port: 0, dataDir: dir, auth: testEngineAuth() })).rejects.toThrow(/Cannot open the engine database .*engine\.sqlite.*left untouched/s);
   expect(hash(file)).toBe(before);
 });
 

@@ -7,7 +7,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CamundaClient } from '../../common/camunda';
-import { startTestEngine } from './engine';
+import { engineAuthHeaders, startTestEngine } from './engine';
 
 export type Client = CamundaClient;
 /** The contract of test/helpers/engine.ts (docs/CONVENTIONS.md). */
@@ -131,9 +131,14 @@ export async function expectHttpError(promise: Promise<unknown>, status: number 
 
 export interface RawResponse { status: number; contentType: string; body: any; text: string }
 
-/** A raw HTTP call to `/v2<path>` for bodies the client would refuse to send. `body` string is sent verbatim. */
+/**
+ * A raw HTTP call to `/v2<path>` for bodies the client would refuse to send. `body` string is sent verbatim.
+ * Sends the test engine's credentials unless `headers` sets its own `authorization` (an empty one sends none).
+ */
 export async function raw(url: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<RawResponse> {
-  const init: RequestInit = { method, headers: { accept: 'application/json, application/problem+json', ...headers } };
+  const all: Record<string, string> = { accept: 'application/json, application/problem+json', ...engineAuthHeaders(), ...headers };
+  if (all.authorization === '') delete all.authorization;
+  const init: RequestInit = { method, headers: all };
   if (body !== undefined) {
     init.body = typeof body === 'string' || body instanceof FormData ? (body as string | FormData) : JSON.stringify(body);
     if (!(body instanceof FormData) && !headers['content-type']) (init.headers as Record<string, string>)['content-type'] = 'application/json';

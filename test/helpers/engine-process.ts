@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { engineAuthHeaders } from './engine';
 
 const root = join(__dirname, '..', '..');
 
@@ -33,6 +34,7 @@ export async function startEngineProcess(dataDir: string, timeoutMs = 30_000): P
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'engine', 'main.ts')], {
     cwd: root,
+    // The test credentials (ENGINE_BASIC_AUTH_*) and clock control come from test/setup-env.js via process.env.
     env: { ...process.env, ENGINE_PORT: String(port), ENGINE_HOST: '127.0.0.1', DATA_DIR: dataDir },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -44,7 +46,7 @@ export async function startEngineProcess(dataDir: string, timeoutMs = 30_000): P
   for (;;) {
     if (child.exitCode !== null) throw new Error(`engine exited with ${child.exitCode}: ${stderr}`);
     try {
-      const res = await fetch(`${url}/v2/topology`);
+      const res = await fetch(`${url}/v2/topology`, { headers: engineAuthHeaders() });
       if (res.ok) return { child, url, exited };
     } catch { /* not listening yet */ }
     if (Date.now() > deadline) {

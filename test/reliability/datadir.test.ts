@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { startEngine, type RunningEngine } from '../../engine';
+import { testEngineAuth, engineAuthHeaders } from '../helpers/engine';
 
 jest.setTimeout(120_000);
 
@@ -25,7 +26,7 @@ const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'vk-datadir-'));
 async function call(url: string, method: string, route: string, body?: unknown): Promise<{ status: number; body: any; contentType: string }> {
   const res = await fetch(`${url}/v2${route}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { ...engineAuthHeaders(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -41,7 +42,7 @@ async function call(url: string, method: string, route: string, body?: unknown):
 async function deployChain(url: string): Promise<void> {
   const form = new FormData();
   form.append('resources', new File([fs.readFileSync(FIXTURE)], 'service-chain.bpmn'));
-  const res = await fetch(`${url}/v2/deployments`, { method: 'POST', body: form });
+  const res = await fetch(`${url}/v2/deployments`, { method: 'POST', body: form, headers: engineAuthHeaders() });
   expect(res.status).toBe(200);
 }
 
@@ -75,7 +76,7 @@ function runCli(dataDir: string): { status: number | null; output: string } {
 /** A data dir with 20 instances whose last commits are still in the WAL (as after a kill -9). */
 async function dataDirWithWal(): Promise<{ dir: string; file: string; keys: string[] }> {
   const dir = tempDir();
-  const engine = await startEngine({ port: 0, dataDir: dir });
+  const engine = await startEngine({ port: 0, dataDir: dir, auth: testEngineAuth() });
   await deployChain(engine.url);
   const keys = await startInstances(engine.url, 20);
   // Copy the files while the engine holds them open: the copy is what a kill -9 leaves (WAL not checkpointed).
@@ -98,7 +99,7 @@ test('a torn last write in the WAL loses at most that unacknowledged write; ever
 
   let engine: RunningEngine | undefined;
   try {
-    engine = await startEngine({ port: 0, dataDir: dir });
+    engine = await startEngine({ port: 0, dataDir: dir, auth: testEngineAuth() });
     const r = await call(engine.url, 'POST', '/process-instances/search', { page: { limit: 100 } });
     expect(r.status).toBe(200);
     const found = new Set(r.body.items.map((i: { processInstanceKey: string }) => i.processInstanceKey));
@@ -173,7 +174,7 @@ afterAll(() => {
 
 (canMount ? test : test.skip)('a full disk: commands fail with problem+json, acknowledged state survives, the engine works again after space is freed', async () => {
   const dataDir = path.join(mountDir, 'data');
-  let engine: RunningEngine | undefined = await startEngine({ port: 0, dataDir });
+  let engine: RunningEngine | undefined = await startEngine({ port: 0, dataDir, auth: testEngineAuth() });
   const file = path.join(dataDir, 'engine.sqlite');
   const acknowledged: string[] = [];
   const failures: { status: number; contentType: string; title?: string; detail?: string }[] = [];
@@ -201,7 +202,7 @@ afterAll(() => {
     const instancesBefore = count(file, 'process_instances');
     expect(instancesBefore).toBeGreaterThanOrEqual(acknowledged.length);
     try {
-      engine = await startEngine({ port: 0, dataDir });
+      engine = await startEngine({ port: 0, dataDir, auth: testEngineAuth() });
     } catch (e) {
       expect(String((e as Error).message)).toContain(file);
     }
@@ -210,7 +211,7 @@ afterAll(() => {
     expect(count(file, 'process_instances')).toBe(instancesBefore);
     // Free space: grow the file system, restart, and everything acknowledged is there and new work succeeds.
     execFileSync('mount', ['-o', 'remount,size=64m', mountDir]);
-    engine = await startEngine({ port: 0, dataDir });
+    engine = await startEngine({ port: 0, dataDir, auth: testEngineAuth() });
     for (const key of acknowledged) expect((await call(engine.url, 'GET', `/process-instances/${key}`)).status).toBe(200);
     expect((await call(engine.url, 'POST', '/process-instances', { processDefinitionId: 'service-chain', variables: { lastType: 'a' } })).status).toBe(200);
   } finally {

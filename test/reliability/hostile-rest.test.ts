@@ -13,7 +13,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import fc from 'fast-check';
-import { startTestEngine, type TestEngine } from '../helpers/engine';
+import { engineAuthHeaders, startTestEngine, type TestEngine } from '../helpers/engine';
 import { activateJobs, deploy, formFile, start, waitForUserTask, pinClock } from '../helpers/api';
 import { dbSnapshot, type DbSnapshot } from './db-snapshot';
 
@@ -58,7 +58,7 @@ afterAll(async () => {
 interface Answer { status: number; contentType: string; text: string; body: any }
 
 async function send(method: string, route: string, body?: string | Buffer | FormData, contentType = 'application/json'): Promise<Answer> {
-  const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
+  const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...engineAuthHeaders() };
   if (body !== undefined && !(body instanceof FormData)) headers['content-type'] = contentType;
   const res = await fetch(`${engine.url}/v2${route}`, { method, headers, body: body as BodyInit | undefined, signal: AbortSignal.timeout(30_000) });
   return answer(res.status, res.headers.get('content-type') ?? '', await res.text());
@@ -85,7 +85,7 @@ function sendRaw(method: string, route: string, body?: string): Promise<Answer> 
     const req = http.request(
       {
         host: url.hostname, port: url.port, method, path: `${url.pathname.replace(/\/$/, '')}/v2${route}`, timeout: 30_000,
-        headers: { accept: 'application/json, application/problem+json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        headers: { accept: 'application/json, application/problem+json', ...engineAuthHeaders(), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
       },
       (res) => {
         const chunks: Buffer[] = [];

@@ -23,7 +23,7 @@ test('starts, mails through the dev mailbox, stops on SIGTERM', async () => {
   const port = await new Promise<number>((r) => { const s = net.createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => r(p)); }); });
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'workers', 'main.ts')], {
     cwd: ROOT,
-    env: { ...process.env, ZEEBE_REST_ADDRESS: engine.url, CAMUNDA_AUTH_STRATEGY: 'NONE', DATA_DIR: dataDir, DEV_MAILBOX: 'true', SMTP_PORT: String(port), CAMUNDA_SDK_LOG_LEVEL: 'error' },
+    env: { ...process.env, ZEEBE_REST_ADDRESS: engine.url, DATA_DIR: dataDir, DEV_MAILBOX: 'true', SMTP_PORT: String(port), CAMUNDA_SDK_LOG_LEVEL: 'error' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

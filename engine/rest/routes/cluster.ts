@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
+import { sendProblem } from '../problem';
 import { z } from 'zod';
 import type { Engine } from '../../runtime/engine';
 import { millis, parseInput } from '../validation';
@@ -6,8 +7,13 @@ import { millis, parseInput } from '../validation';
 export const ENGINE_VERSION = '8.8.0';
 
 /** Topology, status and the engine clock. */
-export function clusterRoutes(engine: Engine, address: () => { host: string; port: number }): Router {
+export function clusterRoutes(engine: Engine, address: () => { host: string; port: number }, clockControl: boolean): Router {
   const router = Router();
+  // Like Zeebe's zeebe.clock.controlled: without it, nobody can move time and fire real deadlines and mail.
+  const clockEnabled: RequestHandler = (req, res, next) => {
+    if (clockControl) return next();
+    sendProblem(res, 403, 'FORBIDDEN', 'Clock control is disabled on this engine. Start it with ENGINE_CLOCK_CONTROL=true (tests and demos only).', req.originalUrl.split('?')[0]);
+  };
 
   router.get('/topology', async (_req, res) => {
     const { host, port } = address();
@@ -26,14 +32,14 @@ export function clusterRoutes(engine: Engine, address: () => { host: string; por
   });
 
   const pinSchema = z.strictObject({ timestamp: millis });
-  router.put('/clock', async (req, res) => {
+  router.put('/clock', clockEnabled, async (req, res) => {
     const { timestamp } = parseInput(pinSchema, req.body);
     await engine.execute(() => engine.clock.pin(timestamp));
     engine.timeMoved();
     res.status(204).end();
   });
 
-  router.post('/clock/reset', async (_req, res) => {
+  router.post('/clock/reset', clockEnabled, async (_req, res) => {
     await engine.execute(() => engine.clock.reset());
     engine.timeMoved();
     res.status(204).end();
