@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { fmtDate, html, page, raw, type Raw } from '../html';
 import type { SessionUser } from '../auth/user';
 import type { ActionDef, FieldDef } from './actions';
-import { deadlineLabel, groupLabel, INSTANCE_STATE, kommunLabel, TASK_STATE } from './labels';
+import { deadlineLabel, groupLabel, homeLabel, INSTANCE_STATE, kommunLabel, TASK_STATE } from './labels';
 import type { CaseFull, CaseView, PsychiatryStart } from './service';
 import { KOMMUN_SLUGS } from './service';
 
@@ -58,10 +58,21 @@ function actionForm(caseRef: string, csrf: string, def: ActionDef, state: FormSt
     </form></details>`;
 }
 
+function placeText(p: NonNullable<CaseFull['place']>): string {
+  const home = homeLabel(p.home);
+  switch (p.status) {
+    case 'queued': return `I kö till ${home}: plats ${p.position ?? '–'} i kön (prioritet ${p.priorityReason}; biståndsbeslut ${fmtDate(p.decisionDate)}).`;
+    case 'admitted': return `Har plats på ${home} sedan ${fmtDate(p.admittedAt)}.`;
+    case 'discharged': return `Utskriven från ${home} ${fmtDate(p.leftAt)}; platsen är frigjord.`;
+    default: return `Inte längre i kö till ${home} (${fmtDate(p.leftAt)}).`;
+  }
+}
+
 function summaryBox(c: CaseFull): Raw {
   const s = c.summary;
   return html`<section class="summary" aria-labelledby="lage"><h2 id="lage">Var står ärendet?</h2>
     <p class="status">${s.status}</p>
+    ${c.place ? html`<p class="place">${placeText(c.place)}</p>` : ''}
     ${s.next ? html`<dl class="meta"><dt>Nästa steg</dt><dd>${s.next.userTaskKey ? html`<a href="/uppgifter/${s.next.userTaskKey}">${s.next.what}</a>` : s.next.what}</dd>
       <dt>Vem ska göra det</dt><dd>${s.next.who}</dd>
       <dt>Senast</dt><dd class="${s.next.overdue ? 'overdue' : ''}">${s.next.due ? fmtDate(s.next.due) : 'Ingen tidsgräns'}${s.next.overdue ? ' – försenad' : ''}</dd></dl>` : ''}
@@ -74,7 +85,10 @@ function processTable(c: CaseFull, selected: string | undefined): Raw {
     <table class="processes"><thead><tr><th>Process</th><th>Status</th><th>Nuvarande steg</th><th>Startad</th><th>Avslutad</th></tr></thead><tbody>
     ${c.processes.map((p) => {
       const parent = p.parentProcessInstanceKey ? byKey.get(p.parentProcessInstanceKey) : undefined;
-      const steps = p.state === 'ACTIVE' ? [...new Set([...p.openTasks.map((t) => t.name), ...p.currentSteps])].join(', ') || '–' : '–';
+      // Open tasks link to the task page; waits and automatic steps are named only.
+      const taskNames = new Set(p.openTasks.map((t) => t.name));
+      const waits = p.currentSteps.filter((s) => !taskNames.has(s));
+      const steps = p.state !== 'ACTIVE' ? html`–` : html`${p.openTasks.map((t, i) => html`${i ? ', ' : ''}<a href="/uppgifter/${t.userTaskKey}">${t.name}</a>`)}${p.openTasks.length && waits.length ? ', ' : ''}${waits.join(', ')}${!p.openTasks.length && !waits.length ? '–' : ''}`;
       return html`<tr class="${p.processInstanceKey === selected ? 'selected' : ''}" data-process="${p.processDefinitionId}">
         <td><a href="/arenden/${c.caseRef}?process=${p.processInstanceKey}"${p.processInstanceKey === selected ? raw(' aria-current="true"') : ''}>${p.name}</a>${parent ? html`<br><small>anropad från ${parent.name}</small>` : ''}</td>
         <td>${INSTANCE_STATE[p.state] ?? p.state}</td><td class="steps">${steps}</td><td>${fmtDate(p.startDate)}</td><td>${fmtDate(p.endDate)}</td></tr>`;
