@@ -8,6 +8,8 @@ const { id, key } = document.body.dataset;
 const modeler = new Modeler({
   container: '#canvas',
   propertiesPanel: { parent: '#properties' },
+  // keep the coordinates as they are: shifting the whole diagram on every save would make each version differ everywhere
+  alignToOrigin: { alignOnSave: false },
   additionalModules: [{ translate: ['value', translate] }],
 });
 // for the browser tests (round trip, rename through the panel)
@@ -33,7 +35,10 @@ async function open() {
   const { status, json } = await api('GET', `/api/modellering/versioner/${encodeURIComponent(key)}/xml`);
   if (status !== 200) { say(json.error || `Diagrammet kunde inte hämtas (HTTP ${status}).`, 'error'); return; }
   const { warnings } = await modeler.importXML(json.xml);
-  modeler.get('canvas').zoom('fit-viewport');
+  const canvas = modeler.get('canvas');
+  canvas.zoom('fit-viewport');
+  // keep the leftmost elements clear of the palette
+  canvas.scroll({ dx: 70, dy: 0 });
   say(warnings.length ? `Diagrammet öppnades med ${warnings.length} varningar.` : '');
   document.body.dataset.ready = 'true';
 }

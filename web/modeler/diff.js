@@ -27,9 +27,16 @@ async function main() {
   const rows = [];
   for (const [id, el] of Object.entries(result._added)) { mark(viewerB, id, 'diff-added'); rows.push(['added', id, nameOf(el)]); }
   for (const [id, el] of Object.entries(result._removed)) { mark(viewerA, id, 'diff-removed'); rows.push(['removed', id, nameOf(el)]); }
+  // old and new values are read from each version's own element, not from the differ's delta
+  const bo = (viewer, id) => viewer.get('elementRegistry').get(id)?.businessObject;
+  const show = (v) => (v === undefined || v === null ? '' : typeof v === 'object' ? '…' : String(v));
   for (const [id, change] of Object.entries(result._changed)) {
     mark(viewerA, id, 'diff-changed'); mark(viewerB, id, 'diff-changed');
-    const attrs = Object.entries(change.attrs || {}).map(([k, v]) => `${k}: ”${v.oldValue ?? ''}” → ”${v.newValue ?? ''}”`).join(', ');
+    const attrs = Object.keys(change.attrs || {}).map((k) => {
+      const before = bo(viewerA, id)?.get?.(k.split(/[.[]/)[0]);
+      const after = bo(viewerB, id)?.get?.(k.split(/[.[]/)[0]);
+      return typeof before === 'object' || typeof after === 'object' ? `${k} ändrat` : `${k}: ”${show(before)}” → ”${show(after)}”`;
+    }).join(', ');
     rows.push(['changed', id, `${nameOf(change.model)}${attrs ? ` (${attrs})` : ''}`]);
   }
   for (const [id, el] of Object.entries(result._layoutChanged)) { mark(viewerA, id, 'diff-layout'); mark(viewerB, id, 'diff-layout'); rows.push(['layout', id, nameOf(el)]); }
