@@ -5,7 +5,13 @@ import type { FormSummary, ProcessVersion } from './service';
 interface Ctx { user: SessionUser; csrf: string }
 
 const BUNDLE = '/static/modeler';
-const who = (v: { deployedBy?: string }) => v.deployedBy ?? 'okänt (driftsatt utanför Vårdkedjan)';
+/** Who deployed, in words: a user id, `npm start` (the repository's files) or `npm run deploy` by an OS user. */
+const who = (v: { deployedBy?: string }) => {
+  const d = v.deployedBy;
+  if (!d) return 'okänt (driftsatt utanför Vårdkedjan)';
+  if (d === 'npm-start') return 'npm start (filerna i förrådet)';
+  return d.startsWith('cli:') ? `npm run deploy (${d.slice(4)})` : d;
+};
 const tag = (v: ProcessVersion) => (v.versionTag ? html` <span class="tag">${v.versionTag}</span>` : '');
 
 export function overviewPage(ctx: Ctx, processes: ProcessVersion[], forms: FormSummary[]): string {
@@ -37,7 +43,7 @@ export function overviewPage(ctx: Ctx, processes: ProcessVersion[], forms: FormS
     <h2>Formulär</h2>
     <table class="list"><thead><tr><th>Formulär-id</th><th>Senast</th><th></th></tr></thead><tbody>
     ${forms.map((f) => html`<tr><td><code>${f.formId}</code></td>
-      <td>${f.source === 'modeler' ? html`version ${f.version}, ${f.deployedBy}, ${fmtDate(f.deployedAt)}` : 'som i forms/ (driftsatt med npm run deploy)'}</td>
+      <td>${f.source === 'modeler' ? html`version ${f.version}, ${who(f)}, ${fmtDate(f.deployedAt)}` : 'som i forms/ (driftsatt med npm start eller npm run deploy)'}</td>
       <td><a class="button" href="/modellering/formular/${encodeURIComponent(f.formId)}">Öppna i formulärredigeraren</a></td></tr>`)}
     </tbody></table>`);
 }
