@@ -53,7 +53,8 @@ async function login(user: string): Promise<Page> {
   await page.getByLabel('Användarnamn').fill(user);
   await page.getByLabel('Lösenord').fill(PASSWORDS[user]);
   await page.getByRole('button', { name: 'Logga in' }).click();
-  await page.waitForURL('**/uppgifter');
+  // Managers land on the dashboard, everyone else in the inbox.
+  await page.waitForURL(/chef-/.test(user) ? '**/oversikt' : '**/uppgifter');
   return page;
 }
 

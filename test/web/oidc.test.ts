@@ -95,7 +95,7 @@ test('a user signs in at the IdP; groups come from userinfo, the prefix is strip
 test('groups in the ID token are used without asking userinfo; a regional manager reaches the dashboard', async () => {
   await withApp({ idTokenClaims: true }, async (web, b) => {
     const back = await b.request('GET', await signInAtProvider(b, web, 'chef.region'));
-    expect(back.location).toBe(`${web.url}/uppgifter`);
+    expect(back.location).toBe(`${web.url}/oversikt`); // managers land on the dashboard
     expect((await api(b, web, '/api/oversikt')).status).toBe(200);
   });
 }, 60_000);

@@ -20,7 +20,7 @@ import { dashboardRoutes } from './dashboard/routes';
 import { ReadModel } from './dashboard/read-model';
 import { SqliteSessionStore } from './db';
 import { UserError } from './errors';
-import { html, page } from './html';
+import { html, landingPage, page } from './html';
 import { csrfProtection, csrfToken } from './security';
 import { TaskService } from './tasks/service';
 import { FormCatalog } from './tasks/form-catalog';
@@ -30,6 +30,11 @@ import { taskRoutes } from './tasks/routes';
 import { ModelerService } from './modeler/service';
 import { modelerRoutes } from './modeler/routes';
 import { statusOf } from './camunda-util';
+import { CaseListService } from './mina-arenden/service';
+import { caseListRoutes } from './mina-arenden/routes';
+import { rememberTarget } from './notiser/return-to';
+import { NoticeService } from './notiser/service';
+import { noticeRoutes } from './notiser/routes';
 
 export interface AppDeps {
   client: CamundaClient;
@@ -61,6 +66,8 @@ export function createApp(deps: AppDeps) {
   const readModel = new ReadModel(deps.db, deps.client, now, deps.config.readModelOverlapSeconds * 1000, deps.config.readModelFullSweepSeconds * 1000);
   const modeler = new ModelerService({ client: deps.client, audit: deps.audit, db: deps.db, now });
   const dashboard = new DashboardService({ db: deps.db, readModel, audit: deps.audit, now, dueSoonDays: deps.config.dueSoonDays, maxAgeMs: Math.max(deps.config.readModelRefreshSeconds, 0) * 1000 });
+
+  const caseList = new CaseListService({ db: deps.db, audit: deps.audit, readModel, now, dueSoonDays: deps.config.dueSoonDays, maxAgeMs: Math.min(deps.config.readModelRefreshSeconds, 10) * 1000 });
 
   const app = express();
   app.disable('x-powered-by');
@@ -98,13 +105,16 @@ export function createApp(deps: AppDeps) {
   app.use((req, res, next) => {
     if (PUBLIC_PATHS.some((p) => p.test(req.path)) || req.session.user) return next();
     if (req.path.startsWith('/api/')) { res.status(401).json({ error: 'Du är inte inloggad. Logga in och försök igen.' }); return; }
+    rememberTarget(req);
     res.redirect(303, '/login');
   });
-  app.get('/', (_req, res) => { res.redirect(303, '/uppgifter'); });
+  app.get('/', (req, res) => { res.redirect(303, landingPage(req.session.user!)); });
   app.use(taskRoutes(tasks));
   app.use(caseRoutes(cases));
   app.use(dashboardRoutes(dashboard));
   app.use(modelerRoutes(modeler));
+  app.use(caseListRoutes(caseList));
+  app.use(noticeRoutes(new NoticeService({ db: deps.db, audit: deps.audit, client: deps.client, fresh: () => caseList.fresh() })));
   app.use((req, _res, next) => next(new UserError(404, 'Sidan finns inte. Gå tillbaka till uppgifterna.')));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     let status = 500;
@@ -119,5 +129,5 @@ export function createApp(deps: AppDeps) {
     if (req.path.startsWith('/api/') || req.get('accept')?.includes('application/json')) { res.status(status).json({ error: message, ...details }); return; }
     res.status(status).send(page({ title: 'Fel', user: req.session?.user, csrf: req.session ? csrfToken(req) : '' }, html`<h1>${status === 403 ? 'Ingen behörighet' : status === 404 ? 'Hittades inte' : 'Något gick fel'}</h1><p class="error" role="alert">${message}</p><p><a href="/uppgifter">Till uppgifterna</a></p>`));
   });
-  return { app, readModel, tasks, cases, dashboard, workersDb };
+  return { app, readModel, tasks, cases, dashboard, workersDb, caseList };
 }

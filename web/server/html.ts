@@ -19,14 +19,21 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): Raw {
   return new Raw(out);
 }
 
+/** Where a user lands after sign-in: managers on the dashboard (whom to chase), everyone else in the inbox. */
+export function landingPage(user: SessionUser): string {
+  return isManager(user) ? '/oversikt' : '/uppgifter';
+}
+
 export interface PageOpts { title: string; user?: SessionUser; csrf: string; scripts?: string[]; styles?: string[]; flash?: string; bodyData?: Record<string, string> }
 
 export function page(o: PageOpts, body: Raw): string {
   const nav = o.user ? html`<nav class="top">
     <a class="brand" href="/uppgifter">Vårdkedjan</a>
     <a href="/uppgifter">Uppgifter</a>
+    <a href="/mina-arenden">Mina ärenden</a>
+    <a href="/notiser">Notiser</a>
     <a href="/arenden/ny">Starta ärende</a>
-    <form class="search" method="get" action="/arenden"><label class="sr" for="ref">Ärendenummer</label><input id="ref" name="ref" placeholder="VK-2026-000123" pattern="VK-\\d{4}-\\d{6}"></form>
+    <form class="search" method="get" action="/mina-arenden" role="search"><input type="hidden" name="status" value="alla"><label class="sr" for="ref">Ärendenummer</label><input id="ref" name="sok" placeholder="Ärendenr, t.ex. 000123" maxlength="40"></form>
     ${isManager(o.user) ? html`<a href="/oversikt">Översikt</a>` : ''}
     ${o.user.groups.includes('processagare') ? html`<a href="/modellering">Modellering</a>` : ''}
     <span class="who">${o.user.name} <small>(${o.user.groups.map(groupName).join(', ')})</small></span>

@@ -8,6 +8,8 @@ declare module 'express-session' {
     user?: import('./auth/user').SessionUser;
     oidc?: import('./auth/oidc').OidcPending;
     flash?: string;
+    /** The page asked for before sign-in (notiser/return-to.ts). */
+    returnTo?: string;
   }
 }
 

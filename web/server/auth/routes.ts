@@ -2,8 +2,9 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { WebConfig } from '../config';
 import { UserError } from '../errors';
-import { html, page } from '../html';
+import { html, landingPage, page } from '../html';
 import { csrfToken } from '../security';
+import { takeTarget } from '../notiser/return-to';
 import type { LocalUsers } from './local-users';
 import { OidcRefused, type OidcLogin } from './oidc';
 import type { SessionUser } from './user';
@@ -49,9 +50,10 @@ export function authRoutes(deps: { config: WebConfig; users?: LocalUsers; oidc?:
         res.status(401).send(loginPage(req, 'Fel användarnamn eller lösenord. Försök igen.'));
         return;
       }
+      const target = takeTarget(req);
       await regenerate(req, user);
       deps.audit.record({ actor: user.id, action: 'auth.login' });
-      res.redirect(303, '/uppgifter');
+      res.redirect(303, target ?? landingPage(user));
     } catch (e) { next(e); }
   });
 
@@ -81,9 +83,10 @@ export function authRoutes(deps: { config: WebConfig; users?: LocalUsers; oidc?:
         if (pending) await save(req);
         throw e;
       }
+      const target = takeTarget(req);
       await regenerate(req, user);
       deps.audit.record({ actor: user.id, action: 'auth.login', details: { mode: 'oidc' } });
-      res.redirect(303, '/uppgifter');
+      res.redirect(303, target ?? landingPage(user));
     } catch (e) { next(e); }
   });
 

@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { AuditLog } from '../../../common/audit';
+import { kommunLabel } from '../../../common/labels';
+import { AT_RISK_SQL, LATE_SQL, syncEscalations, timeParams } from '../time/product-time';
 
 /** Process id → samverkansområde / routine shown on the dashboard. */
 export const OMRADE: Record<string, string> = {
@@ -36,7 +38,7 @@ export interface Dashboard {
  * Builds the SQL condition for kommun/period, on rm_instances (alias i) or on rm_tasks (alias t: its copy of the
  * instance's kommun, NULL for tasks of instances outside the read model, which count nowhere).
  */
-function scope(f: DashboardFilter, dateCol: string | null, on: 'i' | 't' = 'i'): { where: string; params: unknown[] } {
+export function scope(f: DashboardFilter, dateCol: string | null, on: 'i' | 't' = 'i'): { where: string; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
   if (on === 't') where.push('t.kommun IS NOT NULL');
@@ -50,12 +52,16 @@ function scope(f: DashboardFilter, dateCol: string | null, on: 'i' | 't' = 'i'):
   return { where: where.length ? ' AND ' + where.join(' AND ') : '', params };
 }
 
+/** A number as Swedes write it: decimal comma, no thousands separator that Excel could misread. */
+export function svNumber(v: number): string {
+  return String(v).replace('.', ',');
+}
+
 const share = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 1000) / 10 : null);
 const DAY = 86_400_000;
 
 export function computeDashboard(db: Database.Database, audit: AuditLog, f: DashboardFilter, now: Date, dueSoonDays: number): Dashboard {
   const nowIso = now.toISOString();
-  const soonIso = new Date(now.getTime() + dueSoonDays * DAY).toISOString();
 
   // Deadline compliance: tasks with a due date completed in the period; on time = completed at or before the due date.
   const c = scope(f, 't.completion_date', 't');
@@ -63,10 +69,12 @@ export function computeDashboard(db: Database.Database, audit: AuditLog, f: Dash
     FROM rm_tasks t WHERE t.state = 'COMPLETED' AND t.due_date IS NOT NULL AND t.completion_date IS NOT NULL${c.where} GROUP BY t.process_definition_id ORDER BY process`).all(...c.params) as Array<{ process: string; total: number; onTime: number }>)
     .map((r) => ({ ...r, omrade: OMRADE[r.process] ?? r.process, share: share(r.onTime, r.total) }));
 
-  // Open items: breached = due date passed; at risk = due within dueSoonDays.
+  // Open items, judged by the product's time (web clock or the engine's recorded escalation steps, product-time.ts):
+  // breached = late; at risk = due within dueSoonDays or the reminder timer fired.
+  syncEscalations(db, audit);
   const o = scope(f, null, 't');
-  const risk = (db.prepare(`SELECT t.process_definition_id AS process, SUM(t.due_date < ?) AS breached, SUM(t.due_date >= ? AND t.due_date <= ?) AS atRisk
-    FROM rm_tasks t WHERE t.state = 'CREATED' AND t.due_date IS NOT NULL${o.where} GROUP BY t.process_definition_id ORDER BY process`).all(nowIso, nowIso, soonIso, ...o.params) as Array<{ process: string; breached: number; atRisk: number }>)
+  const risk = (db.prepare(`SELECT t.process_definition_id AS process, SUM(${LATE_SQL}) AS breached, SUM(${AT_RISK_SQL}) AS atRisk
+    FROM rm_tasks t WHERE t.state = 'CREATED' AND t.due_date IS NOT NULL${o.where} GROUP BY t.process_definition_id ORDER BY process`).all(timeParams(now, dueSoonDays), ...o.params) as Array<{ process: string; breached: number; atRisk: number }>)
     .map((r) => ({ ...r, omrade: OMRADE[r.process] ?? r.process }));
 
   // Queue per home: granted placement decisions not yet admitted (still active) and admissions in the period.
@@ -91,31 +99,17 @@ export function computeDashboard(db: Database.Database, audit: AuditLog, f: Dash
   const remissgruppen = db.prepare(`SELECT NULLIF(t.kommun, '') AS kommun, COUNT(DISTINCT t.process_instance_key) AS cases FROM rm_tasks t
     WHERE t.state = 'COMPLETED' AND t.candidate_groups LIKE '%"remissgruppen"%'${r.where} GROUP BY t.kommun ORDER BY t.kommun`).all(...r.params) as Array<{ kommun: string; cases: number }>;
 
-  // Escalations recorded by the workers in the period (audit log), restricted to visible cases.
-  const all = audit.query({ action: 'escalation.', from: f.from, to: f.to, limit: 100_000 });
-  const visible = visibleCaseRefs(db, f, [...new Set(all.map((e) => e.caseRef).filter((c): c is string => !!c))]);
-  const esc = all.filter((e) => e.caseRef && visible.has(e.caseRef));
+  // Escalations recorded by the workers in the period (copied from the audit log), for cases visible to the viewer.
+  const e = scope(f, 'e.at');
+  const escRows = db.prepare(`SELECT e.level AS level, COUNT(*) AS n FROM rm_escalations e
+    WHERE EXISTS (SELECT 1 FROM rm_instances i WHERE i.case_ref = e.case_ref${e.where}) GROUP BY e.level`).all(...e.params) as Array<{ level: string; n: number }>;
+  const escCount = (level: string) => escRows.find((x) => x.level === level)?.n ?? 0;
   return {
     compliance, risk, queue, remissgruppen,
     executed: { admitted: admittedTotal, withoutDelay, share: share(withoutDelay, admittedTotal) },
-    escalations: { reminders: esc.filter((e) => e.action === 'escalation.reminder').length, breaches: esc.filter((e) => e.action === 'escalation.breach').length },
+    escalations: { reminders: escCount('reminder'), breaches: escCount('breach') },
     generatedAt: nowIso,
   };
-}
-
-/** Which of `caseRefs` belong to instances the filter lets the viewer see. */
-function visibleCaseRefs(db: Database.Database, f: DashboardFilter, caseRefs: string[]): Set<string> {
-  const out = new Set<string>();
-  for (let i = 0; i < caseRefs.length; i += 500) {
-    const chunk = caseRefs.slice(i, i + 500);
-    const rows = db.prepare(`SELECT case_ref AS c, kommun AS k FROM rm_instances WHERE case_ref IN (${chunk.map(() => '?').join(',')})`).all(...chunk) as Array<{ c: string; k: string | null }>;
-    for (const r of rows) {
-      if (f.allowed !== 'all' && !f.allowed.includes(r.k ?? '')) continue;
-      if (f.kommun && r.k !== f.kommun) continue;
-      out.add(r.c);
-    }
-  }
-  return out;
 }
 
 function round1(v: number | null | undefined): number | null {
@@ -127,17 +121,21 @@ export function dashboardCsv(d: Dashboard): string {
   const rows: Array<Array<string | number | null>> = [['indikator', 'process/område', 'dimension', 'värde', 'antal', 'andel %']];
   for (const c of d.compliance) rows.push(['tidsfrist hållen', c.omrade, c.process, c.onTime, c.total, c.share]);
   for (const r of d.risk) { rows.push(['öppna i riskzon', r.omrade, r.process, r.atRisk, null, null]); rows.push(['öppna försenade', r.omrade, r.process, r.breached, null, null]); }
-  for (const q of d.queue) { rows.push(['kö', q.home, 'i kö nu', q.inQueue, null, null]); rows.push(['väntetid i kö (dagar)', q.home, 'snitt nu', q.avgWaitDaysInQueue, null, null]); rows.push(['väntetid till inskrivning (dagar)', q.home, 'snitt', q.avgWaitDaysAdmitted, q.admitted, null]); }
-  for (const r of d.remissgruppen) rows.push(['ärenden via remissgruppen', r.kommun, 'kommun', r.cases, null, null]);
+  for (const q of d.queue) { const home = q.home === 'ekeliden' ? 'Ekeliden' : q.home === 'novus' ? 'Novus' : q.home; rows.push(['kö', home, 'i kö nu', q.inQueue, null, null]); rows.push(['väntetid i kö (dagar)', home, 'snitt nu', q.avgWaitDaysInQueue, null, null]); rows.push(['väntetid till inskrivning (dagar)', home, 'snitt', q.avgWaitDaysAdmitted, q.admitted, null]); }
+  for (const r of d.remissgruppen) rows.push(['ärenden via remissgruppen', kommunLabel(r.kommun), 'kommun', r.cases, null, null]);
   rows.push(['beslut verkställda utan dröjsmål', 'Inför placering', 'inom 3 mån', d.executed.withoutDelay, d.executed.admitted, d.executed.share]);
   rows.push(['eskaleringar', 'alla', 'påminnelser', d.escalations.reminders, null, null]);
   rows.push(['eskaleringar', 'alla', 'överskridna', d.escalations.breaches, null, null]);
   return '\uFEFF' + rows.map((r) => r.map(csvCell).join(';')).join('\r\n') + '\r\n';
 }
 
-function csvCell(v: string | number | null): string {
-  if (v === null) return '';
-  let s = String(v);
+/**
+ * One CSV cell for Swedish Excel: numbers with a decimal comma (never "12.1", which Excel reads as 12 January),
+ * quoted, and formula-prefixed text neutralised.
+ */
+export function csvCell(v: string | number | null | undefined): string {
+  if (v === null || v === undefined) return '';
+  let s = typeof v === 'number' ? svNumber(v) : String(v);
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return `"${s.replace(/"/g, '""')}"`;
 }

@@ -3,6 +3,8 @@ import type { AuditLog } from '../../../common/audit';
 import type { SessionUser } from '../auth/user';
 import { computeDashboard, dashboardCsv, type Dashboard, type DashboardFilter } from './indicators';
 import type { ReadModel } from './read-model';
+import { drillDown, ejVerkstallda, type DrillKind, type DrillList, type DrillParams } from './drilldown';
+import { syncEscalations } from '../time/product-time';
 
 export type DashboardView = Dashboard & { readModelAt?: string; refreshing: boolean };
 
@@ -16,14 +18,33 @@ export class DashboardService {
   constructor(private readonly d: { db: Database.Database; readModel: Pick<ReadModel, 'lastRefresh' | 'refresh' | 'refreshing'>; audit: AuditLog; now: () => Date; dueSoonDays: number; maxAgeMs: number }) {}
 
   async dashboard(user: SessionUser, f: DashboardFilter): Promise<DashboardView> {
+    await this.ensureFresh();
+    this.d.audit.record({ actor: user.id, action: 'dashboard.read', details: { kommun: f.kommun ?? null, from: f.from ?? null, to: f.to ?? null } });
+    return { ...computeDashboard(this.d.db, this.d.audit, f, this.d.now(), this.d.dueSoonDays), readModelAt: this.d.readModel.lastRefresh(), refreshing: this.d.readModel.refreshing };
+  }
+
+  /** The cases behind one dashboard figure (same filter and definitions); logged like a dashboard view. */
+  async drill(user: SessionUser, f: DashboardFilter, kind: DrillKind, p: DrillParams): Promise<DrillList & { readModelAt?: string }> {
+    await this.ensureFresh();
+    syncEscalations(this.d.db, this.d.audit);
+    this.d.audit.record({ actor: user.id, action: 'dashboard.read', details: { list: kind, ...p, kommun: f.kommun ?? null, from: f.from ?? null, to: f.to ?? null } });
+    return { ...drillDown(this.d.db, f, kind, p, this.d.now(), this.d.dueSoonDays), readModelAt: this.d.readModel.lastRefresh() };
+  }
+
+  /** The per-case "Ej verkställda beslut" report for IVO. */
+  async ejVerkstallda(user: SessionUser, f: DashboardFilter): Promise<DrillList & { readModelAt?: string }> {
+    await this.ensureFresh();
+    this.d.audit.record({ actor: user.id, action: 'dashboard.read', details: { list: 'ej-verkstallda', kommun: f.kommun ?? null, from: f.from ?? null, to: f.to ?? null } });
+    return { ...ejVerkstallda(this.d.db, f, this.d.now()), readModelAt: this.d.readModel.lastRefresh() };
+  }
+
+  private async ensureFresh(): Promise<void> {
     const rm = this.d.readModel;
     const last = rm.lastRefresh();
     if (!last || this.d.maxAgeMs === 0) await rm.refresh();
     else if (this.d.now().getTime() - Date.parse(last) > this.d.maxAgeMs) {
       rm.refresh().catch((e: unknown) => console.error('[web] background read model refresh failed:', e instanceof Error ? e.message : e));
     }
-    this.d.audit.record({ actor: user.id, action: 'dashboard.read', details: { kommun: f.kommun ?? null, from: f.from ?? null, to: f.to ?? null } });
-    return { ...computeDashboard(this.d.db, this.d.audit, f, this.d.now(), this.d.dueSoonDays), readModelAt: rm.lastRefresh(), refreshing: rm.refreshing };
   }
 
   async csv(user: SessionUser, f: DashboardFilter): Promise<string> {

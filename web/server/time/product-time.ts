@@ -1,0 +1,109 @@
+import type Database from 'better-sqlite3';
+import type { AuditLog } from '../../../common/audit';
+
+/**
+ * One time for the whole product. The engine's timers decide when a deadline is reached; the escalation worker
+ * records each step (`escalation.reminder` when the reminder timer fired, `escalation.breach` once per day from the
+ * deadline on). Those records are the engine's clock as the process saw it, so the web app judges "late" and "at
+ * risk" from them as well as from its own clock: when the engine clock is pinned ahead (tests, demos), the timers
+ * fire, the steps are recorded, and the inbox, case lists and dashboard agree with the engine — without asking the
+ * engine for its time, which a Camunda 8 cluster does not offer.
+ *
+ * The records are copied from the audit log into `rm_escalations` (web.sqlite) so lists can join them in SQL.
+ * A record belongs to an open task when both are in the same process instance and name the same due date.
+ */
+export function ensureEscalationSchema(db: Database.Database): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS rm_escalations (audit_id INTEGER PRIMARY KEY, at TEXT NOT NULL, case_ref TEXT, process_instance_key TEXT NOT NULL,
+      deadline TEXT, level TEXT NOT NULL, step INTEGER NOT NULL, due_date TEXT, group_name TEXT, escalate_to TEXT, element_id TEXT);
+    CREATE INDEX IF NOT EXISTS rm_escalations_pi ON rm_escalations(process_instance_key, due_date, level, step);
+    CREATE INDEX IF NOT EXISTS rm_escalations_groups ON rm_escalations(group_name, at);
+    CREATE INDEX IF NOT EXISTS rm_escalations_case ON rm_escalations(case_ref, at);`);
+}
+
+/** Audit records younger than this before the last copied one are read again (two writers may commit out of order). */
+const AUDIT_OVERLAP_MS = 5 * 60_000;
+
+/** Copies new escalation records from the audit log (idempotent by audit id). */
+export function syncEscalations(db: Database.Database, audit: AuditLog): number {
+  ensureEscalationSchema(db);
+  const last = (db.prepare('SELECT MAX(at) AS at FROM rm_escalations').get() as { at: string | null }).at;
+  const from = last ? new Date(Date.parse(last) - AUDIT_OVERLAP_MS).toISOString() : undefined;
+  const rows = audit.query({ action: 'escalation.', from, limit: 1_000_000 });
+  const ins = db.prepare(`INSERT OR IGNORE INTO rm_escalations (audit_id, at, case_ref, process_instance_key, deadline, level, step, due_date, group_name, escalate_to, element_id)
+    VALUES (@id, @at, @caseRef, @pi, @deadline, @level, @step, @due, @group, @escalateTo, @elementId)`);
+  let n = 0;
+  db.transaction(() => {
+    for (const e of rows) {
+      const d = e.details ?? {};
+      const level = e.action === 'escalation.breach' ? 'breach' : e.action === 'escalation.reminder' ? 'reminder' : undefined;
+      if (!level || typeof d.processInstanceKey !== 'string') continue;
+      n += ins.run({
+        id: e.id, at: e.at, caseRef: e.caseRef ?? null, pi: d.processInstanceKey, deadline: str(d.deadline), level, step: typeof d.step === 'number' ? d.step : 1,
+        due: isoInstant(str(d.dueDate)), group: str(d.group), escalateTo: str(d.escalateTo), elementId: str(d.elementId),
+      }).changes;
+    }
+  })();
+  return n;
+}
+
+const DAY = 86_400_000;
+
+/**
+ * SQL expressions judging an open task row (alias `t`, columns process_instance_key, due_date as UTC ISO text)
+ * against the product's time. Parameters, in this order wherever the fragment appears: @now, @soon (ISO).
+ */
+export const LATE_SQL = `(t.due_date IS NOT NULL AND (t.due_date < @now OR EXISTS (SELECT 1 FROM rm_escalations e WHERE e.process_instance_key = t.process_instance_key AND e.due_date = t.due_date AND e.level = 'breach')))`;
+export const AT_RISK_SQL = `(t.due_date IS NOT NULL AND NOT ${LATE_SQL} AND (t.due_date <= @soon OR EXISTS (SELECT 1 FROM rm_escalations e WHERE e.process_instance_key = t.process_instance_key AND e.due_date = t.due_date AND e.level = 'reminder')))`;
+/** Whole days late: by the web clock, or by the number of daily breach steps the engine's timer produced. */
+export const DAYS_LATE_SQL = `(CASE WHEN ${LATE_SQL} THEN MAX(CAST(julianday(@now) - julianday(t.due_date) AS INTEGER),
+  COALESCE((SELECT MAX(e.step) FROM rm_escalations e WHERE e.process_instance_key = t.process_instance_key AND e.due_date = t.due_date AND e.level = 'breach'), 1) - 1, 0) END)`;
+
+export interface TimeParams { now: string; soon: string }
+export function timeParams(now: Date, dueSoonDays: number): TimeParams {
+  return { now: now.toISOString(), soon: new Date(now.getTime() + dueSoonDays * DAY).toISOString() };
+}
+
+export interface Lateness { late: boolean; atRisk: boolean; daysLate: number | null }
+
+/**
+ * The same judgement for tasks read straight from the API (inbox, case page): `recorded` are the escalation
+ * records of the task's process instance.
+ */
+export function judge(task: { dueDate?: string | null; state?: string }, recorded: Array<{ level: string; dueDate?: string | null; step: number }>, now: Date, dueSoonDays: number): Lateness {
+  const due = task.dueDate ? Date.parse(task.dueDate) : NaN;
+  if (Number.isNaN(due) || (task.state && task.state !== 'CREATED')) return { late: false, atRisk: false, daysLate: null };
+  const mine = recorded.filter((r) => r.dueDate && Date.parse(r.dueDate) === due);
+  const breaches = mine.filter((r) => r.level === 'breach');
+  const late = due < now.getTime() || breaches.length > 0;
+  if (late) {
+    const byClock = Math.floor((now.getTime() - due) / DAY);
+    const bySteps = Math.max(0, ...breaches.map((b) => b.step)) - 1;
+    return { late, atRisk: false, daysLate: Math.max(byClock, bySteps, 0) };
+  }
+  const atRisk = due <= now.getTime() + dueSoonDays * DAY || mine.some((r) => r.level === 'reminder');
+  return { late, atRisk, daysLate: null };
+}
+
+/** Escalation records per process instance, read from web.sqlite after a sync (for judge()). */
+export function recordedFor(db: Database.Database, audit: AuditLog, processInstanceKeys: string[]): Map<string, Array<{ level: string; dueDate: string | null; step: number }>> {
+  syncEscalations(db, audit);
+  const out = new Map<string, Array<{ level: string; dueDate: string | null; step: number }>>();
+  for (let i = 0; i < processInstanceKeys.length; i += 500) {
+    const chunk = processInstanceKeys.slice(i, i + 500);
+    const rows = db.prepare(`SELECT process_instance_key AS pi, level, due_date AS dueDate, step FROM rm_escalations WHERE process_instance_key IN (${chunk.map(() => '?').join(',')})`).all(...chunk) as Array<{ pi: string; level: string; dueDate: string | null; step: number }>;
+    for (const r of rows) out.set(r.pi, [...(out.get(r.pi) ?? []), { level: r.level, dueDate: r.dueDate, step: r.step }]);
+  }
+  return out;
+}
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' && v !== '' ? v : null;
+}
+
+/** Dates as the engine and the read model store them (UTC ISO), so a due date compares as text. */
+export function isoInstant(v: string | null | undefined): string | null {
+  if (!v) return null;
+  const plain = v.replace(/(?:@[A-Za-z_/+-]+|\[[A-Za-z_/+-]+\])$/, '');
+  const d = Date.parse(plain.length === 10 ? `${plain}T00:00:00Z` : plain);
+  return Number.isNaN(d) ? null : new Date(d).toISOString();
+}
