@@ -31,7 +31,7 @@ const fail = (msg: string) => console.error(`[start]    ${msg}`);
 
 interface Plan { external: boolean; restAddress: string; env: NodeJS.ProcessEnv }
 
-function plan(env: NodeJS.ProcessEnv): Plan {
+export function plan(env: NodeJS.ProcessEnv): Plan {
   const enginePort = env.ENGINE_PORT ?? '8080';
   const local = `http://localhost:${enginePort}`;
   const configured = env.ZEEBE_REST_ADDRESS || env.CAMUNDA_REST_ADDRESS || undefined;
@@ -50,6 +50,8 @@ function plan(env: NodeJS.ProcessEnv): Plan {
     ...(external ? {} : embeddedAuth(env, dataDir)),
     // the workers' local SMTP sink (mails stored under $DATA_DIR/mail) unless real SMTP is configured
     DEV_MAILBOX: env.DEV_MAILBOX ?? (env.SMTP_HOST ? 'false' : 'true'),
+    // Links in mails must reach the web app on the port it really listens on.
+    WEB_BASE_URL: env.WEB_BASE_URL ?? `http://localhost:${env.WEB_PORT ?? '3000'}`,
   };
   return { external, restAddress, env: childEnv };
 }
@@ -189,4 +191,4 @@ async function main(): Promise<void> {
   log('Ctrl+C stops everything.');
 }
 
-main().catch((e) => { fail(`could not start: ${(e as Error).message}`); process.exit(1); });
+if (require.main === module) main().catch((e) => { fail(`could not start: ${(e as Error).message}`); process.exit(1); });

@@ -52,6 +52,14 @@ const fileSchema = z.object({
     backoffMs: z.number().int().min(0).default(10_000),
     maxBackoffMs: z.number().int().min(0).default(300_000),
   }).prefault({}),
+  /** "Ny uppgift" mail to the candidate groups when a user task is created (workers/notify/task-created.ts). */
+  taskCreatedMail: z.object({
+    enabled: z.boolean().default(true),
+    /** How often the user-task search is polled for new tasks. */
+    pollMs: z.number().int().min(100).default(5_000),
+    /** How far behind the cursor each poll looks again (a cluster makes new tasks searchable with a delay). */
+    overlapMs: z.number().int().min(0).default(60_000),
+  }).prefault({}),
   worker: z.object({
     jobTimeoutMs: z.number().int().min(1000).default(60_000),
     maxParallelJobs: z.number().int().min(1).default(4),

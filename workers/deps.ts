@@ -1,5 +1,6 @@
 import type { DateTime } from 'luxon';
 import type { AuditLog } from '../common/audit';
+import type { CamundaClient } from '../common/camunda';
 import type { WorkersConfig } from './config';
 import type { ConsentRegistry } from './consent/registry';
 import type { DeadlineConfig } from './deadlines/rules';
@@ -18,4 +19,6 @@ export interface Deps {
   queue: PlacementQueue;
   escalations: EscalationSteps;
   now(): DateTime;
+  /** The Camunda client, for handlers that look something up (the task a deadline belongs to); absent in unit tests. */
+  client?: CamundaClient;
 }

@@ -13,12 +13,13 @@ import { MailSender } from './mail/sender';
 import { openWorkersDb } from './db';
 import { PlacementQueue } from './queue/queue';
 import { startWorkers, type RunningWorkers } from './runtime';
+import { TaskCreatedNotifier } from './notify/task-created';
 import type { CamundaClient } from '../common/camunda';
 
-export interface WorkerApp { deps: Deps; workers: RunningWorkers; stop(waitUpToMs?: number): Promise<void> }
+export interface WorkerApp { deps: Deps; workers: RunningWorkers; taskCreated?: TaskCreatedNotifier; stop(waitUpToMs?: number): Promise<void> }
 
 /** Opens the stores and builds the handler dependencies (no workers yet). */
-export function openDeps(config: WorkersConfig, now: () => DateTime = () => DateTime.now()): { deps: Deps; close(): void } {
+export function openDeps(config: WorkersConfig, now: () => DateTime = () => DateTime.now()): { deps: Deps; db: ReturnType<typeof openWorkersDb>; close(): void } {
   const db = openWorkersDb(config.dataDir);
   const audit = AuditLog.open(path.join(config.dataDir, 'audit.sqlite'));
   const mail = new MailSender(config.smtp, new Outbox(db), config.onInterruptedSend);
@@ -26,19 +27,23 @@ export function openDeps(config: WorkersConfig, now: () => DateTime = () => Date
     config, deadlines: loadDeadlineConfig(config.deadlinesFile), audit, actor: `worker:${config.workerName}`, mail,
     consent: new ConsentRegistry(db), queue: new PlacementQueue(db, config.capacity), escalations: new EscalationSteps(db), now,
   };
-  return { deps, close() { mail.close(); audit.close(); db.close(); } };
+  return { deps, db, close() { mail.close(); audit.close(); db.close(); } };
 }
 
 /** Opens the stores and starts every job worker. Used by main and the tests. */
 export function startWorkerApp(config: WorkersConfig, client: CamundaClient = createCamundaClient(), now: () => DateTime = () => DateTime.now()): WorkerApp {
-  const { deps, close } = openDeps(config, now);
+  const { deps, db, close } = openDeps(config, now);
+  deps.client = client;
   const workers = startWorkers(client, deps);
+  const taskCreated = config.taskCreatedMail.enabled ? new TaskCreatedNotifier(client, deps, db, config.taskCreatedMail) : undefined;
+  taskCreated?.start();
   let stopped = false;
   return {
-    deps, workers,
+    deps, workers, taskCreated,
     async stop(waitUpToMs?: number) {
       if (stopped) return;
       stopped = true;
+      await taskCreated?.stop();
       await workers.stop(waitUpToMs);
       close();
     },
@@ -56,7 +61,7 @@ async function main(): Promise<void> {
     console.log(`[workers] dev mailbox on ${config.smtp.host}:${mailbox.port}, messages in ${mailbox.dir}`);
   }
   const app = startWorkerApp(config);
-  console.log(`[workers] polling ${app.workers.types.join(', ')}`);
+  console.log(`[workers] polling ${app.workers.types.join(', ')}${app.taskCreated ? ' and new user tasks (mail to the groups)' : ''}; links to ${config.webBaseUrl}`);
   const shutdown = async (signal: string) => {
     console.log(`[workers] ${signal}: stopping (draining jobs in flight)`);
     await app.stop();

@@ -65,7 +65,8 @@ test('flytt chain: deadline, consent, share, reminder, breach and task mail — 
   expect(task[0].subject).toBe('Ny uppgift i vårdkedjan – ärende VK-2026-000123');
   expect(task[0].text).toContain('Du har en uppgift i vårdkedjan: Planera överlämningsmöte.');
   expect(task[0].text).toContain('Ska vara klar senast: torsdag 10 december 2026 kl. 16:00');
-  expect(task[0].text).toContain('http://localhost:3000/uppgifter?arende=VK-2026-000123');
+  // vk.notify.task knows no user task: its link opens the case's open task for whoever follows it.
+  expect(task[0].text).toContain('Öppna uppgiften: http://localhost:3000/oppna?arende=VK-2026-000123\n');
   for (const m of mails) {
     expect(m.text + m.subject).not.toMatch(PERSONNUMMER);
     expect(m.text).not.toMatch(/uppdragsblankett|novus/i); // no information about what was shared, no health data

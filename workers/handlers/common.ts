@@ -24,10 +24,6 @@ export function resolveGroup(group: string, variables: Record<string, unknown>):
   });
 }
 
-export function taskLink(deps: Deps, caseRef: string): string {
-  return `${deps.config.webBaseUrl}/uppgifter?arende=${encodeURIComponent(caseRef)}`;
-}
-
 export const isoDateOrDateTime = z.string().regex(/^\d{4}-\d{2}-\d{2}(T.*)?$/, 'must be an ISO 8601 date (2026-12-01) or date-time (2026-12-01T09:00:00+01:00)');
 
 /**

@@ -3,7 +3,9 @@ import { groupAddresses } from '../config';
 import type { Deps } from '../deps';
 import { defineHandler, JobInputError } from '../framework';
 import { render } from '../mail/templates';
-import { caseRefSchema, resolveGroup, taskLink } from './common';
+import { caseRefSchema, resolveGroup } from './common';
+import { openStepFor, openUrl } from '../mail/links';
+import { groupLabel } from '../../common/labels';
 
 /**
  * One step of the escalation ladder. reminder (at risk): mail to the responsible group. breach (repeated daily by
@@ -36,9 +38,11 @@ export const escalate = (deps: Deps) => defineHandler({
 
     const recipients = headers.level === 'reminder' ? [group] : [escalateTo!, group];
     const template = headers.level === 'reminder' ? 'paminnelse' as const : 'eskalering' as const;
-    const mail = render(template, { caseRef: variables.caseRef, taskLabel: label, link: taskLink(deps, variables.caseRef), dueDate: due, responsibleGroup: group, step: step.step });
     // Resolve every address first: a configuration error must not leave half the recipients mailed.
     const targets = recipients.map((g) => ({ g, to: groupAddresses(deps.config, g) }));
+    // The link opens the late task itself (the web app shows a manager the case instead).
+    const taskStep = deps.client ? await openStepFor(deps.client, job.processInstanceKey, due).catch(() => undefined) : undefined;
+    const mail = render(template, { caseRef: variables.caseRef, taskLabel: label, link: openUrl(deps.config.webBaseUrl, variables.caseRef, taskStep), dueDate: due, responsibleGroup: groupLabel(group), step: step.step });
     for (const { g, to } of targets) {
       const r = await deps.mail.send({ key: `${job.jobKey}:${headers.level}:${step.step}:${g}`, to, ...mail });
       deps.audit.record({ actor: deps.actor, action: r.sent ? 'notification.sent' : r.uncertain ? 'notification.uncertain' : 'notification.duplicate-suppressed', caseRef: variables.caseRef, details: { ...details, recipientGroup: g, template, messageId: r.messageId } });

@@ -3,7 +3,8 @@ import { groupAddresses } from '../config';
 import type { Deps } from '../deps';
 import { defineHandler } from '../framework';
 import { render } from '../mail/templates';
-import { caseRefSchema, resolveGroup, taskLink } from './common';
+import { caseRefSchema, resolveGroup } from './common';
+import { openUrl } from '../mail/links';
 
 export const notifyTask = (deps: Deps) => defineHandler({
   type: 'vk.notify.task',
@@ -20,7 +21,7 @@ export const notifyTask = (deps: Deps) => defineHandler({
     if (!groupName) throw new Error('Neither header "group" nor variable "notifyGroup" names who to notify');
     const group = resolveGroup(groupName, variables);
     const due = headers.dueDateVariable ? (variables as Record<string, unknown>)[headers.dueDateVariable] : undefined;
-    const mail = render(headers.template, { caseRef: variables.caseRef, taskLabel: headers.task, link: taskLink(deps, variables.caseRef), ...(typeof due === 'string' ? { dueDate: due } : {}) });
+    const mail = render(headers.template, { caseRef: variables.caseRef, taskLabel: headers.task, link: openUrl(deps.config.webBaseUrl, variables.caseRef), ...(typeof due === 'string' ? { dueDate: due } : {}) });
     const to = groupAddresses(deps.config, group);
     const r = await deps.mail.send({ key: `${job.jobKey}:notify:${group}`, to, ...mail });
     deps.audit.record({ actor: deps.actor, action: r.sent ? 'notification.sent' : r.uncertain ? 'notification.uncertain' : 'notification.duplicate-suppressed', caseRef: variables.caseRef, details: { group, template: headers.template, messageId: r.messageId, jobKey: job.jobKey, processInstanceKey: job.processInstanceKey, elementId: job.elementId } });
