@@ -40,7 +40,8 @@ export async function parseDefinitions(xml: string, resourceName: string): Promi
       { elementId: DOCUMENT, message: 'The file is not a BPMN 2.0 document: the root element must be <bpmn:definitions> in namespace http://www.omg.org/spec/BPMN/20100524/MODEL.' },
     ]);
   }
-  const findings = result.warnings.map((w) => warningToFinding(w, xml));
+  // Zeebe ignores diagram interchange (DI): a shape or plane pointing at a missing element is harmless.
+  const findings = result.warnings.filter((w) => !inDiagram(w.element as ModdleElement | undefined)).map((w) => warningToFinding(w, xml));
   return { definitions: result.rootElement as ModdleElement, findings };
 }
 
@@ -55,6 +56,13 @@ function warningToFinding(warning: ParseResult['warnings'][number], xml: string)
   const id = idAtPosition(warning.message, xml) ?? DOCUMENT;
   const where = id === DOCUMENT ? '' : `Element '${id}': `;
   return { elementId: id, message: `${where}${text}. Remove or correct it; the engine would otherwise ignore it silently.` };
+}
+
+function inDiagram(element: ModdleElement | undefined): boolean {
+  for (let current = element; current; current = current.$parent as ModdleElement | undefined) {
+    if (/^(bpmndi|dc|di):/.test(current.$type)) return true;
+  }
+  return false;
 }
 
 /** Extension elements (e.g. zeebe:taskDefinition) have no id: name the flow element they belong to. */

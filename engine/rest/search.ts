@@ -159,6 +159,8 @@ export interface SearchDefinition<Row, Item> {
   defaultOrder: string;
   extraFilters?: Record<string, z.ZodType>;
   applyExtraFilters?: (where: WhereBuilder, filter: Record<string, unknown>) => void;
+  /** Conditions every query of this search carries (rows the API never shows). */
+  baseFilter?: (where: WhereBuilder) => void;
   toItem: (row: Row) => Item;
 }
 

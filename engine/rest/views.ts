@@ -40,6 +40,7 @@ export interface ProcessInstanceView {
   incident_count: number;
   definition_name: string | null;
   version_tag: string | null;
+  tags: string;
 }
 
 export function processInstanceView(row: ProcessInstanceView) {
@@ -57,6 +58,7 @@ export function processInstanceView(row: ProcessInstanceView) {
     tenantId: TENANT,
     ...(row.parent_process_instance_key !== null ? { parentProcessInstanceKey: key(row.parent_process_instance_key) } : {}),
     ...(row.parent_element_instance_key !== null ? { parentElementInstanceKey: key(row.parent_element_instance_key) } : {}),
+    tags: JSON.parse(row.tags) as string[],
   };
 }
 
@@ -164,6 +166,7 @@ export function activatedJobView(job: JobRow, variables: Record<string, unknown>
     tenantId: TENANT,
     kind: 'BPMN_ELEMENT',
     listenerEventType: 'UNSPECIFIED',
+    tags: JSON.parse(job.tags) as string[],
   };
 }
 

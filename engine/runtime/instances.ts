@@ -16,16 +16,17 @@ export function createProcessInstance(
   ctx: Ctx,
   deployed: DeployedProcess,
   variables: Record<string, unknown>,
-  opts: { parentElementInstance?: ElementInstanceRow; startEventId?: string; startVars?: Record<string, unknown> } = {},
+  opts: { parentElementInstance?: ElementInstanceRow; startEventId?: string; startVars?: Record<string, unknown>; tags?: string[] } = {},
 ): number {
   const key = nextKey(ctx.db);
   const parent = opts.parentElementInstance;
   prepare(ctx.db, 
       `INSERT INTO process_instances (key, process_definition_key, bpmn_process_id, version, state, start_date,
-         parent_process_instance_key, parent_element_instance_key)
-       VALUES (?, ?, ?, ?, 'ACTIVE', ?, ?, ?)`,
+         parent_process_instance_key, parent_element_instance_key, tags)
+       VALUES (?, ?, ?, ?, 'ACTIVE', ?, ?, ?, ?)`,
     )
-    .run(key, deployed.row.key, deployed.row.bpmn_process_id, deployed.row.version, ctx.now, parent?.process_instance_key ?? null, parent?.key ?? null);
+    .run(key, deployed.row.key, deployed.row.bpmn_process_id, deployed.row.version, ctx.now, parent?.process_instance_key ?? null, parent?.key ?? null,
+      JSON.stringify(opts.tags ?? []));
   insertRootInstance(ctx, key, deployed.row.key, deployed.row.bpmn_process_id, { startEventId: opts.startEventId, startVars: opts.startVars });
   setLocalVariables(ctx, key, key, variables);
   ctx.queue.push(() => runStep(ctx, key, 'enter'));

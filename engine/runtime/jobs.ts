@@ -29,6 +29,8 @@ export interface JobRow {
   process_definition_key: number;
   bpmn_process_id: string;
   version: number;
+  /** JSON array: the process instance's tags when the job was created. */
+  tags: string;
 }
 
 /**

@@ -24,11 +24,11 @@ export function createJob(ctx: Ctx, ei: ElementInstanceRow, node: FlowNode): voi
   const definition = ctx.definition(ei.process_definition_key).row;
   prepare(ctx.db, 
       `INSERT INTO jobs (key, type, state, retries, custom_headers, element_instance_key, element_id, process_instance_key,
-         process_definition_key, bpmn_process_id, version, created_at)
-       VALUES (?, ?, 'CREATED', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         process_definition_key, bpmn_process_id, version, created_at, tags)
+       VALUES (?, ?, 'CREATED', ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT tags FROM process_instances WHERE key = ?))`,
     )
     .run(nextKey(ctx.db), type, retries, JSON.stringify(job.headers ?? {}), ei.key, node.id, ei.process_instance_key,
-      ei.process_definition_key, ei.bpmn_process_id, definition.version, ctx.now);
+      ei.process_definition_key, ei.bpmn_process_id, definition.version, ctx.now, ei.process_instance_key);
   ctx.jobTypesActivatable.add(type);
 }
 

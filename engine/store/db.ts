@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SCHEMA_SQL, SCHEMA_VERSION } from './schema';
+import { migrate } from './migrate';
+import { MIGRATIONS } from './schema';
 
 export type Db = Database.Database;
 
@@ -35,12 +36,7 @@ export function openStore(file: string): Db {
     db.pragma('busy_timeout = 5000');
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new Error(`integrity check failed (${String(check)})`);
-    const version = db.pragma('user_version', { simple: true }) as number;
-    if (version > SCHEMA_VERSION) {
-      throw new Error(`it was written by a newer engine (schema ${version}, this engine knows ${SCHEMA_VERSION})`);
-    }
-    db.exec(SCHEMA_SQL);
-    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    migrate(db, MIGRATIONS, 'engine');
   } catch (error) {
     db.close();
     if (error instanceof StoreOpenError) throw error;

@@ -1,11 +1,12 @@
+import type { MigrationStep } from './migrate';
+
 /**
  * The engine's SQLite schema. Times are epoch milliseconds (INTEGER), keys are Zeebe-like int64
  * values (INTEGER, serialised as strings at the REST boundary), structured values are JSON text.
- * The schema version lives in `PRAGMA user_version` so a future change can migrate in place.
+ * The schema version is `PRAGMA user_version`; MIGRATIONS[i] brings a file from version i to i + 1
+ * (append new steps, never edit a released one).
  */
-export const SCHEMA_VERSION = 1;
-
-export const SCHEMA_SQL = `
+const SCHEMA_V1 = `
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 CREATE TABLE IF NOT EXISTS deployments (key INTEGER PRIMARY KEY, created_at INTEGER NOT NULL);
@@ -213,3 +214,12 @@ CREATE TABLE IF NOT EXISTS join_tokens (
   PRIMARY KEY (flow_scope_key, gateway_id, flow_id)
 );
 `;
+
+export const MIGRATIONS: readonly MigrationStep[] = [
+  SCHEMA_V1,
+  // 2: process-instance tags (Camunda 8.8), carried by the instance's jobs.
+  `ALTER TABLE process_instances ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+   ALTER TABLE jobs ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';`,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -27,6 +27,11 @@ export function clusterRoutes(engine: Engine, address: () => { host: string; por
     });
   });
 
+  // What a Camunda 8.8 cluster without a license key answers: the embedded engine carries no Camunda license.
+  router.get('/license', async (_req, res) => {
+    res.json({ validLicense: false, licenseType: 'unknown', isCommercial: false, expiresAt: null });
+  });
+
   router.get('/status', async (_req, res) => {
     res.status(204).end();
   });

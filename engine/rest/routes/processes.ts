@@ -8,6 +8,9 @@ import { runSearch, WhereBuilder, type FieldSpecs, type SearchDefinition } from 
 import { keyString, millis, parseInput, parseKey, variablesObject } from '../validation';
 import { processDefinitionView, processInstanceView, TENANT, type ProcessDefinitionView, type ProcessInstanceView } from '../views';
 
+/** Camunda's TagSet: up to 10 distinct tags, each starting with a letter (then alphanumerics, `_ - : .`), ≤ 100 chars. */
+const tag = z.string().regex(/^[A-Za-z][A-Za-z0-9_\-:.]{0,99}$/, 'a tag starts with a letter, then letters, digits, _ - : or . (at most 100 characters)');
+const tagSet = z.array(tag).max(10, 'at most 10 tags per process instance').refine((tags) => new Set(tags).size === tags.length, 'tags must be distinct');
 const tenantId = z.literal(TENANT, { error: `only the default tenant '${TENANT}' exists in the embedded engine` });
 const common = {
   variables: variablesObject.optional(),
@@ -18,7 +21,7 @@ const common = {
   awaitCompletion: z.boolean().optional(),
   fetchVariables: z.array(z.string()).optional(),
   requestTimeout: millis.optional(),
-  tags: z.array(z.string()).optional(),
+  tags: tagSet.optional(),
 };
 const createSchema = z.union([
   z.strictObject({ processDefinitionId: z.string().min(1), processDefinitionVersion: z.number().int().optional(), ...common }),
@@ -83,9 +86,11 @@ export function applyVariableFilters(where: WhereBuilder, filters: unknown, scop
 const instanceSearch: SearchDefinition<ProcessInstanceView, ReturnType<typeof processInstanceView>> = {
   from: `(SELECT pi.*, d.name AS definition_name, d.version_tag AS version_tag FROM process_instances pi JOIN process_definitions d ON d.key = pi.process_definition_key) p`,
   fields: instanceFields,
-  extraFilters: { hasIncident: z.boolean(), variables: variableValueFilter },
+  extraFilters: { hasIncident: z.boolean(), variables: variableValueFilter, tags: tagSet },
   applyExtraFilters: (where, filter) => {
     if (filter.hasIncident !== undefined) where.add(filter.hasIncident ? 'p.incident_count > 0' : 'p.incident_count = 0');
+    // An instance matches when it carries every tag of the filter.
+    for (const t of (filter.tags as string[] | undefined) ?? []) where.add('EXISTS (SELECT 1 FROM json_each(p.tags) WHERE json_each.value = ?)', t);
     applyVariableFilters(where, filter.variables, 'p.key');
   },
   sort: {
@@ -159,7 +164,7 @@ export function processRoutes(engine: Engine): Router {
       if (!deployed.process.startEventIds.some((id) => { const d = deployed.process.elements[id]?.eventDefinition; return !d || d.kind === 'none'; })) {
         throw invalidArgument(`Process '${deployed.row.bpmn_process_id}' has no none start event; it can only be started by its message, timer or signal start event.`);
       }
-      const key = createProcessInstance(ctx, deployed, input.variables ?? {});
+      const key = createProcessInstance(ctx, deployed, input.variables ?? {}, { tags: input.tags });
       return { key, deployed };
     });
     const variables = input.awaitCompletion ? await awaitCompletion(engine, result.key, input.requestTimeout, input.fetchVariables) : {};
@@ -170,6 +175,7 @@ export function processRoutes(engine: Engine): Router {
       processDefinitionVersion: result.deployed.row.version,
       tenantId: TENANT,
       variables,
+      tags: input.tags ?? [],
     });
   });
 

@@ -49,6 +49,9 @@ const elementInstanceSearch: SearchDefinition<ElementInstanceRow, ReturnType<typ
     elementName: 'e.element_name', type: 'e.element_type', state: 'e.state', incidentKey: 'e.incident_key', tenantId: 'e.key',
   },
   defaultOrder: 'e.key ASC',
+  // The process instance is the root element instance in the store (as in Zeebe's state), but Camunda's exporter
+  // never writes it as an element instance: it is only visible as a process instance.
+  baseFilter: (where) => where.add(`e.element_type <> 'PROCESS'`),
   toItem: elementInstanceView,
 };
 
@@ -97,7 +100,7 @@ const incidentSearch: SearchDefinition<IncidentRow, ReturnType<typeof incidentVi
 };
 
 function getOne<Row, T>(engine: Engine, def: SearchDefinition<Row, T>, field: string, key: number, what: string): T {
-  const result = runSearch(engine.db, def, { filter: { [field]: String(key) } });
+  const result = runSearch(engine.db, def, { filter: { [field]: String(key) } }, def.baseFilter);
   if (result.items.length === 0) throw notFound(`${what} with key '${key}' not found.`);
   return result.items[0];
 }
@@ -107,7 +110,7 @@ export function runtimeStateRoutes(engine: Engine): Router {
   const router = Router();
 
   router.post('/element-instances/search', async (req, res) => {
-    res.json(runSearch(engine.db, elementInstanceSearch, req.body));
+    res.json(runSearch(engine.db, elementInstanceSearch, req.body, elementInstanceSearch.baseFilter));
   });
   router.get('/element-instances/:key', async (req, res) => {
     res.json(getOne(engine, elementInstanceSearch, 'elementInstanceKey', parseKey(req.params.key, 'element instance key'), 'Element instance'));
