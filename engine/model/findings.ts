@@ -7,7 +7,7 @@ export class FindingCollector {
 
   /** `problem` continues the sentence "Element 'X' (bpmn:Type) ...". */
   report(element: ModdleElement, problem: string): void {
-    const id = element.id ?? '(no id)';
+    const id = element.id || '(no id)';
     this.findings.push({ elementId: id, message: `Element '${id}' (${element.$type}) ${problem}` });
   }
 

@@ -6,6 +6,7 @@ import { clusterRoutes } from './routes/cluster';
 import { deploymentRoutes } from './routes/deployments';
 import { jobRoutes } from './routes/jobs';
 import { messageRoutes } from './routes/messages';
+import { operationRoutes } from './routes/operations';
 import { processRoutes } from './routes/processes';
 import { runtimeStateRoutes } from './routes/runtimeState';
 import { userTaskRoutes } from './routes/userTasks';
@@ -27,6 +28,7 @@ export function createApp(engine: Engine, address: () => { host: string; port: n
   v2.use(express.json({ limit: '10mb', strict: false, type: (req) => !String(req.headers['content-type'] ?? '').startsWith('multipart/') }));
   v2.use(clusterRoutes(engine, address, options.clockControl));
   v2.use(deploymentRoutes(engine));
+  v2.use(operationRoutes(engine));
   v2.use(processRoutes(engine));
   v2.use(jobRoutes(engine));
   v2.use(userTaskRoutes(engine));

@@ -138,16 +138,25 @@ export class WhereBuilder {
   }
 }
 
-const encodeCursor = (offset: number) => Buffer.from(JSON.stringify({ o: offset })).toString('base64');
-function decodeCursor(cursor: string): number {
+/**
+ * A cursor carries the row's position (`o`, for the answer's offset bookkeeping) and, in key order, the key of
+ * the row it points at (`k`): the next page is then `key > k` on the primary key, so reading page n costs the
+ * same as reading page 1. Under a custom sort the offset is used.
+ */
+interface Cursor { o: number; k?: number }
+const encodeCursor = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toString('base64');
+function decodeCursor(cursor: string): Cursor {
   try {
-    const offset = (JSON.parse(Buffer.from(cursor, 'base64').toString('utf8')) as { o?: unknown }).o;
-    if (typeof offset === 'number' && Number.isInteger(offset) && offset >= 0) return offset;
+    const { o, k } = JSON.parse(Buffer.from(cursor, 'base64').toString('utf8')) as { o?: unknown; k?: unknown };
+    if (typeof o === 'number' && Number.isInteger(o) && o >= 0 && (k === undefined || (typeof k === 'number' && Number.isSafeInteger(k)))) return { o, k: k as number | undefined };
   } catch {
     // fall through
   }
   throw invalidArgument(`The page cursor '${cursor}' is not valid. Use a startCursor/endCursor from a previous answer.`);
 }
+
+/** `t.key ASC` → `t.key`: searches in plain key order can page by key. */
+const keyOrderColumn = (defaultOrder: string) => /^(\w+\.key) ASC$/.exec(defaultOrder)?.[1];
 
 export interface SearchDefinition<Row, Item> {
   /** FROM clause, e.g. `user_tasks t`. */
@@ -164,6 +173,22 @@ export interface SearchDefinition<Row, Item> {
   toItem: (row: Row) => Item;
 }
 
+/**
+ * The WHERE clause of a search's `filter` alone (batch operations and statistics select by the same filter
+ * as the search): validated like the search request, so an unknown field is a 400 here too.
+ */
+export function filterWhere<Row, Item>(def: SearchDefinition<Row, Item>, filter: unknown): WhereBuilder {
+  const schema = searchRequestSchema(def.fields, Object.keys(def.sort), def.extraFilters);
+  const request = parseInput(schema, { filter: filter ?? {} }, 'filter') as SearchRequest;
+  const where = new WhereBuilder();
+  def.baseFilter?.(where);
+  for (const [name, value] of Object.entries(request.filter ?? {})) {
+    if (value !== undefined && def.fields[name]) where.field(def.fields[name], value);
+  }
+  def.applyExtraFilters?.(where, request.filter ?? {});
+  return where;
+}
+
 /** `fromParams` bind placeholders inside `def.from` (for derived tables). */
 export function runSearch<Row, Item>(db: Db, def: SearchDefinition<Row, Item>, body: unknown, baseFilter?: (where: WhereBuilder) => void, fromParams: unknown[] = []) {
   const schema = searchRequestSchema(def.fields, Object.keys(def.sort), def.extraFilters);
@@ -177,18 +202,33 @@ export function runSearch<Row, Item>(db: Db, def: SearchDefinition<Row, Item>, b
   }
   def.applyExtraFilters?.(where, filter);
   const limit = request.page?.limit ?? 100;
-  let offset = request.page?.from ?? 0;
-  if (request.page?.after) offset = decodeCursor(request.page.after);
-  if (request.page?.before) offset = Math.max(0, decodeCursor(request.page.before) - limit);
+  const keyColumn = (request.sort ?? []).length === 0 ? keyOrderColumn(def.defaultOrder) : undefined;
+  const after = request.page?.after ? decodeCursor(request.page.after) : undefined;
+  const before = request.page?.before ? decodeCursor(request.page.before) : undefined;
   const order = (request.sort ?? []).map((s) => `${def.sort[s.field]} ${(s.order ?? 'ASC').toUpperCase()}`);
   order.push(def.defaultOrder);
-  const whereSql = where.sql();
-  const total = (prepare(db, `SELECT COUNT(*) AS n FROM ${def.from} ${whereSql}`).get(...fromParams, ...where.params) as { n: number }).n;
-  const rows = prepare(db, `SELECT * FROM ${def.from} ${whereSql} ORDER BY ${order.join(', ')} LIMIT ? OFFSET ?`).all(...fromParams, ...where.params, limit, offset) as Row[];
+  const total = (prepare(db, `SELECT COUNT(*) AS n FROM ${def.from} ${where.sql()}`).get(...fromParams, ...where.params) as { n: number }).n;
+  let rows: Row[];
+  let offset: number;
+  if (keyColumn && after?.k !== undefined) {
+    where.add(`${keyColumn} > ?`, after.k);
+    rows = prepare(db, `SELECT * FROM ${def.from} ${where.sql()} ORDER BY ${keyColumn} ASC LIMIT ?`).all(...fromParams, ...where.params, limit) as Row[];
+    offset = after.o;
+  } else if (keyColumn && before?.k !== undefined) {
+    where.add(`${keyColumn} < ?`, before.k);
+    rows = (prepare(db, `SELECT * FROM ${def.from} ${where.sql()} ORDER BY ${keyColumn} DESC LIMIT ?`).all(...fromParams, ...where.params, limit) as Row[]).reverse();
+    offset = Math.max(0, before.o - rows.length);
+  } else {
+    offset = request.page?.from ?? 0;
+    if (after) offset = after.o;
+    if (before) offset = Math.max(0, before.o - limit);
+    rows = prepare(db, `SELECT * FROM ${def.from} ${where.sql()} ORDER BY ${order.join(', ')} LIMIT ? OFFSET ?`).all(...fromParams, ...where.params, limit, offset) as Row[];
+  }
   const page: { totalItems: number; hasMoreTotalItems: boolean; startCursor?: string; endCursor?: string } = { totalItems: total, hasMoreTotalItems: false };
   if (rows.length > 0) {
-    page.startCursor = encodeCursor(offset);
-    page.endCursor = encodeCursor(offset + rows.length);
+    const keyOf = (row: Row) => (keyColumn ? ((row as Record<string, unknown>).key as number) : undefined);
+    page.startCursor = encodeCursor({ o: offset, k: keyOf(rows[0]) });
+    page.endCursor = encodeCursor({ o: offset + rows.length, k: keyOf(rows[rows.length - 1]) });
   }
   return { items: rows.map(def.toItem), page };
 }

@@ -55,10 +55,10 @@ export function storeDeployment(ctx: Ctx, processes: ParsedProcess[], forms: Par
 
 function storeForm(ctx: Ctx, deploymentKey: number, form: ParsedForm): DeployedFormResult {
   const sum = checksum(form.schema);
-  const latest = prepare(ctx.db, 'SELECT key, version, checksum FROM forms WHERE form_id = ? ORDER BY version DESC LIMIT 1').get(form.formId) as
-    | { key: number; version: number; checksum: string }
+  const latest = prepare(ctx.db, 'SELECT key, version, checksum, deleted_at FROM forms WHERE form_id = ? ORDER BY version DESC LIMIT 1').get(form.formId) as
+    | { key: number; version: number; checksum: string; deleted_at: number | null }
     | undefined;
-  if (latest && latest.checksum === sum) {
+  if (latest && latest.checksum === sum && latest.deleted_at === null) {
     return { kind: 'form', key: latest.key, formId: form.formId, version: latest.version, resourceName: form.resourceName };
   }
   const key = nextKey(ctx.db);
@@ -72,9 +72,10 @@ function storeProcess(ctx: Ctx, deploymentKey: number, parsed: ParsedProcess): D
   const { process } = parsed;
   // One BPMN file may hold several processes; the checksum covers the file and the process id.
   const sum = checksum(`${process.id}\n${parsed.xml}`);
-  const latest = prepare(ctx.db, 'SELECT key, version, checksum FROM process_definitions WHERE bpmn_process_id = ? ORDER BY version DESC LIMIT 1')
-    .get(process.id) as Pick<ProcessDefinitionRow, 'key' | 'version' | 'checksum'> | undefined;
-  if (latest && latest.checksum === sum) {
+  // Versions are never reused, also after a deletion; a deleted version is not handed out again for identical content.
+  const latest = prepare(ctx.db, 'SELECT key, version, checksum, deleted_at FROM process_definitions WHERE bpmn_process_id = ? ORDER BY version DESC LIMIT 1')
+    .get(process.id) as (Pick<ProcessDefinitionRow, 'key' | 'version' | 'checksum'> & { deleted_at: number | null }) | undefined;
+  if (latest && latest.checksum === sum && latest.deleted_at === null) {
     return { kind: 'process', key: latest.key, bpmnProcessId: process.id, version: latest.version, resourceName: parsed.resourceName };
   }
   const key = nextKey(ctx.db);
@@ -84,12 +85,12 @@ function storeProcess(ctx: Ctx, deploymentKey: number, parsed: ParsedProcess): D
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(key, process.id, version, process.name ?? null, process.versionTag ?? null, parsed.resourceName, sum, parsed.xml, JSON.stringify(process), deploymentKey);
-  replaceStartEventWaits(ctx, key, process);
+  openStartEventWaits(ctx, key, process);
   return { kind: 'process', key, bpmnProcessId: process.id, version, resourceName: parsed.resourceName };
 }
 
-/** Only the latest version of a process listens on its timer, message and signal start events. */
-function replaceStartEventWaits(ctx: Ctx, definitionKey: number, process: CompiledProcess): void {
+/** Only the latest (not deleted) version of a process listens on its timer, message and signal start events. */
+export function openStartEventWaits(ctx: Ctx, definitionKey: number, process: CompiledProcess): void {
   const previous = `SELECT key FROM process_definitions WHERE bpmn_process_id = ? AND key <> ?`;
   prepare(ctx.db, `DELETE FROM timers WHERE element_instance_key IS NULL AND process_definition_key IN (${previous})`).run(process.id, definitionKey);
   prepare(ctx.db, `DELETE FROM subscriptions WHERE element_instance_key IS NULL AND process_definition_key IN (${previous})`).run(process.id, definitionKey);

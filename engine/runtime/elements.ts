@@ -11,7 +11,7 @@ import {
 import { propagateVariables, setLocalVariable, setLocalVariables, visibleVariables, localVariables } from './variables';
 import { cancelWaits, createJob, createUserTask, openBoundaryWaits, openEventSubprocessWaits, openCatchWait, openEventGatewayWaits } from './waits';
 import { throwError, throwEscalation, broadcastSignal } from './events';
-import { completeProcessInstanceRow, createProcessInstance, latestDefinitionById, terminateProcessInstanceRow } from './instances';
+import { calledDefinition, completeProcessInstanceRow, createProcessInstance, terminateProcessInstanceRow } from './instances';
 
 /**
  * The token flow: element instance lifecycle (activate → enter → wait → leave / terminate), sequence
@@ -191,11 +191,12 @@ function enterCallActivity(ctx: Ctx, ei: ElementInstanceRow, node: FlowNode): vo
   const call = node.callActivity!;
   const vars = visibleVariables(ctx, ei.key);
   const processId = expr.evaluateString(call.processId, vars, `the called element of '${node.id}'`);
-  const target = latestDefinitionById(ctx, processId);
+  const target = calledDefinition(ctx, ctx.definition(ei.process_definition_key), processId, call.bindingType, call.versionTag);
   if (!target) {
+    const which = call.bindingType === 'versionTag' ? ` and version tag '${call.versionTag}'` : call.bindingType === 'deployment' ? ' in the same deployment as the calling process' : '';
     throw new ElementFailure(
       'CALLED_ELEMENT_ERROR',
-      `Expected process with BPMN process id '${processId}' to be deployed, but not found. Deploy it, then resolve this incident.`,
+      `Expected process with BPMN process id '${processId}'${which} to be deployed, but not found. Deploy it, then resolve this incident.`,
     );
   }
   const childVars = call.propagateAllParentVariables === false ? localVariables(ctx, ei.key) : vars;
@@ -320,6 +321,9 @@ function takeFlow(ctx: Ctx, scope: ElementInstanceRow, flowId: string): void {
   const process = processOf(ctx, scope);
   const flow = process.flows[flowId];
   const target = requireNode(process, flow.targetRef);
+  // Taken flows are what Operate highlights on the diagram (GET /process-instances/{key}/sequence-flows).
+  prepare(ctx.db, 'INSERT OR IGNORE INTO taken_flows (process_instance_key, flow_id, process_definition_key, bpmn_process_id) VALUES (?, ?, ?, ?)')
+    .run(scope.process_instance_key, flowId, scope.process_definition_key, scope.bpmn_process_id);
   if (target.type === 'parallelGateway' && target.incoming.length > 1) return arriveAtJoin(ctx, scope, target, flowId);
   activate(ctx, scope, target.id);
 }

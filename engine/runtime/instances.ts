@@ -6,10 +6,31 @@ import { setLocalVariables } from './variables';
 
 /** Process instance lifecycle: create (normal, message/timer/signal start, call activity), complete, cancel. */
 
+/** The latest version that is not deleted. */
 export function latestDefinitionById(ctx: Ctx, bpmnProcessId: string): DeployedProcess | undefined {
-  const row = prepare(ctx.db, 'SELECT key FROM process_definitions WHERE bpmn_process_id = ? ORDER BY version DESC LIMIT 1')
+  const row = prepare(ctx.db, 'SELECT key FROM process_definitions WHERE bpmn_process_id = ? AND deleted_at IS NULL ORDER BY version DESC LIMIT 1')
     .get(bpmnProcessId) as Pick<ProcessDefinitionRow, 'key'> | undefined;
   return row ? ctx.definition(row.key) : undefined;
+}
+
+/** A call activity's target by its zeebe:calledElement binding (latest, same deployment, or version tag). */
+export function calledDefinition(ctx: Ctx, caller: DeployedProcess, bpmnProcessId: string, binding: 'latest' | 'deployment' | 'versionTag' | undefined, versionTag?: string): DeployedProcess | undefined {
+  if (binding === 'deployment') {
+    const row = prepare(ctx.db, 'SELECT key FROM process_definitions WHERE bpmn_process_id = ? AND deployment_key = ? AND deleted_at IS NULL ORDER BY version DESC LIMIT 1')
+      .get(bpmnProcessId, caller.row.deployment_key) as Pick<ProcessDefinitionRow, 'key'> | undefined;
+    return row ? ctx.definition(row.key) : undefined;
+  }
+  if (binding === 'versionTag') {
+    const row = prepare(ctx.db, 'SELECT key FROM process_definitions WHERE bpmn_process_id = ? AND version_tag = ? AND deleted_at IS NULL ORDER BY version DESC LIMIT 1')
+      .get(bpmnProcessId, versionTag ?? '') as Pick<ProcessDefinitionRow, 'key'> | undefined;
+    return row ? ctx.definition(row.key) : undefined;
+  }
+  return latestDefinitionById(ctx, bpmnProcessId);
+}
+
+/** Deleted definitions keep serving the instances already running on them, but start nothing new. */
+export function isLiveDefinition(ctx: Ctx, key: number): boolean {
+  return prepare(ctx.db, 'SELECT 1 FROM process_definitions WHERE key = ? AND deleted_at IS NULL').get(key) !== undefined;
 }
 
 export function createProcessInstance(

@@ -45,6 +45,7 @@ function correlateToSubscriptions(ctx: Ctx, messageKey: number, message: Message
     if (key === undefined) continue;
     processIds.add(sub.bpmn_process_id);
     reached.push(key);
+    recordCorrelation(ctx, messageKey, message.name, message.correlationKey, sub, key);
     if (sub.process_instance_key === null) {
       prepare(ctx.db, 'UPDATE process_instances SET message_correlation_key = ? WHERE key = ?').run(message.correlationKey, key);
     }
@@ -109,7 +110,16 @@ export function correlateBufferedMessages(ctx: Ctx, subscriptionKey: number): vo
   if (!message) return;
   prepare(ctx.db, 'INSERT OR IGNORE INTO message_correlations (message_key, bpmn_process_id, process_instance_key) VALUES (?, ?, ?)')
     .run(message.key, sub.bpmn_process_id, sub.process_instance_key ?? 0);
-  triggerWait(ctx, sub, JSON.parse(message.variables));
+  const reached = triggerWait(ctx, sub, JSON.parse(message.variables));
+  if (reached !== undefined) recordCorrelation(ctx, message.key, sub.name, sub.correlation_key, sub, reached);
+}
+
+/** Kept for the correlated-message-subscription search (who received which message, when). */
+function recordCorrelation(ctx: Ctx, messageKey: number, name: string, correlationKey: string, sub: SubscriptionRow, processInstanceKey: number): void {
+  prepare(ctx.db,
+    `INSERT OR IGNORE INTO correlated_subscriptions (message_key, subscription_key, message_name, correlation_key, correlation_time, element_id,
+       element_instance_key, process_instance_key, process_definition_key, bpmn_process_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(messageKey, sub.key, name, correlationKey, ctx.now, sub.element_id, sub.element_instance_key, processInstanceKey, sub.process_definition_key, sub.bpmn_process_id);
 }
 
 export function deleteExpiredMessages(ctx: Ctx): void {

@@ -70,11 +70,11 @@ function resolveFormKey(ctx: Ctx, ei: ElementInstanceRow, formId: string, bindin
   const definition = ctx.definition(ei.process_definition_key).row;
   let row: { key: number } | undefined;
   if (binding === 'deployment') {
-    row = prepare(ctx.db, 'SELECT key FROM forms WHERE form_id = ? AND deployment_key = ? ORDER BY version DESC').get(formId, definition.deployment_key) as { key: number } | undefined;
+    row = prepare(ctx.db, 'SELECT key FROM forms WHERE form_id = ? AND deployment_key = ? AND deleted_at IS NULL ORDER BY version DESC').get(formId, definition.deployment_key) as { key: number } | undefined;
   } else if (binding === 'versionTag') {
-    row = prepare(ctx.db, 'SELECT key FROM forms WHERE form_id = ? AND version_tag = ? ORDER BY version DESC').get(formId, versionTag ?? '') as { key: number } | undefined;
+    row = prepare(ctx.db, 'SELECT key FROM forms WHERE form_id = ? AND version_tag = ? AND deleted_at IS NULL ORDER BY version DESC').get(formId, versionTag ?? '') as { key: number } | undefined;
   } else {
-    row = prepare(ctx.db, 'SELECT key FROM forms WHERE form_id = ? ORDER BY version DESC').get(formId) as { key: number } | undefined;
+    row = prepare(ctx.db, 'SELECT key FROM forms WHERE form_id = ? AND deleted_at IS NULL ORDER BY version DESC').get(formId) as { key: number } | undefined;
   }
   if (!row) {
     throw new ElementFailure(

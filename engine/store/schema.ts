@@ -220,6 +220,20 @@ export const MIGRATIONS: readonly MigrationStep[] = [
   // 2: process-instance tags (Camunda 8.8), carried by the instance's jobs.
   `ALTER TABLE process_instances ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
    ALTER TABLE jobs ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';`,
+  // 3: resource deletion (definitions stay for the instances running on them), taken sequence flows,
+  // correlated message subscriptions (Operate's views of an instance).
+  `ALTER TABLE process_definitions ADD COLUMN deleted_at INTEGER;
+   ALTER TABLE forms ADD COLUMN deleted_at INTEGER;
+   CREATE TABLE taken_flows (
+     process_instance_key INTEGER NOT NULL, flow_id TEXT NOT NULL, process_definition_key INTEGER NOT NULL,
+     bpmn_process_id TEXT NOT NULL, PRIMARY KEY (process_instance_key, flow_id)
+   ) WITHOUT ROWID;
+   CREATE TABLE correlated_subscriptions (
+     message_key INTEGER NOT NULL, subscription_key INTEGER NOT NULL, message_name TEXT NOT NULL, correlation_key TEXT NOT NULL,
+     correlation_time INTEGER NOT NULL, element_id TEXT NOT NULL, element_instance_key INTEGER, process_instance_key INTEGER NOT NULL,
+     process_definition_key INTEGER NOT NULL, bpmn_process_id TEXT NOT NULL, PRIMARY KEY (message_key, subscription_key)
+   );
+   CREATE INDEX cms_by_pi ON correlated_subscriptions (process_instance_key);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -63,9 +63,9 @@ test.each([
 
 test('element-instance search never returns the process itself; getting it as an element is a 404', async () => {
   const { items } = await t.client.searchElementInstances({ filter: { processInstanceKey } } as never, NOW);
-  expect(items.length).toBeGreaterThan(0);
-  expect(items.map((e) => e.type)).not.toContain('PROCESS');
-  expect(items.map((e) => e.elementInstanceKey)).not.toContain(processInstanceKey);
+  expect(items!.length).toBeGreaterThan(0);
+  expect(items!.map((e) => e.type)).not.toContain('PROCESS');
+  expect(items!.map((e) => e.elementInstanceKey)).not.toContain(processInstanceKey);
   await expectHttpError(t.client.getElementInstance({ elementInstanceKey: processInstanceKey } as never, NOW), 404);
   const byType = await t.client.searchElementInstances({ filter: { type: 'PROCESS' } } as never, NOW);
   expect(byType.items).toEqual([]);
@@ -74,4 +74,27 @@ test('element-instance search never returns the process itself; getting it as an
 test('GET /license answers like a cluster without a license key', async () => {
   const license = await t.client.getLicense();
   expect(license).toEqual(expect.objectContaining({ validLicense: false, isCommercial: false, licenseType: 'unknown' }));
+});
+
+test('cursor paging walks forward and back by key: every instance once, in order, the same pages both ways', async () => {
+  for (let i = 0; i < 7; i++) await t.client.createProcessInstance({ processDefinitionId: 'tagged' } as never);
+  const all = (await t.client.searchProcessInstances({ filter: { processDefinitionId: 'tagged' }, page: { limit: 100 } } as never, NOW)).items.map((i) => i.processInstanceKey);
+  expect(all.length).toBeGreaterThanOrEqual(8);
+  const pages: string[][] = [];
+  const cursors: { start?: string; end?: string }[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const res = await raw(t.url, 'POST', '/process-instances/search', { filter: { processDefinitionId: 'tagged' }, page: after ? { limit: 3, after } : { limit: 3 } });
+    expect(res.status).toBe(200);
+    if (res.body.items.length === 0) break;
+    pages.push(res.body.items.map((i: { processInstanceKey: string }) => i.processInstanceKey));
+    cursors.push({ start: res.body.page.startCursor, end: res.body.page.endCursor });
+    expect(res.body.page.totalItems).toBe(all.length);
+    after = res.body.page.endCursor;
+  }
+  expect(pages.flat()).toEqual(all);
+  const back = await raw(t.url, 'POST', '/process-instances/search', { filter: { processDefinitionId: 'tagged' }, page: { limit: 3, before: cursors[2].start } });
+  expect(back.body.items.map((i: { processInstanceKey: string }) => i.processInstanceKey)).toEqual(pages[1]);
+  const broken = await raw(t.url, 'POST', '/process-instances/search', { page: { after: 'not-a-cursor' } });
+  expect(broken.status).toBe(400);
 });

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Engine } from '../../runtime/engine';
 import { EngineError, invalidArgument, notFound } from '../../runtime/errors';
-import { cancelProcessInstance, createProcessInstance, latestDefinitionById } from '../../runtime/instances';
+import { cancelProcessInstance, createProcessInstance, isLiveDefinition, latestDefinitionById } from '../../runtime/instances';
 import { runSearch, WhereBuilder, type FieldSpecs, type SearchDefinition } from '../search';
 import { keyString, millis, parseInput, parseKey, variablesObject } from '../validation';
 import { processDefinitionView, processInstanceView, TENANT, type ProcessDefinitionView, type ProcessInstanceView } from '../views';
@@ -28,8 +28,9 @@ const createSchema = z.union([
   z.strictObject({ processDefinitionKey: keyString, ...common }),
 ]);
 
+/** Deleted definitions are gone for the API (as in Zeebe); the rows stay for the instances still running on them. */
 const definitionSearch: SearchDefinition<ProcessDefinitionView, ReturnType<typeof processDefinitionView>> = {
-  from: 'process_definitions d',
+  from: '(SELECT * FROM process_definitions WHERE deleted_at IS NULL) d',
   fields: {
     processDefinitionKey: { column: 'd.key', kind: 'key' },
     processDefinitionId: { column: 'd.bpmn_process_id', kind: 'string' },
@@ -40,8 +41,8 @@ const definitionSearch: SearchDefinition<ProcessDefinitionView, ReturnType<typeo
   },
   extraFilters: { isLatestVersion: z.boolean(), tenantId, hasStartForm: z.boolean() },
   applyExtraFilters: (where, filter) => {
-    if (filter.isLatestVersion === true) where.add('d.version = (SELECT MAX(version) FROM process_definitions x WHERE x.bpmn_process_id = d.bpmn_process_id)');
-    if (filter.isLatestVersion === false) where.add('d.version < (SELECT MAX(version) FROM process_definitions x WHERE x.bpmn_process_id = d.bpmn_process_id)');
+    if (filter.isLatestVersion === true) where.add('d.version = (SELECT MAX(version) FROM process_definitions x WHERE x.bpmn_process_id = d.bpmn_process_id AND x.deleted_at IS NULL)');
+    if (filter.isLatestVersion === false) where.add('d.version < (SELECT MAX(version) FROM process_definitions x WHERE x.bpmn_process_id = d.bpmn_process_id AND x.deleted_at IS NULL)');
     if (filter.hasStartForm === true) where.add('0');
   },
   sort: {
@@ -83,7 +84,7 @@ export function applyVariableFilters(where: WhereBuilder, filters: unknown, scop
   }
 }
 
-const instanceSearch: SearchDefinition<ProcessInstanceView, ReturnType<typeof processInstanceView>> = {
+export const instanceSearch: SearchDefinition<ProcessInstanceView, ReturnType<typeof processInstanceView>> = {
   from: `(SELECT pi.*, d.name AS definition_name, d.version_tag AS version_tag FROM process_instances pi JOIN process_definitions d ON d.key = pi.process_definition_key) p`,
   fields: instanceFields,
   extraFilters: { hasIncident: z.boolean(), variables: variableValueFilter, tags: tagSet },
@@ -132,7 +133,7 @@ export function processRoutes(engine: Engine): Router {
 
   const getDefinitionRow = (keyParam: string) => {
     const key = parseKey(keyParam, 'process definition key');
-    const row = prepare(engine.db, 'SELECT * FROM process_definitions WHERE key = ?').get(key) as (ProcessDefinitionView & { xml: string }) | undefined;
+    const row = prepare(engine.db, 'SELECT * FROM process_definitions WHERE key = ? AND deleted_at IS NULL').get(key) as (ProcessDefinitionView & { xml: string }) | undefined;
     if (!row) throw notFound(`Process definition with key '${key}' not found.`);
     return row;
   };
@@ -152,9 +153,12 @@ export function processRoutes(engine: Engine): Router {
     const result = await engine.execute((ctx) => {
       let deployed;
       if ('processDefinitionKey' in input) {
+        if (!isLiveDefinition(ctx, Number(input.processDefinitionKey))) {
+          throw notFound(`Expected to find process definition with key '${input.processDefinitionKey}', but none found.`);
+        }
         deployed = ctx.definition(Number(input.processDefinitionKey));
       } else if (input.processDefinitionVersion !== undefined && input.processDefinitionVersion !== -1) {
-        const row = prepare(ctx.db, 'SELECT key FROM process_definitions WHERE bpmn_process_id = ? AND version = ?').get(input.processDefinitionId, input.processDefinitionVersion) as { key: number } | undefined;
+        const row = prepare(ctx.db, 'SELECT key FROM process_definitions WHERE bpmn_process_id = ? AND version = ? AND deleted_at IS NULL').get(input.processDefinitionId, input.processDefinitionVersion) as { key: number } | undefined;
         if (!row) throw notFound(`Expected to find process definition with process ID '${input.processDefinitionId}' and version '${input.processDefinitionVersion}', but none found.`);
         deployed = ctx.definition(row.key);
       } else {

@@ -74,7 +74,7 @@ const variableSearch: SearchDefinition<VariableView, ReturnType<typeof variableV
   toItem: (row) => variableView(row, true),
 };
 
-const incidentSearch: SearchDefinition<IncidentRow, ReturnType<typeof incidentView>> = {
+export const incidentSearch: SearchDefinition<IncidentRow, ReturnType<typeof incidentView>> = {
   from: 'incidents i',
   fields: {
     incidentKey: { column: 'i.key', kind: 'key' },
