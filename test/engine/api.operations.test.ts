@@ -6,6 +6,7 @@
  */
 import { SPEC_AVAILABLE, SpecValidator, loadSpec, operations } from '../contract/spec';
 import { NOW, activateJobs, activateNow, bpmnFile, useEngine, waitForInstanceState } from '../helpers/api';
+import { engineAuthHeaders } from '../helpers/engine';
 import { around, definitions, flow, processXml, serviceTask } from '../helpers/bpmn-xml';
 
 const t = useEngine();
@@ -19,7 +20,7 @@ async function call(operationId: string, params: Record<string, string>, body?: 
   if (ops && !op) throw new Error(`${operationId} is not in the spec`);
   const [method, path] = op ? [op.method, op.path] : ['POST', ''];
   const url = `${t.url}/v2${path.replace(/\{(\w+)\}/g, (_, p: string) => params[p])}`;
-  const res = await fetch(url, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(url, { method, headers: { ...engineAuthHeaders(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   const parsed = text === '' ? undefined : JSON.parse(text);
   if (op && validator) {
