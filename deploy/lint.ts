@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BpmnModdle } from 'bpmn-moddle';
 import zeebe from 'zeebe-bpmn-moddle/resources/zeebe.json';
-import { FormLinter } from '@camunda/form-linting';
+import { createFormLinter } from './form-linter';
 import type { DeployFile } from './files';
 import { swedishBpmnMessage, swedishFormMessage } from './lint-sv';
 
@@ -108,7 +108,7 @@ export function lintForm(file: DeployFile): LintResult {
     problems.push({ category: 'error', rule: 'execution-platform', message: 'the form names no executionPlatformVersion, so Camunda\'s form rules cannot be chosen',
       messageSv: 'Formuläret anger inte vilken Camunda-version det är gjort för. Spara det från formulärredigeraren (Camunda 8.8).' });
   }
-  const reports = new FormLinter().lint(schema as Record<string, unknown>);
+  const reports = createFormLinter().lint(schema as Record<string, unknown>);
   for (const r of reports) {
     problems.push({ category: r.category === 'error' ? 'error' : r.category === 'info' ? 'info' : 'warn', rule: 'form-linting', elementId: r.id,
       message: r.message, messageSv: swedishFormMessage(r) });

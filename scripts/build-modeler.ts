@@ -1,7 +1,8 @@
 /**
  * Builds the modeler's browser bundles from npm packages (camunda-bpmn-js, @bpmn-io/form-js-editor,
  * bpmn-js-differ) and web/modeler/*.js into web/public/modeler/ (gitignored: third-party code is never committed).
- * Runs in `npm start` and `npm test`; `tsx scripts/build-modeler.ts` alone rebuilds. Skips work when the bundles
+ * Runs in `npm run build` (so in `npm start`, before the compiled system starts: esbuild is a build-time tool) and
+ * `npm test`; `tsx scripts/build-modeler.ts` alone rebuilds. Skips work when the bundles
  * are newer than their sources and package-lock.json.
  */
 import fs from 'node:fs';

@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { PROJECT_ROOT, RUNNING_COMPILED } from '../common/paths';
 
-const ROOT = path.resolve(__dirname, '..');
-const PARENT_WATCH = path.join(__dirname, 'parent-watch.mjs');
+const ROOT = PROJECT_ROOT;
+// not compiled (an .mjs loaded with --import), so it is found from the project root also when running from dist/
+const PARENT_WATCH = path.join(ROOT, 'scripts', 'parent-watch.mjs');
 
 /** A tsx child process whose output lines are prefixed with its name. */
 export interface Child {
@@ -26,13 +28,18 @@ function prefixLines(stream: NodeJS.ReadableStream, out: NodeJS.WriteStream, pre
 }
 
 /**
- * Starts `<entry>` (relative to the repository root) in node with the tsx loader, prefixing its stdout/stderr
- * with `[name]`. Node runs the entry itself (no tsx wrapper process), so signals reach it directly. File
- * descriptor 3 is a pipe the child watches (scripts/parent-watch.mjs): when this process ends in any way, also
- * by kill -9, the pipe closes and the child stops itself gracefully — no orphans left serving.
+/**
+ * Starts `<entry>` (a .ts path relative to the repository root), prefixing its stdout/stderr with `[name]`: compiled
+ * (`node dist/<entry>.js`, runtime dependencies only) when this orchestrator itself runs from dist/, and with the tsx
+ * loader from the sources otherwise (tests, development). Node runs the entry itself (no wrapper process), so
+ * signals reach it directly. File descriptor 3 is a pipe the child watches (scripts/parent-watch.mjs): when this
+ * process ends in any way, also by kill -9, the pipe closes and the child stops itself gracefully — no orphans.
  */
 export function startChild(name: string, entry: string, env: NodeJS.ProcessEnv): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', '--import', PARENT_WATCH, path.join(ROOT, entry)], {
+  const args = RUNNING_COMPILED
+    ? ['--import', PARENT_WATCH, path.join(ROOT, 'dist', entry.replace(/\.ts$/, '.js'))]
+    : ['--import', 'tsx', '--import', PARENT_WATCH, path.join(ROOT, entry)];
+  const proc = spawn(process.execPath, args, {
     cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
   });
   const prefix = `[${name}]`.padEnd(10);

@@ -22,10 +22,10 @@ import { collectFiles } from '../deploy/files';
 import { formatLintReport, hasErrors, lintAll, loadLintConfig } from '../deploy/lint';
 import { deployAll, describeError, formatSummary } from '../deploy/deploy';
 import { ensureCredentials } from '../engine/credentials';
+import { PROJECT_ROOT } from '../common/paths';
 import { onAncestorGone, startChild, stopChild, watchedAncestors, type Child } from './children';
-import { buildModeler } from './build-modeler';
 
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = PROJECT_ROOT;
 const log = (msg: string) => console.log(`[start]    ${msg}`);
 const fail = (msg: string) => console.error(`[start]    ${msg}`);
 
@@ -162,9 +162,6 @@ async function main(): Promise<void> {
   try {
     await waitForTopology(p.restAddress, engine, p.external ? 30_000 : 60_000);
     await lintAndDeploy(p.restAddress, p.env.DATA_DIR!);
-    // the web modeler's browser bundles (built from npm packages, never committed)
-    const modeler = await buildModeler();
-    if (modeler.built) log(`modeler bundles built in ${modeler.ms} ms`);
   } catch (e) {
     fail(`startup failed: ${(e as Error).message}`);
     return stopAll(1);

@@ -6,7 +6,7 @@ import { loadConfig, type WorkersConfig } from './config';
 import { ConsentRegistry } from './consent/registry';
 import { loadDeadlineConfig } from './deadlines/rules';
 import type { Deps } from './deps';
-import { startDevMailbox, type DevMailbox } from './dev-mailbox';
+import type { DevMailbox } from './dev-mailbox';
 import { EscalationSteps } from './escalation/steps';
 import { Outbox } from './mail/outbox';
 import { MailSender } from './mail/sender';
@@ -57,6 +57,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   let mailbox: DevMailbox | undefined;
   if (process.env.DEV_MAILBOX === 'true') {
+    // Loaded only when enabled: a production deployment with real SMTP never loads the SMTP server package.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { startDevMailbox } = require('./dev-mailbox') as typeof import('./dev-mailbox');
     mailbox = await startDevMailbox({ port: config.smtp.port, host: config.smtp.host, dir: path.join(config.dataDir, 'mail') });
     console.log(`[workers] dev mailbox on ${config.smtp.host}:${mailbox.port}, messages in ${mailbox.dir}`);
   }

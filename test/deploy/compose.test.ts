@@ -23,12 +23,24 @@ test.each(['vk-deploy', 'vk-workers', 'vk-web'])('%s is built from deploy/Docker
   const s = doc.services[name];
   expect(s.build?.dockerfile).toBe('deploy/Dockerfile');
   expect(fs.existsSync(path.resolve(DEPLOY, s.build!.context, s.build!.dockerfile))).toBe(true);
-  const entry = s.command!.find((a) => a.endsWith('.ts'))!;
-  expect(fs.existsSync(path.resolve(DEPLOY, '..', entry))).toBe(true);
+  // The image runs compiled JavaScript (runtime dependencies only): node dist/<entry>.js of an existing source file.
+  expect(s.command![0]).toBe('node');
+  const entry = s.command!.find((a) => /^dist\/.+\.js$/.test(a))!;
+  expect(fs.existsSync(path.resolve(DEPLOY, '..', entry.replace(/^dist\//, '').replace(/\.js$/, '.ts')))).toBe(true);
   expect(s.environment).toEqual(expect.objectContaining({ ZEEBE_REST_ADDRESS: 'http://orchestration:8080', CAMUNDA_AUTH_STRATEGY: 'BASIC' }));
 });
 
 test('workers and web start only after a successful deployment, which waits for a healthy cluster', () => {
   expect(doc.services['vk-deploy'].depends_on?.orchestration.condition).toBe('service_healthy');
   for (const n of ['vk-workers', 'vk-web']) expect(doc.services[n].depends_on?.['vk-deploy'].condition).toBe('service_completed_successfully');
+});
+
+test('the Dockerfile builds dist/ and runs it with runtime dependencies only', () => {
+  const file = fs.readFileSync(path.join(DEPLOY, 'Dockerfile'), 'utf8');
+  const stages = file.split(/^FROM /m).slice(1);
+  expect(stages).toHaveLength(2);
+  expect(stages[0]).toMatch(/RUN npm run build/);
+  expect(stages[1]).toMatch(/npm install --omit=dev/);
+  expect(stages[1]).not.toMatch(/tsx/);
+  expect(stages[1]).toMatch(/CMD \["node", "dist\//);
 });

@@ -1,18 +1,18 @@
 /**
- * npm start (scripts/start.ts) as a child process: engine, deployment, workers and web come up on free ports with a
+ * npm start as a child process, by default as npm runs it — compiled (tsc -p tsconfig.build.json → node
+ * dist/scripts/start.js, children from dist/): engine, deployment, workers and web come up on free ports with a
  * temp DATA_DIR, the URLs are printed, SIGTERM stops every child and exits 0; a bad configuration exits 1 with a
  * message. The engine requires the per-folder secret npm start created and handed to the others (issue 13.1);
  * killing npm or the orchestrator with SIGKILL still stops every child, and a second npm start on a port where
  * an engine answers refuses to start (13.3).
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from './helpers';
 
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
 const freePort = () => new Promise<number>((resolve, reject) => {
   const srv = net.createServer().listen(0, '127.0.0.1', () => {
@@ -29,11 +29,17 @@ function developerEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** `how`: through tsx (as before), node running start.ts itself (its pid is the orchestrator), or `npm start`. */
-function runStart(env: NodeJS.ProcessEnv, how: 'tsx' | 'node' | 'npm' = 'tsx') {
+beforeAll(() => {
+  // what `npm start` does first (npm run build); a type error or a broken build config fails here
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe', timeout: 120_000 });
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build-vendor.mjs')], { cwd: ROOT, stdio: 'pipe', timeout: 60_000 });
+}, 150_000);
+
+/** `how`: compiled from dist/ (what npm start runs), node running start.ts from the sources, or `npm start` itself. */
+function runStart(env: NodeJS.ProcessEnv, how: 'compiled' | 'node' | 'npm' = 'compiled') {
   const [command, args] = how === 'npm' ? ['npm', ['start', '--silent']]
     : how === 'node' ? [process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'start.ts')]]
-    : [TSX, [path.join(ROOT, 'scripts', 'start.ts')]];
+    : [process.execPath, [path.join(ROOT, 'dist', 'scripts', 'start.js')]];
   const proc = spawn(command, args, { cwd: ROOT, env: { ...developerEnv(), ...env } });
   let out = '';
   proc.stdout.on('data', (d: Buffer) => { out += d.toString(); });
@@ -49,7 +55,7 @@ function runStart(env: NodeJS.ProcessEnv, how: 'tsx' | 'node' | 'npm' = 'tsx') {
   return { proc, exited, waitFor, output: () => out };
 }
 
-test('starts engine, deployment, workers and web; SIGTERM stops them all with exit 0', async () => {
+test('compiled: starts engine, deployment, workers and web from dist/; SIGTERM stops them all with exit 0', async () => {
   const [enginePort, webPort, smtpPort] = [await freePort(), await freePort(), await freePort()];
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vk-start-'));
   // embedded mode (an address in the developer's environment would select external mode)
@@ -81,6 +87,12 @@ test('starts engine, deployment, workers and web; SIGTERM stops them all with ex
     const web = await fetch(`http://127.0.0.1:${webPort}/`, { redirect: 'manual' });
     expect(web.status).toBeLessThan(500);
     expect(fs.existsSync(path.join(dataDir, 'engine.sqlite'))).toBe(true);
+    // every child runs compiled JavaScript, none through tsx
+    const children = execFileSync('ps', ['-o', 'args=', '--ppid', String(s.proc.pid)], { encoding: 'utf8' });
+    expect(children).toMatch(/dist\/engine\/main\.js/);
+    expect(children).toMatch(/dist\/workers\/main\.js/);
+    expect(children).toMatch(/dist\/web\/server\/main\.js/);
+    expect(children).not.toMatch(/tsx/);
   } finally {
     s.proc.kill('SIGTERM');
   }

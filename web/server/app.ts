@@ -1,6 +1,5 @@
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import cookieParser from 'cookie-parser';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
@@ -16,6 +15,7 @@ import { consentPort } from './cases/consent';
 import { openWorkersDb } from '../../workers/db';
 import type { WebConfig } from './config';
 import { DashboardService } from './dashboard/service';
+import { PROJECT_ROOT } from '../../common/paths';
 import { dashboardRoutes } from './dashboard/routes';
 import { ReadModel } from './dashboard/read-model';
 import { SqliteSessionStore } from './db';
@@ -48,7 +48,7 @@ export interface AppDeps {
   forms?: FormCatalog;
 }
 
-const ROOT = path.resolve(__dirname, '..', '..');
+const ROOT = PROJECT_ROOT;
 const nm = (p: string) => path.join(ROOT, 'node_modules', p);
 const PUBLIC_PATHS = [/^\/login(\/oidc)?$/, /^\/auth\/callback$/, /^\/static\//, /^\/vendor\//, /^\/healthz$/];
 
@@ -87,7 +87,6 @@ export function createApp(deps: AppDeps) {
   app.get('/healthz', (_req, res) => { res.json({ ok: true }); });
   app.get('/favicon.ico', (_req, res) => { res.status(204).end(); });
 
-  app.use(cookieParser());
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(express.json({ limit: '200kb' }));
   app.use(session({

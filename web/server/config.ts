@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { isLoopbackHttp } from './auth/oidc';
+import { PROJECT_ROOT } from '../../common/paths';
 
 /** Web app configuration, read once from the environment (documented in docs/web.md). */
 export interface WebConfig {
@@ -82,7 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
     port: e.WEB_PORT,
     host: e.WEB_HOST,
     dataDir,
-    usersFile: path.resolve(e.WEB_USERS_FILE ?? path.join(__dirname, '..', '..', 'config', 'users.json')),
+    usersFile: path.resolve(e.WEB_USERS_FILE ?? path.join(PROJECT_ROOT, 'config', 'users.json')),
     sessionSecret: e.WEB_SESSION_SECRET ?? 'vardkedjan-dev-only-session-secret',
     cookieSecure: e.WEB_COOKIE_SECURE === 'auto' ? 'auto' : e.WEB_COOKIE_SECURE === 'true',
     trustProxy: e.WEB_TRUST_PROXY === 'true',
@@ -92,6 +93,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
     readModelRefreshSeconds: e.WEB_READMODEL_REFRESH_SECONDS,
     readModelOverlapSeconds: e.WEB_READMODEL_OVERLAP_SECONDS,
     readModelFullSweepSeconds: e.WEB_READMODEL_FULL_SWEEP_SECONDS,
-    freeTextFile: path.resolve(e.WEB_FREE_TEXT_FILE ?? path.join(__dirname, '..', '..', 'config', 'free-text.json')),
+    freeTextFile: path.resolve(e.WEB_FREE_TEXT_FILE ?? path.join(PROJECT_ROOT, 'config', 'free-text.json')),
   };
 }

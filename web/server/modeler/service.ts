@@ -18,9 +18,10 @@ import { lintFile, loadLintConfig, type LintProblem } from '../../../deploy/lint
 import type { SessionUser } from '../auth/user';
 import { NOW, statusOf } from '../camunda-util';
 import { UserError, forbidden, notFound } from '../errors';
+import { PROJECT_ROOT } from '../../../common/paths';
 
 export const PROCESS_OWNER_GROUP = 'processagare';
-const ROOT = path.resolve(__dirname, '..', '..', '..');
+const ROOT = PROJECT_ROOT;
 
 export interface ProcessVersion {
   key: string;

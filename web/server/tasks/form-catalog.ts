@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { PROJECT_ROOT } from '../../../common/paths';
 
 /**
  * The forms of forms/ and their context sidecars (`<formId>.context.json`, docs/web.md "Task context"). A sidecar
@@ -101,7 +102,7 @@ export class FormCatalog {
   }
 
   static fromRepo(): FormCatalog {
-    return new FormCatalog(path.resolve(__dirname, '..', '..', '..', 'forms'));
+    return new FormCatalog(path.join(PROJECT_ROOT, 'forms'));
   }
 
   formIds(): string[] { return [...this.forms.keys()]; }
