@@ -12,7 +12,7 @@ async function main() {
     const p = path.join(root, 'node_modules/bpmn-js/dist/assets', f);
     return fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : '';
   }).join('\n');
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
   await page.setContent(`<html><head><style>${css} body{margin:0} #c{width:100vw;height:100vh}</style></head><body><div id="c"></div></body></html>`);
   await page.addScriptTag({ content: viewer });
