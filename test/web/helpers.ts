@@ -15,6 +15,8 @@ import { LocalUsers } from '../../web/server/auth/local-users';
 import { OidcLogin } from '../../web/server/auth/oidc';
 import { loadConfig } from '../../web/server/config';
 import { openWebDb } from '../../web/server/db';
+import { startTestEngine, type TestEngine } from '../helpers/engine';
+import { resourceFiles } from '../processes/helpers';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -31,14 +33,14 @@ export interface TestWeb { url: string; audit: AuditLog; db: Database.Database; 
  * with WEB_AUTH_MODE=oidc the app signs in through OIDC_ISSUER. `port` (default: ephemeral) lets a test know the
  * URL before the app starts, as an OIDC redirect URI needs.
  */
-export async function startTestWeb(client: CamundaClient, opts: { now?: () => Date; env?: Record<string, string>; port?: number } = {}): Promise<TestWeb> {
+export async function startTestWeb(client: CamundaClient, opts: { now?: () => Date; env?: Record<string, string>; port?: number; users?: LocalUsers } = {}): Promise<TestWeb> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vk-web-'));
   const config = loadConfig({ DATA_DIR: dataDir, WEB_PORT: '0', WEB_READMODEL_REFRESH_SECONDS: '0', WEB_COOKIE_SECURE: 'auto', ...opts.env } as NodeJS.ProcessEnv);
   const db = openWebDb(dataDir);
   const audit = AuditLog.open(path.join(dataDir, 'audit.sqlite'));
   const app = createApp({
     client, config, audit, db, now: opts.now,
-    users: config.authMode === 'local' ? LocalUsers.fromFile(path.join(ROOT, 'config', 'users.json')) : undefined,
+    users: config.authMode === 'local' ? opts.users ?? LocalUsers.fromFile(path.join(ROOT, 'config', 'users.json')) : undefined,
     oidc: config.oidc ? new OidcLogin(config.oidc) : undefined,
   });
   const server: Server = await new Promise((resolve) => { const s = app.app.listen(opts.port ?? 0, '127.0.0.1', () => resolve(s)); });
@@ -50,7 +52,7 @@ export async function startTestWeb(client: CamundaClient, opts: { now?: () => Da
 }
 
 /** Every diagram and form of the project, as deployment resources (shared with the process tests). */
-export { resourceFiles } from '../processes/helpers';
+export { resourceFiles };
 
 /** A signed-in user agent: keeps the session cookie, sends the CSRF token on writes. */
 export class Agent {
@@ -109,4 +111,22 @@ export async function until<T>(fn: () => Promise<T | undefined | false>, what: s
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * One engine with every diagram and form deployed, and one web app on it, for the tests of a file (beforeAll /
+ * afterAll). Read the fields inside tests and hooks only.
+ */
+export function useEngineAndWeb(): { engine: TestEngine; web: TestWeb } {
+  const ctx = {} as { engine: TestEngine; web: TestWeb };
+  beforeAll(async () => {
+    ctx.engine = await startTestEngine();
+    await ctx.engine.client.createDeployment({ resources: resourceFiles() });
+    ctx.web = await startTestWeb(ctx.engine.client);
+  }, 60_000);
+  afterAll(async () => {
+    await ctx.web?.stop();
+    await ctx.engine?.stop();
+  });
+  return ctx;
 }

@@ -68,14 +68,32 @@ describe('server-side form validation', () => {
 });
 
 describe('users, access and output encoding', () => {
-  test('scrypt hashes verify only the right password; the demo users file loads', () => {
+  test('scrypt hashes verify only the right password; the demo users file loads', async () => {
     const h = hashPassword('hemligt');
-    expect(verifyPassword('hemligt', h)).toBe(true);
-    expect(verifyPassword('fel', h)).toBe(false);
-    const users = LocalUsers.fromFile(path.join(ROOT, 'config', 'users.json'));
-    expect(users.verify('ss-vaxjo', 'vaxjo2026')?.groups).toEqual(['socialsekreterare-vaxjo']);
-    expect(users.verify('ss-vaxjo', 'alvesta2026')).toBeUndefined();
-    expect(users.verify('okand', 'x')).toBeUndefined();
+    expect(await verifyPassword('hemligt', h)).toBe(true);
+    expect(await verifyPassword('fel', h)).toBe(false);
+    const users = LocalUsers.fromFile(path.join(ROOT, 'config', 'users.json'), { production: false });
+    expect(await users.verify('ss-vaxjo', 'vaxjo2026')).toEqual({ ok: true, user: expect.objectContaining({ groups: ['socialsekreterare-vaxjo'] }) });
+    expect(await users.verify('ss-vaxjo', 'alvesta2026')).toEqual({ ok: false, reason: 'invalid' });
+    expect(await users.verify('okand', 'x')).toEqual({ ok: false, reason: 'invalid' });
+  });
+  test('with NODE_ENV=production the demo users (published passwords) are refused, other users are not', async () => {
+    const users = LocalUsers.fromFile(path.join(ROOT, 'config', 'users.json'), { production: true });
+    expect(await users.verify('ss-vaxjo', 'vaxjo2026')).toEqual({ ok: false, reason: 'demo-in-production' });
+    expect(users.refusedDemoUsers()).toContain('ss-vaxjo');
+    const real = LocalUsers.fromEntries([{ id: 'anna', name: 'Anna', groups: ['socialsekreterare-vaxjo'], passwordHash: hashPassword('ett-riktigt-lösen') }], { production: true });
+    expect(await real.verify('anna', 'ett-riktigt-lösen')).toEqual({ ok: true, user: expect.objectContaining({ id: 'anna' }) });
+  });
+  test('password checks run off the event loop: a timer fires while ten checks are in progress', async () => {
+    const h = hashPassword('hemligt');
+    let ticks = 0;
+    const timer = setInterval(() => { ticks++; }, 1);
+    const checks = Promise.all(Array.from({ length: 10 }, () => verifyPassword('fel', h)));
+    await new Promise((r) => setTimeout(r, 5));
+    const during = ticks;
+    await checks;
+    clearInterval(timer);
+    expect(during).toBeGreaterThan(0);
   });
   test('kommun and manager scope from groups', () => {
     expect(userKommun({ id: 'a', name: 'a', groups: ['socialsekreterare-alvesta'] })).toBe('alvesta');

@@ -21,7 +21,7 @@ import { ReadModel } from './dashboard/read-model';
 import { SqliteSessionStore } from './db';
 import { UserError } from './errors';
 import { html, landingPage, page } from './html';
-import { csrfProtection, csrfToken } from './security';
+import { csrfProtection, csrfToken, noStore, rejectImpossibleKeys } from './security';
 import { TaskService } from './tasks/service';
 import { FormCatalog } from './tasks/form-catalog';
 import { UserDirectory } from './tasks/names';
@@ -87,6 +87,8 @@ export function createApp(deps: AppDeps) {
   app.get('/healthz', (_req, res) => { res.json({ ok: true }); });
   app.get('/favicon.ico', (_req, res) => { res.status(204).end(); });
 
+  app.use(noStore);
+  app.use(rejectImpossibleKeys);
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(express.json({ limit: '200kb' }));
   app.use(session({

@@ -12,6 +12,8 @@ export function openWebDb(dataDir: string): Database.Database {
   return db;
 }
 
+const expiryOf = (s: session.SessionData): number => (s.cookie?.expires ? new Date(s.cookie.expires).getTime() : Date.now() + 8 * 3600_000);
+
 /** express-session store on SQLite (sessions survive restarts; expired rows are pruned on write). */
 export class SqliteSessionStore extends session.Store {
   constructor(private readonly db: Database.Database) {
@@ -27,9 +29,20 @@ export class SqliteSessionStore extends session.Store {
 
   override set(sid: string, s: session.SessionData, cb?: (err?: unknown) => void): void {
     try {
-      const expires = s.cookie?.expires ? new Date(s.cookie.expires).getTime() : Date.now() + 8 * 3600_000;
+      const expires = expiryOf(s);
       this.db.prepare('INSERT INTO sessions (sid, data, expires) VALUES (?, ?, ?) ON CONFLICT(sid) DO UPDATE SET data = excluded.data, expires = excluded.expires').run(sid, JSON.stringify(s), expires);
       this.db.prepare('DELETE FROM sessions WHERE expires < ?').run(Date.now());
+      cb?.();
+    } catch (e) { cb?.(e); }
+  }
+
+  /**
+   * Called by express-session on every request of an unchanged session (resave: false): moves the expiry forward,
+   * so an active user stays signed in and only an idle session ends (cookie maxAge after the last request).
+   */
+  override touch(sid: string, s: session.SessionData, cb?: (err?: unknown) => void): void {
+    try {
+      this.db.prepare('UPDATE sessions SET expires = ? WHERE sid = ?').run(expiryOf(s), sid);
       cb?.();
     } catch (e) { cb?.(e); }
   }

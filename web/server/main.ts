@@ -13,9 +13,12 @@ async function main() {
   const db = openWebDb(config.dataDir);
   const audit = AuditLog.open(path.join(config.dataDir, 'audit.sqlite'));
   const client = createCamundaClient();
+  const users = config.authMode === 'local' ? LocalUsers.fromFile(config.usersFile) : undefined;
+  const refused = users?.refusedDemoUsers() ?? [];
+  if (refused.length) console.warn(`[web] NODE_ENV=production: the ${refused.length} demo users in ${config.usersFile} cannot sign in (set WEB_USERS_FILE or use OIDC)`);
   const { app, readModel } = createApp({
     client, config, audit, db,
-    users: config.authMode === 'local' ? LocalUsers.fromFile(config.usersFile) : undefined,
+    users,
     oidc: config.oidc ? new OidcLogin(config.oidc) : undefined,
   });
   const server = app.listen(config.port, config.host, () => {

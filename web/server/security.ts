@@ -19,13 +19,43 @@ export function csrfToken(req: Request): string {
   return req.session.csrf;
 }
 
+/** Whether `sent` is the session's token; any other value (wrong, empty, non-ASCII, any length) is simply false. */
+export function csrfMatches(sent: unknown, expected: string | undefined): boolean {
+  if (typeof sent !== 'string' || !expected) return false;
+  // Compared as bytes: a non-ASCII character makes the byte length differ from the string length.
+  const a = Buffer.from(sent, 'utf8');
+  const b = Buffer.from(expected, 'utf8');
+  return a.length === b.length && crypto.timingSafeEqual(a, b);
+}
+
 /** Rejects state-changing requests without the session's token in `x-csrf-token` or the `_csrf` form field. */
 export function csrfProtection(req: Request, _res: Response, next: NextFunction): void {
   if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
   const sent = req.get('x-csrf-token') ?? (typeof req.body?._csrf === 'string' ? req.body._csrf : undefined);
-  const expected = req.session?.csrf;
-  if (!sent || !expected || sent.length !== expected.length || !crypto.timingSafeEqual(Buffer.from(sent), Buffer.from(expected))) {
+  if (!csrfMatches(sent, req.session?.csrf)) {
     return next(new UserError(403, 'Sidan har gått ut eller skickades inte från Vårdkedjan (CSRF-kontroll). Ladda om sidan och försök igen.'));
   }
+  next();
+}
+
+/** Largest key the engine can have issued (Zeebe keys are signed 64-bit). */
+const MAX_KEY = 9223372036854775807n;
+
+/**
+ * A path segment of digits that cannot be an engine key (over 19 digits or above 2^63-1) names nothing: 404 here,
+ * before any route passes it to the engine (which would refuse it as a bad argument and end as a 500).
+ */
+export function rejectImpossibleKeys(req: Request, _res: Response, next: NextFunction): void {
+  const impossible = req.path.split('/').some((segment) => /^\d+$/.test(segment) && (segment.length > 19 || BigInt(segment) > MAX_KEY));
+  if (impossible) return next(new UserError(404, 'Sidan finns inte. Kontrollera länken.'));
+  next();
+}
+
+/**
+ * Pages and API answers carry case data and the CSRF token: never kept by the browser or a proxy (the back
+ * button after logging out must not show them). Static files keep their own caching.
+ */
+export function noStore(_req: Request, res: Response, next: NextFunction): void {
+  res.setHeader('Cache-Control', 'no-store');
   next();
 }

@@ -6,6 +6,7 @@ import { html, landingPage, page } from '../html';
 import { csrfToken } from '../security';
 import { takeTarget } from '../notiser/return-to';
 import type { LocalUsers } from './local-users';
+import { DEFAULT_LOGIN_LIMITS, loginGuards } from './login-guard';
 import { OidcRefused, type OidcLogin } from './oidc';
 import type { SessionUser } from './user';
 import type { AuditLog } from '../../../common/audit';
@@ -39,17 +40,29 @@ export function authRoutes(deps: { config: WebConfig; users?: LocalUsers; oidc?:
 
   r.get('/login', (req, res) => { res.send(loginPage(req)); });
 
-  r.post('/login', async (req, res, next) => {
+  const guards = loginGuards(deps.config.loginLimits ?? DEFAULT_LOGIN_LIMITS, (req, res, scope, minutes) => {
+    const actor = typeof req.body?.username === 'string' && req.body.username.trim() ? req.body.username.trim().slice(0, 100) : 'okänd';
+    deps.audit.record({ actor, action: 'auth.login.locked', details: { scope, ip: req.ip } });
+    res.status(429).send(loginPage(req, `För många misslyckade inloggningar. Inloggningen är spärrad i upp till ${minutes} minuter; försök igen senare eller kontakta din administratör.`));
+  });
+
+  r.post('/login', ...guards, async (req, res, next) => {
     try {
       if (!deps.users) throw new UserError(400, 'Lösenordsinloggning är avstängd. Använd organisationens inloggning.');
       const body = LoginBody.safeParse(req.body);
       if (!body.success) { res.status(400).send(loginPage(req, 'Fyll i användarnamn och lösenord.')); return; }
-      const user = deps.users.verify(body.data.username, body.data.password);
-      if (!user) {
+      const result = await deps.users.verify(body.data.username, body.data.password);
+      if (!result.ok && result.reason === 'demo-in-production') {
+        deps.audit.record({ actor: body.data.username, action: 'auth.login.failed', details: { reason: 'demo-user-in-production' } });
+        res.status(403).send(loginPage(req, 'Demoanvändare är avstängda i produktion. Logga in med ett riktigt konto eller organisationens inloggning.'));
+        return;
+      }
+      if (!result.ok) {
         deps.audit.record({ actor: body.data.username, action: 'auth.login.failed' });
         res.status(401).send(loginPage(req, 'Fel användarnamn eller lösenord. Försök igen.'));
         return;
       }
+      const user = result.user;
       const target = takeTarget(req);
       await regenerate(req, user);
       deps.audit.record({ actor: user.id, action: 'auth.login' });
