@@ -97,6 +97,16 @@ test('deploy with tag and note: new version listed with who/when/why; the runnin
   expect(audit[0].details).toEqual(expect.objectContaining({ processDefinitionId: 'vk-planeringsdagar', version: 2, note: 'Kortare namn', versionTag: '2026-12-namn' }));
 });
 
+test('a form some user task shows is opened as the engine hands it out (getUserTaskForm), with its version', async () => {
+  // the instance started in the previous test waits in "Planera", which links vk-planeringsdagar-plan
+  const res = await po.get('/api/modellering/formular/vk-planeringsdagar-plan');
+  expect(res.status).toBe(200);
+  expect(res.json).toEqual(expect.objectContaining({ source: 'engine', version: 1 }));
+  expect(JSON.parse(res.json.content)).toEqual(JSON.parse(fs.readFileSync(path.join(ROOT, 'forms', 'vk-planeringsdagar-plan.form'), 'utf8')));
+  expect((await po.get('/api/modellering/formular/finns-inte')).status).toBe(404);
+  expect(await po.html('/modellering/formular/vk-planeringsdagar-plan')).toContain('version 1 som motorn visar den');
+});
+
 test('forms: open, lint with Camunda\'s form linter, deploy; the editor then opens the deployed content', async () => {
   const { content, source } = (await po.get('/api/modellering/formular/vk-sip-samtycke')).json;
   expect(source).toBe('repo');

@@ -62,12 +62,12 @@ export function modelerRoutes(svc: ModelerService): Router {
   }));
 
   r.get('/modellering/formular/:id', h(async (req, res) => {
-    const form = svc.form(parse(ID, req.params.id));
+    const form = await svc.form(parse(ID, req.params.id));
     res.send(formEditorPage({ user: user(req), csrf: csrfToken(req) }, form, req.query.driftsatt === '1'));
   }));
 
   r.get('/modellering/formular/:id/ladda-ner', h(async (req, res) => {
-    const form = svc.form(parse(ID, req.params.id));
+    const form = await svc.form(parse(ID, req.params.id));
     res.type('application/json').attachment(`${form.formId}.form`).send(form.content);
   }));
 
@@ -80,8 +80,8 @@ export function modelerRoutes(svc: ModelerService): Router {
     res.json({ versions: await svc.versions(parse(ID, req.params.id)) });
   }));
 
-  r.get('/api/modellering/formular/:id', h((req, res) => {
-    res.json(svc.form(parse(ID, req.params.id)));
+  r.get('/api/modellering/formular/:id', h(async (req, res) => {
+    res.json(await svc.form(parse(ID, req.params.id)));
   }));
 
   r.post('/api/modellering/kontroll', h(async (req, res) => {

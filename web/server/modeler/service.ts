@@ -4,8 +4,10 @@
  * `npm run deploy` runs — recording who deployed which version and why in the audit log.
  *
  * Forms: the 8.8 Orchestration Cluster API returns a form only through a user task or a start event that links it
- * (no "get form by id"), so the form editor opens the last version deployed from here (kept in web.sqlite with the
- * exact content deployed) or else the project's forms/ file, which is what `npm start` / `npm run deploy` deploy.
+ * (no "get form by id"). The form editor opens the newest of: the form of the newest user task that links it
+ * (getUserTaskForm, with its deployed version), the last version deployed from here (kept in web.sqlite with the
+ * exact content), and — when the engine has shown neither — the project's forms/ file, which `npm start` and
+ * `npm run deploy` deploy.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -36,6 +38,7 @@ export interface ProcessVersion {
   activeInstances: number;
 }
 
+export type FormSource = 'engine' | 'modeler' | 'repo';
 export interface FormSummary { formId: string; source: 'modeler' | 'repo'; version?: number; deployedBy?: string; deployedAt?: string }
 
 export class ModelerError extends UserError {}
@@ -133,14 +136,33 @@ export class ModelerService {
     });
   }
 
-  /** The form's newest content: as last deployed from the modeler, else the project's forms/<id>.form. */
-  form(formId: string): { formId: string; content: string; source: 'modeler' | 'repo' } {
+  /** The form's newest content (see the file comment for where it comes from). */
+  async form(formId: string): Promise<{ formId: string; content: string; source: FormSource; version?: number }> {
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,100}$/.test(formId)) throw notFound('Formuläret finns inte. Välj ett formulär i listan.');
-    const row = this.d.db.prepare('SELECT content FROM modeler_forms WHERE form_id = ? ORDER BY version DESC LIMIT 1').get(formId) as { content: string } | undefined;
-    if (row) return { formId, content: row.content, source: 'modeler' };
+    const row = this.d.db.prepare('SELECT content, version FROM modeler_forms WHERE form_id = ? ORDER BY version DESC LIMIT 1').get(formId) as { content: string; version: number } | undefined;
+    const fromEngine = await this.formFromEngine(formId);
+    if (fromEngine && (!row || fromEngine.version > row.version)) return { formId, content: JSON.stringify(fromEngine.schema, null, 2), source: 'engine', version: fromEngine.version };
+    if (row) return { formId, content: row.content, source: 'modeler', version: row.version };
     const file = path.join(this.formsDir, `${formId}.form`);
     if (!fs.existsSync(file)) throw notFound('Formuläret finns inte. Välj ett formulär i listan.');
     return { formId, content: fs.readFileSync(file, 'utf8'), source: 'repo' };
+  }
+
+  /** The form as the engine hands it to the newest user task (of any version) at an element that links `formId` in the latest diagram. */
+  private async formFromEngine(formId: string): Promise<{ schema: unknown; version: number } | undefined> {
+    const linked = new RegExp(`<(?:\\w+:)?userTask\\b[^>]*\\bid="([^"]+)"(?:(?!</(?:\\w+:)?userTask>)[\\s\\S])*?formId="${formId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`, 'g');
+    let best: { schema: unknown; version: number } | undefined;
+    for (const p of await this.processes()) {
+      const xml = String(await this.d.client.getProcessDefinitionXml({ processDefinitionKey: p.key as never }, NOW));
+      for (const [, elementId] of xml.matchAll(linked)) {
+        const res = await this.d.client.searchUserTasks({ filter: { processDefinitionId: p.processDefinitionId, elementId } as never, sort: [{ field: 'creationDate', order: 'DESC' }] as never, page: { limit: 1 } } as never, NOW);
+        const task = res.items?.[0];
+        if (!task) continue;
+        const form = await this.d.client.getUserTaskForm({ userTaskKey: task.userTaskKey }, NOW).catch(() => undefined);
+        if (form && form.formId === formId && (!best || Number(form.version) > best.version)) best = { schema: typeof form.schema === 'string' ? JSON.parse(form.schema) : form.schema, version: Number(form.version) };
+      }
+    }
+    return best;
   }
 
   /** Lints a diagram or form with the project's rules (.bpmnlintrc, Camunda's form linter). */

@@ -108,14 +108,14 @@ export function diffPage(ctx: Ctx, id: string, versions: ProcessVersion[], a: st
       <figure><figcaption>Version ${vb.version}</figcaption><div id="canvas-b" class="canvas"></div></figure></div>`);
 }
 
-export function formEditorPage(ctx: Ctx, form: { formId: string; source: string }, justDeployed: boolean): string {
+export function formEditorPage(ctx: Ctx, form: { formId: string; source: string; version?: number }, justDeployed: boolean): string {
   return page({
     title: `Redigera formulär ${form.formId}`, user: ctx.user, csrf: ctx.csrf, styles: [`${BUNDLE}/form-editor.css`, `${BUNDLE}/modeler.css`], scripts: [`${BUNDLE}/form-editor.js`],
     flash: justDeployed ? 'Formuläret är driftsatt som en ny version. Uppgifter som skapas härefter visar det.' : undefined,
     bodyData: { kind: 'form', id: form.formId },
   }, html`
     <p><a href="/modellering">← Alla processer och formulär</a></p>
-    <h1>Formulär <code>${form.formId}</code> <small>${form.source === 'modeler' ? 'senast driftsatt härifrån' : 'som i forms/'}</small></h1>
+    <h1>Formulär <code>${form.formId}</code> <small>${form.source === 'engine' ? `version ${form.version} som motorn visar den` : form.source === 'modeler' ? `version ${form.version}, senast driftsatt härifrån` : 'som i forms/'}</small></h1>
     ${deployForm('form')}
     <p class="downloads"><a href="/modellering/formular/${encodeURIComponent(form.formId)}/ladda-ner">Ladda ner senast driftsatt fil</a> · <a href="#" id="download-edited">Ladda ner ändrad fil</a></p>
     <div id="form-editor" class="form-editor"></div>`);
