@@ -8,6 +8,7 @@ import { UserError, forbidden, notFound } from '../errors';
 import { z } from 'zod';
 import { caseActions, dateField, fieldErrors, type ActionDef, type ConsentPort } from './actions';
 import { kommunLabel } from './labels';
+import type { CasePlaceView } from '../places/service';
 import { businessHistory, caseWaitsFor, loadCaseOverview, summarize, type CaseOverview, type CaseSummary } from './overview';
 
 /**
@@ -50,6 +51,8 @@ export interface CaseDeps {
   db?: Database.Database;
   /** The consent registry (workers.sqlite); without it the consent actions are not offered. */
   consent?: ConsentPort;
+  /** The client's place or queue position (common/places.ts); without it the summary leaves it out. */
+  placeOf?: (caseRef: string) => CasePlaceView | undefined;
   /** Display name of a user id, when the sign-in mode knows it. */
   userName?: (id: string) => string | undefined;
 }
@@ -61,6 +64,7 @@ export interface CaseFull extends CaseOverview {
   actions: Array<{ def: ActionDef; applies: boolean }>;
   history: Array<{ at: string; who: string; what: string }>;
   escalations: AuditEntry[];
+  place?: CasePlaceView;
 }
 
 export const CASE_REF = /^[A-Z]{2,5}-\d{4}(?:-\d{6})?$/;
@@ -256,6 +260,7 @@ export class CaseService {
       ...o, actions, summary: summarize(o, this.d.now(), hint),
       history: businessHistory(entries, o, this.nameOf),
       escalations: entries.filter((e) => e.action.startsWith('escalation.')),
+      place: this.d.placeOf?.(caseRef),
     };
   }
 
