@@ -1,5 +1,5 @@
 /**
- * Short form of the crash test (scripts/crash-test.ts, `npm run crash-test` for the long one): the engine and a
+ * Short form of the crash test (test/reliability/crash/, `npm run crash-test` for the long one): the engine and a
  * job-worker process as children, care-chain load (fixtures + bpmn/vk-*.bpmn), SIGKILL of the engine and/or the
  * worker processes (a generic one and the real workers/main.ts with a real SMTP server) at random moments in every round, restart, and the invariants checked on the SQLite file after each kill:
  * nothing acknowledged lost, counts never shrink, no job completed twice, every due timer fired at the end.
@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startTestEngine } from '../helpers/engine';
-import { check, runCrashTest } from '../../scripts/crash-test';
+import { runCrashTest } from './crash/driver';
+import { check } from './crash/invariants';
 
 jest.setTimeout(240_000);
 
