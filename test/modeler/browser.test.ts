@@ -161,6 +161,8 @@ test('a lint error is shown in Swedish, marked on the canvas, and blocks the dep
 
   await page.goto(`${web.url}/modellering/formular/vk-sip-samtycke`);
   await page.waitForSelector('body[data-ready="true"]');
+  // the form editor has no translation hook; its palette is put into Swedish in the page
+  await page.locator('.fjs-palette-field-text', { hasText: 'Textfält' }).waitFor();
   await page.screenshot({ path: path.join(ARTIFACTS, 'modeler-form-editor.png') });
   await page.context().close();
 }, 90_000);

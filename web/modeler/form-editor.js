@@ -3,9 +3,12 @@ import { FormEditor } from '@bpmn-io/form-js-editor';
 import '@bpmn-io/form-js/dist/assets/form-js.css';
 import '@bpmn-io/form-js/dist/assets/form-js-editor.css';
 import { api, download, say, showProblems, wireDeploy } from './common.js';
+import { swedishFormEditor } from './form-sv.js';
 
 const { id } = document.body.dataset;
-const editor = new FormEditor({ container: document.getElementById('form-editor') });
+const container = document.getElementById('form-editor');
+const editor = new FormEditor({ container });
+swedishFormEditor(container);
 window.vkFormEditor = editor;
 
 const content = async () => JSON.stringify(editor.saveSchema(), null, 2);
