@@ -96,6 +96,11 @@ test('with the engine clock pinned ahead, late and at-risk in the web app follow
   expect(await list('riskzon')).toEqual([]);
   expect(await counts()).toEqual({ late: 1, risk: 0 });
   expect((await chef.get('/api/notiser')).json.items).toEqual([expect.objectContaining({ level: 'breach', step: 1, caseRef: A, role: 'eskalerad' })]);
+  // The inbox and the case page, which know only due dates, follow the product's time (the engine has reached at
+  // least the due date whose breach timer fired): "Försenade" lists A, not B; the case marks the step overdue.
+  const inboxLate = (await ss.get('/api/uppgifter?filter=forsenade')).json.items as any[];
+  expect(inboxLate.map((t) => [t.caseRef, t.overdue])).toEqual([[A, true]]);
+  expect((await ss.get(`/api/arenden/${piA}`)).json.overdueElementIds).toEqual(['Hall']);
 
   // Two engine days later: the daily escalation has run twice more, and the lists say 2 days late.
   await setClock(T0 + 8 * DAY + 2 * HOUR);

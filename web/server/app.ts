@@ -31,6 +31,7 @@ import { ModelerService } from './modeler/service';
 import { modelerRoutes } from './modeler/routes';
 import { statusOf } from './camunda-util';
 import { CaseListService } from './mina-arenden/service';
+import { ProductClock } from './time/product-time';
 import { caseListRoutes } from './mina-arenden/routes';
 import { rememberTarget } from './notiser/return-to';
 import { NoticeService } from './notiser/service';
@@ -54,20 +55,23 @@ const PUBLIC_PATHS = [/^\/login(\/oidc)?$/, /^\/auth\/callback$/, /^\/static\//,
 
 export function createApp(deps: AppDeps) {
   const now = deps.now ?? (() => new Date());
+  // One time for the product (time/product-time.ts): what users see as late follows the engine's timers too.
+  const clock = new ProductClock(deps.db, deps.audit, now);
+  const productNow = () => clock.now();
   const names = new UserDirectory(deps.db);
   const tasks = new TaskService({
-    client: deps.client, audit: deps.audit, now, dueSoonDays: deps.config.dueSoonDays,
+    client: deps.client, audit: deps.audit, now: productNow, dueSoonDays: deps.config.dueSoonDays,
     forms: deps.forms ?? FormCatalog.fromRepo(), names,
     forbiddenText: loadForbiddenText(deps.config.freeTextFile),
   });
   // Consent registry and places live in $DATA_DIR/workers.sqlite, shared with the workers (same DATA_DIR).
   const workersDb = openWorkersDb(deps.config.dataDir);
-  const cases = new CaseService({ client: deps.client, audit: deps.audit, now, db: deps.db, consent: consentPort(workersDb), userName: (id) => names.nameOf(id) });
+  const cases = new CaseService({ client: deps.client, audit: deps.audit, now: productNow, db: deps.db, consent: consentPort(workersDb), userName: (id) => names.nameOf(id) });
   const readModel = new ReadModel(deps.db, deps.client, now, deps.config.readModelOverlapSeconds * 1000, deps.config.readModelFullSweepSeconds * 1000);
   const modeler = new ModelerService({ client: deps.client, audit: deps.audit, db: deps.db, now });
-  const dashboard = new DashboardService({ db: deps.db, readModel, audit: deps.audit, now, dueSoonDays: deps.config.dueSoonDays, maxAgeMs: Math.max(deps.config.readModelRefreshSeconds, 0) * 1000 });
+  const dashboard = new DashboardService({ db: deps.db, readModel, audit: deps.audit, now, dueSoonDays: deps.config.dueSoonDays, maxAgeMs: Math.max(deps.config.readModelRefreshSeconds, 0) * 1000, productNow });
 
-  const caseList = new CaseListService({ db: deps.db, audit: deps.audit, readModel, now, dueSoonDays: deps.config.dueSoonDays, maxAgeMs: Math.min(deps.config.readModelRefreshSeconds, 10) * 1000 });
+  const caseList = new CaseListService({ db: deps.db, audit: deps.audit, readModel, now, dueSoonDays: deps.config.dueSoonDays, maxAgeMs: Math.min(deps.config.readModelRefreshSeconds, 10) * 1000, productNow });
 
   const app = express();
   app.disable('x-powered-by');
@@ -114,7 +118,7 @@ export function createApp(deps: AppDeps) {
   app.use(caseRoutes(cases));
   app.use(dashboardRoutes(dashboard));
   app.use(modelerRoutes(modeler));
-  app.use(caseListRoutes(caseList));
+  app.use(caseListRoutes(caseList, (id) => names.nameOf(id)));
   app.use(noticeRoutes(new NoticeService({ db: deps.db, audit: deps.audit, client: deps.client, fresh: () => caseList.fresh() })));
   app.use((req, _res, next) => next(new UserError(404, 'Sidan finns inte. Gå tillbaka till uppgifterna.')));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {

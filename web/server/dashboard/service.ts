@@ -15,12 +15,15 @@ export type DashboardView = Dashboard & { readModelAt?: string; refreshing: bool
  * `maxAgeMs = 0` refreshes synchronously on every request (fresh data for tests).
  */
 export class DashboardService {
-  constructor(private readonly d: { db: Database.Database; readModel: Pick<ReadModel, 'lastRefresh' | 'refresh' | 'refreshing'>; audit: AuditLog; now: () => Date; dueSoonDays: number; maxAgeMs: number }) {}
+  constructor(private readonly d: { db: Database.Database; readModel: Pick<ReadModel, 'lastRefresh' | 'refresh' | 'refreshing'>; audit: AuditLog; now: () => Date; dueSoonDays: number; maxAgeMs: number; productNow?: () => Date }) {}
+
+  /** Judging late / at risk (product-time.ts); the read model's age is measured on the web clock. */
+  private get at(): Date { return (this.d.productNow ?? this.d.now)(); }
 
   async dashboard(user: SessionUser, f: DashboardFilter): Promise<DashboardView> {
     await this.ensureFresh();
     this.d.audit.record({ actor: user.id, action: 'dashboard.read', details: { kommun: f.kommun ?? null, from: f.from ?? null, to: f.to ?? null } });
-    return { ...computeDashboard(this.d.db, this.d.audit, f, this.d.now(), this.d.dueSoonDays), readModelAt: this.d.readModel.lastRefresh(), refreshing: this.d.readModel.refreshing };
+    return { ...computeDashboard(this.d.db, this.d.audit, f, this.at, this.d.dueSoonDays), readModelAt: this.d.readModel.lastRefresh(), refreshing: this.d.readModel.refreshing };
   }
 
   /** The cases behind one dashboard figure (same filter and definitions); logged like a dashboard view. */
@@ -28,14 +31,14 @@ export class DashboardService {
     await this.ensureFresh();
     syncEscalations(this.d.db, this.d.audit);
     this.d.audit.record({ actor: user.id, action: 'dashboard.read', details: { list: kind, ...p, kommun: f.kommun ?? null, from: f.from ?? null, to: f.to ?? null } });
-    return { ...drillDown(this.d.db, f, kind, p, this.d.now(), this.d.dueSoonDays), readModelAt: this.d.readModel.lastRefresh() };
+    return { ...drillDown(this.d.db, f, kind, p, this.at, this.d.dueSoonDays), readModelAt: this.d.readModel.lastRefresh() };
   }
 
   /** The per-case "Ej verkställda beslut" report for IVO. */
   async ejVerkstallda(user: SessionUser, f: DashboardFilter): Promise<DrillList & { readModelAt?: string }> {
     await this.ensureFresh();
     this.d.audit.record({ actor: user.id, action: 'dashboard.read', details: { list: 'ej-verkstallda', kommun: f.kommun ?? null, from: f.from ?? null, to: f.to ?? null } });
-    return { ...ejVerkstallda(this.d.db, f, this.d.now()), readModelAt: this.d.readModel.lastRefresh() };
+    return { ...ejVerkstallda(this.d.db, f, this.at), readModelAt: this.d.readModel.lastRefresh() };
   }
 
   private async ensureFresh(): Promise<void> {

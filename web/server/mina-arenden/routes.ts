@@ -29,13 +29,15 @@ function parse(req: Request): CaseListQuery & { raw: z.infer<typeof Query> } {
 }
 
 /** Who must act: the holder of the nearest open task, else the groups it is offered to. */
-export function holder(row: Pick<CaseListRow, 'steps'>): string {
+export function holder(row: Pick<CaseListRow, 'steps'>, nameOf: (id: string) => string | undefined = (id) => id): string {
   const s = row.steps[0];
   if (!s) return '–';
-  return s.assignee ? `${s.assignee} (${s.candidateGroups.map(groupLabel).join(', ') || 'tilldelad'})` : s.candidateGroups.map(groupLabel).join(', ') || '–';
+  const groups = s.candidateGroups.map(groupLabel).join(', ');
+  return s.assignee ? `${nameOf(s.assignee) ?? s.assignee}${groups ? ` (${groups})` : ''}` : groups || '–';
 }
 
-export function caseListRoutes(svc: CaseListService): Router {
+/** `nameOf`: login id → the name the user signed in with (tasks/names.ts), so holders are people, not ids. */
+export function caseListRoutes(svc: CaseListService, nameOf?: (id: string) => string | undefined): Router {
   const r = Router();
   r.get('/api/mina-arenden', async (req, res, next) => {
     try { res.json(await svc.list(user(req), parse(req))); } catch (e) { next(e); }
@@ -46,7 +48,7 @@ export function caseListRoutes(svc: CaseListService): Router {
       const list = await svc.list(user(req), q);
       // One hit for a full reference: go straight to the case.
       if (q.sok && list.total === 1 && /^\d{4}-\d{6}$/.test(normaliseRefQuery(q.sok))) { res.redirect(303, `/arenden/${list.rows[0].processInstanceKey}`); return; }
-      res.send(page({ title: 'Mina ärenden', user: user(req), csrf: csrfToken(req) }, view(q, list)));
+      res.send(page({ title: 'Mina ärenden', user: user(req), csrf: csrfToken(req) }, view(q, list, nameOf)));
     } catch (e) { next(e); }
   });
   return r;
@@ -57,7 +59,7 @@ function link(q: ReturnType<typeof parse>, change: Record<string, string | numbe
   return '/mina-arenden?' + new URLSearchParams(Object.entries(p).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)])).toString();
 }
 
-function view(q: ReturnType<typeof parse>, list: CaseList): Raw {
+function view(q: ReturnType<typeof parse>, list: CaseList, nameOf?: (id: string) => string | undefined): Raw {
   const th = (key: CaseListQuery['sort'], label: string) => {
     const active = q.sort === key;
     const dir = active && q.dir === 'asc' ? 'desc' : 'asc';
@@ -81,7 +83,7 @@ function view(q: ReturnType<typeof parse>, list: CaseList): Raw {
         <td>${processLabel(row.processDefinitionId)}</td>
         <td>${row.steps.length ? row.steps.map((s) => s.name).join(', ') : row.state === 'ACTIVE' ? 'Väntar (ingen öppen uppgift)' : '–'}</td>
         <td class="${row.late ? 'overdue' : row.atRisk ? 'soon' : ''}">${row.nextDue ? fmtDate(row.nextDue) : '–'}${row.late ? html` <span class="badge overdue">${lateText(row)}</span>` : row.atRisk ? html` <span class="badge soon">I riskzon</span>` : ''}</td>
-        <td>${holder(row)}</td>
+        <td>${holder(row, nameOf)}</td>
         <td>${kommunLabel(row.kommun)}</td>
         <td>${STATE[row.state] ?? row.state}</td>
       </tr>`)}</tbody></table></div>

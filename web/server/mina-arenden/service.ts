@@ -46,7 +46,7 @@ export function normaliseRefQuery(q: string): string {
  * they hold a task or one of their groups is offered one.
  */
 export class CaseListService {
-  constructor(private readonly d: { db: Database.Database; audit: AuditLog; readModel: Pick<ReadModel, 'lastRefresh' | 'refresh'>; now: () => Date; dueSoonDays: number; maxAgeMs: number }) {}
+  constructor(private readonly d: { db: Database.Database; audit: AuditLog; readModel: Pick<ReadModel, 'lastRefresh' | 'refresh'>; now: () => Date; dueSoonDays: number; maxAgeMs: number; productNow?: () => Date }) {}
 
   /** Refreshes the read model first when it is older than `maxAgeMs` (a just-started case should be listed). */
   async fresh(): Promise<void> {
@@ -57,7 +57,7 @@ export class CaseListService {
 
   async list(user: SessionUser, q: CaseListQuery): Promise<CaseList> {
     await this.fresh();
-    const params: Record<string, unknown> = { ...timeParams(this.d.now(), this.d.dueSoonDays), uid: user.id, groups: JSON.stringify(user.groups) };
+    const params: Record<string, unknown> = { ...timeParams((this.d.productNow ?? this.d.now)(), this.d.dueSoonDays), uid: user.id, groups: JSON.stringify(user.groups) };
     const where: string[] = [scopeSql(user, params)];
     const open = `FROM rm_tasks t WHERE t.process_instance_key = i.process_instance_key AND t.state = 'CREATED'`;
     if (q.status === 'pagaende') where.push("i.state = 'ACTIVE'");

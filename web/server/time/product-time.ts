@@ -107,3 +107,28 @@ export function isoInstant(v: string | null | undefined): string | null {
   const d = Date.parse(plain.length === 10 ? `${plain}T00:00:00Z` : plain);
   return Number.isNaN(d) ? null : new Date(d).toISOString();
 }
+
+/**
+ * The product's "now": the web server's clock, or — when the engine clock runs ahead (pinned for a test or demo) —
+ * the latest due date at which the engine's breach timer is known to have fired for a task that is still open: the
+ * engine's clock has reached at least that instant. Pages that only know a due date (the inbox's "Försenade" /
+ * "Förfaller snart", the case page) then agree with the engine too. Only open tasks count, so a finished demo (its
+ * tasks completed) does not hold the product's time ahead. Cached for `cacheMs` (it is read once per row).
+ */
+export class ProductClock {
+  private cached?: { at: number; value: Date };
+  constructor(private readonly db: Database.Database, private readonly audit: AuditLog, private readonly wall: () => Date, private readonly cacheMs = 2_000) {}
+
+  now(): Date {
+    const wall = this.wall();
+    if (this.cached && Math.abs(wall.getTime() - this.cached.at) < this.cacheMs) return maxDate(wall, this.cached.value);
+    syncEscalations(this.db, this.audit);
+    const row = this.db.prepare(`SELECT MAX(e.due_date) AS due FROM rm_escalations e WHERE e.level = 'breach' AND EXISTS (SELECT 1 FROM rm_tasks t
+      WHERE t.process_instance_key = e.process_instance_key AND t.due_date = e.due_date AND t.state = 'CREATED')`).get() as { due: string | null };
+    const engineAtLeast = row.due ? new Date(Date.parse(row.due) + 1) : wall;
+    this.cached = { at: wall.getTime(), value: engineAtLeast };
+    return maxDate(wall, engineAtLeast);
+  }
+}
+
+const maxDate = (a: Date, b: Date) => (a.getTime() >= b.getTime() ? a : b);
