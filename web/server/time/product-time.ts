@@ -43,8 +43,12 @@ export function syncEscalations(db: Database.Database, audit: AuditLog): number 
       }).changes;
     }
   })();
+  if (n > 0) generation++;
   return n;
 }
+
+/** Bumped whenever new escalation records were copied: the product clock's cache is then out of date. */
+let generation = 0;
 
 const DAY = 86_400_000;
 
@@ -116,17 +120,17 @@ export function isoInstant(v: string | null | undefined): string | null {
  * tasks completed) does not hold the product's time ahead. Cached for `cacheMs` (it is read once per row).
  */
 export class ProductClock {
-  private cached?: { at: number; value: Date };
+  private cached?: { at: number; value: Date; generation: number };
   constructor(private readonly db: Database.Database, private readonly audit: AuditLog, private readonly wall: () => Date, private readonly cacheMs = 2_000) {}
 
   now(): Date {
     const wall = this.wall();
-    if (this.cached && Math.abs(wall.getTime() - this.cached.at) < this.cacheMs) return maxDate(wall, this.cached.value);
+    if (this.cached && this.cached.generation === generation && Math.abs(wall.getTime() - this.cached.at) < this.cacheMs) return maxDate(wall, this.cached.value);
     syncEscalations(this.db, this.audit);
     const row = this.db.prepare(`SELECT MAX(e.due_date) AS due FROM rm_escalations e WHERE e.level = 'breach' AND EXISTS (SELECT 1 FROM rm_tasks t
       WHERE t.process_instance_key = e.process_instance_key AND t.due_date = e.due_date AND t.state = 'CREATED')`).get() as { due: string | null };
     const engineAtLeast = row.due ? new Date(Date.parse(row.due) + 1) : wall;
-    this.cached = { at: wall.getTime(), value: engineAtLeast };
+    this.cached = { at: wall.getTime(), value: engineAtLeast, generation };
     return maxDate(wall, engineAtLeast);
   }
 }
