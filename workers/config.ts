@@ -13,6 +13,8 @@ const envSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   WORKERS_CONFIG: z.string().default('config/workers.json'),
   DEADLINES_CONFIG: z.string().default('config/deadlines.json'),
+  /** The psychiatry units a vårdkedjeremiss can summon (config/psykiatri-enheter.json). */
+  PSYKIATRI_ENHETER_CONFIG: z.string().default('config/psykiatri-enheter.json'),
   WEB_BASE_URL: z.url({ message: 'WEB_BASE_URL must be an absolute URL such as http://localhost:3000' }).default('http://localhost:3000'),
   SMTP_HOST: z.string().default('127.0.0.1'),
   SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(2525),
@@ -69,8 +71,24 @@ const fileSchema = z.object({
 
 export type WorkersFileConfig = z.infer<typeof fileSchema>;
 
+/** A unit id becomes the candidate group `psykiatri-<id>`, so it must stay a lower-case slug. */
+const psychiatryUnitsSchema = z.object({
+  $comment: z.string().optional(),
+  drogfrihetsenhet: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  enheter: z.array(z.object({ id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'unit ids are lower-case slugs (they become the group psykiatri-<id>)'), namn: z.string().min(2) })).min(1),
+}).refine((c) => c.enheter.some((e) => e.id === c.drogfrihetsenhet), { message: 'drogfrihetsenhet must be one of the enheter ids' })
+  .refine((c) => new Set(c.enheter.map((e) => e.id)).size === c.enheter.length, { message: 'unit ids must be unique' });
+export type PsychiatryUnits = z.infer<typeof psychiatryUnitsSchema>;
+
+export function parsePsychiatryUnits(raw: unknown, source: string): PsychiatryUnits {
+  const r = psychiatryUnitsSchema.safeParse(raw);
+  if (!r.success) throw new Error(`${source} is invalid: ${issues(r.error)}`);
+  return r.data;
+}
+
 export interface WorkersConfig extends WorkersFileConfig {
   dataDir: string;
+  psychiatryUnits: PsychiatryUnits;
   deadlinesFile: string;
   webBaseUrl: string;
   workerName: string;
@@ -104,11 +122,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   } else {
     file = parseWorkersFile({}, '(defaults)');
   }
+  let units: unknown;
+  try { units = JSON.parse(fs.readFileSync(v.PSYKIATRI_ENHETER_CONFIG, 'utf8')); } catch (err) {
+    throw new Error(`${v.PSYKIATRI_ENHETER_CONFIG} (the psychiatry units, PSYKIATRI_ENHETER_CONFIG) cannot be read: ${(err as Error).message}`);
+  }
+  const psychiatryUnits = parsePsychiatryUnits(units, v.PSYKIATRI_ENHETER_CONFIG);
   if ((v.SMTP_USER === undefined) !== (v.SMTP_PASS === undefined)) {
     throw new Error('Set both SMTP_USER and SMTP_PASS, or neither.');
   }
   return {
     ...file, ...overrides,
+    psychiatryUnits,
     dataDir: path.resolve(v.DATA_DIR),
     deadlinesFile: path.resolve(v.DEADLINES_CONFIG),
     webBaseUrl: v.WEB_BASE_URL.replace(/\/$/, ''),

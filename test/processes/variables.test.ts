@@ -20,8 +20,8 @@ const START_VARS: Record<string, string[]> = {
   'vk-planeringsdagar': [],
 };
 const COMMON = ['caseRef', 'kommun', 'skyddsbedomningTid'];
-const JOB_OUTPUTS = ['placeAvailable', 'queuePriority', 'queuePosition', 'admittedAt', 'consentId', 'consentValidUntil', 'consentWithdrawn'];
-const FEEL_WORDS = new Set(['if', 'then', 'else', 'and', 'or', 'not', 'null', 'true', 'false', 'in', 'duration', 'string', 'today', 'now', 'date', 'time', 'append', 'year', 'R', 'P1D', 'item', 'for', 'return', 'count', 'list', 'contains', 'some', 'every', 'satisfies']);
+const JOB_OUTPUTS = ['placeAvailable', 'queuePriority', 'queuePosition', 'admittedAt', 'consentId', 'consentValidUntil', 'consentWithdrawn', 'psykiatriEnheter', 'psykiatriEnhetNamn', 'drogfrihetsenhet'];
+const FEEL_WORDS = new Set(['if', 'then', 'else', 'and', 'or', 'not', 'null', 'true', 'false', 'in', 'duration', 'string', 'today', 'now', 'date', 'time', 'append', 'year', 'R', 'P1D', 'item', 'for', 'return', 'count', 'list', 'contains', 'some', 'every', 'satisfies', 'distinct', 'values', 'concatenate', 'get', 'value', 'join']);
 
 const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 function identifiers(feel: string): string[] {

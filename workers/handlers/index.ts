@@ -4,6 +4,7 @@ import { consentCheck, consentRecord, consentWithdraw, shareRecord } from './con
 import { deadlineCalculate } from './deadline-calculate';
 import { escalate } from './escalate';
 import { notifyTask } from './notify-task';
+import { psychiatryUnits } from './psychiatry-units';
 import { queueAdmit, queueEnqueue, queueRemove } from './queue';
 
 /** Every job type in workers/JOB_TYPES.md. */
@@ -12,5 +13,6 @@ export function allHandlers(deps: Deps): Handler<any, any>[] {
     deadlineCalculate(deps), notifyTask(deps), escalate(deps),
     consentRecord(deps), consentCheck(deps), consentWithdraw(deps), shareRecord(deps),
     queueEnqueue(deps), queueAdmit(deps), queueRemove(deps),
+    psychiatryUnits(deps),
   ];
 }

@@ -6,7 +6,7 @@ import { DateTime } from 'luxon';
  * is the last line of defence before anything is queued.
  */
 
-export type TemplateId = 'ny-uppgift' | 'paminnelse' | 'eskalering';
+export type TemplateId = 'ny-uppgift' | 'kallelse-mote' | 'paminnelse' | 'eskalering';
 
 export interface MailContent { subject: string; text: string }
 
@@ -17,6 +17,8 @@ export interface TemplateInput {
   link: string;
   /** ISO date-time, optional. */
   dueDate?: string;
+  /** Meetings: ISO date-time of the meeting (a time, not personal data). */
+  meetingTime?: string;
   /** Breach escalations: the responsible group and the how-many-th day. */
   responsibleGroup?: string;
   step?: number;
@@ -40,6 +42,13 @@ export function render(template: TemplateId, i: TemplateInput): MailContent {
         subject: `Ny uppgift i vårdkedjan – ärende ${i.caseRef}`,
         text: `Hej!\n\nDu har en uppgift i vårdkedjan: ${i.taskLabel}.\n\nÄrende: ${i.caseRef}\n`
           + (due ? `Ska vara klar senast: ${due}\n` : '') + `\nÖppna uppgiften: ${i.link}` + FOOTER,
+      };
+      break;
+    case 'kallelse-mote':
+      m = {
+        subject: `Kallelse: ${i.taskLabel} – ärende ${i.caseRef}`,
+        text: `Hej!\n\nEr enhet är kallad till ${i.taskLabel}.\n\nÄrende: ${i.caseRef}\n`
+          + (i.meetingTime ? `Tid: ${formatSwedishDate(i.meetingTime)}\n` : '') + `\nSe ärendets uppgifter: ${i.link}` + FOOTER,
       };
       break;
     case 'paminnelse':
