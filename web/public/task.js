@@ -46,15 +46,18 @@
   }
   function hideErrors() { summary.hidden = true; summary.textContent = ''; }
 
-  /** The focusable input of a form-js field, found by the component id form-js puts at the end of DOM ids. */
+  /**
+   * The focusable input of a form-js field: form-js ends DOM ids with the component id, radio and checklist
+   * options with "<component id>-<index>".
+   */
   function inputOf(componentId) {
-    var all = container.querySelectorAll('[id]');
+    var all = container.querySelectorAll('input[id], textarea[id], select[id], button[id]');
     for (var i = 0; i < all.length; i++) {
       var id = all[i].id;
-      if (id.slice(-componentId.length - 1) === '-' + componentId && /^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(all[i].tagName)) return all[i];
+      var at = id.lastIndexOf('-' + componentId);
+      if (at >= 0 && /^(-\d+)?$/.test(id.slice(at + componentId.length + 1))) return all[i];
     }
-    var field = container.querySelector('[id$="-' + componentId + '"]');
-    return field ? (field.querySelector('input, textarea, select, button') || field) : null;
+    return null;
   }
 
   function componentsOf(schema) {

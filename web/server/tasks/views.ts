@@ -84,7 +84,7 @@ export function inboxPage(c: Ctx, p: InboxPage): string {
       ${sortHeader(q, 'name', 'Uppgift', 'col-name')}<th scope="col" class="col-ref">Ärende</th><th scope="col" class="col-process">Process</th><th scope="col" class="col-kommun">Kommun</th>
       <th scope="col" class="col-group">Grupp</th><th scope="col" class="col-holder">Tilldelad</th>${sortHeader(q, 'dueDate', 'Tidsfrist', 'col-due')}${sortHeader(q, 'creationDate', 'Skapad', 'col-created')}
     </tr></thead><tbody>
-    ${p.items.map((t) => html`<tr data-task="${t.userTaskKey}"><td class="col-name"><a href="/uppgifter/${t.userTaskKey}">${t.name}</a></td><td class="col-ref">${t.caseRef ?? '–'}</td>
+    ${p.items.map((t) => html`<tr data-task="${t.userTaskKey}"><td class="col-name"><a href="/uppgifter/${t.userTaskKey}">${t.name}</a>${t.assigneeName ? html`<span class="holder-inline">Tilldelad ${t.assigneeName}</span>` : ''}</td><td class="col-ref">${t.caseRef ?? '–'}</td>
       <td class="col-process">${t.processName}</td><td class="col-kommun">${kommunName(t.kommun)}</td><td class="col-group">${t.candidateGroups.map(groupName).join(', ')}</td>
       <td class="col-holder">${t.assigneeName ?? html`<span class="muted">Ingen</span>`}</td>${dueCell(t)}<td class="col-created">${fmtDate(t.creationDate)}</td></tr>`)}
     </tbody></table>`}

@@ -1,0 +1,173 @@
+/**
+ * Inbox and task page in Debian's Chromium (playwright-core): axe-core finds no serious or critical violations;
+ * the date picker speaks Swedish (month and weekday names, week from Monday, placeholder); "Slutför uppgiften" is
+ * disabled until the form is ready; the error summary links to the fields; at 390 px the due date stays visible.
+ * Screenshots (desktop and 390 px) go to test-artifacts/web/.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startTestEngine, type TestEngine } from '../helpers/engine';
+import { waitForUserTask } from '../helpers/api';
+import { Agent, ROOT, PASSWORDS, resourceFiles, startTestWeb, type TestWeb } from './helpers';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'web');
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+let engine: TestEngine;
+let web: TestWeb;
+let browser: Browser;
+let utredning: string;
+let blankett: string;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  engine = await startTestEngine();
+  await engine.client.createDeployment({ resources: resourceFiles() });
+  web = await startTestWeb(engine.client);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const ss = await Agent.login(web.url, 'ss-vaxjo');
+  // Some volume and variety in the inbox: due dates (one soon, one late), a colleague's claimed task.
+  const keys: string[] = [];
+  for (let i = 0; i < 8; i++) {
+    const r = await ss.post('/api/arenden', { processId: 'vk-placeringsforfragan' });
+    keys.push(String((await waitForUserTask(engine.client, r.json.processInstanceKey, 'Utredning')).userTaskKey));
+  }
+  const day = 86_400_000;
+  await engine.client.updateUserTask({ userTaskKey: keys[0], changeset: { dueDate: new Date(Date.now() + day).toISOString() } } as never);
+  await engine.client.updateUserTask({ userTaskKey: keys[1], changeset: { dueDate: new Date(Date.now() - day).toISOString() } } as never);
+  await engine.client.updateUserTask({ userTaskKey: keys[2], changeset: { dueDate: new Date(Date.now() + 20 * day).toISOString() } } as never);
+  await (await Agent.login(web.url, 'ss-vaxjo-2')).post(`/api/uppgifter/${keys[3]}/ta`);
+  utredning = keys[4];
+  const started = await ss.post('/api/arenden', { processId: 'vk-placeringsforfragan' });
+  const first = String((await waitForUserTask(engine.client, started.json.processInstanceKey, 'Utredning')).userTaskKey);
+  expect((await ss.post(`/api/uppgifter/${first}/slutfor`, { data: { klientIntresserad: 'ja', barn: 'ja', lvmStatus: 'ingen' } })).status).toBe(200);
+  blankett = String((await waitForUserTask(engine.client, started.json.processInstanceKey, 'Uppdragsblankett')).userTaskKey);
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await web?.stop();
+  await engine?.stop();
+});
+
+async function login(user: string, width = 1280): Promise<Page> {
+  const ctx = await browser.newContext({ locale: 'sv-SE', timezoneId: 'Europe/Stockholm', viewport: { width, height: 900 } });
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => { pageErrors.push(`${user}: ${e.message}`); });
+  await page.goto(web.url + '/login');
+  await page.getByLabel('Användarnamn').fill(user);
+  await page.getByLabel('Lösenord').fill(PASSWORDS[user]);
+  await page.getByRole('button', { name: 'Logga in' }).click();
+  await page.waitForURL('**/uppgifter');
+  return page;
+}
+
+/** axe-core over the page (evaluated through the DevTools protocol, so the page's CSP does not block it). */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(async () => (window as unknown as { axe: { run(o: unknown): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe.run({ resultTypes: ['violations'] }));
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+async function openClaimed(page: Page, key: string) {
+  await page.goto(`${web.url}/uppgifter/${key}`);
+  if (await page.getByRole('button', { name: 'Ta uppgiften' }).count()) await page.getByRole('button', { name: 'Ta uppgiften' }).click();
+  await page.locator('body[data-form-ready="true"]').waitFor({ timeout: 30_000 });
+}
+
+test('inbox: no serious accessibility violations; names and words, not ids; 390 px keeps the due date', async () => {
+  const page = await login('ss-vaxjo');
+  await page.locator('table.tasks').waitFor();
+  expect(await seriousViolations(page)).toEqual([]);
+  const text = await page.locator('main').innerText();
+  expect(text).toContain('Sven Ek (socialsekreterare Växjö)'); // the colleague's claimed task stays visible
+  expect(text).toContain('Socialsekreterare Växjö');
+  expect(text).not.toContain('socialsekreterare-vaxjo');
+  expect(text).toContain('Förfaller snart');
+  await page.screenshot({ path: path.join(ARTIFACTS, 'inkorg-desktop.png'), fullPage: true });
+
+  const phone = await login('ss-vaxjo', 390);
+  await phone.locator('table.tasks').waitFor();
+  await phone.screenshot({ path: path.join(ARTIFACTS, 'inkorg-390.png'), fullPage: true });
+  const due = await phone.locator('table.tasks th.col-due').boundingBox();
+  expect(due).not.toBeNull();
+  expect(due!.x + due!.width).toBeLessThanOrEqual(390);
+  expect(await phone.locator('table.tasks tbody tr').first().locator('td.col-due').isVisible()).toBe(true);
+  expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  expect(await seriousViolations(phone)).toEqual([]);
+}, 120_000);
+
+test('task page: Swedish date picker and texts, completion waits for the form, error summary links to the fields, no serious violations', async () => {
+  const page = await login('ss-vaxjo');
+  await page.goto(`${web.url}/uppgifter/${blankett}`);
+  await page.getByRole('button', { name: 'Ta uppgiften' }).click();
+  // Until the form is rendered the button is disabled (it is rendered disabled by the server).
+  const html = await (await fetch(`${web.url}/uppgifter/${blankett}`, { headers: { cookie: (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ') } })).text();
+  expect(html).toMatch(/<button id="complete" type="button" disabled/);
+  await page.locator('body[data-form-ready="true"]').waitFor({ timeout: 30_000 });
+  await page.locator('#complete:enabled').waitFor();
+
+  const date = page.locator('.fjs-form-field').filter({ has: page.locator('label', { hasText: 'Önskat startdatum' }) }).locator('input').first();
+  expect(await date.getAttribute('placeholder')).toBe('åååå-mm-dd');
+  await date.click();
+  const calendar = page.locator('.flatpickr-calendar.open');
+  await calendar.waitFor();
+  const weekdays = (await calendar.locator('.flatpickr-weekday').allInnerTexts()).map((s) => s.trim());
+  expect(weekdays.slice(0, 7)).toEqual(['mån', 'tis', 'ons', 'tor', 'fre', 'lör', 'sön']);
+  // Months before today are not offered (disallowPassedDates); those shown are Swedish.
+  const months = await calendar.locator('.flatpickr-monthDropdown-month').allInnerTexts();
+  expect(months.length).toBeGreaterThan(0);
+  for (const m of months) expect(['januari', 'februari', 'mars', 'april', 'maj', 'juni', 'juli', 'augusti', 'september', 'oktober', 'november', 'december']).toContain(m.trim());
+  expect(await calendar.locator('.flatpickr-day.flatpickr-disabled').count()).toBeGreaterThan(0); // past days (disallowPassedDates)
+  await page.screenshot({ path: path.join(ARTIFACTS, 'datumvaljare.png') });
+  await page.keyboard.press('Escape');
+  await page.locator('h1').click();
+
+  // Empty submit: form-js errors in Swedish and an error summary whose links focus the field.
+  await page.getByRole('button', { name: 'Slutför uppgiften' }).click();
+  const summary = page.locator('#error-summary');
+  await summary.waitFor();
+  expect(await summary.locator('h2').innerText()).toMatch(/Rätta de \d+ felen/);
+  const links = summary.locator('a');
+  expect(await links.count()).toBeGreaterThanOrEqual(3);
+  expect(await links.first().innerText()).toBe('Behovsområden: Fältet måste fyllas i.');
+  expect(await page.locator('.fjs-form-field-error').first().innerText()).toContain('Fältet måste fyllas i.');
+  await links.nth(1).click();
+  expect(await page.evaluate(() => document.activeElement?.closest('.fjs-form-field')?.textContent ?? '')).toContain('Föreslagen vårdnivå');
+  expect(await page.locator('#form').innerText()).not.toMatch(/Field |Select|Search/);
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'uppgift-felsammanfattning.png'), fullPage: true });
+
+  // A server-side refusal (personnummer in free text) lands in the same summary; the task stays open.
+  await page.locator('.fjs-form-field').filter({ has: page.locator('label', { hasText: 'Behovsområden' }) }).getByLabel('Boende', { exact: true }).check();
+  await page.getByLabel('Novus (stödboende)', { exact: true }).check();
+  await page.locator('.fjs-form-field').filter({ has: page.locator('label', { hasText: 'Har personen barn' }) }).getByLabel('Nej', { exact: true }).check();
+  await page.getByRole('checkbox', { name: /samtycker/ }).check();
+  await page.locator('textarea').fill('Kontakt 19121212-1212');
+  await page.getByRole('button', { name: 'Slutför uppgiften' }).click();
+  await summary.getByText(/personnummer/).waitFor();
+  expect(page.url()).toContain(`/uppgifter/${blankett}`);
+  expect((await engine.client.getUserTask({ userTaskKey: blankett as never }, { consistency: { waitUpToMs: 0 } } as never)).state).toBe('CREATED');
+}, 120_000);
+
+test('task page with a select: "Välj …" instead of "Select"; 390 px and desktop screenshots', async () => {
+  const page = await login('ss-vaxjo');
+  await openClaimed(page, utredning);
+  await page.getByLabel('Ja', { exact: true }).first().check();
+  await page.locator('.fjs-select-display, .fjs-form-field-select input').first().waitFor();
+  const form = await page.locator('#form').innerText();
+  expect(form).toContain('Välj …');
+  expect(form).not.toContain('Select');
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'uppgift-desktop.png'), fullPage: true });
+  const phone = await login('ss-vaxjo', 390);
+  await openClaimed(phone, utredning);
+  expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  expect(await phone.getByText('Tidsfrist').isVisible()).toBe(true);
+  expect(await seriousViolations(phone)).toEqual([]);
+  await phone.screenshot({ path: path.join(ARTIFACTS, 'uppgift-390.png'), fullPage: true });
+  expect(pageErrors).toEqual([]);
+}, 120_000);
