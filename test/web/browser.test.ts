@@ -7,16 +7,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startTestEngine, type TestEngine } from '../helpers/engine';
+import type { Browser, Page } from 'playwright-core';
+import type { TestEngine } from '../helpers/engine';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
 import { testConfig } from '../workers/setup';
 import { startWorkerApp, type WorkerApp } from '../../workers/main';
-import { ROOT, PASSWORDS, resourceFiles, startTestWeb, type TestWeb } from './helpers';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'web');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+import { ROOT, type TestWeb } from './helpers';
+import { ARTIFACTS, signIn, startBrowserEnv } from './browser-helpers';
 
 let engine: TestEngine;
 let web: TestWeb;
@@ -27,11 +24,7 @@ const consoleErrors: string[] = [];
 let workers: WorkerApp;
 
 beforeAll(async () => {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  engine = await startTestEngine();
-  await engine.client.createDeployment({ resources: resourceFiles() });
-  web = await startTestWeb(engine.client);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  ({ engine, web, browser } = await startBrowserEnv());
   // The real job workers (deadlines, queue, notifications, escalations), sharing the web app's audit log.
   smtp = await startTestSmtp();
   workers = startWorkerApp(testConfig(smtp.port, web.dataDir), engine.client);
@@ -49,13 +42,7 @@ async function login(user: string): Promise<Page> {
   const page = await ctx.newPage();
   page.on('pageerror', (e) => { consoleErrors.push(`${user}: ${e.message}`); });
   page.on('console', (m) => { if (m.type() === 'error' && !/status of 40[03]/.test(m.text())) consoleErrors.push(`${user}: ${m.text()} (${m.location().url})`); });
-  await page.goto(web.url + '/login');
-  await page.getByLabel('Användarnamn').fill(user);
-  await page.getByLabel('Lösenord').fill(PASSWORDS[user]);
-  await page.getByRole('button', { name: 'Logga in' }).click();
-  // Managers land on the dashboard, everyone else in the inbox.
-  await page.waitForURL(/chef-/.test(user) ? '**/oversikt' : '**/uppgifter');
-  return page;
+  return signIn(page, web.url, user);
 }
 
 type Answers = Record<string, string | boolean | string[]>;

@@ -6,14 +6,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startTestEngine, type TestEngine } from '../helpers/engine';
+import type { Browser, Page } from 'playwright-core';
+import type { TestEngine } from '../helpers/engine';
 import { waitForUserTask } from '../helpers/api';
-import { Agent, ROOT, PASSWORDS, resourceFiles, startTestWeb, type TestWeb } from './helpers';
+import { Agent, type TestWeb } from './helpers';
+import { ARTIFACTS, signIn, startBrowserEnv } from './browser-helpers';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'web');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 let engine: TestEngine;
@@ -24,11 +22,7 @@ let blankett: string;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  engine = await startTestEngine();
-  await engine.client.createDeployment({ resources: resourceFiles() });
-  web = await startTestWeb(engine.client);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  ({ engine, web, browser } = await startBrowserEnv());
   const ss = await Agent.login(web.url, 'ss-vaxjo');
   // Some volume and variety in the inbox: due dates (one soon, one late), a colleague's claimed task.
   const keys: string[] = [];
@@ -57,12 +51,7 @@ async function login(user: string, width = 1280): Promise<Page> {
   const ctx = await browser.newContext({ locale: 'sv-SE', timezoneId: 'Europe/Stockholm', viewport: { width, height: 900 } });
   const page = await ctx.newPage();
   page.on('pageerror', (e) => { pageErrors.push(`${user}: ${e.message}`); });
-  await page.goto(web.url + '/login');
-  await page.getByLabel('Användarnamn').fill(user);
-  await page.getByLabel('Lösenord').fill(PASSWORDS[user]);
-  await page.getByRole('button', { name: 'Logga in' }).click();
-  await page.waitForURL('**/uppgifter');
-  return page;
+  return signIn(page, web.url, user);
 }
 
 /** axe-core over the page (evaluated through the DevTools protocol, so the page's CSP does not block it). */
