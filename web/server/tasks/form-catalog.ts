@@ -72,7 +72,8 @@ export function referencedVariables(schema: FormSchema): string[] {
   for (const c of allComponents(schema.components)) {
     for (const m of (c.text ?? '').matchAll(/\{\{\s*([A-Za-z_][\w]*)/g)) names.add(m[1]);
     const expr = c.conditional?.hide?.replace(/^=/, '').replace(/"(?:[^"\\]|\\.)*"/g, '');
-    for (const m of (expr ?? '').matchAll(/\b([A-Za-z_]\w*)\b/g)) {
+    // Names, not function calls (count(x)) or properties (x.y's y).
+    for (const m of (expr ?? '').matchAll(/(?<![.\w])([A-Za-z_]\w*)\b(?!\s*\()/g)) {
       if (!['and', 'or', 'not', 'true', 'false', 'null', 'if', 'then', 'else', 'in', 'some', 'every', 'satisfies'].includes(m[1])) names.add(m[1]);
     }
   }
