@@ -84,7 +84,8 @@ export class TaskService {
    * lists dated tasks first, then undated ones by creation, which takes one extra search per page.
    */
   async list(user: SessionUser, q: InboxQuery): Promise<InboxPage> {
-    const filter = this.scopeFilter(user, q);
+    const filter = await this.scopeFilter(user, q);
+    if (!filter) return { items: [], total: 0, page: q.page, pages: 1, size: q.size, query: q };
     const from = (q.page - 1) * q.size;
     const order = q.order === 'desc' ? 'DESC' : 'ASC';
     let raw: RawTask[];
@@ -109,7 +110,7 @@ export class TaskService {
    * The API filter for the user's view. Group members see their groups' tasks, including those a colleague holds;
    * chefs see the tasks of their kommun's cases (chef-region all), so they can take over a stalled one.
    */
-  private scopeFilter(user: SessionUser, q: InboxQuery): Record<string, unknown> {
+  private async scopeFilter(user: SessionUser, q: InboxQuery): Promise<Record<string, unknown> | undefined> {
     const f: Record<string, unknown> = { state: 'CREATED' };
     const vars: Array<{ name: string; value: unknown }> = [];
     const managed = managedKommuner(user);
@@ -123,7 +124,15 @@ export class TaskService {
     if (q.filter === 'snart') f.dueDate = { $gte: now.toISOString(), $lte: new Date(now.getTime() + this.d.dueSoonDays * 86_400_000).toISOString() };
     if (q.process) f.processDefinitionId = q.process;
     const ref = q.ref ? caseRefFilter(q.ref) : undefined;
-    if (ref) vars.push({ name: 'caseRef', value: ref });
+    if (typeof ref === 'string') {
+      // A full reference: look its instances up once (an indexed variable search), then filter the tasks by them.
+      const found = await this.d.client.searchVariables({ filter: { name: 'caseRef', value: ref } as never, page: { limit: 100 } as never }, NOW);
+      const keys = [...new Set(found.items.map((v) => String(v.processInstanceKey)))];
+      if (keys.length === 0) return undefined;
+      // The task filter takes one instance key; a case with several processes is filtered by the variable.
+      if (keys.length === 1) f.processInstanceKey = keys[0];
+      else vars.push({ name: 'caseRef', value: ref });
+    } else if (ref) vars.push({ name: 'caseRef', value: ref });
     if (q.kommun) {
       const slug = kommunFromText(q.kommun);
       if (!slug) throw new UserError(400, `Okänd kommun "${q.kommun}". Skriv kommunens namn, t.ex. Växjö.`);
