@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 /**
  * Worker configuration: environment variables (deployment-specific: SMTP, URLs, paths) plus
- * config/workers.json (domain settings: who gets mail for which group, queue capacity, retries).
+ * config/workers.json (domain settings: who gets mail for which group, retries); places per home in config/places.json.
  */
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -12,6 +12,7 @@ const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
 const envSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   WORKERS_CONFIG: z.string().default('config/workers.json'),
+  PLACES_CONFIG: z.string().default('config/places.json'),
   DEADLINES_CONFIG: z.string().default('config/deadlines.json'),
   /** The psychiatry units a vårdkedjeremiss can summon (config/psykiatri-enheter.json). */
   PSYKIATRI_ENHETER_CONFIG: z.string().default('config/psykiatri-enheter.json'),
@@ -38,8 +39,11 @@ const fileSchema = z.object({
    * (incident telling operations to add it).
    */
   groupAddressFallback: z.string().nullable().default(null),
-  /** Remissgruppen's places per home (not in the seeds). */
-  capacity: z.record(z.enum(['ekeliden', 'novus']), z.number().int().min(0)).default({ ekeliden: 8, novus: 6 }),
+  /**
+   * Places per home. Normally absent: the capacity lives in config/places.json (shared with the web app's
+   * "Platser och kö"); a value here overrides it (tests).
+   */
+  capacity: z.record(z.enum(['ekeliden', 'novus']), z.number().int().min(0)).optional(),
   /** Maximum consent validity in months (law/routine: at most 12). */
   consentMaxMonths: z.number().int().min(1).max(12).default(12),
   /** Pattern a case reference must match: pseudonymous, never a personnummer. */
@@ -90,6 +94,7 @@ export interface WorkersConfig extends WorkersFileConfig {
   dataDir: string;
   psychiatryUnits: PsychiatryUnits;
   deadlinesFile: string;
+  placesFile: string;
   webBaseUrl: string;
   workerName: string;
   smtp: {
@@ -135,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     psychiatryUnits,
     dataDir: path.resolve(v.DATA_DIR),
     deadlinesFile: path.resolve(v.DEADLINES_CONFIG),
+    placesFile: path.resolve(v.PLACES_CONFIG),
     webBaseUrl: v.WEB_BASE_URL.replace(/\/$/, ''),
     workerName: v.WORKER_NAME,
     smtp: {

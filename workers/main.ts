@@ -12,6 +12,8 @@ import { Outbox } from './mail/outbox';
 import { MailSender } from './mail/sender';
 import { openWorkersDb } from './db';
 import { PlacementQueue } from './queue/queue';
+import { ProcessStarts } from './handlers/process-start';
+import { loadPlacesConfig } from '../common/places';
 import { startWorkers, type RunningWorkers } from './runtime';
 import { TaskCreatedNotifier } from './notify/task-created';
 import type { CamundaClient } from '../common/camunda';
@@ -25,7 +27,7 @@ export function openDeps(config: WorkersConfig, now: () => DateTime = () => Date
   const mail = new MailSender(config.smtp, new Outbox(db), config.onInterruptedSend);
   const deps: Deps = {
     config, deadlines: loadDeadlineConfig(config.deadlinesFile), audit, actor: `worker:${config.workerName}`, mail,
-    consent: new ConsentRegistry(db), queue: new PlacementQueue(db, config.capacity), escalations: new EscalationSteps(db), now,
+    consent: new ConsentRegistry(db), queue: new PlacementQueue(db, config.capacity ?? loadPlacesConfig(config.placesFile).capacity), escalations: new EscalationSteps(db), processStarts: new ProcessStarts(db), now,
   };
   return { deps, db, close() { mail.close(); audit.close(); db.close(); } };
 }

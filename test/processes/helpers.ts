@@ -84,3 +84,42 @@ export async function noJobs(client: CamundaClient, type: string) {
   const { jobs } = await client.activateJobs({ type, maxJobsToActivate: 10, timeout: 1000, worker: 'process-test', requestTimeout: -1 } as never);
   return jobs.length === 0;
 }
+
+/**
+ * Completes a vk.message.publish job like the worker does: publishes header `messageName` with correlation key
+ * caseRef and the non-null `messageVariables`, then completes the job. Returns the job.
+ */
+export async function completePublish(client: CamundaClient, messageName?: string): Promise<ActivatedJob> {
+  const [job] = await activateJobs(client, 'vk.message.publish');
+  const h = job.customHeaders as Record<string, string>;
+  if (messageName) expect(h.messageName).toBe(messageName);
+  const vars = job.variables as { caseRef: string; messageVariables?: Record<string, unknown> };
+  const variables = Object.fromEntries(Object.entries(vars.messageVariables ?? {}).filter(([, v]) => v !== null && v !== undefined));
+  const ttl = h.timeToLive ? Number(/^P(\d+)D$/.exec(h.timeToLive)?.[1] ?? 0) * DAY : 0;
+  await client.publishMessage({ name: h.messageName, correlationKey: vars.caseRef, variables, timeToLive: ttl } as never);
+  await client.completeJob({ jobKey: job.jobKey, variables: {} });
+  return job;
+}
+
+/** Completes a vk.process.start job like the worker does: creates header `processId` with the known start variables. */
+export async function completeStart(client: CamundaClient, processId?: string): Promise<{ job: ActivatedJob; processInstanceKey: string }> {
+  const [job] = await activateJobs(client, 'vk.process.start');
+  const h = job.customHeaders as Record<string, string>;
+  if (processId) expect(h.processId).toBe(processId);
+  const vars = job.variables as { caseRef: string; kommun: string; startVariables?: Record<string, unknown> };
+  const known = Object.fromEntries(Object.entries(vars.startVariables ?? {}).filter(([, v]) => v !== null && v !== undefined));
+  const pi = await client.createProcessInstance({ processDefinitionId: h.processId as never, variables: { ...known, caseRef: vars.caseRef, kommun: vars.kommun } });
+  await client.completeJob({ jobKey: job.jobKey, variables: { underPlaceringKey: String(pi.processInstanceKey) } });
+  return { job, processInstanceKey: String(pi.processInstanceKey) };
+}
+
+/** Completes the two vk.notify.task jobs before the handover meeting; returns their resolved group headers. */
+export async function completeNotifications(client: CamundaClient, count: number): Promise<Array<{ group: string; variables: Record<string, unknown> }>> {
+  const out: Array<{ group: string; variables: Record<string, unknown> }> = [];
+  for (let i = 0; i < count; i++) {
+    const [job] = await activateJobs(client, 'vk.notify.task');
+    out.push({ group: (job.customHeaders as Record<string, string>).group, variables: job.variables as Record<string, unknown> });
+    await client.completeJob({ jobKey: job.jobKey, variables: {} });
+  }
+  return out;
+}

@@ -6,7 +6,7 @@
  * a non-interrupting orosanmälan.
  */
 import { DAY, HOUR, cancelActiveInstances, elementsOf, pinClock, useEngine, variablesOf, waitForElement, waitForInstanceState } from '../helpers/api';
-import { completeDeadline, completeJob, completeTask, deployAll, noJobs, publish, startProcess, userTask } from './helpers';
+import { completeDeadline, completeJob, completeStart, completeTask, deployAll, noJobs, publish, startProcess, userTask } from './helpers';
 
 const t = useEngine();
 const T0 = Date.parse('2026-11-02T08:00:00+01:00');
@@ -49,7 +49,7 @@ async function toBeslut(key: string) {
 }
 
 test('happy path: interested → remissgruppen → studiebesök → bifall → place available → inskriven', async () => {
-  const { key } = await start();
+  const { key, caseRef } = await start();
   const deadline = await toMatchning(key);
   const matchning = await userTask(t.client, key, 'Matchning');
   expect(Date.parse(matchning.dueDate!)).toBe(Date.parse(deadline));
@@ -64,9 +64,18 @@ test('happy path: interested → remissgruppen → studiebesök → bifall → p
   await completeJob(t.client, 'vk.queue.admit', { admittedAt: '2026-11-13T10:00:00+01:00' });
   const ins = await completeTask(t.client, key, 'Inskrivning', { admissionDate: '2026-11-13' });
   expect(ins.candidateGroups).toEqual(['kontaktperson-ekeliden']);
+  const started = await completeStart(t.client, 'vk-under-placering');
   await waitForInstanceState(t.client, key, 'COMPLETED');
   expect((await elementsOf(t.client, key, 'EndPlacerad')).length).toBe(1);
   expect((await elementsOf(t.client, key, 'BeslutTidigt')).length).toBe(0);
+  // Under placering starts by itself, with the same caseRef and what is already known: nothing is asked again
+  const plan = await userTask(t.client, undefined, 'PlaneraSamverkan');
+  expect(plan.processDefinitionId).toBe('vk-under-placering');
+  expect(String(plan.processInstanceKey)).toBe(started.processInstanceKey);
+  expect(plan.candidateGroups).toEqual(['kontaktperson-ekeliden', 'socialsekreterare-vaxjo']);
+  const up = await variablesOf(t.client, plan.processInstanceKey!);
+  expect(up).toEqual(expect.objectContaining({ caseRef, kommun: 'vaxjo', home: 'ekeliden', admissionDate: '2026-11-13', barn: 'ja', lvmStatus: 'lvm-utredning-frivillig', decisionDate: '2026-11-12', queuePriority: 'a' }));
+  expect((await elementsOf(t.client, plan.processInstanceKey!, 'AngeUppgifter')).length).toBe(0);
 });
 
 test('client not interested → ends without a request to remissgruppen', async () => {
@@ -119,6 +128,7 @@ test('no place → waits in the queue until plats-ledig, then admits', async () 
   await publish(t.client, 'plats-ledig', caseRef);
   await completeJob(t.client, 'vk.queue.admit', { admittedAt: '2026-12-01T10:00:00+01:00' });
   await completeTask(t.client, key, 'Inskrivning', { admissionDate: '2026-12-01' });
+  await completeStart(t.client, 'vk-under-placering');
   await waitForInstanceState(t.client, key, 'COMPLETED');
 });
 
@@ -173,6 +183,7 @@ test('beslutForeRemissgrupp = true: decision before remissgruppen, no second dec
   });
   await completeJob(t.client, 'vk.queue.admit');
   await completeTask(t.client, key, 'Inskrivning', { admissionDate: '2026-11-20' });
+  await completeStart(t.client, 'vk-under-placering');
   await waitForInstanceState(t.client, key, 'COMPLETED');
   expect((await elementsOf(t.client, key, 'Beslut')).length).toBe(0);
 });

@@ -3,8 +3,8 @@
  * checkpoint, flytt via call activity (home switches), hemflytt, early end, orosanmälan while a called flytt runs,
  * samverkan with consent check (CONSENT_MISSING caught); planning days (one or two, sequential, due dates).
  */
-import { DAY, HOUR, activateJobs, cancelActiveInstances, elementsOf, pinClock, useEngine, variablesOf, waitForElement, waitForInstanceState } from '../helpers/api';
-import { completeDeadline, completeJob, completeTask, deployAll, noJobs, publish, startProcess, userTask } from './helpers';
+import { DAY, HOUR, NOW, activateJobs, cancelActiveInstances, elementsOf, pinClock, useEngine, variablesOf, waitForElement, waitForInstanceState } from '../helpers/api';
+import { completeDeadline, completeJob, completeNotifications, completeTask, deployAll, noJobs, publish, startProcess, userTask } from './helpers';
 
 const t = useEngine();
 const T0 = Date.parse('2026-11-02T08:00:00+01:00');
@@ -36,23 +36,27 @@ describe('vk-under-placering', () => {
     expect(barn.candidateGroups).toEqual(['socialsekreterare-uppvidinge']);
     await waitForElement(t.client, key, 'VantaNastaSteg', 'ACTIVE');
     await publish(t.client, 'flytt-planerad', caseRef, { moveDate: '2026-12-14', contactDuringStay: true });
-    await completeDeadline(t.client, { rule: 'flytt-overlamningsmote', offset: '-P14D' });
-    await completeTask(t.client, undefined, 'Remissgruppen', { platsBekraftad: 'ja' });
+    await completeTask(t.client, undefined, 'Remissgruppen', { platsBekraftad: 'ja', bekraftatFlyttdatum: '2026-12-21' });
     await completeJob(t.client, 'vk.consent.check', {}, (job) => {
-      expect(job.variables).toEqual(expect.objectContaining({ toParty: 'novus', barn: 'ja' }));
+      expect(job.variables).toEqual(expect.objectContaining({ caseRef, kommun: 'uppvidinge', toParty: 'novus', barn: 'ja', admissionDate: '2026-11-02' }));
       expect(job.variables).not.toHaveProperty('samverkanTidpunkt'); // only mapped variables reach the called flytt
     });
+    await completeDeadline(t.client, { rule: 'flytt-overlamningsmote', offset: '-P14D' });
+    await completeNotifications(t.client, 2);
     const meeting = await userTask(t.client, undefined, 'Overlamningsmote');
-    expect(meeting.candidateGroups).toEqual(['kontaktperson-ekeliden']);
+    expect(meeting.candidateGroups).toEqual(['kontaktperson-ekeliden', 'socialsekreterare-uppvidinge', 'kontaktperson-novus']);
     await t.client.completeUserTask({ userTaskKey: meeting.userTaskKey, variables: { barnBeaktade: 'ja' } });
     await completeTask(t.client, undefined, 'Beslut', { beslut: 'bifall', decisionDate: '2026-12-01' });
-    await completeTask(t.client, undefined, 'Genomford', { flyttadDatum: '2026-12-14' });
+    await completeTask(t.client, undefined, 'Genomford', { flyttadDatum: '2026-12-21' });
+    await completeJob(t.client, 'vk.place.move');
     await waitForElement(t.client, key, 'Flytt');
-    expect((await variablesOf(t.client, key)).home).toBe('novus');
+    // the home follows the client; the confirmed move date comes back
+    expect(await variablesOf(t.client, key)).toEqual(expect.objectContaining({ home: 'novus', moveDate: '2026-12-21', flyttadDatum: '2026-12-21' }));
     // back to waiting for the next step, now at Novus
     await waitForElement(t.client, key, 'VantaNastaSteg', 'ACTIVE');
     await publish(t.client, 'hemflytt-planerad', caseRef, { utflyttDate: '2027-03-01' });
-    await completeDeadline(t.client, { rule: 'hemflytt-sip-mote' });
+    const sip = await completeDeadline(t.client, { rule: 'hemflytt-sip-mote' });
+    expect(sip.job.variables).toEqual(expect.objectContaining({ caseRef, home: 'novus', barn: 'ja', admissionDate: '2026-11-02' }));
     const planera = await userTask(t.client, undefined, 'Planera');
     expect(planera.processDefinitionId).toBe('vk-infor-hemflytt');
     expect((await elementsOf(t.client, key, 'BarnSomAnhoriga')).length).toBe(1);
@@ -63,23 +67,62 @@ describe('vk-under-placering', () => {
     await waitForElement(t.client, key, 'VantaNastaSteg', 'ACTIVE');
     expect((await elementsOf(t.client, key, 'BarnSomAnhoriga')).length).toBe(0);
     await publish(t.client, 'flytt-planerad', caseRef, { moveDate: '2026-12-14', contactDuringStay: false });
-    await completeDeadline(t.client, { offset: '-P21D' });
-    await completeTask(t.client, undefined, 'Remissgruppen', { platsBekraftad: 'ja' });
+    await completeTask(t.client, undefined, 'Remissgruppen', { platsBekraftad: 'ja', bekraftatFlyttdatum: '2026-12-14' });
     await completeJob(t.client, 'vk.consent.check');
+    await completeDeadline(t.client, { offset: '-P21D' });
+    await completeNotifications(t.client, 2);
     await completeTask(t.client, undefined, 'Overlamningsmote', {});
     await completeTask(t.client, undefined, 'Beslut', { beslut: 'avslag', decisionDate: '2026-12-01' });
     await waitForElement(t.client, key, 'Flytt');
     expect((await variablesOf(t.client, key)).home).toBe('ekeliden');
   });
 
-  test('placering-avslutad ends the placement (terminates open side tasks)', async () => {
+  test('placering-avslutad ends the placement from any step: a running flytt is cancelled and the place is freed', async () => {
     const { key, caseRef } = await admitted('nej');
     await waitForElement(t.client, key, 'VantaNastaSteg', 'ACTIVE');
     await publish(t.client, 'orosanmalan', caseRef);
     await userTask(t.client, key, 'Orosanmalan_hantera');
-    await publish(t.client, 'placering-avslutad', caseRef);
+    await publish(t.client, 'flytt-planerad', caseRef, { moveDate: '2026-12-14' });
+    const rg = await userTask(t.client, undefined, 'Remissgruppen');
+    await publish(t.client, 'placering-avslutad', caseRef, { avslutDatum: '2026-11-20', avslutOrsak: 'klienten-avbryter' });
+    await completeJob(t.client, 'vk.place.release', {}, (job) => {
+      expect(job.customHeaders).toEqual(expect.objectContaining({ reason: 'avslutad' }));
+      expect(job.variables).toEqual(expect.objectContaining({ caseRef, home: 'ekeliden', avslutOrsak: 'klienten-avbryter' }));
+    });
     await waitForInstanceState(t.client, key, 'COMPLETED');
     expect((await elementsOf(t.client, key, 'EndAvslutad')).length).toBe(1);
+    expect((await t.client.getProcessInstance({ processInstanceKey: rg.processInstanceKey as never }, NOW)).state).toBe('TERMINATED');
+  });
+
+  test('"Nästa steg" does not wait forever: a follow-up task after the interval; "flytt" there starts the move with what is known', async () => {
+    const { key } = await admitted('nej');
+    await waitForElement(t.client, key, 'VantaNastaSteg', 'ACTIVE');
+    await pinClock(t.client, T0 + 31 * DAY + HOUR);
+    const f = await completeTask(t.client, key, 'FoljUpp', { nastaStegVal: 'fortsatt', nastaStegIntervall: 'P14D' });
+    expect(f.candidateGroups).toEqual(['socialsekreterare-uppvidinge', 'kontaktperson-ekeliden']);
+    await waitForElement(t.client, key, 'VantaNastaSteg', 'ACTIVE');
+    await pinClock(t.client, T0 + 31 * DAY + 14 * DAY + 2 * HOUR);
+    await completeTask(t.client, key, 'FoljUpp', { nastaStegVal: 'flytt', moveDate: '2027-01-25' });
+    const rg = await userTask(t.client, undefined, 'Remissgruppen');
+    expect(rg.processDefinitionId).toBe('vk-flytt-ekeliden-novus');
+    expect(await variablesOf(t.client, rg.processInstanceKey!)).toEqual(expect.objectContaining({ fromHome: 'ekeliden', moveDate: '2027-01-25', admissionDate: '2026-11-02', contactDuringStay: false }));
+  });
+
+  test.each([
+    ['ja', undefined, '-P14D'],
+    ['nej', undefined, '-P21D'],
+    ['ja', false, '-P21D'],
+    ['nej', true, '-P14D'],
+  ])('no-contact lead: admission answer %s, flytt-planerad contactDuringStay %s → offset %s', async (answer, contact, offset) => {
+    const caseRef = ref();
+    const pi = await startProcess(t.client, 'vk-under-placering', { caseRef, kommun: 'uppvidinge', home: 'ekeliden', admissionDate: '2026-11-02' });
+    const key = pi.processInstanceKey as string;
+    await completeTask(t.client, key, 'PlaneraSamverkan', { barn: 'nej', samverkanTidpunkt: 'vid-behov', kontaktNyKontaktperson: answer, nastaSteg: 'flytt' });
+    await waitForElement(t.client, key, 'VantaNastaSteg', 'ACTIVE');
+    await publish(t.client, 'flytt-planerad', caseRef, contact === undefined ? { moveDate: '2026-12-14' } : { moveDate: '2026-12-14', contactDuringStay: contact });
+    await completeTask(t.client, undefined, 'Remissgruppen', { platsBekraftad: 'ja', bekraftatFlyttdatum: '2026-12-14' });
+    await completeJob(t.client, 'vk.consent.check');
+    await completeDeadline(t.client, { offset });
   });
 
   test('orosanmälan while a called flytt is running → task for socialsekreteraren, flytt continues', async () => {
@@ -87,7 +130,6 @@ describe('vk-under-placering', () => {
     await completeTask(t.client, key, 'BarnSomAnhoriga', { barnInformerade: 'ja', barnStodErbjudet: 'ja', orosanmalanBehovs: 'ja' });
     await waitForElement(t.client, key, 'VantaNastaSteg', 'ACTIVE');
     await publish(t.client, 'flytt-planerad', caseRef, { moveDate: '2026-12-14', contactDuringStay: true });
-    await completeDeadline(t.client);
     const rg = await userTask(t.client, undefined, 'Remissgruppen');
     await publish(t.client, 'orosanmalan', caseRef);
     const oro = await completeTask(t.client, key, 'Orosanmalan_hantera', { skyddsbedomningDatum: '2026-11-02', omedelbartSkydd: 'ja', orosanmalanAtgard: 'inled-utredning' });

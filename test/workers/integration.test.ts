@@ -113,7 +113,7 @@ test('consent check: out of scope, then withdrawn → BPMN error CONSENT_MISSING
   expect(reasons).toEqual(['missing', 'party', 'withdrawn']);
 });
 
-test('queue: priority order per home, placeAvailable from capacity, admission', async () => {
+test('queue: priority order per home, placeAvailable from capacity, a promised place is kept, positions kept current', async () => {
   const { client } = env.engine;
   const run = async (id: string, variables: Record<string, unknown>) => {
     const pi = await client.createProcessInstance({ processDefinitionId: id as never, variables });
@@ -123,16 +123,17 @@ test('queue: priority order per home, placeAvailable from capacity, admission', 
   const variables2 = (k: unknown) => variables(client, String(k));
   const first = await run('workers-ko', { caseRef: 'VK-2026-000201', kommun: 'alvesta', home: 'ekeliden', decisionDate: '2026-09-01' });
   expect(first).toMatchObject({ queuePriority: 'd', queuePosition: 1, placeAvailable: true });
+  // The one free place is promised to 000201 (it goes straight to admission); a case ranked higher now waits.
   const children = await run('workers-ko', { caseRef: 'VK-2026-000202', kommun: 'vaxjo', home: 'ekeliden', decisionDate: '2026-10-01', hasChildren: true });
-  expect(children).toMatchObject({ queuePriority: 'b', queuePosition: 1, placeAvailable: true });
+  expect(children).toMatchObject({ queuePriority: 'b', queuePosition: 1, placeAvailable: false });
   const lvm = await run('workers-ko', { caseRef: 'VK-2026-000203', kommun: 'vaxjo', home: 'ekeliden', decisionDate: '2026-11-01', lvmInvestigationVoluntary: true, hasChildren: true });
-  expect(lvm).toMatchObject({ queuePriority: 'a', queuePosition: 1 });
+  expect(lvm).toMatchObject({ queuePriority: 'a', queuePosition: 1, placeAvailable: false });
   const novus = await run('workers-ko', { caseRef: 'VK-2026-000204', kommun: 'vaxjo', home: 'novus', decisionDate: '2026-11-01' });
   expect(novus).toMatchObject({ queuePosition: 1, placeAvailable: false }); // capacity 0
 
-  const admitted = await run('workers-inskriv', { caseRef: 'VK-2026-000203', kommun: 'vaxjo', home: 'ekeliden' });
+  const admitted = await run('workers-inskriv', { caseRef: 'VK-2026-000201', kommun: 'alvesta', home: 'ekeliden' });
   expect(typeof admitted.admittedAt).toBe('string');
   const status = env.apps[0].deps.queue.status('ekeliden');
   expect(status).toMatchObject({ capacity: 1, admitted: 1, free: 0 });
-  expect(status.queue.map((q) => [q.caseRef, q.priority, q.position])).toEqual([['VK-2026-000202', 'b', 1], ['VK-2026-000201', 'd', 2]]);
+  expect(status.queue.map((q) => [q.caseRef, q.priority, q.position])).toEqual([['VK-2026-000203', 'a', 1], ['VK-2026-000202', 'b', 2]]);
 });
