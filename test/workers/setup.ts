@@ -13,6 +13,8 @@ export const ROOT = path.resolve(__dirname, '..', '..');
 export function testConfig(smtpPort: number, dataDir: string, overrides: Partial<WorkersFileConfig> = {}): WorkersConfig {
   return loadConfig({
     DATA_DIR: dataDir, WORKERS_CONFIG: path.join(ROOT, 'config', 'workers.json'), DEADLINES_CONFIG: path.join(ROOT, 'config', 'deadlines.json'),
+    // A test may point the workers at its own places per home (e.g. one place each) before starting them.
+    PLACES_CONFIG: process.env.PLACES_CONFIG ?? path.join(ROOT, 'config', 'places.json'),
     SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtpPort), WEB_BASE_URL: 'http://localhost:3000', WORKER_NAME: 'test',
   }, {
     groups: { remissgruppen: ['remissgruppen@test.local'], 'chef-vaxjo': ['chef.vaxjo@test.local'], 'socialsekreterare-vaxjo': ['soc.vaxjo@test.local'] },
