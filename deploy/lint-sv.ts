@@ -84,9 +84,12 @@ export function swedishBpmnMessage(rule: string, report: ReportLike, element?: {
   if (RULE_SV[short]) return `${s} ${RULE_SV[short]}`;
   const d = report.data ?? {};
   switch (d.type) {
+    case 'camunda.propertyValueRequired':
+      return d.property === 'isExecutable'
+        ? `${s} måste vara markerad som körbar (Executable) i egenskapspanelen.`
+        : `${s} har fel värde i ${propSv(d.property)}. Rätta det i egenskapspanelen.`;
     case 'camunda.propertyRequired':
     case 'camunda.extensionElementRequired':
-    case 'camunda.propertyValueRequired':
     case 'camunda.childElementOfTypeRequired':
       return `${s} saknar ${propSv(d.requiredProperty ?? d.requiredExtensionElement ?? d.property ?? d.allowedPropertyValues ?? d.childElementType)}. Fyll i det i egenskapspanelen.`;
     case 'camunda.propertyDependentRequired':

@@ -35,6 +35,12 @@ test('diagram problems come with Swedish messages naming the element', async () 
   const loose = await lintDiagram(bpmn('b.bpmn', diagram('p-b', userTask('f')).replace('<bpmn:endEvent id="End"', '<bpmn:task id="Loose" name="Lös uppgift" /><bpmn:endEvent id="End"')), config, ROOT);
   expect(loose.problems.find((p) => p.rule === 'no-disconnected')?.messageSv).toBe('Uppgiften ”Lös uppgift” är inte kopplad till något flöde. Dra en flödespil till och från elementet eller ta bort det.');
 
+  const planering = fs.readFileSync(path.join(ROOT, 'bpmn', 'vk-planeringsdagar.bpmn'), 'utf8');
+  const notExecutable = await lintDiagram(bpmn('d.bpmn', planering.replace('isExecutable="true"', 'isExecutable="false"')), config, ROOT);
+  expect(notExecutable.problems.map((p) => p.messageSv)).toContain('Processen ”Gemensamma planeringsdagar” måste vara markerad som körbar (Executable) i egenskapspanelen.');
+  const badFeel = await lintDiagram(bpmn('e.bpmn', planering.replace(/candidateGroups="[^"]*"/, 'candidateGroups="=[&quot;a&quot; +"')), config, ROOT);
+  expect(badFeel.problems.map((p) => p.messageSv)).toContain('Användaruppgiften ”Planera årets planeringsdagar” har ett FEEL-uttryck i kandidatgrupper som inte går att tolka. Rätta uttrycket (börjar med =).');
+
   const broken = await lintDiagram(bpmn('c.bpmn', '<bpmn:definitions'), config, ROOT);
   expect(broken.problems).toEqual([expect.objectContaining({ category: 'error', rule: 'xml', messageSv: expect.stringMatching(/^Filen går inte att läsa som BPMN-diagram/) })]);
 });
