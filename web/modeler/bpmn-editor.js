@@ -37,8 +37,10 @@ async function open() {
   const { warnings } = await modeler.importXML(json.xml);
   const canvas = modeler.get('canvas');
   canvas.zoom('fit-viewport');
-  // keep the leftmost elements clear of the palette
-  canvas.scroll({ dx: 70, dy: 0 });
+  // widen the view by the palette's width so the leftmost elements are not hidden under it
+  const vb = canvas.viewbox();
+  const pad = 120 / vb.scale;
+  canvas.viewbox({ x: vb.x - pad, y: vb.y - pad / 4, width: vb.width + pad, height: (vb.width + pad) * (vb.height / vb.width) });
   say(warnings.length ? `Diagrammet öppnades med ${warnings.length} varningar.` : '');
   document.body.dataset.ready = 'true';
 }

@@ -125,10 +125,23 @@ export const SV = {
   'Sequence flow': 'Flödespil',
   'Text annotation': 'Kommentar',
   'Element name': 'Elementnamn',
+  'Timer start event': 'Timerstarthändelse',
+  'Message start event': 'Meddelandestarthändelse',
+  'Boundary event': 'Gränshändelse',
+  'Timer boundary event': 'Timergränshändelse',
+  '(non interrupting) timer boundary event': 'Icke-avbrytande timergränshändelse',
+  'Message boundary event': 'Meddelandegränshändelse',
+  'Error boundary event': 'Felgränshändelse',
+  'Message intermediate catch event': 'Meddelandehändelse (väntar)',
+  'Timer intermediate catch event': 'Timerhändelse (väntar)',
+  'Error end event': 'Felsluthändelse',
+  'Escalation end event': 'Eskaleringssluthändelse',
+  'Event sub process': 'Händelseunderprocess',
 };
 
 /** diagram-js `translate`: Swedish when known, then {placeholder} replacement. */
 export function translate(template, replacements) {
-  const text = SV[template] || template;
+  // the properties panel header passes type names in title case ("User Task"): look those up in sentence case too
+  const text = SV[template] || SV[template.charAt(0) + template.slice(1).toLowerCase()] || template;
   return text.replace(/{([^}]+)}/g, (_, key) => (replacements && key in replacements ? replacements[key] : `{${key}}`));
 }
