@@ -47,7 +47,7 @@ export async function startTestWeb(client: CamundaClient, opts: { now?: () => Da
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url, audit, db, dataDir, app,
-    stop: async () => { server.closeAllConnections(); await new Promise((r) => server.close(r)); db.close(); audit.close(); app.workersDb.close(); },
+    stop: async () => { server.closeAllConnections(); await new Promise((r) => server.close(r)); db.close(); audit.close(); app.workersDb.close(); app.places.close(); },
   };
 }
 

@@ -12,6 +12,9 @@ import type { OidcLogin } from './auth/oidc';
 import { CaseService } from './cases/service';
 import { caseRoutes } from './cases/routes';
 import { consentPort } from './cases/consent';
+import { openPlaces } from '../../common/places';
+import { PlacesService } from './places/service';
+import { placesRoutes } from './places/routes';
 import { openWorkersDb } from '../../workers/db';
 import type { WebConfig } from './config';
 import { DashboardService } from './dashboard/service';
@@ -66,7 +69,10 @@ export function createApp(deps: AppDeps) {
   });
   // Consent registry and places live in $DATA_DIR/workers.sqlite, shared with the workers (same DATA_DIR).
   const workersDb = openWorkersDb(deps.config.dataDir);
-  const cases = new CaseService({ client: deps.client, audit: deps.audit, now: productNow, db: deps.db, consent: consentPort(workersDb), userName: (id) => names.nameOf(id) });
+  // Read-only use of the workers' places store; capacity from config/places.json or PLACES_CONFIG, as the workers.
+  const places = openPlaces({ dataDir: deps.config.dataDir });
+  const cases = new CaseService({ client: deps.client, audit: deps.audit, now: productNow, db: deps.db, consent: consentPort(workersDb), userName: (id) => names.nameOf(id), placeOf: (ref) => places.placeOf(ref) });
+  const placesService = new PlacesService({ places, audit: deps.audit, now: productNow });
   const readModel = new ReadModel(deps.db, deps.client, now, deps.config.readModelOverlapSeconds * 1000, deps.config.readModelFullSweepSeconds * 1000);
   const modeler = new ModelerService({ client: deps.client, audit: deps.audit, db: deps.db, now });
   const dashboard = new DashboardService({ db: deps.db, readModel, audit: deps.audit, now, dueSoonDays: deps.config.dueSoonDays, maxAgeMs: Math.max(deps.config.readModelRefreshSeconds, 0) * 1000, productNow });
@@ -116,6 +122,7 @@ export function createApp(deps: AppDeps) {
   app.get('/', (req, res) => { res.redirect(303, landingPage(req.session.user!)); });
   app.use(taskRoutes(tasks));
   app.use(caseRoutes(cases));
+  app.use(placesRoutes(placesService));
   app.use(dashboardRoutes(dashboard));
   app.use(modelerRoutes(modeler));
   app.use(caseListRoutes(caseList, (id) => names.nameOf(id)));
@@ -134,5 +141,5 @@ export function createApp(deps: AppDeps) {
     if (req.path.startsWith('/api/') || req.get('accept')?.includes('application/json')) { res.status(status).json({ error: message, ...details }); return; }
     res.status(status).send(page({ title: 'Fel', user: req.session?.user, csrf: req.session ? csrfToken(req) : '' }, html`<h1>${status === 403 ? 'Ingen behörighet' : status === 404 ? 'Hittades inte' : 'Något gick fel'}</h1><p class="error" role="alert">${message}</p><p><a href="/uppgifter">Till uppgifterna</a></p>`));
   });
-  return { app, readModel, tasks, cases, dashboard, workersDb, caseList };
+  return { app, readModel, tasks, cases, dashboard, workersDb, caseList, places };
 }

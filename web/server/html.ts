@@ -35,6 +35,7 @@ export function page(o: PageOpts, body: Raw): string {
     <a href="/arenden/ny">Starta ärende</a>
     <form class="search" method="get" action="/mina-arenden" role="search"><input type="hidden" name="status" value="alla"><label class="sr" for="ref">Ärendenummer</label><input id="ref" name="sok" placeholder="Ärendenr, t.ex. 000123" maxlength="40"></form>
     ${isManager(o.user) ? html`<a href="/oversikt">Översikt</a>` : ''}
+    ${isManager(o.user) || o.user.groups.includes('remissgruppen') ? html`<a href="/platser">Platser och kö</a>` : ''}
     ${o.user.groups.includes('processagare') ? html`<a href="/modellering">Modellering</a>` : ''}
     <span class="who">${o.user.name} <small>(${o.user.groups.map(groupName).join(', ')})</small></span>
     <form method="post" action="/logga-ut"><input type="hidden" name="_csrf" value="${o.csrf}"><button class="link">Logga ut</button></form>
