@@ -23,14 +23,13 @@
  * spent and says so). Only 127.0.0.1; it stops by itself.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { Engine as BpmnEngine } from 'bpmn-engine';
 import { createCamundaClient, type CamundaClient } from '../common/camunda';
+import { BPMN_ENGINE_VERSION, pool, runBpmnEngineBaseline } from './baseline';
 import { dashboardOverEngine, dashboardOverSeededHistory } from './dashboard';
 import { useLocalEngineCredentials } from '../test/helpers/credentials';
 import { engineAuthHeaders } from '../test/helpers/engine';
@@ -55,18 +54,6 @@ const HISTORY_BPMN = `<?xml version="1.0" encoding="UTF-8"?>
     <bpmn:startEvent id="start"/><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="end"/><bpmn:endEvent id="end"/>
   </bpmn:process>
 </bpmn:definitions>`;
-/** The same shape as the service-chain fixture (start → a → b → c → end) for bpmn-engine; its user tasks wait for a signal. */
-const BASELINE_BPMN = `<?xml version="1.0" encoding="UTF-8"?>
-<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="defs-baseline" targetNamespace="http://vardkedjan/bench">
-  <process id="chain" isExecutable="true">
-    <startEvent id="start"/><sequenceFlow id="f1" sourceRef="start" targetRef="a"/>
-    <userTask id="a"/><sequenceFlow id="f2" sourceRef="a" targetRef="b"/>
-    <userTask id="b"/><sequenceFlow id="f3" sourceRef="b" targetRef="c"/>
-    <userTask id="c"/><sequenceFlow id="f4" sourceRef="c" targetRef="end"/>
-    <endEvent id="end"/>
-  </process>
-</definitions>`;
-
 // ---------------------------------------------------------------- helpers
 
 function pct(values: number[], p: number): number {
@@ -112,19 +99,6 @@ async function startEngineProcess(dataDir: string): Promise<{ child: ChildProces
     if (Date.now() > deadline) throw new Error(`engine did not start: ${stderr}`);
     await sleep(100);
   }
-}
-
-/** Runs task(i) for i < n with `limit` in flight while `budget()` > 0; returns how many ran. */
-async function pool(n: number, limit: number, budget: () => number, task: (i: number) => Promise<void>): Promise<number> {
-  let next = 0;
-  let done = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, n) }, async () => {
-    while (next < n && budget() > 0) {
-      await task(next++);
-      done++;
-    }
-  }));
-  return done;
 }
 
 const KOMMUNER = ['vaxjo', 'alvesta', 'lessebo', 'tingsryd', 'almhult', 'markaryd', 'ljungby', 'uppvidinge'];
@@ -266,40 +240,10 @@ async function history(client: CamundaClient): Promise<void> {
 }
 
 async function baseline(): Promise<{ perSecond: number; latency: number[] }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpmn-engine-baseline-'));
-  const db = new Database(path.join(dir, 'state.sqlite'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.exec('CREATE TABLE state (id TEXT PRIMARY KEY, step INTEGER NOT NULL, json TEXT NOT NULL)');
-  const save = db.prepare('INSERT INTO state (id, step, json) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET step = excluded.step, json = excluded.json');
-  const latency: number[] = [];
-  const t0 = performance.now();
-  const done = await pool(BASELINE, CONCURRENCY, () => left() - 0.02 * MAX_MS, async (i) => {
-    const s = performance.now();
-    const id = `case-${i}`;
-    const engine = new BpmnEngine({ name: id, source: BASELINE_BPMN });
-    const listener = new EventEmitter();
-    let step = 0;
-    listener.on('wait', (api: { signal: (v?: unknown) => void }) => {
-      // A worker completes the step; the state is persisted after every step, like one transaction per command.
-      void engine.getState().then((state: unknown) => {
-        save.run(id, ++step, JSON.stringify(state));
-        api.signal({ done: step });
-      });
-    });
-    const ended = new Promise((r) => engine.once('end', r));
-    await engine.execute({ listener, variables: { lastType: 'c', caseRef: 'VK-2026-E2E' } });
-    await ended;
-    save.run(id, ++step, JSON.stringify(await engine.getState()));
-    latency.push(performance.now() - s);
-  });
-  const seconds = (performance.now() - t0) / 1000;
-  const bytes = fs.statSync(path.join(dir, 'state.sqlite')).size + (fs.existsSync(path.join(dir, 'state.sqlite-wal')) ? fs.statSync(path.join(dir, 'state.sqlite-wal')).size : 0);
-  db.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-  console.log(`\n[6] baseline: bpmn-engine ${JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'bpmn-engine', 'package.json'), 'utf8')).version} in-process, start → 3 tasks → end, state persisted to SQLite (WAL, FULL) after each step, ${CONCURRENCY} concurrent`);
-  console.log(`    ${done} cases in ${f(seconds, 2)} s → ${f(done / seconds)} cases/s; case latency ${lat(latency)}; state store ${f(bytes / 1024 / 1024)} MB`);
-  return { perSecond: done / seconds, latency };
+  const base = await runBpmnEngineBaseline(BASELINE, CONCURRENCY, () => left() - 0.02 * MAX_MS);
+  console.log(`\n[6] baseline: bpmn-engine ${BPMN_ENGINE_VERSION} in-process, start → 3 tasks → end, state persisted to SQLite (WAL, FULL) after each step, ${CONCURRENCY} concurrent`);
+  console.log(`    ${base.cases} cases in ${f(base.seconds, 2)} s → ${f(base.perSecond)} cases/s; case latency ${lat(base.latency)}; state store ${f(base.stateBytes / 1024 / 1024)} MB`);
+  return base;
 }
 
 async function main(): Promise<void> {

@@ -216,18 +216,67 @@ function enterMultiInstanceBody(ctx: Ctx, body: ElementInstanceRow, node: FlowNo
   }
   if (node.boundaryEventIds.length > 0) openBoundaryWaits(ctx, body, node);
   if (mi.outputCollection) setLocalVariable(ctx, body.key, body.process_instance_key, mi.outputCollection, items.map(() => null));
-  const data: ElementData = { mi: { items, completed: 0, nextIndex: 0 } };
+  const insert = prepare(ctx.db, 'INSERT INTO mi_items (body_key, idx, item) VALUES (?, ?, ?)');
+  items.forEach((item, i) => insert.run(body.key, i, JSON.stringify(item ?? null)));
+  const data: ElementData = { mi: { count: items.length, completed: 0, nextIndex: 0 } };
   updateData(ctx, body.key, data);
   if (items.length === 0) return leaveNow(ctx, body);
-  const count = mi.isSequential ? 1 : items.length;
-  for (let i = 0; i < count; i++) activateInner(ctx, body, node, items, i);
-  data.mi!.nextIndex = count;
-  updateData(ctx, body.key, data);
+  if (mi.isSequential) {
+    activateInner(ctx, body, node, 0);
+    data.mi!.nextIndex = 1;
+    return updateData(ctx, body.key, data);
+  }
+  activateInnerChunk(ctx, body, node, data);
 }
 
-function activateInner(ctx: Ctx, body: ElementInstanceRow, node: FlowNode, items: unknown[], index: number): void {
+/**
+ * Inner instances a parallel body activates per transaction. The rest follow in further transactions of the
+ * scheduler (`mi_pending` keeps that durable across a restart), so other requests are answered in between.
+ */
+export const MI_ACTIVATION_CHUNK = 250;
+
+function activateInnerChunk(ctx: Ctx, body: ElementInstanceRow, node: FlowNode, data: ElementData): void {
+  const state = data.mi!;
+  const count = miCount(ctx, body, state);
+  const end = Math.min(count, state.nextIndex + MI_ACTIVATION_CHUNK);
+  for (let i = state.nextIndex; i < end; i++) activateInner(ctx, body, node, i);
+  state.nextIndex = end;
+  updateData(ctx, body.key, data);
+  if (end < count) {
+    prepare(ctx.db, 'INSERT OR IGNORE INTO mi_pending (body_key) VALUES (?)').run(body.key);
+    ctx.wakeScheduler = true;
+  } else {
+    prepare(ctx.db, 'DELETE FROM mi_pending WHERE body_key = ?').run(body.key);
+  }
+}
+
+/** Scheduler work: the next chunk of inner instances of one parallel body still being activated. */
+export function continueMultiInstance(ctx: Ctx, bodyKey: number): void {
+  const body = getElementInstance(ctx, bodyKey);
+  if (!body || body.state !== 'ACTIVE') {
+    prepare(ctx.db, 'DELETE FROM mi_pending WHERE body_key = ?').run(bodyKey);
+    return;
+  }
+  activateInnerChunk(ctx, body, requireNode(processOf(ctx, body), body.element_id), parseData(body));
+}
+
+export function pendingMultiInstanceBodies(ctx: Pick<Ctx, 'db'>, limit: number): number[] {
+  return (prepare(ctx.db, 'SELECT body_key FROM mi_pending ORDER BY body_key LIMIT ?').all(limit) as { body_key: number }[]).map((r) => r.body_key);
+}
+
+function miCount(ctx: Ctx, body: ElementInstanceRow, state: NonNullable<ElementData['mi']>): number {
+  return state.count ?? state.items?.length ?? 0;
+}
+
+function miItem(ctx: Ctx, body: ElementInstanceRow, index: number): unknown {
+  const row = prepare(ctx.db, 'SELECT item FROM mi_items WHERE body_key = ? AND idx = ?').get(body.key, index) as { item: string } | undefined;
+  if (row) return JSON.parse(row.item);
+  return parseData(body).mi?.items?.[index] ?? null; // a body started before schema 4
+}
+
+function activateInner(ctx: Ctx, body: ElementInstanceRow, node: FlowNode, index: number): void {
   const localVars: Record<string, unknown> = { loopCounter: index + 1 };
-  if (node.multiInstance!.inputElement) localVars[node.multiInstance!.inputElement] = items[index];
+  if (node.multiInstance!.inputElement) localVars[node.multiInstance!.inputElement] = miItem(ctx, body, index);
   activate(ctx, body, node.id, { data: { inner: true }, localVars });
 }
 
@@ -236,30 +285,33 @@ function onInnerCompleted(ctx: Ctx, body: ElementInstanceRow, inner: ElementInst
   const mi = node.multiInstance!;
   const data = parseData(body);
   const state = data.mi!;
+  const count = miCount(ctx, body, state);
   state.completed += 1;
   const innerVars = visibleVariables(ctx, inner.key);
   if (mi.outputCollection && mi.outputElement) {
-    const collection = (localVariables(ctx, body.key)[mi.outputCollection] as unknown[]) ?? [];
+    // One row per inner instance; the collection is assembled once, when the body completes.
     const index = Number(innerVars.loopCounter) - 1;
-    collection[index] = expr.evaluateValue(mi.outputElement, innerVars, `the output element of '${node.id}'`) ?? null;
-    setLocalVariable(ctx, body.key, body.process_instance_key, mi.outputCollection, collection);
+    const output = expr.evaluateValue(mi.outputElement, innerVars, `the output element of '${node.id}'`) ?? null;
+    prepare(ctx.db, 'INSERT INTO mi_items (body_key, idx, item, output) VALUES (?, ?, ?, ?) ON CONFLICT (body_key, idx) DO UPDATE SET output = excluded.output')
+      .run(body.key, index, 'null', JSON.stringify(output));
   }
-  const active = activeChildren(ctx, body.key);
   const conditionMet =
     mi.completionCondition !== undefined &&
     expr.evaluateCondition(mi.completionCondition, {
       ...innerVars,
-      numberOfInstances: state.items.length,
+      numberOfInstances: count,
       numberOfCompletedInstances: state.completed,
-      numberOfActiveInstances: active.length,
+      // Inner instances only end by completing, until the body ends: the active ones are the started minus the completed.
+      numberOfActiveInstances: state.nextIndex - state.completed,
     }, `${node.id} (completion condition)`);
-  if (conditionMet) for (const child of active) terminate(ctx, child);
-  if (conditionMet || state.completed >= state.items.length) {
+  if (conditionMet) for (const child of activeChildren(ctx, body.key)) terminate(ctx, child);
+  if (conditionMet || state.completed >= count) {
     updateData(ctx, body.key, data);
+    prepare(ctx.db, 'DELETE FROM mi_pending WHERE body_key = ?').run(body.key);
     return leaveNow(ctx, body);
   }
-  if (mi.isSequential && state.nextIndex < state.items.length) {
-    activateInner(ctx, body, node, state.items, state.nextIndex);
+  if (mi.isSequential && state.nextIndex < count) {
+    activateInner(ctx, body, node, state.nextIndex);
     state.nextIndex += 1;
   }
   updateData(ctx, body.key, data);
@@ -274,11 +326,12 @@ function leave(ctx: Ctx, ei: ElementInstanceRow): void {
 
   if (ei.element_type === MI_BODY_TYPE) {
     const name = node!.multiInstance!.outputCollection;
-    if (name) propagateVariables(ctx, ei.flow_scope_key!, ei.process_instance_key, { [name]: localVariables(ctx, ei.key)[name] ?? [] });
+    if (name) propagateVariables(ctx, ei.flow_scope_key!, ei.process_instance_key, { [name]: outputCollection(ctx, ei, name) });
+    prepare(ctx.db, 'DELETE FROM mi_items WHERE body_key = ?').run(ei.key);
   } else if (node) {
     const outputs = node.ioMapping?.outputs ?? [];
     if (outputs.length > 0) {
-      const results = expr.outputMappings(outputs, { ...visibleVariables(ctx, ei.key), ...payload });
+      const results = expr.outputMappings(outputs, Object.assign(visibleVariables(ctx, ei.key), payload));
       propagateVariables(ctx, ei.flow_scope_key!, ei.process_instance_key, results);
     } else if (node.callActivity?.propagateAllChildVariables !== false) {
       propagateVariables(ctx, ei.key, ei.process_instance_key, payload);
@@ -292,6 +345,15 @@ function leave(ctx: Ctx, ei: ElementInstanceRow): void {
   if (scope.element_type === MI_BODY_TYPE && data.inner) return onInnerCompleted(ctx, scope, ei);
   for (const flowId of outgoing) takeFlow(ctx, scope, flowId);
   if (outgoing.length === 0) completeScopeIfDone(ctx, scope);
+}
+
+/** The body's output collection: the recorded output element of each inner instance, null where none completed. */
+function outputCollection(ctx: Ctx, body: ElementInstanceRow, name: string): unknown[] {
+  // A body started before schema 4 kept its outputs in the local variable: start from it.
+  const collection = ((localVariables(ctx, body.key)[name] as unknown[] | undefined) ?? []).slice();
+  const rows = prepare(ctx.db, 'SELECT idx, output FROM mi_items WHERE body_key = ? AND output IS NOT NULL').all(body.key) as { idx: number; output: string }[];
+  for (const row of rows) collection[row.idx] = JSON.parse(row.output);
+  return collection;
 }
 
 /** Which outgoing flows to take: conditions on exclusive/inclusive gateways, else all of them. */
@@ -379,6 +441,10 @@ export function terminate(ctx: Ctx, ei: ElementInstanceRow): void {
     if (childRoot) terminate(ctx, childRoot);
   }
   resolveIncidentsOfElement(ctx, ei.key);
+  if (ei.element_type === MI_BODY_TYPE) {
+    prepare(ctx.db, 'DELETE FROM mi_items WHERE body_key = ?').run(ei.key);
+    prepare(ctx.db, 'DELETE FROM mi_pending WHERE body_key = ?').run(ei.key);
+  }
   markEnded(ctx, ei, 'TERMINATED');
   if (ei.element_type === ROOT_TYPE) terminateProcessInstanceRow(ctx, ei.key);
 }

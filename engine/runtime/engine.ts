@@ -3,7 +3,7 @@ import { BpmnDeployError, compileBpmn, parseForm } from '../model';
 import { EngineClock } from './clock';
 import type { Ctx, DeployedProcess, ProcessDefinitionRow } from './context';
 import { storeDeployment, type ParsedForm, type ParsedProcess } from './deploy';
-import { drain } from './elements';
+import { continueMultiInstance, drain, pendingMultiInstanceBodies } from './elements';
 import { ElementFailure, EngineError, invalidArgument, notFound } from './errors';
 import { withEvaluationTime } from './expressions';
 import { Waiters } from './waiters';
@@ -172,7 +172,14 @@ export class Engine {
       releaseBackedOffJobs(ctx);
       deleteExpiredMessages(ctx);
     });
+    // One chunk of a large parallel multi-instance per call: the scheduler comes back after other requests.
+    for (const body of pendingMultiInstanceBodies({ db: this.db }, 1)) this.run((ctx) => continueMultiInstance(ctx, body));
     return keys.length;
+  }
+
+  /** Parallel multi-instance bodies still activating inner instances (work that is due now, whatever the clock). */
+  hasPendingWork(): boolean {
+    return pendingMultiInstanceBodies({ db: this.db }, 1).length > 0;
   }
 
   definition(key: number): DeployedProcess {

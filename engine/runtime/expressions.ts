@@ -37,8 +37,20 @@ function guard<T>(errorType: IncidentErrorType, what: string, run: () => T): T {
   }
 }
 
+/**
+ * Only the variables an expression can mention (its text contains their name) are handed to FEEL: variables
+ * come lazily from the store (see visibleVariables), so a large collection elsewhere in the scope is never
+ * parsed for an expression that does not use it. A static value needs none.
+ */
+function narrow(text: string, vars: Vars): Vars {
+  const out: Vars = {};
+  if (!text.startsWith('=')) return out;
+  for (const name of Object.keys(vars)) if (text.includes(name)) out[name] = vars[name];
+  return out;
+}
+
 export function evaluateValue(expression: string, vars: Vars, what: string): unknown {
-  return guard('EXTRACT_VALUE_ERROR', `Failed to evaluate ${what} '${expression}'`, () => feel.evaluate(expression, vars, opts()));
+  return guard('EXTRACT_VALUE_ERROR', `Failed to evaluate ${what} '${expression}'`, () => feel.evaluate(expression, narrow(expression, vars), opts()));
 }
 
 export function evaluateString(expression: string, vars: Vars, what: string): string {
@@ -73,18 +85,18 @@ export function evaluateCorrelationKey(expression: string | undefined, vars: Var
 
 export function evaluateCondition(expression: string, vars: Vars, flowId: string): boolean {
   return guard('CONDITION_ERROR', `Failed to evaluate the condition of sequence flow '${flowId}'`, () =>
-    feel.evaluateCondition(expression, vars, opts()),
+    feel.evaluateCondition(expression, narrow(expression, vars), opts()),
   );
 }
 
 export function evaluateStringList(expression: string | undefined, vars: Vars, what: string): string[] {
   if (!expression) return [];
-  return guard('EXTRACT_VALUE_ERROR', `Failed to evaluate ${what} '${expression}'`, () => feel.evaluateStringList(expression, vars, opts()));
+  return guard('EXTRACT_VALUE_ERROR', `Failed to evaluate ${what} '${expression}'`, () => feel.evaluateStringList(expression, narrow(expression, vars), opts()));
 }
 
 export function evaluateDateTime(expression: string | undefined, vars: Vars, what: string): number | undefined {
   if (!expression) return undefined;
-  const iso = guard('EXTRACT_VALUE_ERROR', `Failed to evaluate ${what} '${expression}'`, () => feel.evaluateDateTime(expression, vars, opts()));
+  const iso = guard('EXTRACT_VALUE_ERROR', `Failed to evaluate ${what} '${expression}'`, () => feel.evaluateDateTime(expression, narrow(expression, vars), opts()));
   if (iso === undefined) return undefined;
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) throw new ElementFailure('EXTRACT_VALUE_ERROR', `${what} '${expression}' is not a date-time: ${iso}`);
@@ -92,7 +104,7 @@ export function evaluateDateTime(expression: string | undefined, vars: Vars, wha
 }
 
 export function scheduleTimer(def: TimerDefinition, vars: Vars, now: number, elementId: string): TimerSchedule {
-  return guard('EXTRACT_VALUE_ERROR', `Failed to evaluate the timer of '${elementId}'`, () => feel.scheduleTimer(def, vars, new Date(now)));
+  return guard('EXTRACT_VALUE_ERROR', `Failed to evaluate the timer of '${elementId}'`, () => feel.scheduleTimer(def, narrow(def.expression, vars), new Date(now)));
 }
 
 export function nextTimerSchedule(schedule: TimerSchedule, firedAt: number): TimerSchedule | undefined {
@@ -101,12 +113,15 @@ export function nextTimerSchedule(schedule: TimerSchedule, firedAt: number): Tim
 
 export function inputMappings(mappings: Mapping[] | undefined, vars: Vars): Vars {
   if (!mappings || mappings.length === 0) return {};
-  return guard('IO_MAPPING_ERROR', 'Failed to apply input mappings', () => feel.applyInputMappings(mappings, vars, opts()) as Vars);
+  return guard('IO_MAPPING_ERROR', 'Failed to apply input mappings', () => feel.applyInputMappings(mappings, narrow(mappingText(mappings), vars), opts()) as Vars);
 }
 
 export function outputMappings(mappings: Mapping[], vars: Vars): Vars {
-  return guard('IO_MAPPING_ERROR', 'Failed to apply output mappings', () => feel.applyOutputMappings(mappings, vars, opts()) as Vars);
+  return guard('IO_MAPPING_ERROR', 'Failed to apply output mappings', () => feel.applyOutputMappings(mappings, narrow(mappingText(mappings), vars), opts()) as Vars);
 }
+
+/** Sources and targets: a dotted target merges into the existing variable of its first segment. */
+const mappingText = (mappings: Mapping[]) => `=${mappings.map((m) => `${m.source}\n${m.target}`).join('\n')}`;
 
 export function setPath(target: Vars, path: string, value: unknown): void {
   feel.setPath(target, path, value);

@@ -58,11 +58,10 @@ export function activateJobs(
     job.deadline = ctx.now + request.timeout;
     job.worker = request.worker;
     activate.run(job.deadline, job.worker, job.key);
-    let variables = visibleVariables(ctx, job.element_instance_key);
-    if (request.fetchVariable && request.fetchVariable.length > 0) {
-      const wanted = new Set(request.fetchVariable);
-      variables = Object.fromEntries(Object.entries(variables).filter(([name]) => wanted.has(name)));
-    }
+    const visible = visibleVariables(ctx, job.element_instance_key);
+    const wanted = request.fetchVariable && request.fetchVariable.length > 0 ? new Set(request.fetchVariable) : undefined;
+    // Read inside the transaction (visible values are lazy); only the wanted ones when the worker names them.
+    const variables = Object.fromEntries(Object.keys(visible).filter((name) => !wanted || wanted.has(name)).map((name) => [name, visible[name]]));
     return { job, variables };
   });
 }

@@ -86,5 +86,10 @@ export interface ElementData {
   /** Variables to set on the start event trigger of a scope. */
   startVars?: Record<string, unknown>;
   childProcessInstanceKey?: number;
-  mi?: { items: unknown[]; completed: number; nextIndex: number };
+  /**
+   * Multi-instance body counters; the items (and the inner instances' output elements) are rows of `mi_items`,
+   * so completing one inner instance reads and writes a constant amount whatever the collection size.
+   * `items` is the pre-schema-4 form (the whole collection inline), still read for bodies started before.
+   */
+  mi?: { count?: number; items?: unknown[]; completed: number; nextIndex: number };
 }

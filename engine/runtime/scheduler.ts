@@ -48,7 +48,9 @@ export class Scheduler {
     try {
       // Most wake-ups only mean "something may have moved": do work only when something is due.
       const next = this.nextDueAt();
-      if (next !== undefined && next <= this.engine.clock.now()) more = this.engine.processDueWork(BATCH) === BATCH;
+      if (this.engine.hasPendingWork() || (next !== undefined && next <= this.engine.clock.now())) {
+        more = this.engine.processDueWork(BATCH) === BATCH || this.engine.hasPendingWork();
+      }
     } catch (error) {
       console.error('engine: scheduled work failed:', error);
     } finally {

@@ -29,11 +29,43 @@ export function localVariables(ctx: Ctx, scopeKey: number): Vars {
   return vars;
 }
 
-/** All variables visible from a scope; inner scopes shadow outer ones. */
+/** Values up to this size come with the names; larger ones are read and parsed when first used (octet_length, unlike length, does not read the value). */
+const INLINE_VALUE_BYTES = 1024;
+
+/**
+ * All variables visible from a scope; inner scopes shadow outer ones. Large values are lazy (a getter that
+ * reads and parses on first access), so an element deep inside a multi-instance does not parse the whole
+ * input collection for every expression it evaluates. Spreading or serialising the object reads everything.
+ */
 export function visibleVariables(ctx: Ctx, scopeKey: number): Vars {
   const vars: Vars = {};
-  for (const key of scopeChain(ctx, scopeKey).reverse()) Object.assign(vars, localVariables(ctx, key));
+  const select = prepare(ctx.db, `SELECT name, CASE WHEN octet_length(value) <= ${INLINE_VALUE_BYTES} THEN value END AS value FROM variables WHERE scope_key = ?`);
+  const full = prepare(ctx.db, 'SELECT value FROM variables WHERE scope_key = ? AND name = ?');
+  for (const key of scopeChain(ctx, scopeKey).reverse()) {
+    for (const row of select.all(key) as { name: string; value: string | null }[]) {
+      if (row.value !== null) {
+        define(vars, row.name, JSON.parse(row.value));
+        continue;
+      }
+      Object.defineProperty(vars, row.name, {
+        enumerable: true,
+        configurable: true,
+        get() {
+          const value = JSON.parse((full.get(key, row.name) as { value: string }).value) as unknown;
+          define(vars, row.name, value);
+          return value;
+        },
+        set(value: unknown) {
+          define(vars, row.name, value);
+        },
+      });
+    }
+  }
   return vars;
+}
+
+function define(vars: Vars, name: string, value: unknown): void {
+  Object.defineProperty(vars, name, { value, writable: true, enumerable: true, configurable: true });
 }
 
 export function setLocalVariable(ctx: Ctx, scopeKey: number, processInstanceKey: number, name: string, value: unknown): void {

@@ -234,6 +234,10 @@ export const MIGRATIONS: readonly MigrationStep[] = [
      process_definition_key INTEGER NOT NULL, bpmn_process_id TEXT NOT NULL, PRIMARY KEY (message_key, subscription_key)
    );
    CREATE INDEX cms_by_pi ON correlated_subscriptions (process_instance_key);`,
+  // 4: multi-instance items and output elements one row each; bodies whose parallel inner instances are still
+  // being activated in chunks (so a 10 000-item collection does not hold up every other request).
+  `CREATE TABLE mi_items (body_key INTEGER NOT NULL, idx INTEGER NOT NULL, item TEXT NOT NULL, output TEXT, PRIMARY KEY (body_key, idx)) WITHOUT ROWID;
+   CREATE TABLE mi_pending (body_key INTEGER PRIMARY KEY);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
