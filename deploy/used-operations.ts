@@ -6,15 +6,16 @@
  * `createJobWorker` (workers/runtime.ts) stands for activateJobs + completeJob + failJob + throwJobError.
  */
 export const USED_OPERATIONS = [
-  'activateJobs', // job workers (createJobWorker), scripts/crash-test.ts
-  'completeJob', // job workers, crash test
+  'activateJobs', // job workers (createJobWorker)
+  'completeJob', // job workers
   'failJob', // job workers (job.fail)
   'throwJobError', // job workers (job.error → BPMN error)
   'createDeployment', // deploy/
   'getTopology', // scripts/start.ts readiness
-  'createProcessInstance', // web (start a case), crash test
-  'publishMessage', // crash test
-  'pinClock', // crash test (engine clock)
+  'createProcessInstance', // web (start a case, case-page actions), workers (vk.process.start)
+  'publishMessage', // workers (vk.message.publish, plats-ledig offers)
+  'correlateMessage', // web case-page actions (the case must be waiting for the message)
+  'createElementInstanceVariables', // workers (queue positions written into the waiting instance)
   'getProcessInstance', // web case view
   'searchProcessInstances', // web read model
   'searchElementInstances', // web case history

@@ -147,6 +147,16 @@ specDescribe('(b) the embedded engine answers with the spec\'s shapes', () => {
     await call('completeUserTask', { userTaskKey }, { variables: { kommentar: 'klart' } }, { expect: 204 });
     await call('completeUserTask', { userTaskKey }, { variables: {} }, { expect: 404 });
 
+    // The instance now waits at the message catch: variables into its scope (as the queue worker writes positions),
+    // then the message the case page correlates; both with their error answers.
+    await call('createElementInstanceVariables', { elementInstanceKey: processInstanceKey }, { variables: { queuePosition: 2 } }, { expect: 204 });
+    await call('createElementInstanceVariables', { elementInstanceKey: '2251799813999999' }, { variables: { queuePosition: 2 } }, { expect: 404 });
+    await poll(async () => {
+      const r = await call('correlateMessage', {}, { name: 'contract-msg', correlationKey: 'VK-2026-000001', variables: { svar: 'ja' } });
+      return r.status === 200 ? r : undefined;
+    });
+    await call('correlateMessage', {}, { name: 'contract-msg', correlationKey: 'VK-2026-000404' }, { expect: 404 });
+
     await call('getProcessInstance', { processInstanceKey }, undefined, { expect: 200 });
     await call('getProcessInstance', { processInstanceKey: '2251799813999999' }, undefined, { expect: 404 });
     await call('searchProcessInstances', {}, { filter: { processDefinitionId: 'contract-probe' }, page: { limit: 10 } }, { expect: 200 });
