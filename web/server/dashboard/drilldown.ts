@@ -14,8 +14,8 @@ export type DrillKind = (typeof DRILL_KINDS)[number];
 export interface DrillParams { process?: string; home?: string }
 
 export type Cell = string | number | null;
-/** `date` cells are ISO instants shown as Stockholm dates; `days` are whole or decimal numbers of days. */
-export interface Column { label: string; kind?: 'date' | 'days' | 'text' }
+/** `date` cells are ISO instants shown as Stockholm date and time, `day` as the Stockholm date alone; `days` are numbers of days. */
+export interface Column { label: string; kind?: 'date' | 'day' | 'days' | 'text' }
 export interface DrillRow { caseRef: string | null; processInstanceKey: string | null; cells: Cell[] }
 export interface DrillList { kind: DrillKind | 'ej-verkstallda'; title: string; columns: Column[]; rows: DrillRow[] }
 
@@ -57,7 +57,7 @@ export function drillDown(db: Database.Database, f: DashboardFilter, kind: Drill
           AND COALESCE(i.beslut, '') <> 'avslag' AND i.home IN ('ekeliden','novus')${s.where}${p.home ? ' AND i.home = ?' : ''} ORDER BY i.decision_date`).all(...s.params, ...(p.home ? [p.home] : [])) as Array<Record<string, string | null>>;
       return {
         kind, title: 'I kö till boende (beviljat, ej inskriven)',
-        columns: [{ label: 'Ärende' }, { label: 'Boende' }, { label: 'Kommun' }, { label: 'Beslutsdatum', kind: 'date' }, { label: 'Dagar i kö', kind: 'days' }],
+        columns: [{ label: 'Ärende' }, { label: 'Boende' }, { label: 'Kommun' }, { label: 'Beslutsdatum', kind: 'day' }, { label: 'Dagar i kö', kind: 'days' }],
         rows: rows.map((r) => ({ caseRef: r.caseRef, processInstanceKey: r.pi, cells: [r.caseRef, homeLabel(r.home), kommunLabel(r.kommun), r.decided, round1(daysBetween(r.decided!, now.toISOString()))] })),
       };
     }
@@ -69,7 +69,7 @@ export function drillDown(db: Database.Database, f: DashboardFilter, kind: Drill
         WHERE i.process_definition_id = 'vk-placeringsforfragan' AND i.admitted_at IS NOT NULL AND i.decision_date IS NOT NULL${s.where}${p.home ? ' AND i.home = ?' : ''} ORDER BY i.admitted_at`).all(...s.params, ...(p.home ? [p.home] : [])) as Array<Record<string, string | null>>;
       return {
         kind, title: kind === 'inskrivna' ? 'Inskrivna under perioden' : 'Verkställda beslut under perioden',
-        columns: [{ label: 'Ärende' }, { label: 'Boende' }, { label: 'Kommun' }, { label: 'Beslutsdatum', kind: 'date' }, { label: 'Inskriven', kind: 'date' }, { label: 'Dagar till inskrivning', kind: 'days' }, { label: 'Inom 3 månader' }],
+        columns: [{ label: 'Ärende' }, { label: 'Boende' }, { label: 'Kommun' }, { label: 'Beslutsdatum', kind: 'day' }, { label: 'Inskriven', kind: 'day' }, { label: 'Dagar till inskrivning', kind: 'days' }, { label: 'Inom 3 månader' }],
         rows: rows.map((r) => ({ caseRef: r.caseRef, processInstanceKey: r.pi, cells: [r.caseRef, homeLabel(r.home), kommunLabel(r.kommun), r.decided, r.admitted, round1(daysBetween(r.decided!, r.admitted!)), r.admitted! <= r.limitDate! ? 'Ja' : 'Nej'] })),
       };
     }
@@ -116,7 +116,7 @@ export function ejVerkstallda(db: Database.Database, f: DashboardFilter, now: Da
     ORDER BY i.decision_date`).all(reportDate, f.from ?? null, f.from ?? null, reportDate, ...s.params) as Array<Record<string, string | null>>;
   return {
     kind: 'ej-verkstallda', title: `Ej verkställda beslut per ${reportDate.slice(0, 10)}`,
-    columns: [{ label: 'Ärende' }, { label: 'Kommun' }, { label: 'Beslut' }, { label: 'Beslutsdatum', kind: 'date' }, { label: 'Skulle verkställts senast', kind: 'date' }, { label: 'Verkställt', kind: 'date' }, { label: 'Dagar från beslut', kind: 'days' }, { label: 'Boende' }, { label: 'Status' }],
+    columns: [{ label: 'Ärende' }, { label: 'Kommun' }, { label: 'Beslut' }, { label: 'Beslutsdatum', kind: 'day' }, { label: 'Skulle verkställts senast', kind: 'day' }, { label: 'Verkställt', kind: 'day' }, { label: 'Dagar från beslut', kind: 'days' }, { label: 'Boende' }, { label: 'Status' }],
     rows: rows.map((r) => ({
       caseRef: r.caseRef, processInstanceKey: r.pi,
       cells: [r.caseRef, kommunLabel(r.kommun), r.beslut === 'bifall' || !r.beslut ? 'Bistånd beviljat (placering)' : r.beslut, r.decided, r.limitDate, r.admitted, Math.floor(daysBetween(r.decided!, r.admitted ?? reportDate)), homeLabel(r.home), r.admitted ? 'Verkställt efter tidsgränsen' : 'Ej verkställt'],
@@ -127,7 +127,7 @@ export function ejVerkstallda(db: Database.Database, f: DashboardFilter, now: Da
 /** A drill-down list as CSV for Swedish Excel: `;`, BOM, dates as YYYY-MM-DD (Stockholm), numbers with a decimal comma. */
 export function drillCsv(list: DrillList): string {
   const lines = [list.columns.map((c) => csvCell(c.label)).join(';')];
-  for (const r of list.rows) lines.push(r.cells.map((v, i) => csvCell(list.columns[i].kind === 'date' ? stockholmDate(v as string | null) : v)).join(';'));
+  for (const r of list.rows) lines.push(r.cells.map((v, i) => csvCell(list.columns[i].kind === 'date' || list.columns[i].kind === 'day' ? stockholmDate(v as string | null) : v)).join(';'));
   return '\uFEFF' + lines.join('\r\n') + '\r\n';
 }
 

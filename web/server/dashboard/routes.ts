@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { managedKommuner, type SessionUser } from '../auth/user';
 import { UserError, forbidden } from '../errors';
 import { fmtDate, html, page, type Raw } from '../html';
-import { DRILL_KINDS, drillCsv, type Cell, type Column, type DrillList } from './drilldown';
+import { DRILL_KINDS, drillCsv, stockholmDate, type Cell, type Column, type DrillList } from './drilldown';
 import { fmtInt, fmtNumber } from '../time/format';
 import { csrfToken } from '../security';
 import type { DashboardService } from './service';
@@ -40,6 +40,7 @@ function sendList(req: Request, res: Response, list: DrillList & { readModelAt?:
 function cellText(v: Cell, c: Column): string {
   if (v === null || v === undefined || v === '') return '–';
   if (c.kind === 'date') return fmtDate(String(v));
+  if (c.kind === 'day') return stockholmDate(String(v)) ?? '–';
   if (typeof v === 'number') return fmtNumber(v);
   return String(v);
 }
