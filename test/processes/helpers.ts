@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CamundaClient } from '../../common/camunda';
-import { NOW, activateJobs, eventually, type ActivatedJob } from '../helpers/api';
+import { NOW, activateJobs, cancelActiveInstances, eventually, pinClock, useEngine, type ActivatedJob } from '../helpers/api';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const DAY = 86_400_000;
@@ -18,6 +18,24 @@ export function resourceFiles(): File[] {
     }
   }
   return files;
+}
+
+/**
+ * The embedded engine for a process test file: clock pinned at `t0`, every diagram and form deployed; after each test
+ * the instances are cancelled and the clock goes back to `t0`. `ref()` gives a fresh case reference per call.
+ */
+export function useDeployedEngine(t0: number, refDigit: string) {
+  const t = useEngine();
+  let n = 0;
+  beforeAll(async () => {
+    await pinClock(t.client, t0);
+    await deployAll(t.client);
+  });
+  afterEach(async () => {
+    await cancelActiveInstances(t.client);
+    await pinClock(t.client, t0);
+  });
+  return { t, ref: () => `VK-2026-${refDigit}${String(++n).padStart(5, '0')}` };
 }
 
 export async function deployAll(client: CamundaClient) {
@@ -44,6 +62,21 @@ export async function completeDeadline(client: CamundaClient, expected?: { rule?
   if (expected?.rule) expect(h.rule).toBe(expected.rule);
   if (expected?.resultVariable) expect(h.resultVariable).toBe(expected.resultVariable);
   if (expected?.offset) expect(vars.deadlineOffset).toBe(expected.offset);
+  return { job, deadline: await completeDeadlineJob(client, job) };
+}
+
+/** Several deadline jobs that are due at once (parallel branches): each completed like completeDeadline, by rule. */
+export async function completeDeadlines(client: CamundaClient, count: number): Promise<Record<string, { job: ActivatedJob; deadline: string }>> {
+  const out: Record<string, { job: ActivatedJob; deadline: string }> = {};
+  for (const job of await activateJobs(client, 'vk.deadline.calculate', count)) {
+    out[(job.customHeaders as Record<string, string>).rule] = { job, deadline: await completeDeadlineJob(client, job) };
+  }
+  return out;
+}
+
+async function completeDeadlineJob(client: CamundaClient, job: ActivatedJob): Promise<string> {
+  const h = job.customHeaders as Record<string, string>;
+  const vars = job.variables as Record<string, unknown>;
   const base = String(vars[h.baseDateVariable]);
   const offset = String(vars.deadlineOffset ?? 'P0D');
   const m = /^(-)?P(\d+)([DM])$/.exec(offset);
@@ -54,7 +87,7 @@ export async function completeDeadline(client: CamundaClient, expected?: { rule?
   const deadline = d.toISOString();
   const reminder = new Date(d.getTime() - 2 * DAY).toISOString();
   await client.completeJob({ jobKey: job.jobKey, variables: { [h.resultVariable]: deadline, [`${h.resultVariable}Reminder`]: reminder } });
-  return { job, deadline };
+  return deadline;
 }
 
 export async function userTask(client: CamundaClient, processInstanceKey: string | undefined, elementId: string) {

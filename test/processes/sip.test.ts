@@ -5,27 +5,16 @@
  * continue without SIP), consent withdrawn (message), consent expiry after 12 months (timer, new consent asked),
  * a consent already registered in the case, a blocked sharing step with its reason, meeting deadline escalation.
  */
-import { DAY, HOUR, NOW, activateJobs, cancelActiveInstances, elementsOf, pinClock, useEngine, variablesOf, waitForElement, waitForInstanceState } from '../helpers/api';
+import { DAY, HOUR, NOW, activateJobs, elementsOf, pinClock, variablesOf, waitForElement, waitForInstanceState } from '../helpers/api';
 import { flow, processXml } from '../helpers/bpmn-xml';
-import { completeDeadline, completeJob, completeTask, deployAll, noJobs, publish, startProcess, userTask } from './helpers';
+import { useDeployedEngine, completeDeadline, completeJob, completeTask, noJobs, publish, startProcess, userTask } from './helpers';
 
-const t = useEngine();
 const T0 = Date.parse('2026-11-02T08:00:00+01:00');
-let n = 0;
-const ref = () => `VK-2026-4${String(++n).padStart(5, '0')}`;
+const { t, ref } = useDeployedEngine(T0, '4');
 const CONSENT = { samtycke: 'ja', consentForm: 'muntligt', consentDate: '2026-11-02', consentParties: ['kommun', 'psykiatri'], consentInformation: ['sip-plan'] };
 const VALID_UNTIL = '2027-11-02T00:00:00+01:00';
 const KOMMUN = ['socialsekreterare-markaryd'];
 const BOTH = ['socialsekreterare-markaryd', 'psykiatri'];
-
-beforeAll(async () => {
-  await pinClock(t.client, T0);
-  await deployAll(t.client);
-});
-afterEach(async () => {
-  await cancelActiveInstances(t.client);
-  await pinClock(t.client, T0);
-});
 
 async function start(vars: Record<string, unknown> = {}) {
   const caseRef = ref();

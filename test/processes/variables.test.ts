@@ -18,6 +18,7 @@ const START_VARS: Record<string, string[]> = {
   'vk-infor-hemflytt': ['home', 'utflyttDate', 'barn', 'hemflyttSipForskott'],
   'vk-sip': ['isChild', 'sipMoteDeadline', 'sipMoteDeadlineReminder', 'sipStartTid', 'sipUppfoljningIntervall', 'sipAnledning', 'withdrawnAt', 'consentId', 'consentValidUntil', 'sipRegionGrupp'],
   'vk-planeringsdagar': [],
+  'vk-placeringsfrister': ['placeringStart', 'admissionDate', 'placeringsgrund', 'akutPlacering', 'omprovningIntervall', 'lvmMaxTid', 'akutTid', 'kostnadsfordelningAkutTid'],
 };
 const COMMON = ['caseRef', 'kommun', 'skyddsbedomningTid'];
 const JOB_OUTPUTS = ['placeAvailable', 'queuePriority', 'queuePosition', 'admittedAt', 'consentId', 'consentValidUntil', 'consentWithdrawn', 'psykiatriEnheter', 'psykiatriEnhetNamn', 'drogfrihetsenhet'];
