@@ -45,6 +45,14 @@ export async function startEngine(opts: StartEngineOptions): Promise<RunningEngi
     lock.release();
     throw e;
   }
+  try {
+    const { kept } = await engine.recompileOutdated();
+    for (const k of kept) console.warn(`engine: kept the stored model of ${k}`);
+  } catch (e) {
+    await engine.close();
+    lock.release();
+    throw e;
+  }
   let port = opts.port ?? 8080;
   const app = createApp(engine, () => ({ host, port }), { auth: opts.auth, clockControl: opts.clockControl ?? false });
   const server = await new Promise<import('node:http').Server>((resolve, reject) => {

@@ -11,6 +11,13 @@ import { validateExpressions } from './expressions';
 import type { CompiledProcess } from './types';
 
 export { BpmnDeployError } from './errors';
+
+/**
+ * Version of the CompiledProcess shape stored with each deployed definition. Raise it whenever the compiler's
+ * output changes shape or meaning; on start the engine recompiles stored definitions of another version from
+ * their stored XML (Engine.recompileOutdated).
+ */
+export const COMPILED_FORMAT = 1;
 export { parseForm, type ParsedForm } from './form';
 export type * from './types';
 

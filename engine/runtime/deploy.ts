@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { nextKey, prepare } from '../store/db';
+import { COMPILED_FORMAT } from '../model';
 import type { CompiledProcess } from '../model/types';
 import type { Ctx, ProcessDefinitionRow } from './context';
 import * as expr from './expressions';
@@ -81,10 +82,10 @@ function storeProcess(ctx: Ctx, deploymentKey: number, parsed: ParsedProcess): D
   const key = nextKey(ctx.db);
   const version = (latest?.version ?? 0) + 1;
   prepare(ctx.db, 
-      `INSERT INTO process_definitions (key, bpmn_process_id, version, name, version_tag, resource_name, checksum, xml, compiled, deployment_key)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO process_definitions (key, bpmn_process_id, version, name, version_tag, resource_name, checksum, xml, compiled, deployment_key, compiled_format)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
-    .run(key, process.id, version, process.name ?? null, process.versionTag ?? null, parsed.resourceName, sum, parsed.xml, JSON.stringify(process), deploymentKey);
+    .run(key, process.id, version, process.name ?? null, process.versionTag ?? null, parsed.resourceName, sum, parsed.xml, JSON.stringify(process), deploymentKey, COMPILED_FORMAT);
   openStartEventWaits(ctx, key, process);
   return { kind: 'process', key, bpmnProcessId: process.id, version, resourceName: parsed.resourceName };
 }

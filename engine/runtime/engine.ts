@@ -1,5 +1,5 @@
 import { openStore, prepare, type Db } from '../store/db';
-import { BpmnDeployError, compileBpmn, parseForm } from '../model';
+import { BpmnDeployError, COMPILED_FORMAT, compileBpmn, parseForm, type CompiledProcess } from '../model';
 import { EngineClock } from './clock';
 import type { Ctx, DeployedProcess, ProcessDefinitionRow } from './context';
 import { storeDeployment, type ParsedForm, type ParsedProcess } from './deploy';
@@ -180,6 +180,35 @@ export class Engine {
   /** Parallel multi-instance bodies still activating inner instances (work that is due now, whatever the clock). */
   hasPendingWork(): boolean {
     return pendingMultiInstanceBodies({ db: this.db }, 1).length > 0;
+  }
+
+  /**
+   * Definitions stored by an engine whose compiler wrote another CompiledProcess format are compiled again from
+   * their stored XML. One that the current compiler refuses keeps its stored model (its instances keep running as
+   * before) and is reported. Returns what was recompiled and what was kept.
+   */
+  async recompileOutdated(): Promise<{ recompiled: number; kept: string[] }> {
+    const rows = prepare(this.db, 'SELECT key, bpmn_process_id, resource_name, xml FROM process_definitions WHERE compiled_format <> ?').all(COMPILED_FORMAT) as
+      { key: number; bpmn_process_id: string; resource_name: string; xml: string }[];
+    const kept: string[] = [];
+    let recompiled = 0;
+    for (const row of rows) {
+      let process: CompiledProcess | undefined;
+      try {
+        process = (await compileBpmn(row.xml, row.resource_name)).find((p) => p.id === row.bpmn_process_id);
+      } catch (error) {
+        kept.push(`${row.bpmn_process_id} (key ${row.key}): ${(error as Error).message}`);
+        continue;
+      }
+      if (!process) {
+        kept.push(`${row.bpmn_process_id} (key ${row.key}): the stored XML no longer yields this process`);
+        continue;
+      }
+      this.run((ctx) => prepare(ctx.db, 'UPDATE process_definitions SET compiled = ?, compiled_format = ? WHERE key = ?').run(JSON.stringify(process), COMPILED_FORMAT, row.key));
+      this.definitions.delete(row.key);
+      recompiled++;
+    }
+    return { recompiled, kept };
   }
 
   definition(key: number): DeployedProcess {

@@ -238,6 +238,8 @@ export const MIGRATIONS: readonly MigrationStep[] = [
   // being activated in chunks (so a 10 000-item collection does not hold up every other request).
   `CREATE TABLE mi_items (body_key INTEGER NOT NULL, idx INTEGER NOT NULL, item TEXT NOT NULL, output TEXT, PRIMARY KEY (body_key, idx)) WITHOUT ROWID;
    CREATE TABLE mi_pending (body_key INTEGER PRIMARY KEY);`,
+  // 5: the format version of the stored compiled model (0 = stored before versioning: recompiled on start).
+  `ALTER TABLE process_definitions ADD COLUMN compiled_format INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
