@@ -28,6 +28,10 @@ describe('OIDC claims → user', () => {
     expect(u.groups).toEqual(['chef-vaxjo', 'chef-region']);
     expect(u.name).toBe('chef');
   });
+  test('the psychiatry units of config/psykiatri-enheter.json are groups of their own (psykiatri-<id>)', () => {
+    const u = claimsToUser({ sub: 'p', groups: ['psykiatri-beroende', 'psykiatri-drogfrihet', 'psykiatri-remissport', 'psykiatri-', 'psykiatri-Ö'] }, cfg);
+    expect(u.groups).toEqual(['psykiatri-beroende', 'psykiatri-drogfrihet', 'psykiatri-remissport']);
+  });
   test('dotted claim path (realm_access.roles)', () => {
     expect(claimsToUser({ sub: 'y', realm_access: { roles: ['kontaktperson-novus'] } }, { groupClaim: 'realm_access.roles', groupPrefix: '' }).groups).toEqual(['kontaktperson-novus']);
   });

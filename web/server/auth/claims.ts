@@ -1,8 +1,11 @@
 import type { OidcConfig } from '../config';
 import type { SessionUser } from './user';
 
-/** Groups the app knows (docs/CONVENTIONS.md); anything else from the IdP is ignored. */
-const KNOWN_GROUP = /^(socialsekreterare-[a-z]+|chef-[a-z]+|remissgruppen|kontaktperson-ekeliden|kontaktperson-novus|psykiatri-remissport|psykiatri|vardkedjekoordinator|processagare)$/;
+/**
+ * Groups the app knows (docs/CONVENTIONS.md); anything else from the IdP is ignored. The psychiatry units are a
+ * configurable list (config/psykiatri-enheter.json), each the group `psykiatri-<id>`, so any such id is accepted.
+ */
+const KNOWN_GROUP = /^(socialsekreterare-[a-z]+|chef-[a-z]+|remissgruppen|kontaktperson-ekeliden|kontaktperson-novus|psykiatri|psykiatri-[a-z0-9]+|vardkedjekoordinator|processagare)$/;
 
 /**
  * Maps ID-token / userinfo claims to a session user: `sub` → id, `name` (or `preferred_username`) → name,
