@@ -26,12 +26,15 @@ test('remissmöte: reminder, daily breach escalation to chef-region with increas
   const caseRef = 'VK-2026-000601';
   const pi = await client.createProcessInstance({ processDefinitionId: 'vk-vardkedjeremiss' as never, variables: { caseRef, kommun: 'alvesta', referralDate: '2026-11-02' } });
   const key = String(pi.processInstanceKey);
-  await completeTask(client, key, 'BedomRemiss', { arVardkedjeremiss: 'ja', enheter: ['allmanpsykiatri'], drogfrihetKravs: 'nej' });
+  await completeTask(client, key, 'BedomRemiss', { arVardkedjeremiss: 'ja', enheter: ['allmanpsykiatri'], drogfri: 'ja', behandlingKraverDrogfrihet: 'nej' });
+  // the summoned unit is told of the meeting (kallelse mail) before the meeting task exists
+  await completeTask(client, key, 'KallaRemissmote', { remissmoteTid: '2026-11-10T13:00:00+01:00' });
   const task = await userTask(client, key, 'RemissMote');
   const due = Date.parse(task.dueDate!);
   expect(new Date(due).toISOString()).toBe('2026-11-16T15:00:00.000Z'); // 2 Nov + 14 days, 16:00 Stockholm
 
-  const mine = () => env.smtp.messages.filter((m) => m.subject.includes(caseRef));
+  // the deadline ladder's mails (kallelse and "ny uppgift" mails of the same case are not counted here)
+  const mine = () => env.smtp.messages.filter((m) => m.subject.includes(caseRef) && /^(Påminnelse|Tidsfrist överskriden):/.test(m.subject));
   const waitMine = async (n: number) => { const until = Date.now() + 10_000; while (mine().length < n) { if (Date.now() > until) throw new Error(`expected ${n} mails, got ${mine().length}`); await new Promise((r) => setTimeout(r, 25)); } };
 
   await setClock(due - 3 * DAY + HOUR);
