@@ -4,6 +4,7 @@ import { Engine } from './runtime/engine';
 import { createApp } from './rest/app';
 import { assertAuthAllowed, type EngineAuth } from './rest/auth';
 import { lockDataDir } from './lock';
+import { configureLimits, type EngineLimits } from './limits';
 
 export type { EngineAuth } from './rest/auth';
 
@@ -21,6 +22,8 @@ export interface StartEngineOptions {
   auth: EngineAuth;
   /** Serve PUT /v2/clock and POST /v2/clock/reset (tests, demos). Off by default: moving time fires real deadlines. */
   clockControl?: boolean;
+  /** Request and model limits (engine/limits.ts); unset fields keep Camunda-like defaults. */
+  limits?: Partial<EngineLimits>;
 }
 
 export interface RunningEngine {
@@ -37,6 +40,7 @@ export interface RunningEngine {
 export async function startEngine(opts: StartEngineOptions): Promise<RunningEngine> {
   const host = opts.host ?? '127.0.0.1';
   assertAuthAllowed(opts.auth, host);
+  configureLimits(opts.limits);
   const lock = lockDataDir(opts.dataDir);
   let engine: Engine;
   try {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { startEngine, type EngineAuth } from './index';
 import { ensureCredentials } from './credentials';
 import { DataDirLockedError } from './lock';
+import { limitsFromEnv } from './limits';
 
 /**
  * CLI: `npm run engine`. ENGINE_PORT (8080), ENGINE_HOST (127.0.0.1), DATA_DIR (./data) →
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(process.env.DATA_DIR ?? './data');
   const auth = authFromEnv(process.env, dataDir);
   const clockControl = process.env.ENGINE_CLOCK_CONTROL === 'true';
-  const engine = await startEngine({ port, host, dataDir, auth, clockControl });
+  const engine = await startEngine({ port, host, dataDir, auth, clockControl, limits: limitsFromEnv(process.env) });
   const access = auth.kind === 'none' ? 'NO AUTHENTICATION (ENGINE_AUTH=none, loopback only)' : `HTTP Basic as '${auth.username}'`;
   console.log(`engine: serving ${engine.url}/v2 (data: ${path.join(dataDir, 'engine.sqlite')}; access: ${access}${clockControl ? '; clock control ON' : ''})`);
   let stopping = false;

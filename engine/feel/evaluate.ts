@@ -1,4 +1,6 @@
+import vm from 'node:vm';
 import { evaluate as feelEvaluate, dateAndTime, date, type Warning } from 'feelin';
+import { engineLimits } from '../limits';
 import { ExpressionError } from './errors';
 import { toJson, UnstorableValueError } from './convert';
 import { withExtensions } from './extensions';
@@ -28,8 +30,12 @@ export function evaluateWithWarnings(expression: string, variables: Record<strin
   if (source.trim() === '') throw new ExpressionError(expression, 'the expression is empty. Write a FEEL expression after "=" or remove the "=".');
   let result: { value: unknown; warnings: Warning[] };
   try {
-    result = feelEvaluate(source, evaluationContext(source, variables, options.now));
+    result = withinBudget(() => feelEvaluate(source, evaluationContext(source, variables, options.now)));
   } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
+      const budget = engineLimits().feelBudgetMs;
+      throw new ExpressionError(expression, `the evaluation took longer than its budget of ${budget} ms and was stopped (ENGINE_LIMIT_FEEL_BUDGET_MS). Simplify the expression, e.g. avoid nested loops over large lists.`);
+    }
     throw new ExpressionError(expression, `syntax error: ${(error as Error).message}. Check the FEEL syntax.`);
   }
   try {
@@ -37,6 +43,38 @@ export function evaluateWithWarnings(expression: string, variables: Record<strin
   } catch (error) {
     if (error instanceof UnstorableValueError) throw new ExpressionError(expression, error.message);
     throw error;
+  }
+}
+
+/**
+ * feelin evaluates synchronously and cannot be interrupted from outside; V8 can. Running the call from a vm
+ * script with a timeout lets V8's watchdog terminate a runaway evaluation (a nested loop, a huge range) after
+ * the budget, so one expression never stalls the engine. The overhead per call is a few microseconds.
+ */
+const budgetContext = vm.createContext({ run: undefined as unknown });
+const budgetScript = new vm.Script('run()');
+
+function withinBudget<T>(fn: () => T): T {
+  const budget = engineLimits().feelBudgetMs;
+  const cpuBefore = process.cpuUsage();
+  try {
+    return runFor(fn, budget);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw error;
+    // The watchdog counts wall-clock time. If the process got little CPU meanwhile (a busy machine), the
+    // expression was starved, not runaway: give it one more, longer try rather than an incident.
+    const used = process.cpuUsage(cpuBefore);
+    if ((used.user + used.system) / 1000 >= budget / 2) throw error;
+    return runFor(fn, budget * 4);
+  }
+}
+
+function runFor<T>(fn: () => T, timeout: number): T {
+  (budgetContext as { run: unknown }).run = fn;
+  try {
+    return budgetScript.runInContext(budgetContext, { timeout }) as T;
+  } finally {
+    (budgetContext as { run: unknown }).run = undefined;
   }
 }
 

@@ -5,6 +5,7 @@ import { describeWarnings, evaluateWithWarnings } from './evaluate';
 import { describeValue } from './typed';
 import { addDuration, parseIsoDuration, parseIsoInstant } from './iso';
 import { looksLikeCron, nextCronTime, parseCron } from './cron';
+import { engineLimits } from '../limits';
 
 /**
  * A scheduled timer, JSON-serialisable so the store can persist it.
@@ -85,6 +86,8 @@ function scheduleCycle(text: string, now: Date, fail: (reason: string) => Expres
   const intervalText = parts[parts.length - 1]!;
   const interval = parseIsoDuration(intervalText);
   if (!interval || isZero(interval)) throw fail(`'${intervalText}' in '${text}' is not a positive ISO 8601 duration. Use e.g. PT1H or P1D.`);
+  const tooShort = cycleIntervalProblem(text);
+  if (tooShort) throw fail(tooShort);
   const remaining = repetitions === null ? null : repetitions - 1;
   if (parts.length === 3) {
     const start = parseIsoInstant(parts[1]!);
@@ -104,11 +107,38 @@ function scheduleCron(text: string, now: Date, fail: (reason: string) => Express
     throw fail(`${(error as Error).message}. Use e.g. '0 0 9 * * MON' (every Monday 09:00 UTC) or a repeating interval such as R/P1D.`);
   }
   if (!dueAt) throw fail(`the cron expression '${text}' never matches a date. Check day, month and weekday.`);
+  const tooShort = cycleIntervalProblem(text, now);
+  if (tooShort) throw fail(tooShort);
   return { dueAt: dueAt.toISOString(), remaining: null, interval: text };
 }
 
 function nextCronDue(cron: string, schedule: TimerSchedule, firedAt: Date): Date | undefined {
   return nextCronTime(parseCron(cron), new Date(Math.max(firedAt.getTime(), Date.parse(schedule.dueAt))));
+}
+
+/**
+ * Why the cycle `text` repeats more often than the minimum interval (ENGINE_LIMIT_MIN_TIMER_CYCLE_MS), or
+ * undefined when it does not (or is no cycle this can judge). A cron cycle is judged by its first two matches
+ * after `from`. Used at deploy for static cycles and when a computed cycle is scheduled.
+ */
+export function cycleIntervalProblem(text: string, from = new Date()): string | undefined {
+  const minimum = engineLimits().minTimerCycleMs;
+  let intervalMs: number | undefined;
+  if (looksLikeCron(text)) {
+    try {
+      const cron = parseCron(text);
+      const first = nextCronTime(cron, from);
+      const second = first && nextCronTime(cron, first);
+      if (first && second) intervalMs = second.getTime() - first.getTime();
+    } catch {
+      return undefined;
+    }
+  } else {
+    const interval = parseIsoDuration(text.split('/').pop() ?? '');
+    if (interval) intervalMs = interval.as('milliseconds');
+  }
+  if (intervalMs === undefined || intervalMs <= 0 || intervalMs >= minimum) return undefined;
+  return `the cycle '${text}' repeats every ${intervalMs} ms, more often than the minimum interval of ${minimum} ms (ENGINE_LIMIT_MIN_TIMER_CYCLE_MS). Use a longer interval, e.g. R/PT1H.`;
 }
 
 function isZero(duration: Duration): boolean {

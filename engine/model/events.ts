@@ -2,6 +2,7 @@ import type { EventDefinition, TimerDefinition } from './types';
 import type { ModdleElement } from './parse';
 import type { FindingCollector } from './findings';
 import { attr, expressionBody, extensionOf } from './moddle';
+import { cycleIntervalProblem } from '../feel/timers';
 import { REJECTED_EVENT_DEFINITIONS, SUPPORTED_EVENTS, SUPPORTED_TIMERS, type EventKind, type EventPosition, type TimerPosition } from './support';
 
 const KIND_BY_TYPE: Readonly<Record<string, EventKind>> = {
@@ -105,6 +106,12 @@ function compileTimer(
   const [type, expression] = present[0]!;
   if (timerPosition && !SUPPORTED_TIMERS[timerPosition].includes(type)) {
     findings.report(event, `has a timer ${type}, which is not allowed here. Allowed: ${SUPPORTED_TIMERS[timerPosition].join(', ')}.`);
+    return undefined;
+  }
+  // A static cycle can be judged now; a computed one (=expression) is checked when it is scheduled (an incident).
+  const tooShort = type === 'cycle' && !expression.trim().startsWith('=') ? cycleIntervalProblem(expression.trim()) : undefined;
+  if (tooShort) {
+    findings.report(event, `has a timer cycle that is too frequent: ${tooShort}`);
     return undefined;
   }
   return { kind: 'timer', timer: { type, expression } };

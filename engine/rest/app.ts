@@ -1,6 +1,8 @@
 import express, { type Express } from 'express';
 import type { Engine } from '../runtime/engine';
+import { engineLimits } from '../limits';
 import { requireAuth, type EngineAuth } from './auth';
+import { requestLimits } from './limits';
 import { sendProblem, problemHandler } from './problem';
 import { clusterRoutes } from './routes/cluster';
 import { deploymentRoutes } from './routes/deployments';
@@ -25,7 +27,8 @@ export function createApp(engine: Engine, address: () => { host: string; port: n
   // Before body parsing: an unauthenticated caller gets nothing parsed, stored or echoed.
   v2.use(requireAuth(options.auth));
   // Bodies are parsed leniently (any content type that is not multipart) so a missing header still yields JSON errors.
-  v2.use(express.json({ limit: '10mb', strict: false, type: (req) => !String(req.headers['content-type'] ?? '').startsWith('multipart/') }));
+  v2.use(express.json({ limit: engineLimits().maxPayloadBytes, strict: false, type: (req) => !String(req.headers['content-type'] ?? '').startsWith('multipart/') }));
+  v2.use(requestLimits());
   v2.use(clusterRoutes(engine, address, options.clockControl));
   v2.use(deploymentRoutes(engine));
   v2.use(operationRoutes(engine));

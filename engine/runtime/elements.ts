@@ -12,6 +12,7 @@ import { propagateVariables, setLocalVariable, setLocalVariables, visibleVariabl
 import { cancelWaits, createJob, createUserTask, openBoundaryWaits, openEventSubprocessWaits, openCatchWait, openEventGatewayWaits } from './waits';
 import { throwError, throwEscalation, broadcastSignal } from './events';
 import { calledDefinition, completeProcessInstanceRow, createProcessInstance, terminateProcessInstanceRow } from './instances';
+import { engineLimits } from '../limits';
 
 /**
  * The token flow: element instance lifecycle (activate → enter → wait → leave / terminate), sequence
@@ -212,6 +213,13 @@ function enterMultiInstanceBody(ctx: Ctx, body: ElementInstanceRow, node: FlowNo
     throw new ElementFailure(
       'EXTRACT_VALUE_ERROR',
       `Expected the input collection '${mi.inputCollection}' of '${node.id}' to be a list, but it was ${JSON.stringify(items) ?? 'null'}.`,
+    );
+  }
+  const cap = engineLimits().maxMultiInstanceItems;
+  if (items.length > cap) {
+    throw new ElementFailure(
+      'EXTRACT_VALUE_ERROR',
+      `The input collection '${mi.inputCollection}' of '${node.id}' has ${items.length} items; the limit is ${cap} (ENGINE_LIMIT_MULTI_INSTANCE_ITEMS). Split the work into smaller collections, then resolve the incident.`,
     );
   }
   if (node.boundaryEventIds.length > 0) openBoundaryWaits(ctx, body, node);
