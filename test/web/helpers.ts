@@ -23,7 +23,7 @@ export const ROOT = path.resolve(__dirname, '..', '..');
 /** Demo passwords as documented in docs/web.md. */
 export const PASSWORDS: Record<string, string> = {
   'ss-vaxjo': 'vaxjo2026', 'ss-vaxjo-2': 'vaxjo2026b', 'ss-alvesta': 'alvesta2026', 'remiss-anna': 'remiss2026', 'kp-ekeliden': 'ekeliden2026', 'kp-novus': 'novus2026',
-  'psyk-remissport': 'psykiatri2026', koordinator: 'koordinator2026', 'chef-vaxjo': 'chefvaxjo2026', 'chef-region': 'chefregion2026',
+  'psyk-remissport': 'psykiatri2026', koordinator: 'koordinator2026', 'chef-vaxjo': 'chefvaxjo2026', 'chef-region': 'chefregion2026', 'logg-granskare': 'logg2026',
 };
 
 export interface TestWeb { url: string; audit: AuditLog; db: Database.Database; dataDir: string; app: ReturnType<typeof createApp>; stop(): Promise<void> }

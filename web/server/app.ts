@@ -24,12 +24,13 @@ import { ReadModel } from './dashboard/read-model';
 import { SqliteSessionStore } from './db';
 import { UserError } from './errors';
 import { html, landingPage, page } from './html';
-import { csrfProtection, csrfToken, noStore, rejectImpossibleKeys } from './security';
+import { auditRefusal, csrfProtection, csrfToken, noStore, rejectImpossibleKeys } from './security';
 import { TaskService } from './tasks/service';
 import { FormCatalog } from './tasks/form-catalog';
 import { UserDirectory } from './tasks/names';
 import { loadForbiddenText } from './tasks/validate-form';
 import { taskRoutes } from './tasks/routes';
+import { logReviewRoutes } from './loggkontroll/routes';
 import { ModelerService } from './modeler/service';
 import { modelerRoutes } from './modeler/routes';
 import { statusOf } from './camunda-util';
@@ -115,11 +116,13 @@ export function createApp(deps: AppDeps) {
   app.use(authRoutes({ config: deps.config, users: deps.users, oidc: deps.oidc, audit: deps.audit }));
   app.use((req, res, next) => {
     if (PUBLIC_PATHS.some((p) => p.test(req.path)) || req.session.user) return next();
+    auditRefusal(deps.audit, req, 401, 'not-signed-in');
     if (req.path.startsWith('/api/')) { res.status(401).json({ error: 'Du är inte inloggad. Logga in och försök igen.' }); return; }
     rememberTarget(req);
     res.redirect(303, '/login');
   });
   app.get('/', (req, res) => { res.redirect(303, landingPage(req.session.user!)); });
+  app.use(logReviewRoutes(deps.audit));
   app.use(taskRoutes(tasks));
   app.use(caseRoutes(cases));
   app.use(placesRoutes(placesService));
@@ -138,6 +141,7 @@ export function createApp(deps: AppDeps) {
     else if (statusOf(err) === 403 || statusOf(err) === 401) { status = 502; message = 'Vårdkedjan saknar behörighet mot processmotorn. Kontakta support.'; }
     else if (/ECONNREFUSED|fetch failed|ETIMEDOUT/.test(String((err as Error)?.message ?? '') + String((err as { cause?: Error })?.cause?.message ?? ''))) { status = 503; message = 'Processmotorn svarar inte just nu. Försök igen om en stund.'; }
     if (status >= 500) console.error('[web]', req.method, req.path, err);
+    auditRefusal(deps.audit, req, status, message);
     if (req.path.startsWith('/api/') || req.get('accept')?.includes('application/json')) { res.status(status).json({ error: message, ...details }); return; }
     res.status(status).send(page({ title: 'Fel', user: req.session?.user, csrf: req.session ? csrfToken(req) : '' }, html`<h1>${status === 403 ? 'Ingen behörighet' : status === 404 ? 'Hittades inte' : 'Något gick fel'}</h1><p class="error" role="alert">${message}</p><p><a href="/uppgifter">Till uppgifterna</a></p>`));
   });

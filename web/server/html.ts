@@ -37,6 +37,7 @@ export function page(o: PageOpts, body: Raw): string {
     ${isManager(o.user) ? html`<a href="/oversikt">Översikt</a>` : ''}
     ${isManager(o.user) || o.user.groups.includes('remissgruppen') ? html`<a href="/platser">Platser och kö</a>` : ''}
     ${o.user.groups.includes('processagare') ? html`<a href="/modellering">Modellering</a>` : ''}
+    ${o.user.groups.includes('loggkontroll') ? html`<a href="/loggkontroll">Loggkontroll</a>` : ''}
     <span class="who">${o.user.name} <small>(${o.user.groups.map(groupName).join(', ')})</small></span>
     <form method="post" action="/logga-ut"><input type="hidden" name="_csrf" value="${o.csrf}"><button class="link">Logga ut</button></form>
   </nav>` : raw('');

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import type { AuditLog } from '../../common/audit';
 import { UserError } from './errors';
 
 declare module 'express-session' {
@@ -58,4 +59,17 @@ export function rejectImpossibleKeys(req: Request, _res: Response, next: NextFun
 export function noStore(_req: Request, res: Response, next: NextFunction): void {
   res.setHeader('Cache-Control', 'no-store');
   next();
+}
+
+/** Paths that name a task or a case (pages and API): every refused request for one is audited. */
+const TASK_OR_CASE_PATH = /^\/(api\/)?(uppgifter|arenden|mina-arenden)(\/|$|\?)/;
+
+/**
+ * Writes `access.denied` for a refused request (401/403) for a task or a case, whoever sent it and whichever
+ * check refused it (group, kommun, CSRF, not signed in), so log review sees attempts as well as reads. The path
+ * is kept without its query string (search terms can hold personal data).
+ */
+export function auditRefusal(audit: AuditLog, req: Request, status: number, reason: string): void {
+  if ((status !== 401 && status !== 403) || !TASK_OR_CASE_PATH.test(req.path)) return;
+  audit.record({ actor: req.session?.user?.id ?? 'anonym', action: 'access.denied', details: { method: req.method, path: req.path, status, reason } });
 }

@@ -185,7 +185,23 @@ export class CaseService {
     if (!/^VK-\d{4}-\d{6}$/.test(caseRef)) throw new UserError(400, 'Ange ett ärendenummer som VK-2026-000123.');
     const res = await this.d.client.searchVariables({ filter: { name: 'caseRef', value: JSON.stringify(caseRef) } as never, page: { limit: 10 } as never }, NOW as never);
     const key = res.items[0] ? String(res.items[0].processInstanceKey) : undefined;
-    if (!key) throw notFound(`Inget ärende med nummer ${caseRef}.`);
+    // A refused lookup answers exactly like an unknown reference: the search box must not reveal that another
+    // kommun's case exists. Both outcomes, and the found ones, are audited.
+    const unknown = () => notFound(`Inget ärende med nummer ${caseRef} som du har tillgång till.`);
+    if (!key) {
+      this.d.audit.record({ actor: user.id, action: 'case.lookup', caseRef, details: { found: false } });
+      throw unknown();
+    }
+    try {
+      await this.load(user, key);
+    } catch (err) {
+      if (err instanceof UserError && err.status === 403) {
+        this.d.audit.record({ actor: user.id, action: 'case.lookup.denied', caseRef, details: { processInstanceKey: key } });
+        throw unknown();
+      }
+      throw err;
+    }
+    this.d.audit.record({ actor: user.id, action: 'case.lookup', caseRef, details: { found: true, processInstanceKey: key } });
     return key;
   }
 
