@@ -11,7 +11,7 @@ export function compileJob(element: ModdleElement, findings: FindingCollector): 
   const definition = extensionOf(element, 'zeebe:TaskDefinition');
   const type = attr(definition, 'type');
   if (!type) {
-    findings.report(element, 'has no job type. Add zeebe:taskDefinition with a type (e.g. "vk.notify") so a job worker can pick it up.');
+    findings.report(element, 'has no job type. Add zeebe:taskDefinition with a type (e.g. "payment-service") so a job worker can pick it up.');
     return undefined;
   }
   return { type, retries: attr(definition, 'retries') ?? '3', headers: compileHeaders(element, findings) };

@@ -132,7 +132,7 @@ export function compileMessage(
   const correlationKey = attr(message ? extensionOf(message, 'zeebe:Subscription') : undefined, 'correlationKey');
   // A process-level message start creates a new instance, so there is nothing to correlate with.
   if (!correlationKey && position !== 'processStart') {
-    findings.report(element, `catches message '${messageName}' without a correlation key. Set zeebe:subscription correlationKey on the message (e.g. =caseRef).`);
+    findings.report(element, `catches message '${messageName}' without a correlation key. Set zeebe:subscription correlationKey on the message (e.g. =orderId).`);
     return undefined;
   }
   if (correlationKey && !correlationKey.startsWith('=') && position !== 'processStart') {

@@ -5,7 +5,7 @@
 export class EngineError extends Error {
   constructor(
     readonly status: 400 | 404 | 409 | 500 | 503 | 504,
-    readonly title: 'INVALID_ARGUMENT' | 'NOT_FOUND' | 'INVALID_STATE' | 'INTERNAL' | 'UNAVAILABLE' | 'DEADLINE_EXCEEDED',
+    readonly title: 'INVALID_ARGUMENT' | 'NOT_FOUND' | 'INVALID_STATE' | 'ALREADY_EXISTS' | 'INTERNAL' | 'UNAVAILABLE' | 'DEADLINE_EXCEEDED',
     detail: string,
   ) {
     super(detail);
@@ -16,6 +16,8 @@ export class EngineError extends Error {
 export const invalidArgument = (detail: string) => new EngineError(400, 'INVALID_ARGUMENT', detail);
 export const notFound = (detail: string) => new EngineError(404, 'NOT_FOUND', detail);
 export const invalidState = (detail: string) => new EngineError(409, 'INVALID_STATE', detail);
+/** Zeebe's ALREADY_EXISTS rejection (e.g. a duplicate messageId), which Camunda answers as 409 with that title. */
+export const alreadyExists = (detail: string) => new EngineError(409, 'ALREADY_EXISTS', detail);
 
 /** Incident error types the runtime raises (subset of the API's enum). */
 export type IncidentErrorType =

@@ -1,6 +1,6 @@
 import { nextKey, prepare } from '../store/db';
 import type { Ctx } from './context';
-import { invalidState, notFound } from './errors';
+import { alreadyExists, notFound } from './errors';
 import { triggerWait, type WaitRef } from './events';
 
 /**
@@ -69,7 +69,7 @@ export function publishMessage(ctx: Ctx, message: MessageInput): number {
     const duplicate = prepare(ctx.db, 'SELECT key FROM messages WHERE name = ? AND correlation_key = ? AND message_id = ? AND expires_at > ?')
       .get(message.name, message.correlationKey, message.messageId, ctx.now);
     if (duplicate) {
-      throw invalidState(`Expected to publish a new message with id '${message.messageId}', but a message with that id was already published and is still buffered.`);
+      throw alreadyExists(`Expected to publish a new message with id '${message.messageId}', but a message with that id was already published`);
     }
   }
   const key = nextKey(ctx.db);

@@ -98,3 +98,11 @@ test('cursor paging walks forward and back by key: every instance once, in order
   const broken = await raw(t.url, 'POST', '/process-instances/search', { page: { after: 'not-a-cursor' } });
   expect(broken.status).toBe(400);
 });
+
+test('a duplicate messageId is refused with Camunda\'s ALREADY_EXISTS (409)', async () => {
+  const body = { name: 'dup.msg', correlationKey: 'K-1', timeToLive: 60_000, messageId: 'dup-1' };
+  expect((await raw(t.url, 'POST', '/messages/publication', body)).status).toBe(200);
+  const again = await raw(t.url, 'POST', '/messages/publication', body);
+  expect(again.status).toBe(409);
+  expect(again.body).toEqual(expect.objectContaining({ title: 'ALREADY_EXISTS', detail: expect.stringContaining("message with id 'dup-1'") }));
+});

@@ -109,7 +109,7 @@ describe('compileBpmn refuses unsupported events', () => {
   it('refuses message catch events without message name or correlation key', async () => {
     await expectSingleFinding(processXml(around(catchEvent('<bpmn:messageEventDefinition />'))), 't', /without a message name/);
     await expectSingleFinding(processXml(around(catchEvent('<bpmn:messageEventDefinition messageRef="m" />')), '<bpmn:message id="m" />'), 't', /without a message name/);
-    await expectSingleFinding(processXml(around(catchEvent('<bpmn:messageEventDefinition messageRef="m" />')), '<bpmn:message id="m" name="Svar" />'), 't', /'Svar' without a correlation key.*=caseRef/);
+    await expectSingleFinding(processXml(around(catchEvent('<bpmn:messageEventDefinition messageRef="m" />')), '<bpmn:message id="m" name="Svar" />'), 't', /'Svar' without a correlation key.*=orderId/);
     await expectSingleFinding(processXml(around('<bpmn:receiveTask id="t" />')), 't', /without a message name/);
     await expectSingleFinding(processXml(around(catchEvent('<bpmn:messageEventDefinition messageRef="m" />')), '<bpmn:message id="m" name="Svar"><bpmn:extensionElements><zeebe:subscription correlationKey="caseRef" /></bpmn:extensionElements></bpmn:message>'), 't', /static correlation key 'caseRef'.*=caseRef/);
   });
