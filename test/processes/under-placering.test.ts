@@ -1,10 +1,11 @@
 /**
  * vk-under-placering and vk-planeringsdagar on the embedded engine: admission planning with the children
  * checkpoint, flytt via call activity (home switches), hemflytt, early end, orosanmälan while a called flytt runs,
- * samverkan with consent check (CONSENT_MISSING caught); planning days (one or two, sequential, due dates).
+ * samverkan with consent check (CONSENT_MISSING caught); the placement deadlines (vk-placeringsfrister called from
+ * admission, cancelled when the placement ends); planning days (one or two, sequential, due dates).
  */
-import { DAY, HOUR, NOW, activateJobs, cancelActiveInstances, elementsOf, pinClock, useEngine, variablesOf, waitForElement, waitForInstanceState } from '../helpers/api';
-import { completeDeadline, completeJob, completeNotifications, completeTask, deployAll, noJobs, publish, startProcess, userTask } from './helpers';
+import { DAY, HOUR, NOW, activateJobs, cancelActiveInstances, elementsOf, eventually, pinClock, useEngine, variablesOf, waitForElement, waitForInstanceState } from '../helpers/api';
+import { completeDeadline, completeDeadlines, completeJob, completeNotifications, completeTask, deployAll, noJobs, publish, startProcess, userTask } from './helpers';
 
 const t = useEngine();
 const T0 = Date.parse('2026-11-02T08:00:00+01:00');
@@ -20,11 +21,96 @@ afterEach(async () => {
   await pinClock(t.client, T0);
 });
 
-describe('vk-under-placering', () => {
-  async function admitted(barn: 'ja' | 'nej') {
+/**
+ * Starts vk-under-placering and completes the first omprövning calculation of the called vk-placeringsfrister, so the
+ * tests that follow a flytt or hemflytt see only their own deadline jobs. Returns the under-placering key.
+ */
+async function startPlacement(variables: Record<string, unknown>) {
+  const pi = await startProcess(t.client, 'vk-under-placering', variables);
+  await completeDeadline(t.client, { rule: 'omprovning', offset: 'P6M' });
+  return pi.processInstanceKey as string;
+}
+
+/** The vk-placeringsfrister instance called by under-placering `key` (its Tidsfrister call activity). */
+async function fristerOf(key: string) {
+  const { items } = await eventually(
+    () => t.client.searchProcessInstances({ filter: { parentProcessInstanceKey: key, processDefinitionId: 'vk-placeringsfrister' } as never }, NOW),
+    (r) => r.items.length === 1,
+    { what: 'called vk-placeringsfrister' },
+  );
+  return items[0];
+}
+
+describe('vk-under-placering: placement deadlines (vk-placeringsfrister) from admission to the end of the placement', () => {
+  test('admission starts the deadlines with the case\'s caseRef: first omprövning 6 months out; placering-avslutad cancels them', async () => {
     const caseRef = ref();
     const pi = await startProcess(t.client, 'vk-under-placering', { caseRef, kommun: 'uppvidinge', home: 'ekeliden', admissionDate: '2026-11-02' });
     const key = pi.processInstanceKey as string;
+    const first = await completeDeadline(t.client, { rule: 'omprovning', resultVariable: 'omprovningDeadline', offset: 'P6M' });
+    const child = await fristerOf(key);
+    expect(String(first.job.processInstanceKey)).toBe(String(child.processInstanceKey));
+    expect(first.job.variables).toEqual(expect.objectContaining({ caseRef, kommun: 'uppvidinge', placeringStart: '2026-11-02', placeringsgrund: 'sol' }));
+    expect(await variablesOf(t.client, String(child.processInstanceKey))).not.toHaveProperty('samverkanTidpunkt');
+    const task = await userTask(t.client, String(child.processInstanceKey), 'Omprovning');
+    expect(task.candidateGroups).toEqual(['socialsekreterare-uppvidinge']);
+    expect(Date.parse(task.dueDate!)).toBe(Date.parse(first.deadline));
+    expect(first.deadline.slice(0, 10)).toBe('2027-05-02');
+    // the main flow runs next to it
+    await userTask(t.client, key, 'PlaneraSamverkan');
+    // its reminder timer is armed: two days before the omprövning the reminder job comes from the called instance
+    await pinClock(t.client, Date.parse(first.deadline) - 2 * DAY + HOUR);
+    await completeJob(t.client, 'vk.escalate', {}, (job) => {
+      expect(String(job.processInstanceKey)).toBe(String(child.processInstanceKey));
+      expect(job.customHeaders).toEqual(expect.objectContaining({ level: 'reminder', deadline: 'omprovning' }));
+    });
+
+    await publish(t.client, 'placering-avslutad', caseRef, { avslutDatum: '2026-11-20', avslutOrsak: 'klienten-avbryter' });
+    await completeJob(t.client, 'vk.place.release');
+    await waitForInstanceState(t.client, key, 'COMPLETED');
+    await waitForInstanceState(t.client, String(child.processInstanceKey), 'TERMINATED');
+    const open = await t.client.searchUserTasks({ filter: { processInstanceKey: String(child.processInstanceKey), state: 'CREATED' } as never }, NOW);
+    expect(open.items).toEqual([]);
+    // the breach escalation does not fire for an ended placement
+    await pinClock(t.client, Date.parse(first.deadline) + HOUR);
+    expect(await noJobs(t.client, 'vk.escalate')).toBe(true);
+  });
+
+  test('LVM (27 § LVM) acute placement: LVM max, akut decision and cost split instead of omprövning; Utskriven ends them', async () => {
+    const caseRef = ref();
+    const pi = await startProcess(t.client, 'vk-under-placering', { caseRef, kommun: 'lessebo', home: 'novus', admissionDate: '2026-11-02', lvmStatus: 'lvm27', akutPlacering: true });
+    const key = pi.processInstanceKey as string;
+    const rules = await completeDeadlines(t.client, 3);
+    expect(Object.keys(rules).sort()).toEqual(['akut-placering', 'kostnadsfordelning-akut', 'lvm-max']);
+    const child = String((await fristerOf(key)).processInstanceKey);
+    expect(rules['lvm-max'].job.variables).toEqual(expect.objectContaining({ caseRef, placeringsgrund: 'lvm', akutPlacering: true }));
+    await userTask(t.client, child, 'LvmSlut');
+    // The normal end of the placement (after hemflytt) is the terminate end event Utskriven; reach it directly.
+    const wait = await completeTask(t.client, key, 'PlaneraSamverkan', { barn: 'nej', samverkanTidpunkt: 'vid-behov', kontaktNyKontaktperson: 'ja', nastaSteg: 'hemflytt' });
+    expect(wait.candidateGroups).toEqual(['kontaktperson-novus', 'socialsekreterare-lessebo']);
+    const [gw] = await waitForElement(t.client, key, 'VantaNastaSteg', 'ACTIVE');
+    await t.client.modifyProcessInstance({ processInstanceKey: key, activateInstructions: [{ elementId: 'EndUtskriven' }], terminateInstructions: [{ elementInstanceKey: gw.elementInstanceKey }] } as never);
+    await waitForInstanceState(t.client, key, 'COMPLETED');
+    await waitForInstanceState(t.client, child, 'TERMINATED');
+    expect((await elementsOf(t.client, key, 'EndTidsfrister')).length).toBe(0);
+  });
+
+  test('vk-placeringsfrister ending by itself (placement not continued at omprövning) does not end the placement', async () => {
+    const caseRef = ref();
+    const pi = await startProcess(t.client, 'vk-under-placering', { caseRef, kommun: 'uppvidinge', home: 'ekeliden', admissionDate: '2026-11-02' });
+    const key = pi.processInstanceKey as string;
+    await completeDeadline(t.client, { rule: 'omprovning' });
+    const child = String((await fristerOf(key)).processInstanceKey);
+    await completeTask(t.client, child, 'Omprovning', { omprovningDatum: '2027-04-20', placeringFortsatter: 'nej' });
+    await waitForElement(t.client, key, 'EndTidsfrister');
+    expect((await t.client.getProcessInstance({ processInstanceKey: key as never }, NOW)).state).toBe('ACTIVE');
+    await userTask(t.client, key, 'PlaneraSamverkan');
+  });
+});
+
+describe('vk-under-placering', () => {
+  async function admitted(barn: 'ja' | 'nej') {
+    const caseRef = ref();
+    const key = await startPlacement({ caseRef, kommun: 'uppvidinge', home: 'ekeliden', admissionDate: '2026-11-02' });
     const plan = await completeTask(t.client, key, 'PlaneraSamverkan', { barn, samverkanTidpunkt: 'vid-behov', kontaktNyKontaktperson: 'nej', nastaSteg: 'flytt' });
     expect(plan.candidateGroups).toEqual(['kontaktperson-ekeliden', 'socialsekreterare-uppvidinge']);
     return { caseRef, key };
@@ -115,8 +201,7 @@ describe('vk-under-placering', () => {
     ['nej', true, '-P14D'],
   ])('no-contact lead: admission answer %s, flytt-planerad contactDuringStay %s → offset %s', async (answer, contact, offset) => {
     const caseRef = ref();
-    const pi = await startProcess(t.client, 'vk-under-placering', { caseRef, kommun: 'uppvidinge', home: 'ekeliden', admissionDate: '2026-11-02' });
-    const key = pi.processInstanceKey as string;
+    const key = await startPlacement({ caseRef, kommun: 'uppvidinge', home: 'ekeliden', admissionDate: '2026-11-02' });
     await completeTask(t.client, key, 'PlaneraSamverkan', { barn: 'nej', samverkanTidpunkt: 'vid-behov', kontaktNyKontaktperson: answer, nastaSteg: 'flytt' });
     await waitForElement(t.client, key, 'VantaNastaSteg', 'ACTIVE');
     await publish(t.client, 'flytt-planerad', caseRef, contact === undefined ? { moveDate: '2026-12-14' } : { moveDate: '2026-12-14', contactDuringStay: contact });
@@ -203,7 +288,10 @@ describe('vk-planeringsdagar', () => {
 test('vk-under-placering started with only caseRef and kommun asks for home and admission date first', async () => {
   const pi = await startProcess(t.client, 'vk-under-placering', { caseRef: ref(), kommun: 'lessebo' });
   const key = pi.processInstanceKey as string;
+  expect(await noJobs(t.client, 'vk.deadline.calculate')).toBe(true); // the deadlines start from the admission date
   await completeTask(t.client, key, 'AngeUppgifter', { home: 'novus', admissionDate: '2026-11-02' });
+  const { job } = await completeDeadline(t.client, { rule: 'omprovning' });
+  expect(job.variables).toEqual(expect.objectContaining({ placeringStart: '2026-11-02' }));
   const plan = await userTask(t.client, key, 'PlaneraSamverkan');
   expect(plan.candidateGroups).toEqual(['kontaktperson-novus', 'socialsekreterare-lessebo']);
 });
