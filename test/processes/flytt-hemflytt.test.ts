@@ -3,22 +3,11 @@
  * before the move, earlier without contact during the stay) with reminder and breach escalation, no place,
  * avslag; hemflytt with the SIP call (deadline utflytt − 14 days passed to SIP) and Novus' exit criterion loop.
  */
-import { DAY, HOUR, NOW, activateJobs, cancelActiveInstances, elementsOf, pinClock, useEngine, waitForElement, waitForInstanceState } from '../helpers/api';
-import { completeDeadline, completeJob, completeNotifications, completePublish, completeTask, deployAll, noJobs, publish, startProcess, userTask } from './helpers';
+import { DAY, HOUR, NOW, activateJobs, elementsOf, pinClock, waitForElement, waitForInstanceState } from '../helpers/api';
+import { completeDeadline, completeJob, completeNotifications, completePublish, completeTask, noJobs, publish, startProcess, userTask, useDeployedEngine } from './helpers';
 
-const t = useEngine();
 const T0 = Date.parse('2026-11-02T08:00:00+01:00');
-let n = 0;
-const ref = () => `VK-2026-3${String(++n).padStart(5, '0')}`;
-
-beforeAll(async () => {
-  await pinClock(t.client, T0);
-  await deployAll(t.client);
-});
-afterEach(async () => {
-  await cancelActiveInstances(t.client);
-  await pinClock(t.client, T0);
-});
+const { t, ref } = useDeployedEngine(T0, '3');
 
 describe('vk-flytt-ekeliden-novus', () => {
   async function start(vars: Record<string, unknown> = {}) {

@@ -5,22 +5,11 @@
  * verkställt escalation), the configurable decision-before-remissgruppen order, the matching deadline escalation and
  * a non-interrupting orosanmälan.
  */
-import { DAY, HOUR, cancelActiveInstances, elementsOf, pinClock, useEngine, variablesOf, waitForElement, waitForInstanceState } from '../helpers/api';
-import { completeDeadline, completeJob, completeStart, completeTask, deployAll, noJobs, publish, startProcess, userTask } from './helpers';
+import { DAY, HOUR, elementsOf, pinClock, variablesOf, waitForElement, waitForInstanceState } from '../helpers/api';
+import { completeDeadline, completeJob, completeStart, completeTask, noJobs, publish, startProcess, userTask, useDeployedEngine } from './helpers';
 
-const t = useEngine();
 const T0 = Date.parse('2026-11-02T08:00:00+01:00');
-let n = 0;
-const ref = () => `VK-2026-1${String(++n).padStart(5, '0')}`;
-
-beforeAll(async () => {
-  await pinClock(t.client, T0);
-  await deployAll(t.client);
-});
-afterEach(async () => {
-  await cancelActiveInstances(t.client);
-  await pinClock(t.client, T0);
-});
+const { t, ref } = useDeployedEngine(T0, '1');
 
 async function start(vars: Record<string, unknown> = {}) {
   const caseRef = ref();

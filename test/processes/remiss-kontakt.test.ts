@@ -5,22 +5,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { DAY, HOUR, NOW, activateJobs, cancelActiveInstances, elementsOf, eventually, pinClock, useEngine, variablesOf, waitForInstanceState } from '../helpers/api';
-import { ROOT, completeDeadline, completeJob, completeTask, deployAll, noJobs, publish, startProcess, userTask } from './helpers';
+import { DAY, HOUR, NOW, activateJobs, cancelActiveInstances, elementsOf, eventually, pinClock, variablesOf, waitForInstanceState } from '../helpers/api';
+import { ROOT, completeDeadline, completeJob, completeTask, noJobs, publish, startProcess, userTask, useDeployedEngine } from './helpers';
 
-const t = useEngine();
 const T0 = Date.parse('2026-11-02T08:00:00+01:00');
-let n = 0;
-const ref = () => `VK-2026-2${String(++n).padStart(5, '0')}`;
-
-beforeAll(async () => {
-  await pinClock(t.client, T0);
-  await deployAll(t.client);
-});
-afterEach(async () => {
-  await cancelActiveInstances(t.client);
-  await pinClock(t.client, T0);
-});
+const { t, ref } = useDeployedEngine(T0, '2');
 
 describe('vk-vardkedjeremiss', () => {
   // The configured units, as the worker hands them to the process (vk.psykiatri.enheter).

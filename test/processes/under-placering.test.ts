@@ -4,22 +4,11 @@
  * samverkan with consent check (CONSENT_MISSING caught); the placement deadlines (vk-placeringsfrister called from
  * admission, cancelled when the placement ends); planning days (one or two, sequential, due dates).
  */
-import { DAY, HOUR, NOW, activateJobs, cancelActiveInstances, elementsOf, eventually, pinClock, useEngine, variablesOf, waitForElement, waitForInstanceState } from '../helpers/api';
-import { completeDeadline, completeDeadlines, completeJob, completeNotifications, completeTask, deployAll, noJobs, publish, startProcess, userTask } from './helpers';
+import { DAY, HOUR, NOW, activateJobs, elementsOf, eventually, pinClock, variablesOf, waitForElement, waitForInstanceState } from '../helpers/api';
+import { completeDeadline, completeDeadlines, completeJob, completeNotifications, completeTask, noJobs, publish, startProcess, userTask, useDeployedEngine } from './helpers';
 
-const t = useEngine();
 const T0 = Date.parse('2026-11-02T08:00:00+01:00');
-let n = 0;
-const ref = () => `VK-2026-5${String(++n).padStart(5, '0')}`;
-
-beforeAll(async () => {
-  await pinClock(t.client, T0);
-  await deployAll(t.client);
-});
-afterEach(async () => {
-  await cancelActiveInstances(t.client);
-  await pinClock(t.client, T0);
-});
+const { t, ref } = useDeployedEngine(T0, '5');
 
 /**
  * Starts vk-under-placering and completes the first omprövning calculation of the called vk-placeringsfrister, so the
