@@ -67,6 +67,12 @@ test('a case-reference lookup of another kommun\'s case answers like an unknown 
   expect(own.headers.get('location')).toBe(`/arenden/${caseKey}`);
 });
 
+test('an inbox page that shows a case is audited as inbox.read naming the case', async () => {
+  const alvesta = await Agent.login(t.web.url, 'ss-alvesta');
+  expect((await alvesta.get('/api/uppgifter')).status).toBe(200);
+  expect(t.web.audit.query({ action: 'inbox.read', actor: 'ss-alvesta' })[0].details).toEqual(expect.objectContaining({ caseRefs: expect.arrayContaining([caseRef]) }));
+});
+
 test('audit rows cannot be updated, nor deleted before the retention period; expired rows can be pruned', () => {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vk-audit-')), 'audit.sqlite');
   const log = AuditLog.open(file);

@@ -103,6 +103,9 @@ export class TaskService {
     }
     const vars = await variablesOf(this.d.client, [...new Set(raw.map((t) => String(t.processInstanceKey)))], ['caseRef', 'kommun']);
     const items = raw.map((t) => this.view(t, vars.get(String(t.processInstanceKey)) ?? {}));
+    // Inbox rows show case data (reference, kommun, task): one audit row per page shown, naming every case on it.
+    const caseRefs = [...new Set(items.map((t) => t.caseRef).filter((r): r is string => typeof r === 'string'))];
+    if (caseRefs.length > 0) this.d.audit.record({ actor: user.id, action: 'inbox.read', details: { caseRefs, filter: q.filter, page: q.page } });
     return { items, total, page: q.page, pages: Math.max(1, Math.ceil(total / q.size)), size: q.size, query: q };
   }
 
