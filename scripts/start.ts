@@ -170,10 +170,6 @@ async function main(): Promise<void> {
   const apps: Array<[string, string]> = [['workers', 'workers/main.ts'], ['web', 'web/server/main.ts']];
   const started: string[] = [];
   for (const [name, entry] of apps) {
-    if (!fs.existsSync(path.join(ROOT, entry))) {
-      fail(`WARNING: ${entry} does not exist yet — ${name} not started`);
-      continue;
-    }
     const child = startChild(name, entry, p.env);
     children.push(child);
     watch(child);
