@@ -44,7 +44,7 @@ test('happy path: interested → remissgruppen → studiebesök → bifall → p
   expect(Date.parse(matchning.dueDate!)).toBe(Date.parse(deadline));
   await completeTask(t.client, key, 'Matchning', { home: 'ekeliden', remissmoteDatum: '2026-11-05' });
   await completeTask(t.client, key, 'Studiebesok', { studiebesokDatum: '2026-11-10', behovKanMotas: 'ja', klientPositiv: 'ja' });
-  await completeTask(t.client, key, 'Beslut', { beslut: 'bifall', decisionDate: '2026-11-12' });
+  await completeTask(t.client, key, 'Beslut', { beslut: 'bifall', decisionDate: '2026-11-12', akutPlacering: true });
   await completeDeadline(t.client, { rule: 'ej-verkstallt' });
   await completeJob(t.client, 'vk.queue.enqueue', { queuePriority: 'a', queuePosition: 1, placeAvailable: true }, (job) => {
     // priority inputs a–c are derived from the form answers
@@ -63,7 +63,7 @@ test('happy path: interested → remissgruppen → studiebesök → bifall → p
   expect(String(plan.processInstanceKey)).toBe(started.processInstanceKey);
   expect(plan.candidateGroups).toEqual(['kontaktperson-ekeliden', 'socialsekreterare-vaxjo']);
   const up = await variablesOf(t.client, plan.processInstanceKey!);
-  expect(up).toEqual(expect.objectContaining({ caseRef, kommun: 'vaxjo', home: 'ekeliden', admissionDate: '2026-11-13', barn: 'ja', lvmStatus: 'lvm-utredning-frivillig', decisionDate: '2026-11-12', queuePriority: 'a' }));
+  expect(up).toEqual(expect.objectContaining({ caseRef, kommun: 'vaxjo', home: 'ekeliden', admissionDate: '2026-11-13', barn: 'ja', lvmStatus: 'lvm-utredning-frivillig', decisionDate: '2026-11-12', queuePriority: 'a', akutPlacering: true }));
   expect((await elementsOf(t.client, plan.processInstanceKey!, 'AngeUppgifter')).length).toBe(0);
 });
 
