@@ -2,8 +2,10 @@
  * Issue 10 item 5: one client walked through the care chain in Debian's Chromium, using only the web app, each
  * step by the role whose step it is (signed in as that role): placeringsförfrågan, utredning, uppdragsblankett,
  * remissgruppen, studiebesök, bistånd, admission at Ekeliden, under placering (started by itself, same caseRef)
- * until it waits for the next step, which the case page then offers. NOT YET HERE (see docs/web.md): the planned
- * move to Novus, inför hemflytt with SIP, utskrivning and the queue moving — the helpers below are written for them. The real job workers run beside the app (shared DATA_DIR), Ekeliden and
+ * until it waits for the next step; consent and the move to Novus planned from the case page, remissgruppen's
+ * confirmation, the handover meeting, the new decision and the confirmed move (the case then says Novus); a second
+ * client granted Novus waits first in its queue on "Platser och kö" (Novus is full). NOT YET HERE (see
+ * docs/web.md): inför hemflytt with SIP, utskrivning, and the freed place admitting that second client. The real job workers run beside the app (shared DATA_DIR), Ekeliden and
  * Novus have one place each (PLACES_CONFIG). The test never calls the engine's REST API to move the case: reads only,
  * to wait for states. Waits are on states (rows, headings), never on fixed times.
  */
@@ -44,7 +46,7 @@ const FORM_OF: Map<string, string> = (() => {
   return m;
 })();
 
-interface Component { key?: string; type: string; subtype?: string; label?: string; values?: Array<{ label: string; value: string }>; validate?: { required?: boolean }; components?: Component[] }
+interface Component { key?: string; type: string; subtype?: string; dateLabel?: string; label?: string; values?: Array<{ label: string; value: string }>; validate?: { required?: boolean }; components?: Component[] }
 const flat = (cs: Component[]): Component[] => cs.flatMap((c) => [c, ...flat(c.components ?? [])]);
 
 beforeAll(async () => {
@@ -103,7 +105,7 @@ async function doTask(user: string, caseRef: string, name: string, answers: Reco
   const inbox = `/uppgifter?arende=${encodeURIComponent(caseRef)}`;
   await untilPage(page, inbox, async () => (await page.locator('tr', { hasText: caseRef }).filter({ hasText: name }).count()) > 0, `${name} for ${user}`);
   await page.locator('tr', { hasText: caseRef }).filter({ hasText: name }).getByRole('link', { name }).first().click();
-  await page.getByRole('heading', { name }).waitFor();
+  await page.getByRole('heading', { name, level: 1 }).waitFor();
   const take = page.getByRole('button', { name: 'Ta uppgiften' });
   if (await take.count()) await take.click();
   await page.locator('body[data-form-ready="true"]').waitFor();
@@ -115,7 +117,7 @@ async function doTask(user: string, caseRef: string, name: string, answers: Reco
     if (given === undefined && !c.validate?.required) continue;
     let field = page.locator('.fjs-form-field').filter({ has: page.locator('label', { hasText: c.label }) }).first();
     // a date + time field labels its two inputs "Datum" / "Tid"; its own label is a legend
-    if (!(await field.isVisible())) field = page.locator(`.fjs-form-field-${c.type}`).filter({ hasText: c.label }).first();
+    if (!(await field.isVisible()) && c.dateLabel) field = page.locator('.fjs-form-field-datetime').filter({ has: page.locator('label', { hasText: new RegExp(`^${c.dateLabel}\\*?$`) }) }).first();
     if (!(await field.isVisible())) continue; // hidden by the form's own conditions
     const value = given ?? (c.type === 'checklist' ? [c.values![0].value] : c.type === 'checkbox' ? true : c.type === 'datetime' ? day(0) : c.type === 'number' ? '1' : c.values?.find((v) => v.value === 'ja')?.value ?? c.values?.[0]?.value ?? 'Enligt planen');
     const optionLabel = (v: string) => c.values!.find((o) => o.value === v)!.label;
@@ -205,4 +207,29 @@ test('1. placeringsförfrågan to admission at Ekeliden; under placering starts 
   expect(await ss.locator('ol.history').textContent()).toMatch(/Sara Lind .* registrerade samtycke/);
   await ss.screenshot({ path: path.join(ARTIFACTS, '02-samtycke.png'), fullPage: true });
   expect(consoleErrors).toEqual([]);
+}, 10 * STEP_MS);
+
+let second: string;
+
+test('2. Ekeliden → Novus: consent and the move planned from the case page, handover meeting, new decision, move confirmed', async () => {
+  await caseAction('ss-vaxjo', client, 'Planera flytt', async (p) => {
+    await p.locator('#f-planera-flytt-moveDate').fill(day(30));
+    await p.locator('#f-planera-flytt-contactDuringStay').getByLabel('Ja', { exact: true }).check();
+  });
+  await doTask('remiss-anna', client, 'Remissgruppen: bekräfta plats och flyttdatum', { platsBekraftad: 'ja', bekraftatFlyttdatum: day(30) });
+  await doTask('kp-ekeliden', client, 'Håll överlämningsmöte', { overlamningsmoteDatum: day(0), flyttTid: day(30), barnBeaktade: 'inga-barn', samtyckeOverforing: 'ja', studiebesokFore: 'redan' });
+  await doTask('ss-vaxjo', client, 'Biståndsbeslut för nästa boende', { beslut: 'bifall', decisionDate: day(0) });
+  await doTask('kp-novus', client, 'Bekräfta genomförd flytt', { flyttadDatum: day(0) });
+  const ss = await as('ss-vaxjo');
+  await untilPage(ss, `/arenden/${client}`, async () => (await ss.locator('.summary').textContent())!.includes('Stödboende Novus'), 'the case placed at Novus');
+  await ss.screenshot({ path: path.join(ARTIFACTS, '02-flyttad.png'), fullPage: true });
+  expect((await processesOnCase('ss-vaxjo', client)).get('vk-flytt-ekeliden-novus')).toEqual(['Avslutad']);
+}, 10 * STEP_MS);
+
+test('3. a second client is granted Novus and waits in its queue (Novus is full)', async () => {
+  second = await placementRequest('novus');
+  const remiss = await as('remiss-anna');
+  await untilPage(remiss, '/platser', async () => (await remiss.locator('section[data-home="novus"] table.queue tr', { hasText: second }).count()) > 0, 'the second client in Novus\'s queue');
+  expect(await remiss.locator('section[data-home="novus"] table.queue tbody tr').first().textContent()).toContain(second);
+  await remiss.screenshot({ path: path.join(ARTIFACTS, '03-platser-och-ko.png'), fullPage: true });
 }, 10 * STEP_MS);
