@@ -61,13 +61,15 @@ export function key<T = never>(value: string): T {
 }
 
 /**
+ * Polls `fn` until `accept` holds for its result or `timeoutMs` passes; returns the accepted result. The ceiling is
+ * generous (25 s) because CI runs on a loaded 2-core machine; a passing wait returns as soon as the state is there.
  * Polls `fn` until `accept` holds for its result or `timeoutMs` passes; returns the accepted result.
  * On timeout the error includes the last result, so a failing test shows what the engine did instead.
  */
 export async function eventually<T>(
   fn: () => Promise<T>,
   accept: (value: T) => boolean,
-  { timeoutMs = 10_000, intervalMs = 25, what = 'condition' }: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+  { timeoutMs = 25_000, intervalMs = 25, what = 'condition' }: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
@@ -91,7 +93,7 @@ export async function eventually<T>(
 export type ActivatedJob = Awaited<ReturnType<Client['activateJobs']>>['jobs'][number];
 
 /** Activates jobs of `type` until exactly `count` are collected (bounded wait); fails if more show up. */
-export async function activateJobs(client: Client, type: string, count = 1, { timeoutMs = 10_000, lockMs = 60_000 } = {}): Promise<ActivatedJob[]> {
+export async function activateJobs(client: Client, type: string, count = 1, { timeoutMs = 25_000, lockMs = 60_000 } = {}): Promise<ActivatedJob[]> {
   const got: ActivatedJob[] = [];
   await eventually(
     async () => {
@@ -201,7 +203,7 @@ export async function elementsOf(client: Client, processInstanceKey: string, ele
 }
 
 /** Waits until the process instance reaches `state` (ACTIVE, COMPLETED, TERMINATED). */
-export async function waitForInstanceState(client: Client, processInstanceKey: string, state: string, timeoutMs = 10_000) {
+export async function waitForInstanceState(client: Client, processInstanceKey: string, state: string, timeoutMs = 25_000) {
   return eventually(
     () => client.getProcessInstance({ processInstanceKey: processInstanceKey as never }, NOW),
     (pi) => pi.state === state,
@@ -210,7 +212,7 @@ export async function waitForInstanceState(client: Client, processInstanceKey: s
 }
 
 /** Waits until an element instance with `elementId` in `state` exists in the process instance. */
-export async function waitForElement(client: Client, processInstanceKey: string, elementId: string, state = 'COMPLETED', timeoutMs = 10_000) {
+export async function waitForElement(client: Client, processInstanceKey: string, elementId: string, state = 'COMPLETED', timeoutMs = 25_000) {
   const items = await eventually(
     () => elementsOf(client, processInstanceKey, elementId),
     (list) => list.some((e) => e.state === state),
