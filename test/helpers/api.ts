@@ -63,7 +63,6 @@ export function key<T = never>(value: string): T {
 /**
  * Polls `fn` until `accept` holds for its result or `timeoutMs` passes; returns the accepted result. The ceiling is
  * generous (25 s) because CI runs on a loaded 2-core machine; a passing wait returns as soon as the state is there.
- * Polls `fn` until `accept` holds for its result or `timeoutMs` passes; returns the accepted result.
  * On timeout the error includes the last result, so a failing test shows what the engine did instead.
  */
 export async function eventually<T>(
