@@ -23,7 +23,7 @@
   fetch('/api/oversikt' + location.search, { headers: { accept: 'application/json' } })
     .then(function (r) { return r.json().then(function (j) { if (!r.ok) throw new Error(j.error || 'Översikten kunde inte hämtas.'); return j; }); })
     .then(function (d) {
-      document.getElementById('updated').textContent = 'Uppdaterad ' + new Date(d.readModelAt || d.generatedAt).toLocaleString('sv-SE') +
+      document.getElementById('updated').textContent = 'Uppdaterad ' + new Date(d.readModelAt || d.generatedAt).toLocaleString('sv-SE', { timeZone: 'Europe/Stockholm' }) +
         (d.refreshing ? ' – nyare uppgifter hämtas just nu; ladda om sidan om en stund.' : '');
       var kpis = document.getElementById('kpis');
       var late = d.risk.reduce(function (s, r) { return s + r.breached; }, 0);
