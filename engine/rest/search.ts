@@ -139,24 +139,73 @@ export class WhereBuilder {
 }
 
 /**
- * A cursor carries the row's position (`o`, for the answer's offset bookkeeping) and, in key order, the key of
- * the row it points at (`k`): the next page is then `key > k` on the primary key, so reading page n costs the
- * same as reading page 1. Under a custom sort the offset is used.
+ * A cursor carries the row's position (`o`, for the answer's offset bookkeeping) and the values of every
+ * ORDER BY term of the row it points at (`v`; the default order ends in a unique key). The next page is the
+ * rows strictly after those values in that order (keyset paging), so reading page n costs the same as
+ * reading page 1, under any sort. Cursors of the key-only form (`k`) are still read.
  */
-interface Cursor { o: number; k?: number }
+type SortValue = number | string | null;
+interface Cursor { o: number; v?: SortValue[]; k?: number }
 const encodeCursor = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toString('base64');
+const isSortValue = (x: unknown): x is SortValue => x === null || typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x));
 function decodeCursor(cursor: string): Cursor {
   try {
-    const { o, k } = JSON.parse(Buffer.from(cursor, 'base64').toString('utf8')) as { o?: unknown; k?: unknown };
-    if (typeof o === 'number' && Number.isInteger(o) && o >= 0 && (k === undefined || (typeof k === 'number' && Number.isSafeInteger(k)))) return { o, k: k as number | undefined };
+    const { o, k, v } = JSON.parse(Buffer.from(cursor, 'base64').toString('utf8')) as { o?: unknown; k?: unknown; v?: unknown };
+    const validKey = k === undefined || (typeof k === 'number' && Number.isSafeInteger(k));
+    const validValues = v === undefined || (Array.isArray(v) && v.every(isSortValue));
+    if (typeof o === 'number' && Number.isInteger(o) && o >= 0 && validKey && validValues) {
+      return { o, k: k as number | undefined, v: v as SortValue[] | undefined };
+    }
   } catch {
     // fall through
   }
   throw invalidArgument(`The page cursor '${cursor}' is not valid. Use a startCursor/endCursor from a previous answer.`);
 }
 
-/** `t.key ASC` → `t.key`: searches in plain key order can page by key. */
-const keyOrderColumn = (defaultOrder: string) => /^(\w+\.key) ASC$/.exec(defaultOrder)?.[1];
+interface OrderTerm { expr: string; desc: boolean }
+
+/** `t.a ASC, t.key DESC` → terms (default orders are plain column lists). */
+function parseOrder(order: string): OrderTerm[] {
+  return order.split(/,\s*/).map((part) => {
+    const m = /^(.+?)\s+(ASC|DESC)$/i.exec(part.trim());
+    return m ? { expr: m[1], desc: m[2].toUpperCase() === 'DESC' } : { expr: part.trim(), desc: false };
+  });
+}
+
+/**
+ * "Row comes strictly after `values` in the order of `terms`", NULL-aware as SQLite sorts (NULL first
+ * ascending, last descending): (e0 after v0) OR (e0 IS v0 AND e1 after v1) OR …
+ */
+function afterCondition(terms: OrderTerm[], values: SortValue[]): { sql: string; params: unknown[] } {
+  const alternatives: string[] = [];
+  const params: unknown[] = [];
+  for (let i = 0; i < terms.length; i++) {
+    const parts: string[] = [];
+    const partParams: unknown[] = [];
+    for (let j = 0; j < i; j++) {
+      parts.push(`${terms[j].expr} IS ?`);
+      partParams.push(values[j]);
+    }
+    const { expr, desc } = terms[i];
+    const value = values[i];
+    if (value === null) {
+      if (desc) continue; // nothing sorts after NULL when descending
+      parts.push(`${expr} IS NOT NULL`);
+    } else if (desc) {
+      parts.push(`(${expr} < ? OR ${expr} IS NULL)`);
+      partParams.push(value);
+    } else {
+      parts.push(`${expr} > ?`);
+      partParams.push(value);
+    }
+    alternatives.push(`(${parts.join(' AND ')})`);
+    params.push(...partParams);
+  }
+  return { sql: alternatives.length > 0 ? `(${alternatives.join(' OR ')})` : '0', params };
+}
+
+const orderSql = (terms: OrderTerm[]) => terms.map((t) => `${t.expr} ${t.desc ? 'DESC' : 'ASC'}`).join(', ');
+const reversed = (terms: OrderTerm[]) => terms.map((t) => ({ expr: t.expr, desc: !t.desc }));
 
 export interface SearchDefinition<Row, Item> {
   /** FROM clause, e.g. `user_tasks t`. */
@@ -189,6 +238,15 @@ export function filterWhere<Row, Item>(def: SearchDefinition<Row, Item>, filter:
   return where;
 }
 
+/** The boundary a cursor names, checked against this request's order (a cursor of another sort is refused). */
+function cursorValues(cursor: Cursor, terms: OrderTerm[], text: string): { offset: number; values: SortValue[] } {
+  const values = cursor.v ?? (cursor.k !== undefined && terms.length === 1 ? [cursor.k] : undefined);
+  if (!values || values.length !== terms.length) {
+    throw invalidArgument(`The page cursor '${text}' does not belong to this sort order. Use a startCursor/endCursor from an answer with the same sort.`);
+  }
+  return { offset: cursor.o, values };
+}
+
 /** `fromParams` bind placeholders inside `def.from` (for derived tables). */
 export function runSearch<Row, Item>(db: Db, def: SearchDefinition<Row, Item>, body: unknown, baseFilter?: (where: WhereBuilder) => void, fromParams: unknown[] = []) {
   const schema = searchRequestSchema(def.fields, Object.keys(def.sort), def.extraFilters);
@@ -202,33 +260,38 @@ export function runSearch<Row, Item>(db: Db, def: SearchDefinition<Row, Item>, b
   }
   def.applyExtraFilters?.(where, filter);
   const limit = request.page?.limit ?? 100;
-  const keyColumn = (request.sort ?? []).length === 0 ? keyOrderColumn(def.defaultOrder) : undefined;
-  const after = request.page?.after ? decodeCursor(request.page.after) : undefined;
-  const before = request.page?.before ? decodeCursor(request.page.before) : undefined;
-  const order = (request.sort ?? []).map((s) => `${def.sort[s.field]} ${(s.order ?? 'ASC').toUpperCase()}`);
-  order.push(def.defaultOrder);
+  const terms = [
+    ...(request.sort ?? []).map((x) => ({ expr: def.sort[x.field], desc: (x.order ?? 'ASC').toUpperCase() === 'DESC' })),
+    ...parseOrder(def.defaultOrder),
+  ];
+  const cursor = request.page?.after ?? request.page?.before;
+  const boundary = cursor === undefined ? undefined : cursorValues(decodeCursor(cursor), terms, cursor);
   const total = (prepare(db, `SELECT COUNT(*) AS n FROM ${def.from} ${where.sql()}`).get(...fromParams, ...where.params) as { n: number }).n;
-  let rows: Row[];
+  // The order terms' values ride along as _s0, _s1, … so the answer's cursors can carry them.
+  const select = `SELECT *, ${terms.map((t, i) => `${t.expr} AS _s${i}`).join(', ')} FROM ${def.from}`;
+  let rows: Record<string, unknown>[];
   let offset: number;
-  if (keyColumn && after?.k !== undefined) {
-    where.add(`${keyColumn} > ?`, after.k);
-    rows = prepare(db, `SELECT * FROM ${def.from} ${where.sql()} ORDER BY ${keyColumn} ASC LIMIT ?`).all(...fromParams, ...where.params, limit) as Row[];
-    offset = after.o;
-  } else if (keyColumn && before?.k !== undefined) {
-    where.add(`${keyColumn} < ?`, before.k);
-    rows = (prepare(db, `SELECT * FROM ${def.from} ${where.sql()} ORDER BY ${keyColumn} DESC LIMIT ?`).all(...fromParams, ...where.params, limit) as Row[]).reverse();
-    offset = Math.max(0, before.o - rows.length);
+  if (boundary && request.page?.after) {
+    const after = afterCondition(terms, boundary.values);
+    where.add(after.sql, ...after.params);
+    rows = prepare(db, `${select} ${where.sql()} ORDER BY ${orderSql(terms)} LIMIT ?`).all(...fromParams, ...where.params, limit) as Record<string, unknown>[];
+    offset = boundary.offset;
+  } else if (boundary) {
+    const back = reversed(terms);
+    const before = afterCondition(back, boundary.values);
+    where.add(before.sql, ...before.params);
+    rows = (prepare(db, `${select} ${where.sql()} ORDER BY ${orderSql(back)} LIMIT ?`).all(...fromParams, ...where.params, limit) as Record<string, unknown>[]).reverse();
+    offset = Math.max(0, boundary.offset - rows.length);
   } else {
     offset = request.page?.from ?? 0;
-    if (after) offset = after.o;
-    if (before) offset = Math.max(0, before.o - limit);
-    rows = prepare(db, `SELECT * FROM ${def.from} ${where.sql()} ORDER BY ${order.join(', ')} LIMIT ? OFFSET ?`).all(...fromParams, ...where.params, limit, offset) as Row[];
+    rows = prepare(db, `${select} ${where.sql()} ORDER BY ${orderSql(terms)} LIMIT ? OFFSET ?`).all(...fromParams, ...where.params, limit, offset) as Record<string, unknown>[];
   }
+  const valuesOf = (row: Record<string, unknown>) => terms.map((_, i) => row[`_s${i}`] as SortValue);
   const page: { totalItems: number; hasMoreTotalItems: boolean; startCursor?: string; endCursor?: string } = { totalItems: total, hasMoreTotalItems: false };
   if (rows.length > 0) {
-    const keyOf = (row: Row) => (keyColumn ? ((row as Record<string, unknown>).key as number) : undefined);
-    page.startCursor = encodeCursor({ o: offset, k: keyOf(rows[0]) });
-    page.endCursor = encodeCursor({ o: offset + rows.length, k: keyOf(rows[rows.length - 1]) });
+    page.startCursor = encodeCursor({ o: offset, v: valuesOf(rows[0]) });
+    page.endCursor = encodeCursor({ o: offset + rows.length, v: valuesOf(rows[rows.length - 1]) });
   }
-  return { items: rows.map(def.toItem), page };
+  for (const row of rows) for (let i = 0; i < terms.length; i++) delete row[`_s${i}`];
+  return { items: (rows as Row[]).map(def.toItem), page };
 }
