@@ -2,7 +2,7 @@ import type { DateTime } from 'luxon';
 import type { AuditLog } from '../common/audit';
 import type { CamundaClient } from '../common/camunda';
 import type { WorkersConfig } from './config';
-import type { ConsentRegistry } from './consent/registry';
+import type { ConsentRegistry } from '../common/consent';
 import type { DeadlineConfig } from './deadlines/rules';
 import type { EscalationSteps } from './escalation/steps';
 import type { MailSender } from './mail/sender';

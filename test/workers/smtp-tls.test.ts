@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../../workers/config';
-import { openWorkersDb } from '../../workers/db';
+import { openWorkersDb } from '../../common/workers-db';
 import { Outbox } from '../../workers/mail/outbox';
 import { MailSender, PermanentError } from '../../workers/mail/sender';
 import { startTestSmtp } from '../helpers/smtp';

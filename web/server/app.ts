@@ -15,7 +15,7 @@ import { consentPort } from './cases/consent';
 import { openPlaces } from '../../common/places';
 import { PlacesService } from './places/service';
 import { placesRoutes } from './places/routes';
-import { openWorkersDb } from '../../workers/db';
+import { openWorkersDb } from '../../common/workers-db';
 import type { WebConfig } from './config';
 import { DashboardService } from './dashboard/service';
 import { PROJECT_ROOT } from '../../common/paths';

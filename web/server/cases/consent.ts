@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { DateTime } from 'luxon';
-import { ConsentRegistry, type ConsentForm } from '../../../workers/consent/registry';
+import { ConsentRegistry, type ConsentForm } from '../../../common/consent';
 import type { ConsentPort } from './actions';
 
 /**

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** Opens $DATA_DIR/workers.sqlite (outbox, consent registry, queue, escalation steps, shares). */
+/** Opens $DATA_DIR/workers.sqlite (outbox, consent registry, queue, escalation steps, shares); the web app opens it too. */
 export function openWorkersDb(dataDir: string): Database.Database {
   fs.mkdirSync(dataDir, { recursive: true });
   const db = new Database(path.join(dataDir, 'workers.sqlite'));

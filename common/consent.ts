@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 
 /**
- * Consent registry (SIP / information sharing between principals). Rules from the seeds (002:1735-1886, 000:1666):
+ * Consent registry (SIP / information sharing between principals), in $DATA_DIR/workers.sqlite. In common/ because
+ * the workers (vk.consent.*) and the web app (the case page's consent actions) both use it. Rules from the seeds (002:1735-1886, 000:1666):
  * written, oral or otherwise; never general — the person chooses the parties and the information; valid at most
  * one year; withdrawable at any time.
  */
