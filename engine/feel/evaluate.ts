@@ -4,6 +4,7 @@ import { engineLimits } from '../limits';
 import { ExpressionError } from './errors';
 import { toJson, UnstorableValueError } from './convert';
 import { withExtensions } from './extensions';
+import { escapeLineBreaksInStrings } from './literals';
 
 export interface EvaluateOptions {
   /** The engine's (possibly pinned) clock, used by FEEL now() and today(). Defaults to the system clock. */
@@ -26,7 +27,7 @@ export function evaluate(expression: string, variables: Record<string, unknown>,
 
 export function evaluateWithWarnings(expression: string, variables: Record<string, unknown>, options: EvaluateOptions = {}): Evaluation {
   if (!isFeel(expression)) return { value: expression, warnings: [] };
-  const source = expression.slice(1);
+  const source = escapeLineBreaksInStrings(expression.slice(1));
   if (source.trim() === '') throw new ExpressionError(expression, 'the expression is empty. Write a FEEL expression after "=" or remove the "=".');
   let result: { value: unknown; warnings: Warning[] };
   try {

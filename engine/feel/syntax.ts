@@ -1,5 +1,6 @@
 import { parseExpression } from 'feelin';
 import { CAMUNDA_FUNCTIONS } from './extensions';
+import { escapeLineBreaksInStrings } from './literals';
 
 /**
  * Deploy-time syntax check of a FEEL expression (`=...`), without evaluating it: returns a readable
@@ -8,7 +9,7 @@ import { CAMUNDA_FUNCTIONS } from './extensions';
  */
 export function feelSyntaxProblem(expression: string): string | undefined {
   if (!expression.startsWith('=')) return undefined;
-  const source = expression.slice(1);
+  const source = escapeLineBreaksInStrings(expression.slice(1));
   if (source.trim() === '') return 'the FEEL expression after "=" is empty';
   let problem: string | undefined;
   // The extension functions' names (some with spaces or keywords, like 'get or else') must be known to parse.

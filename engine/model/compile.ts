@@ -3,6 +3,7 @@ import type { ModdleElement } from './parse';
 import type { FindingCollector } from './findings';
 import { attr, documentationOf, expressionBody, extensionOf, extensionsOf, foreignAttributes } from './moddle';
 import { compileEventDefinition, compileMessage } from './events';
+import { compileScript } from './script';
 import { compileCallActivity, compileIoMapping, compileJob, compileMultiInstance, compileUserTask, type IoMappingRules } from './activities';
 import {
   IGNORED_ATTRIBUTE_NAMESPACES,
@@ -30,9 +31,7 @@ export function isActivity(type: ElementType): boolean {
 
 const IO_RULES: Readonly<Partial<Record<ElementType, IoMappingRules>>> = {
   startEvent: { inputs: false, outputs: true },
-  intermediateCatchEvent: { inputs: false, outputs: true },
   boundaryEvent: { inputs: false, outputs: true },
-  endEvent: { inputs: true, outputs: false },
   intermediateThrowEvent: { inputs: true, outputs: true },
 };
 
@@ -127,7 +126,7 @@ export class ProcessCompiler {
     if (type === 'subProcess') this.compileSubProcess(element, node);
     if (GATEWAYS.has(type) && element.default?.id) node.defaultFlow = element.default.id;
     if (isActivity(type)) assign(node, 'multiInstance', compileMultiInstance(element, this.findings));
-    const ioMapping = compileIoMapping(element, IO_RULES[type] ?? { inputs: true, outputs: true }, this.findings);
+    const ioMapping = compileIoMapping(element, ioRulesOf(node), this.findings);
     if (ioMapping && (ioMapping.inputs.length > 0 || ioMapping.outputs.length > 0)) node.ioMapping = ioMapping;
     return node;
   }
@@ -143,15 +142,35 @@ export class ProcessCompiler {
     }
     const timerPosition = timerPositionOf(node, position);
     assign(node, 'eventDefinition', compileEventDefinition(element, position, this.findings, timerPosition));
+    this.compileThrowJob(element, node);
+  }
+
+  /** Message throw and end events run as job workers in Zeebe 8.8; a job definition on any other event would do nothing. */
+  private compileThrowJob(element: ModdleElement, node: FlowNode): void {
+    const hasJob = extensionOf(element, 'zeebe:TaskDefinition') !== undefined;
+    if (node.eventDefinition?.kind === 'messageThrow') {
+      if (hasJob) assign(node, 'job', compileJob(element, this.findings));
+      else this.findings.report(element, "throws a message without a job definition. Must have exactly one 'zeebe:taskDefinition' extension element: add a job type (e.g. \"skicka-meddelande\") and a job worker that publishes the message.");
+      return;
+    }
+    if (hasJob || extensionOf(element, 'zeebe:TaskHeaders')) {
+      this.findings.report(element, 'has a job definition (zeebe:taskDefinition/taskHeaders), but only message throw and message end events run as job workers. Remove it or make it a message event.');
+    }
   }
 
   private compileJobTask(element: ModdleElement, node: FlowNode, rejectedExtensions: string[]): void {
+    if (node.type === 'scriptTask' && extensionOf(element, 'zeebe:Script')) {
+      assign(node, 'script', compileScript(element, this.findings));
+      return;
+    }
     const scriptLike = node.type === 'scriptTask' || node.type === 'businessRuleTask';
     if (scriptLike && !extensionOf(element, 'zeebe:TaskDefinition')) {
-      // zeebe:script / zeebe:calledDecision were already reported as the reason.
+      // zeebe:calledDecision was already reported as the reason.
       if (rejectedExtensions.length === 0) {
-        const what = node.type === 'scriptTask' ? 'script tasks' : 'business rule tasks';
-        this.findings.report(element, `is not supported by the embedded engine: ${what} run only as job workers here (zeebe:taskDefinition with a type). Add a task definition, remove it or deploy to a Camunda 8 cluster.`);
+        const what = node.type === 'scriptTask'
+          ? "script tasks run here as FEEL scripts or job workers: Must have either one 'zeebe:script' or one 'zeebe:taskDefinition' extension element (in Camunda Modeler: Implementation \"FEEL expression\" or \"Job worker\"). Add one"
+          : 'business rule tasks run only as job workers here (zeebe:taskDefinition with a type). Add a task definition';
+        this.findings.report(element, `is not supported by the embedded engine: ${what}, remove it or deploy to a Camunda 8 cluster.`);
       }
       return;
     }
@@ -257,6 +276,19 @@ export class ProcessCompiler {
       this.findings.report(element, 'has a bpmn:ioSpecification, which the engine cannot execute. Use zeebe:ioMapping inputs and outputs instead.');
     }
   }
+}
+
+/**
+ * Where Zeebe 8.8 applies variable mappings (its element processors): outputs on every event that completes,
+ * inputs on catch events (before the subscription, so a correlation key can use them) and on throw and end
+ * events. A link catch completes at once without applying inputs; an end event has no outputs unless a job
+ * worker completes it.
+ */
+function ioRulesOf(node: FlowNode): IoMappingRules {
+  const link = node.eventDefinition?.kind === 'link';
+  if (node.type === 'intermediateCatchEvent') return { inputs: !link, outputs: true };
+  if (node.type === 'endEvent') return { inputs: true, outputs: node.job !== undefined };
+  return IO_RULES[node.type] ?? { inputs: true, outputs: true };
 }
 
 function eventPosition(type: ElementType, scope: ScopeKind): EventPosition {

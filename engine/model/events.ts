@@ -3,6 +3,7 @@ import type { ModdleElement } from './parse';
 import type { FindingCollector } from './findings';
 import { attr, expressionBody, extensionOf } from './moddle';
 import { cycleIntervalProblem } from '../feel/timers';
+import { compileLink } from './links';
 import { REJECTED_EVENT_DEFINITIONS, SUPPORTED_EVENTS, SUPPORTED_TIMERS, type EventKind, type EventPosition, type TimerPosition } from './support';
 
 const KIND_BY_TYPE: Readonly<Record<string, EventKind>> = {
@@ -12,6 +13,7 @@ const KIND_BY_TYPE: Readonly<Record<string, EventKind>> = {
   'bpmn:ErrorEventDefinition': 'error',
   'bpmn:EscalationEventDefinition': 'escalation',
   'bpmn:TerminateEventDefinition': 'terminate',
+  'bpmn:LinkEventDefinition': 'link',
 };
 
 const POSITION_LABEL: Readonly<Record<EventPosition, string>> = {
@@ -62,7 +64,10 @@ export function compileEventDefinition(
     case 'timer':
       return compileTimer(event, definition, findings, timerPosition);
     case 'message':
+      if (position === 'end' || position === 'intermediateThrow') return compileMessageThrow(definition);
       return compileMessage(event, definition.messageRef as ModdleElement | undefined, position, findings);
+    case 'link':
+      return compileLink(event, definition, findings);
     case 'signal':
       return compileSignal(event, definition, findings);
     case 'error':
@@ -142,6 +147,12 @@ export function compileMessage(
   return correlationKey && position !== 'processStart'
     ? { kind: 'message', messageName, correlationKey }
     : { kind: 'message', messageName };
+}
+
+/** The job worker publishes the message (zeebe:taskDefinition, checked by the caller), so a message reference is optional. */
+function compileMessageThrow(definition: ModdleElement): EventDefinition {
+  const messageName = attr(definition.messageRef as ModdleElement | undefined, 'name');
+  return messageName ? { kind: 'messageThrow', messageName } : { kind: 'messageThrow' };
 }
 
 function compileSignal(event: ModdleElement, definition: ModdleElement, findings: FindingCollector): EventDefinition | undefined {

@@ -79,6 +79,7 @@ function nodeSites(node: FlowNode): ExpressionSite[] {
     ['follow-up date', node.userTask?.followUpDate, dateTime],
     ['priority', node.userTask?.priority],
     ['called process id', node.callActivity?.processId],
+    ['script expression', node.script?.expression],
     ['multi-instance input collection', node.multiInstance?.inputCollection],
     ['multi-instance output element', node.multiInstance?.outputElement],
     ['multi-instance completion condition', node.multiInstance?.completionCondition],

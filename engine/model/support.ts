@@ -57,15 +57,16 @@ export type EventPosition =
   | 'intermediateThrow'
   | 'boundary';
 
-export type EventKind = 'none' | 'terminate' | 'timer' | 'message' | 'signal' | 'error' | 'escalation';
+export type EventKind = 'none' | 'terminate' | 'timer' | 'message' | 'signal' | 'error' | 'escalation' | 'link';
 
 export const SUPPORTED_EVENTS: Readonly<Record<EventPosition, readonly EventKind[]>> = {
   processStart: ['none', 'timer', 'message', 'signal'],
   subProcessStart: ['none'],
   eventSubProcessStart: ['timer', 'message', 'signal', 'error', 'escalation'],
-  end: ['none', 'terminate', 'error', 'escalation', 'signal'],
-  intermediateCatch: ['timer', 'message', 'signal'],
-  intermediateThrow: ['none', 'escalation', 'signal'],
+  // Message end and throw events run as job workers (zeebe:taskDefinition), as in Zeebe 8.8.
+  end: ['none', 'terminate', 'error', 'escalation', 'signal', 'message'],
+  intermediateCatch: ['timer', 'message', 'signal', 'link'],
+  intermediateThrow: ['none', 'escalation', 'signal', 'message', 'link'],
   boundary: ['timer', 'message', 'signal', 'error', 'escalation'],
 };
 
@@ -97,23 +98,24 @@ export const ESCALATION_BOUNDARY_HOSTS: readonly ElementType[] = ['subProcess', 
 export const REJECTED_EVENT_DEFINITIONS: Readonly<Record<string, string>> = {
   'bpmn:CompensateEventDefinition': 'compensation events are not supported by the embedded engine',
   'bpmn:ConditionalEventDefinition': 'conditional events are not supported by the embedded engine. Use a message or timer event',
-  'bpmn:LinkEventDefinition': 'link events are not supported by the embedded engine. Draw the sequence flow instead',
   'bpmn:CancelEventDefinition': 'cancel events are not supported (they need transaction subprocesses)',
 };
 
 /** zeebe:* extension elements the engine understands, per compiled element kind. */
 const ACTIVITY_COMMON = ['zeebe:IoMapping', 'zeebe:Properties'] as const;
 const JOB_EXTENSIONS = [...ACTIVITY_COMMON, 'zeebe:TaskDefinition', 'zeebe:TaskHeaders'] as const;
+/** Throw and end events: a job definition is only valid with a message event definition (checked in compile.ts). */
+const THROW_EXTENSIONS = ['zeebe:IoMapping', 'zeebe:Properties', 'zeebe:TaskDefinition', 'zeebe:TaskHeaders'] as const;
 
 export const SUPPORTED_EXTENSIONS: Readonly<Record<ElementType, readonly string[]>> = {
   startEvent: ['zeebe:IoMapping', 'zeebe:Properties'],
-  endEvent: ['zeebe:IoMapping', 'zeebe:Properties'],
+  endEvent: THROW_EXTENSIONS,
   intermediateCatchEvent: ['zeebe:IoMapping', 'zeebe:Properties'],
-  intermediateThrowEvent: ['zeebe:IoMapping', 'zeebe:Properties'],
+  intermediateThrowEvent: THROW_EXTENSIONS,
   boundaryEvent: ['zeebe:IoMapping', 'zeebe:Properties'],
   serviceTask: JOB_EXTENSIONS,
   sendTask: JOB_EXTENSIONS,
-  scriptTask: JOB_EXTENSIONS,
+  scriptTask: [...JOB_EXTENSIONS, 'zeebe:Script'],
   businessRuleTask: JOB_EXTENSIONS,
   userTask: [
     ...ACTIVITY_COMMON,
@@ -137,7 +139,6 @@ export const SUPPORTED_EXTENSIONS: Readonly<Record<ElementType, readonly string[
 
 /** Extensions the engine knows but refuses, with the reason and what to do instead. */
 export const REJECTED_EXTENSIONS: Readonly<Record<string, string>> = {
-  'zeebe:Script': 'FEEL script tasks (zeebe:script) are not supported by the embedded engine. Use a job worker (zeebe:taskDefinition) or an output mapping',
   'zeebe:CalledDecision': 'DMN decisions (zeebe:calledDecision) are not supported by the embedded engine. Use a job worker (zeebe:taskDefinition)',
   'zeebe:ExecutionListeners': 'execution listeners are not supported by the embedded engine. Use a service task',
   'zeebe:TaskListeners': 'user task listeners are not supported by the embedded engine',

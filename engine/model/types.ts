@@ -35,7 +35,11 @@ export type EventDefinition =
   | { kind: 'message'; messageName: string; correlationKey?: string }
   | { kind: 'signal'; signalName: string }
   | { kind: 'error'; errorCode?: string; errorCodeVariable?: string; errorMessageVariable?: string }
-  | { kind: 'escalation'; escalationCode?: string; escalationCodeVariable?: string };
+  | { kind: 'escalation'; escalationCode?: string; escalationCodeVariable?: string }
+  /** Link throw/catch pair within one scope, matched by name. */
+  | { kind: 'link'; linkName: string }
+  /** Message throw/end events: Zeebe runs them only as job workers, so the message name is informational. */
+  | { kind: 'messageThrow'; messageName?: string };
 
 /** `expression` is an ISO 8601 duration / date-time / repeating interval, or a FEEL expression producing one. */
 export interface TimerDefinition {
@@ -70,6 +74,12 @@ export interface JobDefinition {
   /** zeebe:taskDefinition retries (expression or static), default "3". */
   retries: string;
   headers: Record<string, string>;
+}
+
+/** zeebe:script: a FEEL expression evaluated by the engine, its result stored under resultVariable. */
+export interface ScriptDefinition {
+  expression: string;
+  resultVariable: string;
 }
 
 export interface UserTaskDefinition {
@@ -124,6 +134,7 @@ export interface FlowNode {
   ioMapping?: IoMapping;
   multiInstance?: MultiInstance;
   job?: JobDefinition;
+  script?: ScriptDefinition;
   userTask?: UserTaskDefinition;
   callActivity?: CallActivityDefinition;
   /** Child flow node ids of a subProcess. */

@@ -2,6 +2,7 @@ import type { CompiledProcess, FlowNode, SequenceFlow } from './types';
 import type { ModdleElement } from './parse';
 import type { FindingCollector } from './findings';
 import { ESCALATION_BOUNDARY_HOSTS } from './support';
+import { validateLinks } from './links';
 
 /**
  * Structural rules over a compiled process (Zeebe's deploy-time validation for the supported
@@ -14,6 +15,7 @@ export function validateStructure(process: CompiledProcess, sourceOf: (id: strin
   validateCatchSets(process, nodes, report);
   for (const node of nodes) validateNode(process, node, report);
   for (const flow of Object.values(process.flows)) validateFlow(process, flow, report);
+  validateLinks(process, report);
 }
 
 function validateCatchSets(process: CompiledProcess, nodes: FlowNode[], report: Report): void {

@@ -13,6 +13,8 @@ import { cancelWaits, createJob, createUserTask, openBoundaryWaits, openEventSub
 import { throwError, throwEscalation, broadcastSignal } from './events';
 import { calledDefinition, completeProcessInstanceRow, createProcessInstance, terminateProcessInstanceRow } from './instances';
 import { engineLimits } from '../limits';
+import { linkCatchOf } from '../model/links';
+import { runScript } from './script';
 
 /**
  * The token flow: element instance lifecycle (activate → enter → wait → leave / terminate), sequence
@@ -117,13 +119,16 @@ function enter(ctx: Ctx, ei: ElementInstanceRow): void {
       return leaveNow(ctx, ei);
     case 'intermediateCatchEvent':
     case 'receiveTask':
-      if (data.triggered) return leaveNow(ctx, ei);
+      // A link catch event is entered by its link throw and continues at once.
+      if (data.triggered || node.eventDefinition?.kind === 'link') return leaveNow(ctx, ei);
       return openCatchWait(ctx, ei, node);
     case 'eventBasedGateway':
       return openEventGatewayWaits(ctx, ei, node);
+    case 'scriptTask':
+      if (node.script) return runScript(ctx, ei, node);
+      return requireJob(ctx, ei, node);
     case 'serviceTask':
     case 'sendTask':
-    case 'scriptTask':
     case 'businessRuleTask':
       return requireJob(ctx, ei, node);
     case 'userTask':
@@ -352,6 +357,8 @@ function leave(ctx: Ctx, ei: ElementInstanceRow): void {
   const scope = requireElementInstance(ctx, ei.flow_scope_key!);
   if (scope.element_type === MI_BODY_TYPE && data.inner) return onInnerCompleted(ctx, scope, ei);
   for (const flowId of outgoing) takeFlow(ctx, scope, flowId);
+  const linkCatch = node && linkCatchOf(process, node);
+  if (linkCatch) return void activate(ctx, scope, linkCatch.id);
   if (outgoing.length === 0) completeScopeIfDone(ctx, scope);
 }
 
