@@ -128,6 +128,11 @@ test('every dashboard figure opens the list of cases behind it, with the same co
   const row = late.rows.find((r: any) => r.caseRef === cases.eskalerad.caseRef);
   expect(row.cells).toEqual([cases.eskalerad.caseRef, 'vk-test-lista', 'Håll mötet', iso(now + 10 * DAY), 3, 'Socialsekreterare Växjö', '–']);
   expect(row.processInstanceKey).toBe(cases.eskalerad.pi);
+  expect(row.shown).toEqual({ 4: '3 dagar' });
+  const drillHtml = await chef.html('/oversikt/arenden?visa=forsenade');
+  expect(drillHtml).toContain('<th>Försenad</th>');
+  expect(drillHtml).toContain('>3 dagar</td>');
+  expect(drillHtml).not.toMatch(/>0<\/td>/);
   expect((await list('visa=riskzon')).rows.length).toBe(d.risk.reduce((s: number, r: any) => s + r.atRisk, 0));
   expect((await list('visa=forsenade&process=vk-test-lista')).rows.length).toBe(d.risk.find((r: any) => r.process === 'vk-test-lista').breached);
   for (const q of d.queue) expect([q.home, (await list(`visa=ko&home=${q.home}`)).rows.length]).toEqual([q.home, q.inQueue]);

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { TestEngine } from '../helpers/engine';
-import { waitForUserTask } from '../helpers/api';
+import { eventually, waitForUserTask } from '../helpers/api';
 import { Agent, type TestWeb } from './helpers';
 import { ARTIFACTS, signIn, startBrowserEnv } from './browser-helpers';
 
@@ -19,6 +19,7 @@ let web: TestWeb;
 let browser: Browser;
 let utredning: string;
 let blankett: string;
+let blankett2: string;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
@@ -40,6 +41,10 @@ beforeAll(async () => {
   const first = String((await waitForUserTask(engine.client, started.json.processInstanceKey, 'Utredning')).userTaskKey);
   expect((await ss.post(`/api/uppgifter/${first}/slutfor`, { data: { klientIntresserad: 'ja', barn: 'ja', lvmStatus: 'ingen' } })).status).toBe(200);
   blankett = String((await waitForUserTask(engine.client, started.json.processInstanceKey, 'Uppdragsblankett')).userTaskKey);
+  const second = await ss.post('/api/arenden', { processId: 'vk-placeringsforfragan' });
+  const first2 = String((await waitForUserTask(engine.client, second.json.processInstanceKey, 'Utredning')).userTaskKey);
+  expect((await ss.post(`/api/uppgifter/${first2}/slutfor`, { data: { klientIntresserad: 'ja', barn: 'nej', lvmStatus: 'ingen' } })).status).toBe(200);
+  blankett2 = String((await waitForUserTask(engine.client, second.json.processInstanceKey, 'Uppdragsblankett')).userTaskKey);
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
@@ -47,8 +52,8 @@ afterAll(async () => {
   await engine?.stop();
 });
 
-async function login(user: string, width = 1280): Promise<Page> {
-  const ctx = await browser.newContext({ locale: 'sv-SE', timezoneId: 'Europe/Stockholm', viewport: { width, height: 900 } });
+async function login(user: string, width = 1280, locale = 'sv-SE'): Promise<Page> {
+  const ctx = await browser.newContext({ locale, timezoneId: 'Europe/Stockholm', viewport: { width, height: 900 } });
   const page = await ctx.newPage();
   page.on('pageerror', (e) => { pageErrors.push(`${user}: ${e.message}`); });
   return signIn(page, web.url, user);
@@ -158,5 +163,71 @@ test('task page with a select: "Välj …" instead of "Select"; 390 px and deskt
   expect(await phone.getByText('Tidsfrist').isVisible()).toBe(true);
   expect(await seriousViolations(phone)).toEqual([]);
   await phone.screenshot({ path: path.join(ARTIFACTS, 'uppgift-390.png'), fullPage: true });
+  expect(pageErrors).toEqual([]);
+}, 120_000);
+
+const SV_WEEK = ['mån', 'tis', 'ons', 'tor', 'fre', 'lör', 'sön'];
+
+test('an English browser still gets Swedish: validation messages stay Swedish through re-renders, date picker and dates', async () => {
+  const page = await login('ss-vaxjo', 1280, 'en-US');
+  await openClaimed(page, blankett2);
+  const form = page.locator('#form');
+  await page.getByRole('button', { name: 'Slutför uppgiften' }).click();
+  await page.locator('#error-summary').waitFor();
+  // Messages that form-js re-renders as the user changes a field must come back Swedish, and only once.
+  const fieldOf = (label: string) => page.locator('.fjs-form-field').filter({ has: page.locator('label', { hasText: label }) });
+  // The field's message as shown ('' when none), once it settled on `want`.
+  const messageOf = (f: ReturnType<typeof fieldOf>, want: string) => eventually(
+    async () => (await f.locator('.fjs-form-field-error').count()) === 0 ? '' : (await f.locator('.fjs-form-field-error').innerText()).trim(),
+    (t) => t === want, { timeoutMs: 5_000, what: `message "${want}"` });
+  const needs = fieldOf('Behovsområden');
+  await messageOf(needs, 'Fältet måste fyllas i.');
+  await needs.getByLabel('Boende', { exact: true }).check();
+  await messageOf(needs, '');
+  await needs.getByLabel('Boende', { exact: true }).uncheck();
+  await messageOf(needs, 'Fältet måste fyllas i.');
+  const notes = fieldOf('Övrigt till remissgruppen');
+  await notes.locator('textarea').fill('x'.repeat(501));
+  await messageOf(notes, 'Skriv högst 500 tecken.');
+  await notes.locator('textarea').fill('ok');
+  await messageOf(notes, '');
+  await notes.locator('textarea').fill('y'.repeat(502));
+  await messageOf(notes, 'Skriv högst 500 tecken.');
+  await page.getByRole('button', { name: 'Slutför uppgiften' }).click();
+  const summaryLinks = await page.locator('#error-summary a').allInnerTexts();
+  expect(summaryLinks).toContain('Övrigt till remissgruppen: Skriv högst 500 tecken.');
+  expect(summaryLinks).toContain('Behovsområden: Fältet måste fyllas i.');
+  expect(await form.innerText()).not.toMatch(/Field |is required|must have|Select|Search/);
+  const date = fieldOf('Önskat startdatum').locator('input').first();
+  expect(await date.getAttribute('placeholder')).toBe('åååå-mm-dd');
+
+  // The date picker: Swedish names, week from Monday, ISO date in the field.
+  await date.click();
+  const calendar = page.locator('.flatpickr-calendar.open');
+  await calendar.waitFor();
+  expect((await calendar.locator('.flatpickr-weekday').allInnerTexts()).map((x) => x.trim()).slice(0, 7)).toEqual(SV_WEEK);
+  await calendar.locator('.flatpickr-day:not(.flatpickr-disabled):not(.prevMonthDay):not(.nextMonthDay)').last().click();
+  expect(await date.inputValue()).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'uppgift-engelsk-webblasare.png'), fullPage: true });
+}, 120_000);
+
+test("the app's own date fields: Swedish calendar and ÅÅÅÅ-MM-DD in an English browser (dashboard filter)", async () => {
+  const page = await login('chef-vaxjo', 1280, 'en-US');
+  const from = page.getByLabel('Från');
+  expect(await from.getAttribute('placeholder')).toBe('åååå-mm-dd');
+  await from.click();
+  const calendar = page.locator('.flatpickr-calendar.open');
+  await calendar.waitFor();
+  expect((await calendar.locator('.flatpickr-weekday').allInnerTexts()).map((x) => x.trim()).slice(0, 7)).toEqual(SV_WEEK);
+  const month = (await calendar.locator('.flatpickr-monthDropdown-month').allInnerTexts()).map((m) => m.trim());
+  expect(month).toContain('december');
+  expect(await calendar.locator('.numInputWrapper input').first().getAttribute('aria-label')).toBe('År');
+  await page.screenshot({ path: path.join(ARTIFACTS, 'oversikt-datumvaljare.png') });
+  await calendar.locator('.flatpickr-day:not(.prevMonthDay):not(.nextMonthDay)').first().click();
+  expect(await from.inputValue()).toMatch(/^\d{4}-\d{2}-01$/);
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.getByRole('button', { name: 'Visa' }).click();
+  await page.waitForURL(/from=\d{4}-\d{2}-01/);
   expect(pageErrors).toEqual([]);
 }, 120_000);

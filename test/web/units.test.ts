@@ -9,6 +9,7 @@ import { LocalUsers, hashPassword, verifyPassword } from '../../web/server/auth/
 import { managedKommuner, userKommun } from '../../web/server/auth/user';
 import { dashboardCsv, type Dashboard } from '../../web/server/dashboard/indicators';
 import { esc, html } from '../../web/server/html';
+import { lateText } from '../../web/server/time/format';
 import { canWorkOnTask } from '../../web/server/tasks/access';
 import { validateAgainstForm } from '../../web/server/tasks/validate-form';
 import { newCaseRef } from '../../web/server/cases/service';
@@ -190,5 +191,20 @@ describe('form checks with the sidecar rules, labels and dates', () => {
     expect(fmtDateLong('2026-12-04T15:00:00Z')).toBe('4 december 2026 kl. 16.00');
     expect(fmtDate('2026-12-04T15:00:00Z')).toBe('2026-12-04 16:00');
     expect(fmtDate('2026-12-04')).toBe('2026-12-04');
+  });
+});
+
+describe('how late a task is, in words', () => {
+  // 2026-12-04 15:30 in Stockholm (UTC+1).
+  const now = new Date('2026-12-04T14:30:00Z');
+  test('whole days when at least one, never "0 dagar"', () => {
+    expect(lateText(1, '2026-12-03T10:00:00Z', now)).toBe('1 dag');
+    expect(lateText(12, '2026-11-22T10:00:00Z', now)).toBe('12 dagar');
+  });
+  test('under a day: since when by the Stockholm clock, today or yesterday', () => {
+    expect(lateText(0, '2026-12-04T13:00:00Z', now)).toBe('sedan idag kl. 14.00');
+    expect(lateText(0, '2026-12-03T22:30:00Z', now)).toBe('sedan igår kl. 23.30');
+    // Late by a breach step while the web clock is still before the due date.
+    expect(lateText(0, '2026-12-04T15:00:00Z', now)).toBe('sedan idag');
   });
 });

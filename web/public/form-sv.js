@@ -3,8 +3,9 @@
  * - Dates: form-js derives its date format and placeholder from the browser's default locale, so an English
  *   browser would read 15/12/2026 as month 15. Forms on this site always use Swedish dates (ÅÅÅÅ-MM-DD):
  *   Intl.DateTimeFormat without a locale means sv-SE here.
- * - The date picker (flatpickr inside the bundle) gets Swedish month and weekday names, week starting Monday.
- * - Texts the viewer writes in English (validation messages, "Select", "Search") are replaced in the DOM.
+ * - The date picker (flatpickr inside the bundle) is made Swedish by flatpickr-sv.js, loaded after the bundle.
+ * - Validation messages are Swedish at the source (a module wrapping the viewer's validator); the few texts
+ *   components render themselves ("Select", "Search") are replaced in the DOM.
  */
 (function () {
   'use strict';
@@ -16,29 +17,6 @@
   SwedishDefaultDTF.supportedLocalesOf = NativeDTF.supportedLocalesOf;
   Intl.DateTimeFormat = SwedishDefaultDTF;
 
-  var PICKER = {
-    weekdays: {
-      shorthand: ['sön', 'mån', 'tis', 'ons', 'tor', 'fre', 'lör'],
-      longhand: ['söndag', 'måndag', 'tisdag', 'onsdag', 'torsdag', 'fredag', 'lördag'],
-    },
-    months: {
-      shorthand: ['jan', 'feb', 'mar', 'apr', 'maj', 'jun', 'jul', 'aug', 'sep', 'okt', 'nov', 'dec'],
-      longhand: ['januari', 'februari', 'mars', 'april', 'maj', 'juni', 'juli', 'augusti', 'september', 'oktober', 'november', 'december'],
-    },
-    firstDayOfWeek: 1,
-    weekAbbreviation: 'v',
-    rangeSeparator: ' till ',
-    scrollTitle: 'Scrolla för att ändra',
-    toggleTitle: 'Klicka för att växla',
-    amPM: ['fm', 'em'],
-    yearAriaLabel: 'År',
-    monthAriaLabel: 'Månad',
-    hourAriaLabel: 'Timme',
-    minuteAriaLabel: 'Minut',
-    time_24hr: true,
-    ordinal: function () { return '.'; },
-  };
-
   var MESSAGES = [
     [/^Field is required\.$/, 'Fältet måste fyllas i.'],
     [/^Field must have minimum length of (\d+)\.$/, 'Skriv minst $1 tecken.'],
@@ -48,9 +26,16 @@
     [/^Field must match pattern .*$/, 'Fältet har fel format.'],
     [/^Field must be a valid email\.$/, 'Ange en giltig e-postadress.'],
     [/^Field must be a valid\s+international phone number.*$/, 'Ange ett giltigt telefonnummer med landsnummer, t.ex. +46470123456.'],
-    [/^Date and time must both be entered\.$/, 'Ange både datum och tid.'],
+    [/^Value is not a number\.$/, 'Ange ett tal.'],
+    [/^Value is expected to be an integer\.$/, 'Ange ett heltal.'],
+    [/^Value is expected to have at most (\d+) decimal digits?\.$/, 'Ange högst $1 decimaler.'],
+    [/^Please select a valid value, the two nearest valid values are (.+) and (.+)\.$/, 'Ogiltigt värde. Närmaste giltiga värden är $1 och $2.'],
   ];
-  var TEXTS = { Select: 'Välj …', 'No results': 'Inga träffar', 'All values selected': 'Alla alternativ är valda' };
+  // Texts the components render themselves (not the validator): replaced in their own text node, see localize().
+  var TEXTS = {
+    Select: 'Välj …', 'No results': 'Inga träffar', 'All values selected': 'Alla alternativ är valda',
+    'Date and time must both be entered.': 'Ange både datum och tid.',
+  };
   var PLACEHOLDERS = { 'yyyy-mm-dd': 'åååå-mm-dd', 'hh:mm': 'tt:mm', Search: 'Sök' };
 
   function translateMessage(text) {
@@ -59,28 +44,18 @@
   }
 
   function localize(root) {
-    var errs = root.querySelectorAll('.fjs-form-field-error li, .fjs-form-field-error');
-    for (var i = 0; i < errs.length; i++) {
-      var n = errs[i];
-      if (n.children.length) continue;
-      var sv = translateMessage(n.textContent.trim());
-      if (sv) n.textContent = sv;
-    }
     var inputs = root.querySelectorAll('input[placeholder]');
     for (var j = 0; j < inputs.length; j++) {
       var p = PLACEHOLDERS[inputs[j].getAttribute('placeholder')];
       if (p) inputs[j].setAttribute('placeholder', p);
     }
+    // nodeValue, not textContent: the text node stays the one preact owns, so its next render updates it in place
+    // (replacing the node made preact write later messages beside the Swedish one).
     var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     var node;
     while ((node = walker.nextNode())) {
       var t = TEXTS[node.nodeValue.trim()];
       if (t) node.nodeValue = t;
-    }
-    var pickers = root.querySelectorAll('.fjs-datepicker input');
-    for (var k = 0; k < pickers.length; k++) {
-      var fp = pickers[k]._flatpickr;
-      if (fp && !fp.__vkSwedish) { fp.__vkSwedish = true; fp.set('locale', PICKER); }
     }
   }
 
@@ -96,5 +71,28 @@
     localize(root);
   }
 
-  window.VkFormSv = { watch: watch, localize: localize, translateMessage: translateMessage };
+  /**
+   * form-js 1.x has no translation hook for its validator, but a Form takes `additionalModules` (didi): this one
+   * wraps the viewer's own `validator` service so every message it returns, to the fields and to submit(), is
+   * Swedish from the start. An unknown message stays as form-js wrote it.
+   */
+  function SwedishValidation(validator) {
+    ['validateField', 'validateFieldInstance'].forEach(function (name) {
+      var original = validator[name];
+      if (typeof original !== 'function') return;
+      validator[name] = function () {
+        return original.apply(validator, arguments).map(function (m) { return translateMessage(m) || m; });
+      };
+    });
+  }
+  SwedishValidation.$inject = ['validator'];
+  var VALIDATION_MODULE = { __init__: ['vkSwedishValidation'], vkSwedishValidation: ['type', SwedishValidation] };
+
+  /** A Swedish form-js viewer in `container`. */
+  function createForm(container) {
+    watch(container);
+    return new window.FormViewer.Form({ container: container, additionalModules: [VALIDATION_MODULE] });
+  }
+
+  window.VkFormSv = { createForm: createForm };
 })();

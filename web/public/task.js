@@ -15,7 +15,6 @@
   var summary = document.getElementById('error-summary');
   var button = document.getElementById('complete');
   if (!key || !container) return;
-  window.VkFormSv.watch(container);
 
   function say(text, kind) {
     status.textContent = text;
@@ -72,7 +71,7 @@
     .then(function (r) { return r.json().then(function (j) { if (!r.ok) throw new Error(j.error || 'Formuläret kunde inte hämtas.'); return j; }); })
     .then(function (res) {
       if (!res.schema) { container.textContent = 'Uppgiften har inget formulär.'; return { form: null, schema: { components: [] } }; }
-      var form = new FormViewer.Form({ container: container });
+      var form = window.VkFormSv.createForm(container);
       return form.importSchema(res.schema, res.data || {}).then(function () {
         if (!mine) form.setProperty('readOnly', true);
         return { form: form, schema: res.schema };
@@ -94,7 +93,7 @@
           say('Formuläret innehåller fel. Rätta de markerade fälten.', 'error');
           showErrors('Rätta ' + (ids.length === 1 ? 'felet' : 'de ' + ids.length + ' felen') + ' innan du slutför', ids.map(function (id) {
             var c = components.filter(function (x) { return x.id === id; })[0] || { key: id };
-            var msg = (result.errors[id] || []).map(function (m) { return window.VkFormSv.translateMessage(m) || m; }).join(' ');
+            var msg = (result.errors[id] || []).join(' ');
             return { text: labelOf(c) + ': ' + msg, target: inputOf(id) };
           }));
           return;

@@ -95,6 +95,7 @@ export function createApp(deps: AppDeps) {
   app.use('/vendor/form-js', stat(nm('@bpmn-io/form-js/dist')), stat(nm('@bpmn-io/form-js/dist/assets')));
   app.use('/vendor/bpmn-js', stat(nm('bpmn-js/dist')), stat(nm('bpmn-js/dist/assets')));
   app.use('/vendor/chart.js', stat(nm('chart.js/dist')));
+  app.use('/vendor/flatpickr', stat(nm('flatpickr/dist')));
   app.get('/healthz', (_req, res) => { res.json({ ok: true }); });
   app.get('/favicon.ico', (_req, res) => { res.status(204).end(); });
 

@@ -24,6 +24,17 @@ export function landingPage(user: SessionUser): string {
   return isManager(user) ? '/oversikt' : '/uppgifter';
 }
 
+const DATE_PICKER = { styles: ['/vendor/flatpickr/flatpickr.min.css'], scripts: ['/vendor/flatpickr/flatpickr.min.js', '/vendor/flatpickr/l10n/sv.js', '/static/flatpickr-sv.js', '/static/datepicker.js'] };
+
+/**
+ * A date field in ÅÅÅÅ-MM-DD whatever the browser's language: a text input (a native date input shows the
+ * browser's format, e.g. 12/15/2026, and English month names) that datepicker.js turns into flatpickr's Swedish
+ * calendar, week from Monday. Without script it is a plain text field; the server checks the date either way.
+ */
+export function dateInput(a: { id?: string; name: string; value?: string; required?: boolean; describedBy?: string }): Raw {
+  return html`<input type="text" data-datum${a.id ? html` id="${a.id}"` : ''} name="${a.name}" value="${a.value ?? ''}" inputmode="numeric" placeholder="åååå-mm-dd" maxlength="10" autocomplete="off"${a.describedBy ? html` aria-describedby="${a.describedBy}"` : ''}${a.required ? raw(' required') : ''}>`;
+}
+
 export interface PageOpts { title: string; user?: SessionUser; csrf: string; scripts?: string[]; styles?: string[]; flash?: string; bodyData?: Record<string, string> }
 
 export function page(o: PageOpts, body: Raw): string {
@@ -42,11 +53,15 @@ export function page(o: PageOpts, body: Raw): string {
     <form method="post" action="/logga-ut"><input type="hidden" name="_csrf" value="${o.csrf}"><button class="link">Logga ut</button></form>
   </nav>` : raw('');
   const data = Object.entries(o.bodyData ?? {}).map(([k, v]) => ` data-${esc(k)}="${esc(v)}"`).join('');
+  // A page with a date field (dateInput) gets the Swedish date picker, so no page can forget it.
+  const picker = body.html.includes(' data-datum');
+  const styles = [...(picker ? DATE_PICKER.styles : []), ...(o.styles ?? [])];
+  const scripts = [...(picker ? DATE_PICKER.scripts : []), ...(o.scripts ?? [])];
   return `<!doctype html><html lang="sv"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="csrf-token" content="${esc(o.csrf)}"><title>${esc(o.title)} – Vårdkedjan</title>
-${(o.styles ?? []).map((s) => `<link rel="stylesheet" href="${esc(s)}">`).join('')}<link rel="stylesheet" href="/static/app.css"></head>
+${styles.map((s) => `<link rel="stylesheet" href="${esc(s)}">`).join('')}<link rel="stylesheet" href="/static/app.css"></head>
 <body${data}>${nav.html}<main>${o.flash ? `<p class="flash" role="alert">${esc(o.flash)}</p>` : ''}${body.html}</main>
-${(o.scripts ?? []).map((s) => `<script src="${esc(s)}"></script>`).join('')}</body></html>`;
+${scripts.map((s) => `<script src="${esc(s)}"></script>`).join('')}</body></html>`;
 }
 
 const TZ = 'Europe/Stockholm';

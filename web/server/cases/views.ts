@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { fmtDate, html, page, raw, type Raw } from '../html';
+import { dateInput, fmtDate, html, page, raw, type Raw } from '../html';
 import type { SessionUser } from '../auth/user';
 import type { ActionDef, FieldDef } from './actions';
 import { deadlineLabel, groupLabel, homeLabel, INSTANCE_STATE, kommunLabel, TASK_STATE } from './labels';
@@ -28,7 +28,7 @@ function field(form: string, f: FieldDef, values: Record<string, unknown>, error
   const v = values[f.name];
   switch (f.type) {
     case 'date':
-      return html`<p class="field${err ? ' invalid' : ''}"><label for="${id}">${f.label}</label>${errHtml}<input type="date" id="${id}" name="${f.name}" value="${typeof v === 'string' ? v : ''}" aria-describedby="${described}" required>${f.help ? html`<small>${f.help}</small>` : ''}</p>`;
+      return html`<p class="field${err ? ' invalid' : ''}"><label for="${id}">${f.label}</label>${errHtml}${dateInput({ id, name: f.name, value: typeof v === 'string' ? v : '', describedBy: described, required: true })}${f.help ? html`<small>${f.help}</small>` : ''}</p>`;
     case 'text':
       return html`<p class="field${err ? ' invalid' : ''}"><label for="${id}">${f.label}</label>${errHtml}<input id="${id}" name="${f.name}" value="${typeof v === 'string' ? v : ''}" aria-describedby="${described}">${f.help ? html`<small>${f.help}</small>` : ''}</p>`;
     case 'select':

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { groupLabel, kommunLabel, processLabel } from '../../../common/labels';
 import { AT_RISK_SQL, DAYS_LATE_SQL, LATE_SQL, timeParams } from '../time/product-time';
+import { lateText } from '../time/format';
 import { csvCell, scope, type DashboardFilter } from './indicators';
 
 /**
@@ -15,8 +16,9 @@ export interface DrillParams { process?: string; home?: string }
 
 export type Cell = string | number | null;
 /** `date` cells are ISO instants shown as Stockholm date and time, `day` as the Stockholm date alone; `days` are numbers of days. */
-export interface Column { label: string; kind?: 'date' | 'day' | 'days' | 'text' }
-export interface DrillRow { caseRef: string | null; processInstanceKey: string | null; cells: Cell[] }
+export interface Column { label: string; kind?: 'date' | 'day' | 'days' | 'text'; /** The CSV's header when it differs (the CSV holds the value, not the shown text). */ csvLabel?: string }
+/** `shown`: what the HTML table shows instead of a cell's value (the CSV keeps the value, e.g. a number of days). */
+export interface DrillRow { caseRef: string | null; processInstanceKey: string | null; cells: Cell[]; shown?: Partial<Record<number, string>> }
 export interface DrillList { kind: DrillKind | 'ej-verkstallda'; title: string; columns: Column[]; rows: DrillRow[] }
 
 const groups = (json: string | null) => (JSON.parse(json ?? '[]') as string[]).map(groupLabel).join(', ');
@@ -31,8 +33,13 @@ export function drillDown(db: Database.Database, f: DashboardFilter, kind: Drill
       WHERE t.state = 'CREATED' AND ${cond}${s.where}${extra} ORDER BY t.due_date`).all(tp, ...s.params, ...(p.process ? [p.process] : [])) as Array<Record<string, string | number | null>>;
     return {
       kind, title,
-      columns: [{ label: 'Ärende' }, { label: 'Process' }, { label: 'Steg' }, { label: 'Tidsfrist', kind: 'date' }, { label: 'Dagar försenad', kind: 'days' }, { label: 'Ansvarig grupp' }, { label: 'Tilldelad' }],
-      rows: rows.map((r) => ({ caseRef: r.caseRef as string | null, processInstanceKey: r.pi as string, cells: [r.caseRef, processLabel(String(r.pd)), r.name ?? r.el, r.due, r.daysLate, groups(r.groups as string), r.assignee ?? '–'] })),
+      columns: [{ label: 'Ärende' }, { label: 'Process' }, { label: 'Steg' }, { label: 'Tidsfrist', kind: 'date' }, { label: 'Försenad', csvLabel: 'Dagar försenad', kind: 'days' }, { label: 'Ansvarig grupp' }, { label: 'Tilldelad' }],
+      rows: rows.map((r) => ({
+        caseRef: r.caseRef as string | null, processInstanceKey: r.pi as string,
+        cells: [r.caseRef, processLabel(String(r.pd)), r.name ?? r.el, r.due, r.daysLate, groups(r.groups as string), r.assignee ?? '–'],
+        // Under a day late is "sedan idag kl. 14.00", as in the other lists, not "0".
+        shown: typeof r.daysLate === 'number' ? { 4: lateText(r.daysLate, r.due as string | null, now) } : undefined,
+      })),
     };
   };
   switch (kind) {
@@ -126,7 +133,7 @@ export function ejVerkstallda(db: Database.Database, f: DashboardFilter, now: Da
 
 /** A drill-down list as CSV for Swedish Excel: `;`, BOM, dates as YYYY-MM-DD (Stockholm), numbers with a decimal comma. */
 export function drillCsv(list: DrillList): string {
-  const lines = [list.columns.map((c) => csvCell(c.label)).join(';')];
+  const lines = [list.columns.map((c) => csvCell(c.csvLabel ?? c.label)).join(';')];
   for (const r of list.rows) lines.push(r.cells.map((v, i) => csvCell(list.columns[i].kind === 'date' || list.columns[i].kind === 'day' ? stockholmDate(v as string | null) : v)).join(';'));
   return '\uFEFF' + lines.join('\r\n') + '\r\n';
 }

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { managedKommuner, type SessionUser } from '../auth/user';
 import { UserError, forbidden } from '../errors';
-import { fmtDate, html, page, type Raw } from '../html';
+import { dateInput, fmtDate, html, page, type Raw } from '../html';
 import { DRILL_KINDS, drillCsv, stockholmDate, type Cell, type Column, type DrillList } from './drilldown';
 import { fmtInt, fmtNumber } from '../time/format';
 import { csrfToken } from '../security';
@@ -34,7 +34,7 @@ function sendList(req: Request, res: Response, list: DrillList & { readModelAt?:
     ${list.rows.length === 0 ? html`<p class="empty">Inga ärenden.</p>` : html`<div class="table-wrap"><table class="drill"><thead><tr>${list.columns.map((c) => html`<th>${c.label}</th>`)}</tr></thead>
     <tbody>${list.rows.map((r) => html`<tr>${r.cells.map((v, i) => i === 0
       ? html`<td>${r.processInstanceKey ? html`<a href="/arenden/${r.processInstanceKey}">${v ?? '(utan nummer)'}</a>` : v ?? '–'}</td>`
-      : html`<td class="${list.columns[i].kind === 'days' ? 'num' : ''}">${cellText(v, list.columns[i])}</td>`)}</tr>`)}</tbody></table></div>`}`));
+      : html`<td class="${list.columns[i].kind === 'days' ? 'num' : ''}">${r.shown?.[i] ?? cellText(v, list.columns[i])}</td>`)}</tr>`)}</tbody></table></div>`}`));
 }
 
 function cellText(v: Cell, c: Column): string {
@@ -65,8 +65,8 @@ export function dashboardRoutes(svc: DashboardService): Router {
         <h1>Översikt för chefer</h1>
         <form class="filters" method="get" action="/oversikt" id="filter">
           <label>Kommun <select name="kommun"><option value="">${f.allowed === 'all' ? 'Alla kommuner' : 'Mina kommuner'}</option>${kommuner.map((k) => html`<option value="${k}" ${f.kommun === k ? 'selected' : ''}>${KOMMUN_LABEL[k] ?? k}</option>`)}</select></label>
-          <label>Från <input type="date" name="from" value="${f.raw.from ?? ''}"></label>
-          <label>Till <input type="date" name="to" value="${f.raw.to ?? ''}"></label>
+          <label>Från ${dateInput({ name: 'from', value: f.raw.from ?? '' })}</label>
+          <label>Till ${dateInput({ name: 'to', value: f.raw.to ?? '' })}</label>
           <button>Visa</button> <a id="csv" class="button secondary" href="/oversikt.csv?${qs(f.raw)}">Exportera CSV</a>
           <a id="ivo" class="button secondary" href="/oversikt/ej-verkstallda?${qs(f.raw)}">Ej verkställda beslut (IVO)</a>
         </form>

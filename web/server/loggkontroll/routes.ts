@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AuditEntry, AuditLog, AuditQuery } from '../../../common/audit';
 import type { SessionUser } from '../auth/user';
 import { forbidden } from '../errors';
-import { fmtDate, html, page } from '../html';
+import { dateInput, fmtDate, html, page } from '../html';
 import { csrfToken } from '../security';
 
 /** The group that reviews the log (systematic follow-up of who read what, HSLF-FS 2016:40 4 kap. 9 §). */
@@ -65,8 +65,8 @@ export function logReviewRoutes(audit: AuditLog): Router {
       <form method="get" action="/loggkontroll" class="filters">
         <label>Användare <input name="anvandare" value="${s.anvandare}" maxlength="100"></label>
         <label>Ärende <input name="arende" value="${s.arende}" placeholder="VK-2026-000123" maxlength="30"></label>
-        <label>Från <input name="fran" type="date" value="${s.fran}"></label>
-        <label>Till och med <input name="till" type="date" value="${s.till}"></label>
+        <label>Från ${dateInput({ name: 'fran', value: s.fran })}</label>
+        <label>Till och med ${dateInput({ name: 'till', value: s.till })}</label>
         <button type="submit">Sök</button>
       </form>
       <form method="post" action="/loggkontroll/stickprov" class="filters">

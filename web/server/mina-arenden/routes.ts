@@ -90,7 +90,8 @@ function view(q: ReturnType<typeof parse>, list: CaseList, nameOf?: (id: string)
     <nav class="pager" aria-label="Sidor">${q.page > 1 ? html`<a href="${link(q, { sida: q.page - 1 })}">← Föregående</a>` : ''} <span>Sida ${q.page} av ${pages}</span> ${q.page < pages ? html`<a href="${link(q, { sida: q.page + 1 })}">Nästa →</a>` : ''}</nav>`}`;
 }
 
+/** The latest of the case's late steps decides: "Försenad 3 dagar", "Försenad sedan idag kl. 14.00". */
 function lateText(row: CaseListRow): string {
-  const d = Math.max(0, ...row.steps.map((s) => s.daysLate ?? 0));
-  return d === 0 ? 'Försenad' : `Försenad ${d} ${d === 1 ? 'dag' : 'dagar'}`;
+  const worst = row.steps.filter((s) => s.late).sort((a, b) => (b.daysLate ?? 0) - (a.daysLate ?? 0) || String(a.dueDate).localeCompare(String(b.dueDate)))[0];
+  return `Försenad ${worst?.lateText ?? 'sedan idag'}`;
 }

@@ -3,6 +3,7 @@ import type { AuditLog } from '../../../common/audit';
 import { managedKommuner, type SessionUser } from '../auth/user';
 import type { ReadModel } from '../dashboard/read-model';
 import { AT_RISK_SQL, DAYS_LATE_SQL, LATE_SQL, syncEscalations, timeParams } from '../time/product-time';
+import { lateText } from '../time/format';
 
 export type CaseStatusFilter = 'pagaende' | 'forsenade' | 'riskzon' | 'avslutade' | 'alla';
 export type CaseSort = 'deadline' | 'arende' | 'process' | 'start';
@@ -27,7 +28,7 @@ export interface CaseListRow {
   startDate: string;
   endDate: string | null;
   /** Open user tasks (the current steps), nearest due date first. */
-  steps: Array<{ name: string; elementId: string; dueDate: string | null; assignee: string | null; candidateGroups: string[]; late: boolean; atRisk: boolean; daysLate: number | null }>;
+  steps: Array<{ name: string; elementId: string; dueDate: string | null; assignee: string | null; candidateGroups: string[]; late: boolean; atRisk: boolean; daysLate: number | null; lateText: string | null }>;
   nextDue: string | null;
   late: boolean;
   atRisk: boolean;
@@ -93,13 +94,14 @@ export class CaseListService {
   private openSteps(pis: string[], params: Record<string, unknown>): Map<string, CaseListRow['steps']> {
     const out = new Map<string, CaseListRow['steps']>();
     if (pis.length === 0) return out;
+    const now = new Date(String(params.now));
     const rows = this.d.db.prepare(`SELECT t.process_instance_key AS pi, t.name, t.element_id AS elementId, t.due_date AS dueDate, t.assignee, t.candidate_groups AS groups,
         ${LATE_SQL} AS late, ${AT_RISK_SQL} AS atRisk, ${DAYS_LATE_SQL} AS daysLate
       FROM rm_tasks t WHERE t.state = 'CREATED' AND t.process_instance_key IN (SELECT value FROM json_each(@pis)) ORDER BY t.due_date IS NULL, t.due_date`)
       .all({ now: params.now, soon: params.soon, pis: JSON.stringify(pis) }) as Array<{ pi: string; name: string | null; elementId: string; dueDate: string | null; assignee: string | null; groups: string; late: number; atRisk: number; daysLate: number | null }>;
     for (const r of rows) {
       const list = out.get(r.pi) ?? [];
-      list.push({ name: r.name ?? r.elementId, elementId: r.elementId, dueDate: r.dueDate, assignee: r.assignee, candidateGroups: JSON.parse(r.groups) as string[], late: !!r.late, atRisk: !!r.atRisk, daysLate: r.daysLate });
+      list.push({ name: r.name ?? r.elementId, elementId: r.elementId, dueDate: r.dueDate, assignee: r.assignee, candidateGroups: JSON.parse(r.groups) as string[], late: !!r.late, atRisk: !!r.atRisk, daysLate: r.daysLate, lateText: r.late ? lateText(r.daysLate ?? 0, r.dueDate, now) : null });
       out.set(r.pi, list);
     }
     return out;
