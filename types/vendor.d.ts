@@ -24,3 +24,7 @@ declare module '@camunda/form-linting' {
 declare module 'bpmn-js-differ' {
   export function diff(a: unknown, b: unknown): { _added: Record<string, any>; _removed: Record<string, any>; _changed: Record<string, any>; _layoutChanged: Record<string, any> };
 }
+declare module '@authenio/samlify-xmllint-wasm' {
+  /** samlify's schema validator: resolves when the SAML message is valid against the SAML 2.0 XSDs, else rejects. */
+  export function validate(xml: string): Promise<unknown>;
+}

@@ -13,6 +13,7 @@ import type { CamundaClient } from '../../common/camunda';
 import { createApp } from '../../web/server/app';
 import { LocalUsers } from '../../web/server/auth/local-users';
 import { OidcLogin } from '../../web/server/auth/oidc';
+import { SamlLogin, SqliteRequestCache } from '../../web/server/auth/saml';
 import { loadConfig } from '../../web/server/config';
 import { openWebDb } from '../../web/server/db';
 import { startTestEngine, type TestEngine } from '../helpers/engine';
@@ -42,6 +43,7 @@ export async function startTestWeb(client: CamundaClient, opts: { now?: () => Da
     client, config, audit, db, now: opts.now,
     users: config.authMode === 'local' ? opts.users ?? LocalUsers.fromFile(path.join(ROOT, 'config', 'users.json')) : undefined,
     oidc: config.oidc ? new OidcLogin(config.oidc) : undefined,
+    saml: config.saml ? new SamlLogin(config.saml, new SqliteRequestCache(db)) : undefined,
   });
   const server: Server = await new Promise((resolve) => { const s = app.app.listen(opts.port ?? 0, '127.0.0.1', () => resolve(s)); });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -5,6 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { claimsToUser } from '../../web/server/auth/claims';
+import { profileToUser } from '../../web/server/auth/saml';
+import type { SamlGroupRule } from '../../web/server/auth/saml-config';
 import { LocalUsers, hashPassword, verifyPassword } from '../../web/server/auth/local-users';
 import { managedKommuner, userKommun } from '../../web/server/auth/user';
 import { dashboardCsv, type Dashboard } from '../../web/server/dashboard/indicators';
@@ -45,6 +47,29 @@ describe('OIDC claims → user', () => {
     const c = loadConfig({ WEB_AUTH_MODE: 'oidc', OIDC_ISSUER: 'https://idp.example/realms/vk', OIDC_CLIENT_ID: 'web', OIDC_CLIENT_SECRET: 's', OIDC_REDIRECT_URI: 'https://vk.example/auth/callback', OIDC_GROUP_CLAIM: 'roles' } as NodeJS.ProcessEnv);
     expect(c.oidc?.groupClaim).toBe('roles');
     expect(() => loadConfig({ WEB_PORT: 'x' } as NodeJS.ProcessEnv)).toThrow(/WEB_PORT/);
+  });
+});
+
+describe('SAML attributes → user', () => {
+  const UPPDRAG = 'http://sambi.se/attributes/1/commissionHsaId';
+  const VARDGIVARE = 'http://sambi.se/attributes/1/healthCareProviderHsaId';
+  const cfg = {
+    idAttribute: 'http://sambi.se/attributes/1/employeeHsaId', nameAttributes: ['givenName', 'sn'], groupAttribute: 'isMemberOf', groupPrefix: 'vk-',
+    rules: [
+      { when: { [UPPDRAG]: 'U-1' }, groups: ['socialsekreterare-alvesta'] },
+      { when: { [UPPDRAG]: 'U-2', [VARDGIVARE]: 'SE-PSYK' }, groups: ['psykiatri', 'psykiatri-beroende'] },
+    ] as SamlGroupRule[],
+  };
+  const profile = (attributes: Record<string, unknown>) => ({ issuer: 'idp', nameID: 'transient-123', nameIDFormat: 'x', attributes });
+  test('a rule needs every condition among the values (multi-valued attributes); the group attribute adds its own; name from the name attributes', () => {
+    const u = profileToUser(profile({ 'http://sambi.se/attributes/1/employeeHsaId': 'SE-E1', givenName: 'Per', sn: 'Holm', [UPPDRAG]: ['U-1', 'U-2'], isMemberOf: ['VK-remissgruppen', 'vk-admin'] }), cfg);
+    expect(u).toEqual({ id: 'SE-E1', name: 'Per Holm', groups: ['remissgruppen', 'socialsekreterare-alvesta'] });
+    expect(profileToUser(profile({ 'http://sambi.se/attributes/1/employeeHsaId': 'SE-E1', [UPPDRAG]: 'U-2', [VARDGIVARE]: 'SE-PSYK' }), cfg).groups).toEqual(['psykiatri', 'psykiatri-beroende']);
+  });
+  test('without the id attribute, no user id; without an id attribute configured, the NameID; no known group → refused', () => {
+    expect(() => profileToUser(profile({ [UPPDRAG]: 'U-1' }), cfg)).toThrow(/användar-id/);
+    expect(profileToUser(profile({ [UPPDRAG]: 'U-1' }), { ...cfg, idAttribute: '' })).toMatchObject({ id: 'transient-123', name: 'transient-123' });
+    expect(() => profileToUser(profile({ 'http://sambi.se/attributes/1/employeeHsaId': 'SE-E1', [UPPDRAG]: 'U-3', isMemberOf: 'alla' }), cfg)).toThrow(/saknar behörighetsgrupper/);
   });
 });
 

@@ -9,6 +9,7 @@ import type { CamundaClient } from '../../common/camunda';
 import { authRoutes } from './auth/routes';
 import type { LocalUsers } from './auth/local-users';
 import type { OidcLogin } from './auth/oidc';
+import type { SamlLogin } from './auth/saml';
 import { CaseService } from './cases/service';
 import { caseRoutes } from './cases/routes';
 import { consentPort } from './cases/consent';
@@ -48,6 +49,7 @@ export interface AppDeps {
   db: Database.Database;
   users?: LocalUsers;
   oidc?: OidcLogin;
+  saml?: SamlLogin;
   now?: () => Date;
   /** The forms and their context sidecars (default: the repository's forms/). */
   forms?: FormCatalog;
@@ -55,7 +57,7 @@ export interface AppDeps {
 
 const ROOT = PROJECT_ROOT;
 const nm = (p: string) => path.join(ROOT, 'node_modules', p);
-const PUBLIC_PATHS = [/^\/login(\/oidc)?$/, /^\/auth\/callback$/, /^\/static\//, /^\/vendor\//, /^\/healthz$/];
+const PUBLIC_PATHS = [/^\/login(\/oidc|\/saml)?$/, /^\/auth\/callback$/, /^\/saml\/(acs|metadata)$/, /^\/static\//, /^\/vendor\//, /^\/healthz$/];
 
 export function createApp(deps: AppDeps) {
   const now = deps.now ?? (() => new Date());
@@ -114,7 +116,7 @@ export function createApp(deps: AppDeps) {
     cookie: { httpOnly: true, sameSite: 'lax', secure: deps.config.cookieSecure, maxAge: 8 * 3600_000 },
   }));
   app.use(csrfProtection);
-  app.use(authRoutes({ config: deps.config, users: deps.users, oidc: deps.oidc, audit: deps.audit }));
+  app.use(authRoutes({ config: deps.config, users: deps.users, oidc: deps.oidc, saml: deps.saml, audit: deps.audit }));
   app.use((req, res, next) => {
     if (PUBLIC_PATHS.some((p) => p.test(req.path)) || req.session.user) return next();
     auditRefusal(deps.audit, req, 401, 'not-signed-in');
@@ -144,7 +146,7 @@ export function createApp(deps: AppDeps) {
     if (status >= 500) console.error('[web]', req.method, req.path, err);
     auditRefusal(deps.audit, req, status, message);
     if (req.path.startsWith('/api/') || req.get('accept')?.includes('application/json')) { res.status(status).json({ error: message, ...details }); return; }
-    res.status(status).send(page({ title: 'Fel', user: req.session?.user, csrf: req.session ? csrfToken(req) : '' }, html`<h1>${status === 403 ? 'Ingen behörighet' : status === 404 ? 'Hittades inte' : 'Något gick fel'}</h1><p class="error" role="alert">${message}</p><p><a href="/uppgifter">Till uppgifterna</a></p>`));
+    res.status(status).send(page({ title: 'Fel', user: req.session?.user, csrf: req.session ? csrfToken(req) : '' }, html`<h1>${status === 403 ? 'Ingen behörighet' : status === 404 ? 'Hittades inte' : 'Något gick fel'}</h1><p class="error" role="alert">${message}</p><p>${req.session?.user ? html`<a href="/uppgifter">Till uppgifterna</a>` : html`<a href="/login">Till inloggningen</a>`}</p>`));
   });
   return { app, readModel, tasks, cases, dashboard, workersDb, caseList, places };
 }

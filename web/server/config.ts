@@ -1,6 +1,8 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { isLoopbackHttp } from './auth/oidc';
+import { loadAttributeMap, readCertificates, type SamlConfig } from './auth/saml-config';
 import { PROJECT_ROOT } from '../../common/paths';
 
 /** Web app configuration, read once from the environment (documented in docs/web.md). */
@@ -13,8 +15,9 @@ export interface WebConfig {
   /** `auto`: Secure cookie when the request arrived over HTTPS (directly or via a trusted proxy). */
   cookieSecure: boolean | 'auto';
   trustProxy: boolean;
-  authMode: 'local' | 'oidc';
+  authMode: 'local' | 'oidc' | 'saml';
   oidc?: OidcConfig;
+  saml?: SamlConfig;
   /** Days before the due date a task counts as "due soon" / at risk. */
   dueSoonDays: number;
   /** Seconds between incremental read-model refreshes for the dashboard (0 = on demand only). */
@@ -49,7 +52,7 @@ const Env = z.object({
   WEB_SESSION_SECRET: z.string().min(16).optional(),
   WEB_COOKIE_SECURE: z.enum(['true', 'false', 'auto']).default('auto'),
   WEB_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
-  WEB_AUTH_MODE: z.enum(['local', 'oidc']).default('local'),
+  WEB_AUTH_MODE: z.enum(['local', 'oidc', 'saml']).default('local'),
   OIDC_ISSUER: z.string().url().optional(),
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),
@@ -57,6 +60,22 @@ const Env = z.object({
   OIDC_GROUP_CLAIM: z.string().default('groups'),
   OIDC_GROUP_PREFIX: z.string().default(''),
   OIDC_SCOPE: z.string().default('openid profile email'),
+  SAML_IDP_SSO_URL: z.string().url().optional(),
+  SAML_IDP_ENTITY_ID: z.string().min(1).optional(),
+  SAML_IDP_CERT_FILE: z.string().min(1).optional(),
+  SAML_SP_ENTITY_ID: z.string().min(1).optional(),
+  SAML_ACS_URL: z.string().url().optional(),
+  SAML_ID_ATTRIBUTE: z.string().default(''),
+  SAML_NAME_ATTRIBUTES: z.string().default('http://sambi.se/attributes/1/givenName,http://sambi.se/attributes/1/surname'),
+  SAML_GROUP_ATTRIBUTE: z.string().default(''),
+  SAML_GROUP_PREFIX: z.string().default(''),
+  SAML_ATTRIBUTE_MAP_FILE: z.string().optional(),
+  SAML_WANT_RESPONSE_SIGNED: z.enum(['true', 'false']).default('false'),
+  SAML_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
+  SAML_MAX_ASSERTION_AGE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  SAML_AUTHN_CONTEXT: z.string().default(''),
+  SAML_SP_KEY_FILE: z.string().optional(),
+  SAML_SP_CERT_FILE: z.string().optional(),
   WEB_DUE_SOON_DAYS: z.coerce.number().int().min(0).default(3),
   WEB_READMODEL_REFRESH_SECONDS: z.coerce.number().int().min(0).default(60),
   WEB_READMODEL_OVERLAP_SECONDS: z.coerce.number().int().min(0).default(60),
@@ -83,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
     if (issuer.protocol !== 'https:' && !isLoopbackHttp(issuer)) throw new Error('OIDC_ISSUER must use https (plain http only on 127.0.0.1/localhost)');
     oidc = { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET, redirectUri: e.OIDC_REDIRECT_URI, groupClaim: e.OIDC_GROUP_CLAIM, groupPrefix: e.OIDC_GROUP_PREFIX, scope: e.OIDC_SCOPE };
   }
+  const saml = e.WEB_AUTH_MODE === 'saml' ? samlConfig(e) : undefined;
   if (!e.WEB_SESSION_SECRET && env.NODE_ENV === 'production') throw new Error('WEB_SESSION_SECRET (at least 16 characters) is required in production');
   return {
     port: e.WEB_PORT,
@@ -94,11 +114,45 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
     trustProxy: e.WEB_TRUST_PROXY === 'true',
     authMode: e.WEB_AUTH_MODE,
     oidc,
+    saml,
     dueSoonDays: e.WEB_DUE_SOON_DAYS,
     readModelRefreshSeconds: e.WEB_READMODEL_REFRESH_SECONDS,
     readModelOverlapSeconds: e.WEB_READMODEL_OVERLAP_SECONDS,
     readModelFullSweepSeconds: e.WEB_READMODEL_FULL_SWEEP_SECONDS,
     freeTextFile: path.resolve(e.WEB_FREE_TEXT_FILE ?? path.join(PROJECT_ROOT, 'config', 'free-text.json')),
     loginLimits: { maxFailuresPerUser: e.WEB_LOGIN_MAX_FAILURES, maxFailuresPerAddress: e.WEB_LOGIN_MAX_FAILURES_PER_ADDRESS, windowMinutes: e.WEB_LOGIN_LOCKOUT_MINUTES },
+  };
+}
+
+const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+
+function samlConfig(e: z.infer<typeof Env>): SamlConfig {
+  if (!e.SAML_IDP_SSO_URL || !e.SAML_IDP_ENTITY_ID || !e.SAML_IDP_CERT_FILE || !e.SAML_SP_ENTITY_ID || !e.SAML_ACS_URL) {
+    throw new Error('WEB_AUTH_MODE=saml needs SAML_IDP_SSO_URL, SAML_IDP_ENTITY_ID, SAML_IDP_CERT_FILE, SAML_SP_ENTITY_ID and SAML_ACS_URL');
+  }
+  for (const [name, value] of [['SAML_IDP_SSO_URL', e.SAML_IDP_SSO_URL], ['SAML_ACS_URL', e.SAML_ACS_URL]] as const) {
+    const url = new URL(value);
+    if (url.protocol !== 'https:' && !isLoopbackHttp(url)) throw new Error(`${name} must use https (plain http only on 127.0.0.1/localhost)`);
+  }
+  if (new URL(e.SAML_ACS_URL).pathname !== '/saml/acs') throw new Error('SAML_ACS_URL must end in /saml/acs');
+  if (!e.SAML_GROUP_ATTRIBUTE && !e.SAML_ATTRIBUTE_MAP_FILE) throw new Error('WEB_AUTH_MODE=saml needs SAML_GROUP_ATTRIBUTE or SAML_ATTRIBUTE_MAP_FILE (where the groups come from)');
+  if (!!e.SAML_SP_KEY_FILE !== !!e.SAML_SP_CERT_FILE) throw new Error('SAML_SP_KEY_FILE and SAML_SP_CERT_FILE go together');
+  return {
+    entryPoint: e.SAML_IDP_SSO_URL,
+    idpEntityId: e.SAML_IDP_ENTITY_ID,
+    idpCerts: readCertificates(e.SAML_IDP_CERT_FILE, 'SAML_IDP_CERT_FILE'),
+    spEntityId: e.SAML_SP_ENTITY_ID,
+    acsUrl: e.SAML_ACS_URL,
+    idAttribute: e.SAML_ID_ATTRIBUTE,
+    nameAttributes: list(e.SAML_NAME_ATTRIBUTES),
+    groupAttribute: e.SAML_GROUP_ATTRIBUTE,
+    groupPrefix: e.SAML_GROUP_PREFIX.toLowerCase(),
+    rules: e.SAML_ATTRIBUTE_MAP_FILE ? loadAttributeMap(path.resolve(e.SAML_ATTRIBUTE_MAP_FILE)) : [],
+    wantResponseSigned: e.SAML_WANT_RESPONSE_SIGNED === 'true',
+    clockSkewMs: e.SAML_CLOCK_SKEW_SECONDS * 1000,
+    maxAssertionAgeMs: e.SAML_MAX_ASSERTION_AGE_SECONDS * 1000,
+    authnContext: list(e.SAML_AUTHN_CONTEXT),
+    spPrivateKey: e.SAML_SP_KEY_FILE ? fs.readFileSync(path.resolve(e.SAML_SP_KEY_FILE), 'utf8') : undefined,
+    spCert: e.SAML_SP_CERT_FILE ? readCertificates(e.SAML_SP_CERT_FILE, 'SAML_SP_CERT_FILE')[0] : undefined,
   };
 }

@@ -4,6 +4,7 @@ import { createCamundaClient } from '../../common/camunda';
 import { createApp } from './app';
 import { LocalUsers } from './auth/local-users';
 import { OidcLogin } from './auth/oidc';
+import { SamlLogin, SqliteRequestCache } from './auth/saml';
 import { loadConfig } from './config';
 import { openWebDb } from './db';
 
@@ -15,11 +16,12 @@ async function main() {
   const client = createCamundaClient();
   const users = config.authMode === 'local' ? LocalUsers.fromFile(config.usersFile) : undefined;
   const refused = users?.refusedDemoUsers() ?? [];
-  if (refused.length) console.warn(`[web] NODE_ENV=production: the ${refused.length} demo users in ${config.usersFile} cannot sign in (set WEB_USERS_FILE or use OIDC)`);
+  if (refused.length) console.warn(`[web] NODE_ENV=production: the ${refused.length} demo users in ${config.usersFile} cannot sign in (set WEB_USERS_FILE or use OIDC/SAML)`);
   const { app, readModel } = createApp({
     client, config, audit, db,
     users,
     oidc: config.oidc ? new OidcLogin(config.oidc) : undefined,
+    saml: config.saml ? new SamlLogin(config.saml, new SqliteRequestCache(db)) : undefined,
   });
   const server = app.listen(config.port, config.host, () => {
     console.log(`[web] Vårdkedjan på http://${config.host}:${config.port} (inloggning: ${config.authMode})`);

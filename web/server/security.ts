@@ -32,6 +32,9 @@ export function csrfMatches(sent: unknown, expected: string | undefined): boolea
 /** Rejects state-changing requests without the session's token in `x-csrf-token` or the `_csrf` form field. */
 export function csrfProtection(req: Request, _res: Response, next: NextFunction): void {
   if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+  // The IdP posts the SAML response from its own site: no token can be there. The signed assertion, answering a
+  // request this browser started (auth/saml.ts), is what authenticates that POST.
+  if (req.method === 'POST' && req.path === '/saml/acs') return next();
   const sent = req.get('x-csrf-token') ?? (typeof req.body?._csrf === 'string' ? req.body._csrf : undefined);
   if (!csrfMatches(sent, req.session?.csrf)) {
     return next(new UserError(403, 'Sidan har gått ut eller skickades inte från Vårdkedjan (CSRF-kontroll). Ladda om sidan och försök igen.'));

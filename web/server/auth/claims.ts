@@ -18,13 +18,23 @@ export function claimsToUser(claims: Record<string, unknown>, cfg: Pick<OidcConf
   if (typeof sub !== 'string' || !sub) throw new Error('ID-token saknar sub');
   const raw = claimPath(claims, cfg.groupClaim);
   const list = Array.isArray(raw) ? raw.filter((g): g is string => typeof g === 'string') : typeof raw === 'string' ? raw.split(/[\s,]+/) : [];
-  const groups = [...new Set(list
-    .map((g) => g.trim().toLowerCase().replace(/^\//, ''))
-    .map((g) => (cfg.groupPrefix && g.startsWith(cfg.groupPrefix) ? g.slice(cfg.groupPrefix.length) : g))
-    .filter((g) => KNOWN_GROUP.test(g)))];
-  if (groups.length === 0) throw new Error('Ditt konto saknar behörighetsgrupper för vårdkedjan. Kontakta din administratör.');
+  const groups = knownGroups(list, cfg.groupPrefix);
+  if (groups.length === 0) throw new Error(NO_KNOWN_GROUP);
   const name = typeof claims.name === 'string' ? claims.name : typeof claims.preferred_username === 'string' ? claims.preferred_username : sub;
   return { id: sub, name, groups };
+}
+
+export const NO_KNOWN_GROUP = 'Ditt konto saknar behörighetsgrupper för vårdkedjan. Kontakta din administratör.';
+
+/**
+ * The groups of the app among an IdP's group names (OIDC claims, SAML attribute values): trimmed, lower-cased,
+ * a leading `/` and the optional prefix stripped, anything unknown dropped, each once.
+ */
+export function knownGroups(names: readonly string[], prefix: string): string[] {
+  return [...new Set(names
+    .map((g) => g.trim().toLowerCase().replace(/^\//, ''))
+    .map((g) => (prefix && g.startsWith(prefix) ? g.slice(prefix.length) : g))
+    .filter((g) => KNOWN_GROUP.test(g)))];
 }
 
 /** Reads a possibly dotted claim path (e.g. `realm_access.roles`). */

@@ -4,10 +4,11 @@ import type { WebConfig } from '../config';
 import { UserError } from '../errors';
 import { html, landingPage, page } from '../html';
 import { csrfToken } from '../security';
-import { takeTarget } from '../notiser/return-to';
+import { ownPage, takeTarget } from '../notiser/return-to';
 import type { LocalUsers } from './local-users';
 import { DEFAULT_LOGIN_LIMITS, loginGuards } from './login-guard';
 import { OidcRefused, type OidcLogin } from './oidc';
+import { SamlInvalid, SamlRefused, type SamlLogin } from './saml';
 import type { SessionUser } from './user';
 import type { AuditLog } from '../../../common/audit';
 
@@ -24,13 +25,24 @@ function regenerate(req: Request, user: SessionUser): Promise<void> {
 
 const save = (req: Request): Promise<void> => new Promise((resolve, reject) => req.session.save((e) => (e ? reject(e) : resolve())));
 
-export function authRoutes(deps: { config: WebConfig; users?: LocalUsers; oidc?: OidcLogin; audit: AuditLog }): Router {
+/** Cookie binding a started SAML sign-in to this browser (the request ID); only sent to the ACS. */
+const SAML_COOKIE = 'vk.saml';
+
+function cookieValue(req: Request, name: string): string | undefined {
+  for (const part of (req.get('cookie') ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return undefined;
+}
+
+export function authRoutes(deps: { config: WebConfig; users?: LocalUsers; oidc?: OidcLogin; saml?: SamlLogin; audit: AuditLog }): Router {
   const r = Router();
   const loginPage = (req: Request, error?: string) => page({ title: 'Logga in', csrf: csrfToken(req) }, html`
     <section class="login"><h1>Logga in i Vårdkedjan</h1>
     ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
-    ${deps.config.authMode === 'oidc'
-      ? html`<a class="button" href="/login/oidc">Logga in med organisationens inloggning</a>`
+    ${deps.config.authMode !== 'local'
+      ? html`<a class="button" href="/login/${deps.config.authMode}">Logga in med organisationens inloggning</a>`
       : html`<form method="post" action="/login">
         <input type="hidden" name="_csrf" value="${csrfToken(req)}">
         <label>Användarnamn <input name="username" autocomplete="username" required></label>
@@ -100,6 +112,52 @@ export function authRoutes(deps: { config: WebConfig; users?: LocalUsers; oidc?:
       await regenerate(req, user);
       deps.audit.record({ actor: user.id, action: 'auth.login', details: { mode: 'oidc' } });
       res.redirect(303, target ?? landingPage(user));
+    } catch (e) { next(e); }
+  });
+
+  r.get('/login/saml', async (req, res, next) => {
+    try {
+      if (!deps.saml) throw new UserError(404, 'Organisationsinloggning är inte konfigurerad.');
+      // The page asked for before sign-in makes the round trip as RelayState: the IdP posts back cross-site, where
+      // the session cookie (SameSite=Lax) is not sent.
+      const target = takeTarget(req);
+      if (target !== undefined) await save(req);
+      const { url, requestId } = await deps.saml.start(target ?? '');
+      // SameSite=None needs Secure; over plain http (loopback development) the IdP is same-site and Lax suffices.
+      const secure = deps.config.cookieSecure === 'auto' ? req.secure : deps.config.cookieSecure;
+      res.cookie(SAML_COOKIE, requestId, { httpOnly: true, path: '/saml/acs', maxAge: 10 * 60_000, secure, sameSite: secure ? 'none' : 'lax' });
+      res.redirect(303, url);
+    } catch (e) { next(e); }
+  });
+
+  // Authenticated by the signed assertion and the request cookie; exempt from the CSRF token (security.ts).
+  r.post('/saml/acs', async (req, res, next) => {
+    try {
+      if (!deps.saml) throw new UserError(404, 'Organisationsinloggning är inte konfigurerad.');
+      const requestId = cookieValue(req, SAML_COOKIE);
+      res.clearCookie(SAML_COOKIE, { path: '/saml/acs' });
+      let user: SessionUser;
+      try {
+        user = await deps.saml.finish(req.body ?? {}, requestId);
+      } catch (e) {
+        if (e instanceof UserError && e.status < 500) {
+          const actor = (e instanceof SamlRefused && e.subject) || 'okänd';
+          const reason = e instanceof SamlInvalid ? e.reason.slice(0, 300) : e instanceof SamlRefused ? 'no-known-group' : 'no-pending-login';
+          deps.audit.record({ actor, action: 'auth.login.failed', details: { mode: 'saml', status: e.status, reason } });
+        }
+        throw e;
+      }
+      const target = ownPage(req.body?.RelayState);
+      await regenerate(req, user);
+      deps.audit.record({ actor: user.id, action: 'auth.login', details: { mode: 'saml' } });
+      res.redirect(303, target ?? landingPage(user));
+    } catch (e) { next(e); }
+  });
+
+  r.get('/saml/metadata', (_req, res, next) => {
+    try {
+      if (!deps.saml) throw new UserError(404, 'Organisationsinloggning är inte konfigurerad.');
+      res.type('application/samlmetadata+xml').send(deps.saml.metadata());
     } catch (e) { next(e); }
   });
 

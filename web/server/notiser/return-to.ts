@@ -15,5 +15,10 @@ export function rememberTarget(req: Request): void {
 export function takeTarget(req: Request): string | undefined {
   const t = req.session.returnTo;
   delete req.session.returnTo;
-  return t && OWN_PAGE.test(t) && !t.includes('//') ? t : undefined;
+  return ownPage(t);
+}
+
+/** `t` if it is one of the app's own pages (also for a target that made a round trip through an IdP). */
+export function ownPage(t: unknown): string | undefined {
+  return typeof t === 'string' && OWN_PAGE.test(t) && !t.includes('//') ? t : undefined;
 }

@@ -1,0 +1,208 @@
+/**
+ * SAML 2.0 sign-in (WEB_AUTH_MODE=saml) against a real IdP on loopback (samlify, test/helpers/saml-idp.ts): the
+ * app's AuthnRequest over the HTTP-Redirect binding (schema-checked by the IdP), the IdP's login page, the signed
+ * response over the HTTP-POST binding to /saml/acs, node-saml's validation, the attribute → group mapping
+ * (Sambi attribute names: employeeHsaId, medarbetaruppdrag via commissionHsaId). And every way it must be refused,
+ * each audited, with a Swedish page and no session.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startTestEngine, type TestEngine } from '../helpers/engine';
+import { Browser, freePort, type Hop } from '../helpers/oidc';
+import { IDP_CERT_FILE, startTestSamlIdp, type ResponseMode, type TestSamlIdp } from '../helpers/saml-idp';
+import { loadConfig } from '../../web/server/config';
+import { startTestWeb, type TestWeb } from './helpers';
+
+const HSA_ID = 'http://sambi.se/attributes/1/employeeHsaId';
+const GIVEN = 'http://sambi.se/attributes/1/givenName';
+const SURNAME = 'http://sambi.se/attributes/1/surname';
+const COMMISSION = 'http://sambi.se/attributes/1/commissionHsaId';
+const MEMBER_OF = 'urn:oid:1.3.6.1.4.1.5923.1.5.1.1';
+const SP_ENTITY_ID = 'https://vardkedjan.test/saml';
+
+const ACCOUNTS = {
+  anna: { attributes: { [HSA_ID]: ['SE2321000065-E0001'], [GIVEN]: ['Anna'], [SURNAME]: ['Svensson'], [COMMISSION]: ['SE0780-UPPDRAG-SOC-1', 'SE0780-ANNAT'], [MEMBER_OF]: ['vk-okand-grupp'] } },
+  chef: { attributes: { [HSA_ID]: ['SE2321000065-E0002'], [GIVEN]: ['Rut'], [SURNAME]: ['Regionsson'], [MEMBER_OF]: ['vk-chef-region', 'alla-anstallda'] } },
+  ingen: { attributes: { [HSA_ID]: ['SE2321000065-E0003'], [GIVEN]: ['Utan'], [SURNAME]: ['Grupp'], [COMMISSION]: ['SE0780-ANNAT'], [MEMBER_OF]: ['alla-anstallda'] } },
+};
+
+let engine: TestEngine;
+let idp: TestSamlIdp;
+let web: TestWeb;
+
+beforeAll(async () => {
+  engine = await startTestEngine();
+  const port = await freePort();
+  const acsUrl = `http://127.0.0.1:${port}/saml/acs`;
+  idp = await startTestSamlIdp({ spEntityId: SP_ENTITY_ID, acsUrl, accounts: ACCOUNTS });
+  const mapFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vk-saml-')), 'attribute-map.json');
+  fs.writeFileSync(mapFile, JSON.stringify({ rules: [{ when: { [COMMISSION]: 'SE0780-UPPDRAG-SOC-1' }, groups: ['socialsekreterare-vaxjo'] }] }));
+  web = await startTestWeb(engine.client, {
+    port,
+    env: {
+      WEB_AUTH_MODE: 'saml', SAML_IDP_SSO_URL: idp.ssoUrl, SAML_IDP_ENTITY_ID: idp.entityId, SAML_IDP_CERT_FILE: IDP_CERT_FILE,
+      SAML_SP_ENTITY_ID: SP_ENTITY_ID, SAML_ACS_URL: acsUrl, SAML_ID_ATTRIBUTE: HSA_ID, SAML_GROUP_ATTRIBUTE: MEMBER_OF,
+      SAML_GROUP_PREFIX: 'vk-', SAML_ATTRIBUTE_MAP_FILE: mapFile,
+    },
+  });
+}, 60_000);
+afterAll(async () => { await web?.stop(); await idp?.stop(); await engine?.stop(); });
+beforeEach(() => { idp.mode = 'genuine'; });
+
+const acs = () => `${web.url}/saml/acs`;
+
+/** From the app's login button through the IdP's login page to the app's answer to the POSTed response (not followed). */
+async function signIn(b: Browser, login: string, start = `${web.url}/login/saml`): Promise<Hop> {
+  const atIdp = await b.follow('GET', start);
+  expect(atIdp.url).toMatch(new RegExp(`^${idp.ssoUrl}\\?SAMLRequest=`));
+  const autoPost = await b.submit(atIdp, { login });
+  expect(autoPost.body).toContain(`action="${acs()}"`);
+  return b.submit(autoPost, {}, () => true);
+}
+
+async function status(b: Browser, p: string): Promise<number> {
+  return (await b.request('GET', web.url + p, undefined, 'application/json')).status;
+}
+
+test('a signed assertion signs the user in: id from employeeHsaId, name, groups from the medarbetaruppdrag map and the group attribute', async () => {
+  const b = new Browser();
+  const loginPage = await b.request('GET', `${web.url}/login`);
+  expect(loginPage.body).toContain('href="/login/saml"');
+  expect(loginPage.body).toContain('Logga in med organisationens inloggning');
+  expect(await status(b, '/api/uppgifter')).toBe(401);
+  const before = idp.requests.length;
+  const back = await signIn(b, 'anna');
+  expect(back.status).toBe(303);
+  expect(back.location).toBe(`${web.url}/uppgifter`);
+  expect(idp.requests.length).toBe(before + 1); // the IdP parsed (and schema-validated) one AuthnRequest
+  expect(await status(b, '/api/uppgifter')).toBe(200);
+  expect((await b.request('GET', `${web.url}/uppgifter`)).body).toContain('Anna Svensson');
+  expect(await status(b, '/api/oversikt')).toBe(403); // socialsekreterare-vaxjo (from the map) is no manager
+  const login = web.audit.query({ action: 'auth.login', actor: 'SE2321000065-E0001' });
+  expect(login.map((e) => e.details)).toEqual([{ mode: 'saml' }]);
+
+  const chef = new Browser();
+  const chefBack = await signIn(chef, 'chef');
+  expect(chefBack.location).toBe(`${web.url}/oversikt`); // chef-region from the group attribute, prefix stripped
+  expect(await status(chef, '/api/oversikt')).toBe(200);
+}, 60_000);
+
+test('the page asked for before sign-in makes the round trip through the IdP (RelayState); a foreign target is ignored', async () => {
+  const b = new Browser();
+  const asked = await b.request('GET', `${web.url}/mina-arenden`);
+  expect(asked.location).toBe(`${web.url}/login`);
+  const back = await signIn(b, 'anna');
+  expect(back.location).toBe(`${web.url}/mina-arenden`);
+
+  const other = new Browser();
+  const atIdp = await other.follow('GET', `${web.url}/login/saml`);
+  const autoPost = await other.submit(atIdp, { login: 'anna' });
+  const response = /name="SAMLResponse" value="([^"]+)"/.exec(autoPost.body)![1];
+  const forged = await other.request('POST', acs(), { SAMLResponse: response, RelayState: 'https://angripare.example/' });
+  expect(forged.status).toBe(303);
+  expect(forged.location).toBe(`${web.url}/uppgifter`);
+}, 60_000);
+
+const REFUSED: [ResponseMode, RegExp][] = [
+  ['unsigned', /signature/i],
+  ['impostor-key', /signature/i],
+  ['altered-after-signing', /signature/i],
+  ['response-signed-only', /signature/i],
+  ['expired', /expired|no valid subject confirmation/i],
+  ['wrong-audience', /audience/i],
+  ['wrong-issuer', /issuer/i],
+  ['unsolicited', /InResponseTo/],
+];
+
+test.each(REFUSED)('a %s response is refused with 401, a Swedish page and an audit entry; nobody is signed in', async (mode, reason) => {
+  idp.mode = mode;
+  const b = new Browser();
+  const failedBefore = web.audit.query({ action: 'auth.login.failed' }).length;
+  const back = await signIn(b, 'anna');
+  expect(back.status).toBe(401);
+  expect(back.body).toContain('Inloggningen misslyckades. Börja om från inloggningssidan.');
+  expect(back.body).toContain('href="/login"');
+  expect(await status(b, '/api/uppgifter')).toBe(401);
+  const failed = web.audit.query({ action: 'auth.login.failed' });
+  expect(failed.length).toBe(failedBefore + 1);
+  const entry = failed.find((e) => e.details?.mode === 'saml' && reason.test(String(e.details?.reason)));
+  expect(entry?.details).toMatchObject({ mode: 'saml', status: 401 });
+}, 60_000);
+
+test('a response is used once: replayed by the same browser, or by someone holding both the response and the request cookie, it is refused', async () => {
+  const b = new Browser();
+  expect((await signIn(b, 'anna')).status).toBe(303);
+  const used = idp.last!;
+  const requestId = idp.requests.at(-1)!;
+
+  // The same browser posts it again (its request cookie was cleared on first use).
+  const again = await b.request('POST', acs(), { SAMLResponse: used.SAMLResponse, RelayState: '' });
+  expect(again.status).toBe(400);
+  expect(again.body).toContain('Börja om från inloggningssidan');
+
+  // An attacker with the captured POST and the cookie: the request was answered once, the app refuses a second answer.
+  const attacker = new Browser();
+  attacker.cookies(web.url).set('vk.saml', requestId);
+  const replay = await attacker.request('POST', acs(), { SAMLResponse: used.SAMLResponse, RelayState: '' });
+  expect(replay.status).toBe(401);
+  expect(await status(attacker, '/api/uppgifter')).toBe(401);
+  const [latest, before] = web.audit.query({ action: 'auth.login.failed' }).filter((e) => e.details?.mode === 'saml'); // newest first
+  expect(latest.details).toMatchObject({ status: 401, reason: expect.stringMatching(/InResponseTo/) });
+  expect(before.details).toMatchObject({ status: 400, reason: 'no-pending-login' });
+}, 60_000);
+
+test('a valid response to someone else\'s request is refused in a browser that started its own (login CSRF)', async () => {
+  const attacker = new Browser();
+  const atIdp = await attacker.follow('GET', `${web.url}/login/saml`);
+  const autoPost = await attacker.submit(atIdp, { login: 'chef' });
+  const stolen = /name="SAMLResponse" value="([^"]+)"/.exec(autoPost.body)![1];
+
+  const victim = new Browser();
+  await victim.follow('GET', `${web.url}/login/saml`); // the victim's own pending sign-in
+  const planted = await victim.request('POST', acs(), { SAMLResponse: stolen, RelayState: '' });
+  expect(planted.status).toBe(401);
+  expect(await status(victim, '/api/uppgifter')).toBe(401);
+  const entry = web.audit.query({ action: 'auth.login.failed', limit: 1 })[0];
+  expect(entry?.details).toMatchObject({ mode: 'saml', status: 401, reason: expect.stringMatching(/did not start/) });
+}, 60_000);
+
+test('an account without any group of the care chain gets 403, a Swedish message and an audit entry with its HSA-id; no session', async () => {
+  const b = new Browser();
+  const back = await signIn(b, 'ingen');
+  expect(back.status).toBe(403);
+  expect(back.body).toContain('saknar behörighetsgrupper för vårdkedjan');
+  expect(await status(b, '/api/uppgifter')).toBe(401);
+  expect(web.audit.query({ action: 'auth.login.failed', actor: 'SE2321000065-E0003' }).map((e) => e.details))
+    .toEqual([{ mode: 'saml', status: 403, reason: 'no-known-group' }]);
+}, 60_000);
+
+test('a POST to the ACS without a SAMLResponse is a Swedish 400; the SP metadata names the entityID and the ACS', async () => {
+  const b = new Browser();
+  const empty = await b.request('POST', acs(), { RelayState: '' });
+  expect(empty.status).toBe(400);
+  expect(empty.body).toContain('Börja om från inloggningssidan');
+  const meta = await b.request('GET', `${web.url}/saml/metadata`);
+  expect(meta.status).toBe(200);
+  expect(meta.body).toContain(`entityID="${SP_ENTITY_ID}"`);
+  expect(meta.body).toContain(`Location="${acs()}"`);
+});
+
+test('configuration: https outside loopback, a source of groups, known groups in the map, complete IdP settings', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vk-saml-cfg-'));
+  const map = (rules: unknown) => { const f = path.join(dir, `${Math.random()}.json`); fs.writeFileSync(f, JSON.stringify({ rules })); return f; };
+  const env = {
+    WEB_AUTH_MODE: 'saml', SAML_IDP_SSO_URL: 'https://idp.example/sso', SAML_IDP_ENTITY_ID: 'https://idp.example', SAML_IDP_CERT_FILE: IDP_CERT_FILE,
+    SAML_SP_ENTITY_ID: SP_ENTITY_ID, SAML_ACS_URL: 'https://vk.example/saml/acs', SAML_GROUP_ATTRIBUTE: MEMBER_OF,
+  };
+  const load = (e: Record<string, string | undefined>) => loadConfig({ ...env, ...e } as NodeJS.ProcessEnv);
+  expect(load({}).saml?.idpCerts).toHaveLength(1);
+  expect(() => load({ SAML_IDP_SSO_URL: 'http://idp.example/sso' })).toThrow(/https/);
+  expect(() => load({ SAML_ACS_URL: 'https://vk.example/annat' })).toThrow(/\/saml\/acs/);
+  expect(() => load({ SAML_IDP_CERT_FILE: undefined })).toThrow(/SAML_IDP_CERT_FILE/);
+  expect(() => load({ SAML_IDP_CERT_FILE: map([]) })).toThrow(/no PEM certificate/);
+  expect(() => load({ SAML_GROUP_ATTRIBUTE: undefined })).toThrow(/SAML_GROUP_ATTRIBUTE or SAML_ATTRIBUTE_MAP_FILE/);
+  expect(() => load({ SAML_ATTRIBUTE_MAP_FILE: map([{ when: { [COMMISSION]: 'x' }, groups: ['socialsekreterare-vaxjo', 'superadmin'] }]) })).toThrow(/superadmin/);
+  expect(() => load({ SAML_ATTRIBUTE_MAP_FILE: map([{ when: {}, groups: ['psykiatri'] }]) })).toThrow(/at least one attribute/);
+  expect(load({ SAML_ATTRIBUTE_MAP_FILE: map([{ when: { [COMMISSION]: 'x' }, groups: ['psykiatri'] }]) }).saml?.rules).toHaveLength(1);
+});
