@@ -11,7 +11,10 @@
  *     engine / baseline; 5. the disk's SQLite durable-commit ceiling beside the engine's acknowledged commands/s;
  *  6. a parallel multi-instance over BENCH_MI_ITEMS (10 000) items: time to all inner jobs, the longest probe
  *     request meanwhile, and the cost of completing one inner instance at 30 and at BENCH_MI_ITEMS items,
- *  7. memory: RSS (VmRSS, and peak VmHWM) of the engine process with BENCH_WAITING instances waiting at a user task.
+ *  7. memory: RSS (VmRSS, and peak VmHWM) of the engine process with BENCH_WAITING instances waiting at a user task;
+ *  8. the FEEL evaluation budget (bench/feel-budget.ts): when a runaway expression is stopped, wall-clock and CPU,
+ *     the incident it becomes and the engine's answers meanwhile, with the load average (runs whatever budget is
+ *     left: a few seconds).
  *
  * Sizes via env: BENCH_INSTANCES (default 1000), BENCH_WAITING (10000), BENCH_CONCURRENCY (16),
  * BENCH_MAX_SECONDS (170; phase 1 may use at most 35 % of it, phase 3 the rest; a phase that runs out of time
@@ -24,6 +27,7 @@ import { createCamundaClient, type CamundaClient } from '../common/camunda';
 import { useLocalEngineCredentials } from '../test/helpers/credentials';
 import { memoryOf, startEngineProcess, stopEngineProcess } from '../test/helpers/engine-process';
 import { BPMN_ENGINE_VERSION, pool, runBpmnEngineBaseline, sqliteCommitCeiling } from './baseline';
+import { feelBudget } from './feel-budget';
 
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1000);
 const WAITING = Number(process.env.BENCH_WAITING ?? 10_000);
@@ -208,6 +212,7 @@ async function main(): Promise<void> {
     await baselineAndCeiling(ours);
     if (remaining() > 0) await multiInstance(client);
     if (remaining() > 0) await memory(client, child.pid!);
+    await feelBudget(client);
     console.log(`\ntotal ${fmt((Date.now() - started) / 1000, 1)} s`);
   } finally {
     await stopEngineProcess(engine);
