@@ -8,11 +8,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { chromium } from 'playwright-core';
 import { startTestEngine, type TestEngine } from '../helpers/engine';
 import { Browser, freePort, type Hop } from '../helpers/oidc';
 import { IDP_CERT_FILE, startTestSamlIdp, type ResponseMode, type TestSamlIdp } from '../helpers/saml-idp';
 import { loadConfig } from '../../web/server/config';
 import { startTestWeb, type TestWeb } from './helpers';
+import { ARGS, ARTIFACTS, CHROMIUM } from './browser-helpers';
 
 const HSA_ID = 'http://sambi.se/attributes/1/employeeHsaId';
 const GIVEN = 'http://sambi.se/attributes/1/givenName';
@@ -87,6 +89,34 @@ test('a signed assertion signs the user in: id from employeeHsaId, name, groups 
   expect(chefBack.location).toBe(`${web.url}/oversikt`); // chef-region from the group attribute, prefix stripped
   expect(await status(chef, '/api/oversikt')).toBe(200);
 }, 60_000);
+
+test('in Chromium: the button, the IdP\'s page, the self-submitting POST back, the inbox; a refused assertion shows a Swedish page', async () => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${web.url}/login`);
+    await page.getByRole('link', { name: 'Logga in med organisationens inloggning' }).click();
+    await page.waitForURL(`${idp.ssoUrl}?**`);
+    await page.getByLabel('Konto').fill('anna');
+    await page.getByRole('button', { name: 'Logga in' }).click();
+    await page.waitForURL(`${web.url}/uppgifter`);
+    await expect(page.getByText('Anna Svensson').first().isVisible()).resolves.toBe(true);
+
+    idp.mode = 'expired';
+    const other = await browser.newPage();
+    await other.goto(`${web.url}/login/saml`);
+    await other.getByLabel('Konto').fill('anna');
+    await other.getByRole('button', { name: 'Logga in' }).click();
+    await other.waitForURL(acs());
+    await expect(other.getByRole('alert').textContent()).resolves.toBe('Inloggningen misslyckades. Börja om från inloggningssidan.');
+    await other.screenshot({ path: path.join(ARTIFACTS, 'saml-refused.png') });
+    await other.getByRole('link', { name: 'Till inloggningen' }).click();
+    await other.waitForURL(`${web.url}/login`);
+  } finally {
+    await browser.close();
+  }
+}, 90_000);
 
 test('the page asked for before sign-in makes the round trip through the IdP (RelayState); a foreign target is ignored', async () => {
   const b = new Browser();
