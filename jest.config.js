@@ -1,7 +1,7 @@
 // ESM-only dependencies (feelin, bpmn-moddle and their deps) are transformed to CommonJS for Jest;
 // at run time Node 20's require(esm) loads them directly.
 const esmPackages = [
-  'feelin', 'lezer-feel', 'temporal-utils', '@lezer', 'temporal-polyfill', 'bpmn-moddle', 'moddle', 'moddle-xml', 'min-dash', 'saxen',
+  'feelin', 'lezer-feel', 'temporal-utils', '@lezer', 'temporal-polyfill', 'bpmn-moddle', 'dmn-moddle', 'moddle', 'moddle-xml', 'min-dash', 'saxen',
   'openid-client', 'oauth4webapi', 'jose',
   // bpmnlint-plugin-camunda-compat and @camunda/form-linting (deploy/lint.ts, used by the web modeler)
   '@bpmn-io', '@codemirror', '@camunda/form-linting', 'semver-compare', 'bpmnlint-plugin-camunda-compat',

@@ -28,3 +28,9 @@ declare module '@authenio/samlify-xmllint-wasm' {
   /** samlify's schema validator: resolves when the SAML message is valid against the SAML 2.0 XSDs, else rejects. */
   export function validate(xml: string): Promise<unknown>;
 }
+declare module 'dmn-moddle' {
+  export class DmnModdle {
+    constructor(packages?: Record<string, unknown>, options?: Record<string, unknown>);
+    fromXML(xml: string, typeName?: string): Promise<{ rootElement: any; warnings: Array<{ message: string; element?: any }> }>;
+  }
+}

@@ -1,5 +1,5 @@
 import vm from 'node:vm';
-import { evaluate as feelEvaluate, dateAndTime, date, type Warning } from 'feelin';
+import { evaluate as feelEvaluate, unaryTest as feelUnaryTest, dateAndTime, date, type Warning } from 'feelin';
 import { engineLimits } from '../limits';
 import { ExpressionError } from './errors';
 import { toJson, UnstorableValueError } from './convert';
@@ -45,6 +45,25 @@ export function evaluateWithWarnings(expression: string, variables: Record<strin
     if (error instanceof UnstorableValueError) throw new ExpressionError(expression, error.message);
     throw error;
   }
+}
+
+/**
+ * A DMN input entry (FEEL unary tests, e.g. `>= 18`, `"a","b"`, `-`) against the input value `input`, with the
+ * decision's variables in scope. Returns whether the entry matches; null (no match) when the tests cannot be
+ * applied to the value (e.g. `> 3` on a string), as Camunda's DMN engine treats it.
+ */
+export function evaluateUnaryTests(tests: string, input: unknown, variables: Record<string, unknown>, options: EvaluateOptions = {}): boolean {
+  const source = tests.trim() === '' ? '-' : tests;
+  let result: { value: boolean | null };
+  try {
+    result = withinBudget(() => feelUnaryTest(source, { ...evaluationContext(source, variables, options.now), '?': input }));
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
+      throw new ExpressionError(source, `the evaluation took longer than its budget of ${engineLimits().feelBudgetMs} ms and was stopped (ENGINE_LIMIT_FEEL_BUDGET_MS).`);
+    }
+    throw new ExpressionError(source, `syntax error in the unary tests: ${(error as Error).message}. Check the FEEL syntax.`);
+  }
+  return result.value === true;
 }
 
 /**

@@ -3,7 +3,7 @@
  * conditions/lists/dates, timers (ISO 8601 durations, dates, cycles) and io mappings.
  */
 export { ExpressionError } from './errors';
-export { evaluate, evaluateWithWarnings, isFeel, type EvaluateOptions, type Evaluation } from './evaluate';
+export { evaluate, evaluateUnaryTests, evaluateWithWarnings, isFeel, type EvaluateOptions, type Evaluation } from './evaluate';
 export { evaluateCondition, evaluateStringList, evaluateDateTime } from './typed';
 export { scheduleTimer, nextTimerSchedule, type TimerSchedule } from './timers';
 export { applyInputMappings, applyOutputMappings, setPath } from './mappings';

@@ -5,6 +5,7 @@ import { attr, documentationOf, expressionBody, extensionOf, extensionsOf, forei
 import { compileEventDefinition, compileMessage } from './events';
 import { compileScript } from './script';
 import { compileCallActivity, compileIoMapping, compileJob, compileMultiInstance, compileUserTask, type IoMappingRules } from './activities';
+import { compileCalledDecision } from './decisions';
 import {
   IGNORED_ATTRIBUTE_NAMESPACES,
   IGNORED_FLOW_ELEMENTS,
@@ -163,13 +164,17 @@ export class ProcessCompiler {
       assign(node, 'script', compileScript(element, this.findings));
       return;
     }
+    if (node.type === 'businessRuleTask' && extensionOf(element, 'zeebe:CalledDecision')) {
+      assign(node, 'calledDecision', compileCalledDecision(element, this.findings));
+      return;
+    }
     const scriptLike = node.type === 'scriptTask' || node.type === 'businessRuleTask';
     if (scriptLike && !extensionOf(element, 'zeebe:TaskDefinition')) {
-      // zeebe:calledDecision was already reported as the reason.
+      // Neither implementation: say what the task needs (a rejected extension was already reported as the reason).
       if (rejectedExtensions.length === 0) {
         const what = node.type === 'scriptTask'
           ? "script tasks run here as FEEL scripts or job workers: Must have either one 'zeebe:script' or one 'zeebe:taskDefinition' extension element (in Camunda Modeler: Implementation \"FEEL expression\" or \"Job worker\"). Add one"
-          : 'business rule tasks run only as job workers here (zeebe:taskDefinition with a type). Add a task definition';
+          : "business rule tasks run here as DMN decisions or job workers: Must have either one 'zeebe:calledDecision' or one 'zeebe:taskDefinition' extension element (in Camunda Modeler: Implementation \"DMN decision\" or \"Job worker\"). Add one";
         this.findings.report(element, `is not supported by the embedded engine: ${what}, remove it or deploy to a Camunda 8 cluster.`);
       }
       return;

@@ -116,7 +116,7 @@ export const SUPPORTED_EXTENSIONS: Readonly<Record<ElementType, readonly string[
   serviceTask: JOB_EXTENSIONS,
   sendTask: JOB_EXTENSIONS,
   scriptTask: [...JOB_EXTENSIONS, 'zeebe:Script'],
-  businessRuleTask: JOB_EXTENSIONS,
+  businessRuleTask: [...JOB_EXTENSIONS, 'zeebe:CalledDecision'],
   userTask: [
     ...ACTIVITY_COMMON,
     'zeebe:UserTask',
@@ -139,7 +139,6 @@ export const SUPPORTED_EXTENSIONS: Readonly<Record<ElementType, readonly string[
 
 /** Extensions the engine knows but refuses, with the reason and what to do instead. */
 export const REJECTED_EXTENSIONS: Readonly<Record<string, string>> = {
-  'zeebe:CalledDecision': 'DMN decisions (zeebe:calledDecision) are not supported by the embedded engine. Use a job worker (zeebe:taskDefinition)',
   'zeebe:ExecutionListeners': 'execution listeners are not supported by the embedded engine. Use a service task',
   'zeebe:TaskListeners': 'user task listeners are not supported by the embedded engine',
   'zeebe:UserTaskForm': 'embedded forms (zeebe:userTaskForm) are not supported. Deploy the form as a .form file and link it with zeebe:formDefinition formId',

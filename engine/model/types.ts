@@ -110,6 +110,14 @@ export interface CallActivityDefinition {
   versionTag?: string;
 }
 
+export interface CalledDecisionDefinition {
+  /** The decision id, static or a FEEL expression (`=...`). */
+  decisionId: string;
+  resultVariable: string;
+  bindingType: 'latest' | 'deployment' | 'versionTag';
+  versionTag?: string;
+}
+
 export interface FlowNode {
   id: string;
   name?: string;
@@ -137,6 +145,8 @@ export interface FlowNode {
   script?: ScriptDefinition;
   userTask?: UserTaskDefinition;
   callActivity?: CallActivityDefinition;
+  /** Business rule tasks evaluated by the engine (zeebe:calledDecision) instead of a job worker. */
+  calledDecision?: CalledDecisionDefinition;
   /** Child flow node ids of a subProcess. */
   childIds?: string[];
   documentation?: string;

@@ -5,6 +5,7 @@ import { requireAuth, type EngineAuth } from './auth';
 import { requestLimits } from './limits';
 import { sendProblem, problemHandler } from './problem';
 import { clusterRoutes } from './routes/cluster';
+import { decisionRoutes } from './routes/decisions';
 import { deploymentRoutes } from './routes/deployments';
 import { jobRoutes } from './routes/jobs';
 import { messageRoutes } from './routes/messages';
@@ -31,6 +32,7 @@ export function createApp(engine: Engine, address: () => { host: string; port: n
   v2.use(requestLimits());
   v2.use(clusterRoutes(engine, address, options.clockControl));
   v2.use(deploymentRoutes(engine));
+  v2.use(decisionRoutes(engine));
   v2.use(operationRoutes(engine));
   v2.use(processRoutes(engine));
   v2.use(jobRoutes(engine));

@@ -5,6 +5,7 @@ import type { CompiledProcess } from '../model/types';
 import type { Ctx, ProcessDefinitionRow } from './context';
 import * as expr from './expressions';
 import { insertTimer } from './waits';
+import { storeDrg, type DeployedDecisionResult, type DeployedDrgResult, type ParsedDrg } from './decisions';
 
 /**
  * Storing deployed resources. Parsing and validation happen before (engine/model, async); this runs
@@ -41,14 +42,15 @@ export interface DeployedFormResult {
   resourceName: string;
 }
 
-export type DeployedResource = DeployedProcessResult | DeployedFormResult;
+export type DeployedResource = DeployedProcessResult | DeployedFormResult | DeployedDecisionResult | DeployedDrgResult;
 
 const checksum = (text: string) => createHash('sha256').update(text).digest('hex');
 
-export function storeDeployment(ctx: Ctx, processes: ParsedProcess[], forms: ParsedForm[]): { deploymentKey: number; resources: DeployedResource[] } {
+export function storeDeployment(ctx: Ctx, processes: ParsedProcess[], forms: ParsedForm[], drgs: ParsedDrg[] = []): { deploymentKey: number; resources: DeployedResource[] } {
   const deploymentKey = nextKey(ctx.db);
   prepare(ctx.db, 'INSERT INTO deployments (key, created_at) VALUES (?, ?)').run(deploymentKey, ctx.now);
   const resources: DeployedResource[] = [];
+  for (const drg of drgs) resources.push(...storeDrg(ctx, deploymentKey, drg));
   for (const form of forms) resources.push(storeForm(ctx, deploymentKey, form));
   for (const parsed of processes) resources.push(storeProcess(ctx, deploymentKey, parsed));
   return { deploymentKey, resources };

@@ -15,6 +15,7 @@ import { calledDefinition, completeProcessInstanceRow, createProcessInstance, te
 import { engineLimits } from '../limits';
 import { linkCatchOf } from '../model/links';
 import { runScript } from './script';
+import { evaluateCalledDecision } from './businessRuleTask';
 
 /**
  * The token flow: element instance lifecycle (activate → enter → wait → leave / terminate), sequence
@@ -89,6 +90,7 @@ export function runStep(ctx: Ctx, key: number, step: Step, jobKey?: number): voi
   } catch (error) {
     if (!(error instanceof ElementFailure)) throw error;
     ctx.queue.length = queued;
+    error.afterRollback?.();
     createIncident(ctx, ei, error.errorType, error.message, step, jobKey);
   }
 }
@@ -127,9 +129,11 @@ function enter(ctx: Ctx, ei: ElementInstanceRow): void {
     case 'scriptTask':
       if (node.script) return runScript(ctx, ei, node);
       return requireJob(ctx, ei, node);
+    case 'businessRuleTask':
+      if (node.calledDecision) return evaluateCalledDecision(ctx, ei, node, () => leaveNow(ctx, ei));
+      return requireJob(ctx, ei, node);
     case 'serviceTask':
     case 'sendTask':
-    case 'businessRuleTask':
       return requireJob(ctx, ei, node);
     case 'userTask':
       return createUserTask(ctx, ei, node);

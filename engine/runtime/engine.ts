@@ -11,6 +11,8 @@ import { Scheduler } from './scheduler';
 import { releaseBackedOffJobs, timeOutJobs } from './jobs';
 import { deleteExpiredMessages } from './messages';
 import { dueTimerKeys, fireTimer } from './timers';
+import { compileDmn } from '../dmn/parse';
+import type { ParsedDrg } from './decisions';
 
 export interface Resource {
   name: string;
@@ -228,6 +230,7 @@ export class Engine {
     if (resources.length === 0) throw invalidArgument('Expected to deploy at least one resource, but none was given. Send the files in the multipart field "resources".');
     const processes: ParsedProcess[] = [];
     const forms: ParsedForm[] = [];
+    const drgs: ParsedDrg[] = [];
     const problems: string[] = [];
     for (const resource of resources) {
       const text = resource.content.toString('utf8');
@@ -236,8 +239,10 @@ export class Engine {
           for (const process of await compileBpmn(text, resource.name)) processes.push({ resourceName: resource.name, xml: text, process });
         } else if (resource.name.endsWith('.form')) {
           forms.push({ resourceName: resource.name, ...parseForm(text, resource.name) });
+        } else if (resource.name.endsWith('.dmn')) {
+          drgs.push({ resourceName: resource.name, xml: text, drg: await compileDmn(text, resource.name) });
         } else {
-          problems.push(`'${resource.name}': unsupported resource type. The engine deploys BPMN (.bpmn) and Camunda Forms (.form).`);
+          problems.push(`'${resource.name}': unsupported resource type. The engine deploys BPMN (.bpmn), DMN (.dmn) and Camunda Forms (.form).`);
         }
       } catch (error) {
         if (error instanceof BpmnDeployError) problems.push(error.message);
@@ -247,12 +252,25 @@ export class Engine {
     const ids = processes.map((p) => p.process.id);
     const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
     if (duplicate) problems.push(`The process id '${duplicate}' occurs in more than one resource of this deployment; each process id may be deployed once per deployment.`);
+    problems.push(...duplicateDecisionProblems(drgs));
     if (problems.length > 0) throw invalidArgument(`Command 'CREATE' rejected with code 'INVALID_ARGUMENT': ${problems.join('\n')}`);
     try {
-      return await this.execute((ctx) => storeDeployment(ctx, processes, forms));
+      return await this.execute((ctx) => storeDeployment(ctx, processes, forms, drgs));
     } catch (error) {
       if (error instanceof ElementFailure) throw invalidArgument(`Deployment rejected: ${error.message}`);
       throw error;
     }
   }
+}
+
+/** Zeebe refuses a deployment in which two DMN resources share a decision or decision requirements id. */
+function duplicateDecisionProblems(drgs: ParsedDrg[]): string[] {
+  const problems: string[] = [];
+  const drgIds = drgs.map((d) => d.drg.id);
+  const drgTwice = drgIds.find((id, i) => drgIds.indexOf(id) !== i);
+  if (drgTwice) problems.push(`The decision requirements id '${drgTwice}' occurs in more than one resource of this deployment; each may be deployed once per deployment.`);
+  const decisionIds = drgs.flatMap((d) => d.drg.decisions.map((x) => x.id));
+  const decisionTwice = decisionIds.find((id, i) => decisionIds.indexOf(id) !== i);
+  if (decisionTwice && !drgTwice) problems.push(`The decision id '${decisionTwice}' occurs in more than one resource of this deployment; each decision id may be deployed once per deployment.`);
+  return problems;
 }

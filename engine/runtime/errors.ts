@@ -27,13 +27,18 @@ export type IncidentErrorType =
   | 'EXTRACT_VALUE_ERROR'
   | 'CALLED_ELEMENT_ERROR'
   | 'UNHANDLED_ERROR_EVENT'
-  | 'FORM_NOT_FOUND';
+  | 'FORM_NOT_FOUND'
+  | 'CALLED_DECISION_ERROR'
+  | 'DECISION_EVALUATION_ERROR';
 
 /**
  * Executing an element failed in a way a human must fix (bad expression, missing variable, no
  * matching flow, ...). The runtime rolls back the element's step and raises an incident instead.
  */
 export class ElementFailure extends Error {
+  /** What must be stored although the step is rolled back (e.g. the failed decision evaluation Operate shows). */
+  afterRollback?: () => void;
+
   constructor(readonly errorType: IncidentErrorType, message: string) {
     super(message);
     this.name = 'ElementFailure';

@@ -240,6 +240,26 @@ export const MIGRATIONS: readonly MigrationStep[] = [
    CREATE TABLE mi_pending (body_key INTEGER PRIMARY KEY);`,
   // 5: the format version of the stored compiled model (0 = stored before versioning: recompiled on start).
   `ALTER TABLE process_definitions ADD COLUMN compiled_format INTEGER NOT NULL DEFAULT 0;`,
+  // 6: DMN: decision requirements graphs (one per .dmn file, with the compiled model), their decisions, and
+  // decision instances (one row per evaluated decision of an evaluation, in evaluation order `idx`).
+  `CREATE TABLE decision_requirements (
+     key INTEGER PRIMARY KEY, drg_id TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, resource_name TEXT NOT NULL,
+     checksum TEXT NOT NULL, xml TEXT NOT NULL, compiled TEXT NOT NULL, deployment_key INTEGER NOT NULL, deleted_at INTEGER,
+     UNIQUE (drg_id, version)
+   );
+   CREATE TABLE decision_definitions (
+     key INTEGER PRIMARY KEY, decision_id TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, version_tag TEXT,
+     drg_key INTEGER NOT NULL, drg_id TEXT NOT NULL, decision_type TEXT NOT NULL, deployment_key INTEGER NOT NULL, deleted_at INTEGER,
+     UNIQUE (decision_id, version)
+   );
+   CREATE TABLE decision_instances (
+     key INTEGER PRIMARY KEY, evaluation_key INTEGER NOT NULL, idx INTEGER NOT NULL, state TEXT NOT NULL, evaluation_date INTEGER NOT NULL,
+     failure TEXT, decision_key INTEGER NOT NULL, decision_id TEXT NOT NULL, decision_name TEXT NOT NULL, decision_version INTEGER NOT NULL,
+     decision_type TEXT NOT NULL, result TEXT NOT NULL, evaluated_inputs TEXT NOT NULL, matched_rules TEXT NOT NULL,
+     process_definition_key INTEGER, process_instance_key INTEGER, element_instance_key INTEGER
+   );
+   CREATE INDEX di_by_evaluation ON decision_instances (evaluation_key, idx);
+   CREATE INDEX di_by_pi ON decision_instances (process_instance_key);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,5 +1,6 @@
 import express, { Router } from 'express';
 import type { Engine, Resource } from '../../runtime/engine';
+import type { DeployedResource } from '../../runtime/deploy';
 import { invalidArgument } from '../../runtime/errors';
 import { TENANT } from '../views';
 
@@ -12,14 +13,33 @@ export function deploymentRoutes(engine: Engine): Router {
     res.json({
       deploymentKey: String(deploymentKey),
       tenantId: TENANT,
-      deployments: deployed.map((r) =>
-        r.kind === 'process'
-          ? { processDefinition: { processDefinitionId: r.bpmnProcessId, processDefinitionVersion: r.version, resourceName: r.resourceName, tenantId: TENANT, processDefinitionKey: String(r.key) } }
-          : { form: { formId: r.formId, version: r.version, resourceName: r.resourceName, tenantId: TENANT, formKey: String(r.key) } },
-      ),
+      deployments: deployed.map(deploymentEntry),
     });
   });
   return router;
+}
+
+function deploymentEntry(r: DeployedResource) {
+  switch (r.kind) {
+    case 'process':
+      return { processDefinition: { processDefinitionId: r.bpmnProcessId, processDefinitionVersion: r.version, resourceName: r.resourceName, tenantId: TENANT, processDefinitionKey: String(r.key) } };
+    case 'form':
+      return { form: { formId: r.formId, version: r.version, resourceName: r.resourceName, tenantId: TENANT, formKey: String(r.key) } };
+    case 'decision':
+      return {
+        decisionDefinition: {
+          decisionDefinitionId: r.decisionId, version: r.version, name: r.name, tenantId: TENANT, decisionRequirementsId: r.drgId,
+          decisionDefinitionKey: String(r.key), decisionRequirementsKey: String(r.drgKey),
+        },
+      };
+    case 'decisionRequirements':
+      return {
+        decisionRequirements: {
+          decisionRequirementsId: r.drgId, version: r.version, decisionRequirementsName: r.name, tenantId: TENANT, resourceName: r.resourceName,
+          decisionRequirementsKey: String(r.key),
+        },
+      };
+  }
 }
 
 /** Node's built-in (undici) multipart parser, via the Fetch API's Response.formData(). */
