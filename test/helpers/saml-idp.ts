@@ -53,7 +53,12 @@ function attributeStatement(attributes: Record<string, string[]>): string {
   return `<saml:AttributeStatement>${attrs}</saml:AttributeStatement>`;
 }
 
-export async function startTestSamlIdp(opts: { spEntityId: string; acsUrl: string; accounts: Record<string, SamlAccount> }): Promise<TestSamlIdp> {
+/**
+ * `spCertFile`: the app has an SP key pair (SAML_SP_KEY_FILE/SAML_SP_CERT_FILE). Then the IdP, as federations
+ * commonly require, accepts only AuthnRequests signed with that key (HTTP-Redirect binding signature) and encrypts
+ * the assertions to that certificate (AES-256-GCM, RSA-OAEP).
+ */
+export async function startTestSamlIdp(opts: { spEntityId: string; acsUrl: string; accounts: Record<string, SamlAccount>; spCertFile?: string }): Promise<TestSamlIdp> {
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -61,15 +66,19 @@ export async function startTestSamlIdp(opts: { spEntityId: string; acsUrl: strin
   const ssoUrl = `${origin}/sso`;
   const sso = [{ Binding: samlify.Constants.namespace.binding.redirect, Location: ssoUrl }];
   // No logout endpoint: the app signs out locally only (samlify warns about it once per IdP).
+  const spCert = opts.spCertFile ? fs.readFileSync(opts.spCertFile, 'utf8') : undefined;
   const idpOf = (id: string, key: string, cert: string) => samlify.IdentityProvider({
     entityID: id, privateKey: pem(key), signingCert: pem(cert), singleSignOnService: sso, nameIDFormat: [NAMEID_FORMAT],
     requestSignatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
-  });
+    wantAuthnRequestsSigned: !!spCert, isAssertionEncrypted: !!spCert,
+    dataEncryptionAlgorithm: 'http://www.w3.org/2009/xmlenc11#aes256-gcm',
+    keyEncryptionAlgorithm: samlify.Constants.algorithms.encryption.key.RSA_OAEP_MGF1P,
+  } as Parameters<typeof samlify.IdentityProvider>[0]);
   const idp = idpOf(entityId, 'idp-key.pem', 'idp-cert.pem');
   const impostor = idpOf(entityId, 'impostor-key.pem', 'impostor-cert.pem');
   const otherIssuer = idpOf(`${origin}/annan-idp`, 'idp-key.pem', 'idp-cert.pem');
   const spOf = (signAssertion: boolean) => samlify.ServiceProvider({
-    entityID: opts.spEntityId, wantAssertionsSigned: signAssertion, wantMessageSigned: true,
+    entityID: opts.spEntityId, wantAssertionsSigned: signAssertion, wantMessageSigned: true, signingCert: spCert, encryptCert: spCert,
     assertionConsumerService: [{ Binding: samlify.Constants.namespace.binding.post, Location: opts.acsUrl }],
   });
   const sp = spOf(true);
@@ -128,7 +137,9 @@ export async function startTestSamlIdp(opts: { spEntityId: string; acsUrl: strin
       void (async () => {
         const url = new URL(req.url ?? '/', origin);
         if (req.method === 'GET' && url.pathname === '/sso') {
-          const parsed = await idp.parseLoginRequest(sp, 'redirect', { query: Object.fromEntries(url.searchParams) });
+          // The redirect binding signs the query string as sent (SAMLRequest, RelayState, SigAlg, still URL-encoded).
+          const octetString = (req.url ?? '').split('?')[1]?.split('&').filter((p) => !p.startsWith('Signature=')).join('&') ?? '';
+          const parsed = await idp.parseLoginRequest(sp, 'redirect', { query: Object.fromEntries(url.searchParams), octetString });
           const requestId = (parsed.extract as { request: { id: string } }).request.id;
           state.requests.push(requestId);
           const token = crypto.randomBytes(12).toString('hex');

@@ -218,6 +218,46 @@ test('a POST to the ACS without a SAMLResponse is a Swedish 400; the SP metadata
   expect(meta.body).toContain(`Location="${acs()}"`);
 });
 
+test('with an SP key pair: the AuthnRequest is signed (the IdP insists), the encrypted assertion is decrypted; unsigned requests are refused by the IdP', async () => {
+  const fixtures = path.join(__dirname, '..', 'fixtures', 'saml');
+  const port = await freePort();
+  const acsUrl = `http://127.0.0.1:${port}/saml/acs`;
+  const strictIdp = await startTestSamlIdp({ spEntityId: SP_ENTITY_ID, acsUrl, accounts: ACCOUNTS, spCertFile: path.join(fixtures, 'sp-cert.pem') });
+  const env = {
+    WEB_AUTH_MODE: 'saml', SAML_IDP_SSO_URL: strictIdp.ssoUrl, SAML_IDP_ENTITY_ID: strictIdp.entityId, SAML_IDP_CERT_FILE: IDP_CERT_FILE,
+    SAML_SP_ENTITY_ID: SP_ENTITY_ID, SAML_ACS_URL: acsUrl, SAML_ID_ATTRIBUTE: HSA_ID, SAML_GROUP_ATTRIBUTE: MEMBER_OF, SAML_GROUP_PREFIX: 'vk-',
+  };
+  const keyed = await startTestWeb(engine.client, { port, env: { ...env, SAML_SP_KEY_FILE: path.join(fixtures, 'sp-key.pem'), SAML_SP_CERT_FILE: path.join(fixtures, 'sp-cert.pem') } });
+  try {
+    const b = new Browser();
+    const atIdp = await b.follow('GET', `${keyed.url}/login/saml`);
+    expect(new URL(atIdp.url).searchParams.get('Signature')).toBeTruthy();
+    const autoPost = await b.submit(atIdp, { login: 'chef' });
+    const response = Buffer.from(/name="SAMLResponse" value="([^"]+)"/.exec(autoPost.body)![1], 'base64').toString('utf8');
+    expect(response).toContain('EncryptedAssertion');
+    expect(response).not.toContain('vk-chef-region'); // the attributes travel encrypted
+    const back = await b.submit(autoPost, {}, () => true);
+    expect(back.location).toBe(`${keyed.url}/oversikt`);
+    expect((await b.request('GET', `${keyed.url}/api/oversikt`, undefined, 'application/json')).status).toBe(200);
+    const meta = (await b.request('GET', `${keyed.url}/saml/metadata`)).body;
+    expect(meta).toContain('AuthnRequestsSigned="true"');
+    expect(meta).toContain(fs.readFileSync(path.join(fixtures, 'sp-cert.pem'), 'utf8').split('\n')[1]);
+  } finally {
+    await keyed.stop();
+  }
+  // The same app without its key: the IdP refuses the unsigned request (a real federation IdP does the same).
+  const unkeyed = await startTestWeb(engine.client, { env }); // another port: the closed app's keep-alive sockets stay out of it
+  try {
+    const refused = await new Browser().follow('GET', `${unkeyed.url}/login/saml`);
+    expect(refused.status).toBe(500);
+    expect(refused.body).toContain('ERR_MISSING_SIG_ALG');
+    expect(refused.url.startsWith(strictIdp.ssoUrl)).toBe(true);
+  } finally {
+    await unkeyed.stop();
+    await strictIdp.stop();
+  }
+}, 90_000);
+
 test('configuration: https outside loopback, a source of groups, known groups in the map, complete IdP settings', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vk-saml-cfg-'));
   const map = (rules: unknown) => { const f = path.join(dir, `${Math.random()}.json`); fs.writeFileSync(f, JSON.stringify({ rules })); return f; };
