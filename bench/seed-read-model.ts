@@ -45,7 +45,7 @@ export function seedReadModel(db: Database.Database, opts: { instances: number; 
   const iso = (ms: number) => new Date(ms).toISOString();
   const totalWeight = PROCESSES.reduce((s, p) => s + p[1], 0);
   const now = opts.now.getTime();
-  const insI = db.prepare('INSERT INTO rm_instances VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const insI = db.prepare('INSERT INTO rm_instances (process_instance_key, process_definition_id, state, start_date, end_date, case_ref, kommun, home, decision_date, admitted_at, beslut, ej_verkstallt_deadline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
   const insT = db.prepare('INSERT INTO rm_tasks (user_task_key, process_instance_key, process_definition_id, element_id, name, state, creation_date, completion_date, due_date, candidate_groups, assignee, kommun) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
   let tasks = 0;
   let active = 0;

@@ -12,6 +12,7 @@ export const PROCESS_LABEL: Record<string, string> = {
   'vk-vardkedjeremiss': 'Vårdkedjeremiss',
   'vk-kontaktbegaran': 'Kontaktbegäran',
   'vk-planeringsdagar': 'Planeringsdagar',
+  'vk-placeringsfrister': 'Tidsfrister under placering',
 };
 
 const GROUP_LABEL: Record<string, string> = {

@@ -20,6 +20,11 @@ export interface JobInfo {
   elementId: string;
   elementInstanceKey: string;
   retries: number;
+  /**
+   * The engine's clock when it handed out the job (its lock deadline minus the timeout we asked for): the process's
+   * time, which a pinned engine clock moves and the worker host's clock does not.
+   */
+  engineTime?: string;
 }
 
 export class BpmnError extends Error {

@@ -28,6 +28,7 @@ export function startWorkers(client: CamundaClient, deps: Deps, handlers: Handle
         jobKey: String(job.jobKey), type: job.type, processInstanceKey: String(job.processInstanceKey),
         processDefinitionId: String(job.processDefinitionId), elementId: String(job.elementId),
         elementInstanceKey: String(job.elementInstanceKey), retries: job.retries,
+        engineTime: engineTimeOf(job.deadline, w.jobTimeoutMs),
       };
       const outcome = await runJob(h, job, info, { audit: deps.audit, actor: deps.actor, retry: deps.config.retry });
       switch (outcome.kind) {
@@ -43,4 +44,11 @@ export function startWorkers(client: CamundaClient, deps: Deps, handlers: Handle
       await Promise.all(workers.map((x) => x.stopGracefully({ waitUpToMs })));
     },
   };
+}
+
+/** The engine's now at activation: it sets a job's deadline to its own clock plus the requested timeout. */
+function engineTimeOf(deadline: unknown, timeoutMs: number): string | undefined {
+  // The SDK hands epoch milliseconds over as a bigint (a number or numeric string from other clients).
+  const d = typeof deadline === 'bigint' || typeof deadline === 'string' ? Number(deadline) : typeof deadline === 'number' ? deadline : NaN;
+  return Number.isFinite(d) && d > 0 ? new Date(d - timeoutMs).toISOString() : undefined;
 }

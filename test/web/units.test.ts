@@ -149,9 +149,10 @@ describe('users, access and output encoding', () => {
     expect(newCaseRef(new Date('2026-03-01T00:00:00Z'))).toMatch(/^VK-2026-\d{6}$/);
   });
   test('CSV export: semicolons, quoting and no spreadsheet formulas', () => {
-    const d: Dashboard = { compliance: [{ process: 'vk-sip', omrade: '=HYPERLINK("x")', total: 2, onTime: 1, share: 50 }], risk: [], queue: [], remissgruppen: [], executed: { admitted: 0, withoutDelay: 0, share: null }, escalations: { reminders: 1, breaches: 0 }, generatedAt: '' };
+    const d: Dashboard = { compliance: [{ process: 'vk-sip', omrade: '=HYPERLINK("x")', total: 2, onTime: 1, share: 50 }], risk: [], queue: [], remissgruppen: [], executed: { admitted: 0, withoutDelay: 0, share: null }, escalations: { reminders: 1, breaches: 0 }, placementDeadlines: [{ deadline: 'Ompröva placeringen', open: 2, atRisk: 1, late: 1, nextDue: null }], generatedAt: '' };
     const csv = dashboardCsv(d);
     expect(csv).toContain(`"tidsfrist hållen";"'=HYPERLINK(""x"")";"vk-sip";"1";"2";"50"`);
+    expect(csv).toContain('"placeringsfrist försenad";"Ompröva placeringen";"antal";"1"');
   });
 });
 

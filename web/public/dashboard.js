@@ -69,6 +69,22 @@
         });
       });
       document.getElementById('table').appendChild(table);
+      var pd = document.getElementById('placement-deadlines');
+      if (!d.placementDeadlines.length) pd.appendChild(text('p', 'Inga öppna tidsfrister för placeringar.'));
+      else {
+        var pt = document.createElement('table');
+        var ph = pt.createTHead().insertRow();
+        ['Tidsfrist', 'Öppna', 'I riskzon', 'Försenade', 'Närmast förfaller'].forEach(function (h) { ph.appendChild(text('th', h)); });
+        var pb = pt.createTBody();
+        d.placementDeadlines.forEach(function (p) {
+          var row = pb.insertRow();
+          var name = document.createElement('td'); name.appendChild(linkTo(drill('placeringsfrister', { frist: p.deadline }), p.deadline)); row.appendChild(name);
+          [p.open, p.atRisk, p.late].forEach(function (v) { var td = document.createElement('td'); td.className = 'num'; td.appendChild(linkTo(drill('placeringsfrister', { frist: p.deadline }), num(v))); row.appendChild(td); });
+          row.appendChild(text('td', p.nextDue ? new Date(p.nextDue).toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' }) : '–'));
+        });
+        pd.appendChild(pt);
+        pd.appendChild(linkTo(drill('placeringsfrister'), 'Alla tidsfrister för placeringar →'));
+      }
     })
     .catch(function (e) { document.getElementById('kpis').appendChild(text('p', e.message, 'error')); });
 })();

@@ -44,3 +44,23 @@ export async function variablesOf(client: CamundaClient, processInstanceKeys: st
   }
   return out;
 }
+
+/**
+ * Every variable a user task sees, decoded: its own scope (input mappings, a multi-instance element such as the
+ * unit or party it is for) and each enclosing scope up to its process instance — a called process's task included.
+ * Inner names shadow outer ones, as the engine resolves them (searchUserTaskVariables).
+ */
+export async function taskVariables(client: CamundaClient, userTaskKey: string): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  let after: string | undefined;
+  for (;;) {
+    const page: Record<string, unknown> = { limit: 1000 };
+    if (after) page.after = after;
+    const res = await client.searchUserTaskVariables({ userTaskKey: userTaskKey as never, truncateValues: false, page: page as never } as never, NOW as never);
+    for (const v of res.items) out[v.name] = decodeVariable(v.value);
+    const end = (res.page as { endCursor?: string }).endCursor;
+    if (res.items.length < 1000 || !end) break;
+    after = end;
+  }
+  return out;
+}

@@ -32,7 +32,7 @@ export const escalate = (deps: Deps) => defineHandler({
     const label = deps.deadlines.rules[headers.deadline]?.label ?? deps.deadlines.labels[headers.deadline] ?? headers.deadline;
 
     const { step, first } = deps.escalations.claim({ jobKey: job.jobKey, processInstanceKey: job.processInstanceKey, caseRef: variables.caseRef, deadline: headers.deadline, level: headers.level, dueDate: due });
-    const details = { deadline: headers.deadline, dueDate: due, processInstanceKey: job.processInstanceKey, elementId: job.elementId, group, escalateTo: escalateTo ?? null, step: step.step, jobKey: job.jobKey };
+    const details = { deadline: headers.deadline, dueDate: due, processInstanceKey: job.processInstanceKey, elementId: job.elementId, group, escalateTo: escalateTo ?? null, step: step.step, jobKey: job.jobKey, engineTime: job.engineTime ?? null };
     // Recorded once per step even if the mail below fails and the job is retried.
     if (first) deps.audit.record({ actor: deps.actor, action: `escalation.${headers.level}`, caseRef: variables.caseRef, details });
 

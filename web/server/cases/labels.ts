@@ -18,6 +18,11 @@ const DEADLINES: Record<string, string> = {
   sipMoteDeadline: 'SIP-möte senast',
   remissmoteDeadline: 'Gemensamt remissmöte senast',
   kontaktDeadline: 'Kontakt med personen senast',
+  omprovningDeadline: 'Placeringen ska omprövas senast',
+  lvmDeadline: 'LVM-vården upphör senast (högst 6 månader)',
+  akutDeadline: 'Akutplaceringen löper ut (beslut om förlängning senast)',
+  akutForlangdDeadline: 'Förlängd akutplacering löper ut',
+  kostnadAkutDeadline: 'Kostnadsfördelning för akutplaceringen klar senast',
   consentValidUntil: 'Samtycket gäller till',
 };
 /** A deadline variable in words; unknown `fooDeadline` becomes "Tidsgräns (foo)". */

@@ -3,16 +3,17 @@ import { groupLabel, kommunLabel, processLabel } from '../../../common/labels';
 import { AT_RISK_SQL, DAYS_LATE_SQL, LATE_SQL, timeParams } from '../time/product-time';
 import { lateText } from '../time/format';
 import { csvCell, scope, type DashboardFilter } from './indicators';
+import { placementDeadlineRows } from './placement-deadlines';
 
 /**
  * The cases behind every figure on the dashboard: managers chase cases, not counts. Each list is SQL over the same
  * read model and with the same definitions (and filter) as the figure it opens, so the list's length is the figure.
  */
-export const DRILL_KINDS = ['forsenade', 'riskzon', 'tidsfrist', 'ko', 'inskrivna', 'verkstallda', 'remissgruppen', 'paminnelser', 'eskaleringar'] as const;
+export const DRILL_KINDS = ['forsenade', 'riskzon', 'tidsfrist', 'ko', 'inskrivna', 'verkstallda', 'remissgruppen', 'paminnelser', 'eskaleringar', 'placeringsfrister'] as const;
 export type DrillKind = (typeof DRILL_KINDS)[number];
 
 /** Narrowing within a figure: the process (samverkansområde) of a bar, the home of a queue bar. */
-export interface DrillParams { process?: string; home?: string }
+export interface DrillParams { process?: string; home?: string; /** One placement deadline (its name as listed). */ frist?: string }
 
 export type Cell = string | number | null;
 /** `date` cells are ISO instants shown as Stockholm date and time, `day` as the Stockholm date alone; `days` are numbers of days. */
@@ -89,6 +90,14 @@ export function drillDown(db: Database.Database, f: DashboardFilter, kind: Drill
         kind, title: 'Ärenden via remissgruppen',
         columns: [{ label: 'Ärende' }, { label: 'Process' }, { label: 'Kommun' }, { label: 'Remissgruppens steg' }, { label: 'Senast klar', kind: 'date' }],
         rows: rows.map((r) => ({ caseRef: r.caseRef, processInstanceKey: r.pi, cells: [r.caseRef, processLabel(String(r.pd)), kommunLabel(r.kommun), r.steps, r.done] })),
+      };
+    }
+    case 'placeringsfrister': {
+      const rows = placementDeadlineRows(db, f, now, dueSoonDays, p.frist);
+      return {
+        kind, title: p.frist ? `Tidsfrister för placeringar: ${p.frist}` : 'Tidsfrister för placeringar',
+        columns: [{ label: 'Ärende' }, { label: 'Tidsfrist' }, { label: 'Förfaller', kind: 'date' }, { label: 'Läge' }, { label: 'Dagar försenad', kind: 'days' }, { label: 'Vem ska agera' }, { label: 'Tilldelad' }, { label: 'Kommun' }],
+        rows: rows.map((r) => ({ caseRef: r.caseRef, processInstanceKey: r.processInstanceKey, cells: [r.caseRef, r.deadline, r.due, r.late ? 'Försenad' : r.atRisk ? 'I riskzon' : 'I tid', r.daysLate, r.groups.map(groupLabel).join(', ') || '–', r.assignee ?? '–', kommunLabel(r.kommun)] })),
       };
     }
     case 'paminnelser':

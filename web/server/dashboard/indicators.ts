@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { AuditLog } from '../../../common/audit';
 import { kommunLabel } from '../../../common/labels';
 import { AT_RISK_SQL, LATE_SQL, syncEscalations, timeParams } from '../time/product-time';
+import { placementDeadlineRows, summarizePlacementDeadlines, type PlacementDeadlineSummary } from './placement-deadlines';
 
 /** Process id → samverkansområde / routine shown on the dashboard. */
 export const OMRADE: Record<string, string> = {
@@ -13,6 +14,7 @@ export const OMRADE: Record<string, string> = {
   'vk-vardkedjeremiss': 'Vårdkedjeremiss',
   'vk-kontaktbegaran': 'Kontaktbegäran',
   'vk-planeringsdagar': 'Verksamhetsutveckling',
+  'vk-placeringsfrister': 'Under placering: tidsfrister',
 };
 
 export interface DashboardFilter {
@@ -31,6 +33,8 @@ export interface Dashboard {
   remissgruppen: Array<{ kommun: string; cases: number }>;
   executed: { admitted: number; withoutDelay: number; share: number | null };
   escalations: { reminders: number; breaches: number };
+  /** Open placement deadlines per deadline (omprövning, LVM, akutplacering, kostnadsfördelning, ej verkställt). */
+  placementDeadlines: PlacementDeadlineSummary[];
   generatedAt: string;
 }
 
@@ -106,6 +110,7 @@ export function computeDashboard(db: Database.Database, audit: AuditLog, f: Dash
   const escCount = (level: string) => escRows.find((x) => x.level === level)?.n ?? 0;
   return {
     compliance, risk, queue, remissgruppen,
+    placementDeadlines: summarizePlacementDeadlines(placementDeadlineRows(db, f, now, dueSoonDays)),
     executed: { admitted: admittedTotal, withoutDelay, share: share(withoutDelay, admittedTotal) },
     escalations: { reminders: escCount('reminder'), breaches: escCount('breach') },
     generatedAt: nowIso,
@@ -124,6 +129,7 @@ export function dashboardCsv(d: Dashboard): string {
   for (const q of d.queue) { const home = q.home === 'ekeliden' ? 'Ekeliden' : q.home === 'novus' ? 'Novus' : q.home; rows.push(['kö', home, 'i kö nu', q.inQueue, null, null]); rows.push(['väntetid i kö (dagar)', home, 'snitt nu', q.avgWaitDaysInQueue, null, null]); rows.push(['väntetid till inskrivning (dagar)', home, 'snitt', q.avgWaitDaysAdmitted, q.admitted, null]); }
   for (const r of d.remissgruppen) rows.push(['ärenden via remissgruppen', kommunLabel(r.kommun), 'kommun', r.cases, null, null]);
   rows.push(['beslut verkställda utan dröjsmål', 'Inför placering', 'inom 3 mån', d.executed.withoutDelay, d.executed.admitted, d.executed.share]);
+  for (const p of d.placementDeadlines) { rows.push(['placeringsfrist öppen', p.deadline, 'antal', p.open, null, null]); rows.push(['placeringsfrist i riskzon', p.deadline, 'antal', p.atRisk, null, null]); rows.push(['placeringsfrist försenad', p.deadline, 'antal', p.late, null, null]); }
   rows.push(['eskaleringar', 'alla', 'påminnelser', d.escalations.reminders, null, null]);
   rows.push(['eskaleringar', 'alla', 'överskridna', d.escalations.breaches, null, null]);
   return '\uFEFF' + rows.map((r) => r.map(csvCell).join(';')).join('\r\n') + '\r\n';

@@ -135,8 +135,8 @@ export class ReadModel {
   }
 
   private write(instances: InstanceRow[], vars: Map<string, Record<string, unknown>>, tasks: TaskRow[], watermark: string, fullSweep: string | undefined) {
-    const upI = this.db.prepare(`INSERT INTO rm_instances (process_instance_key, process_definition_id, state, start_date, end_date) VALUES (@k, @pd, @state, @start, @end)
-      ON CONFLICT(process_instance_key) DO UPDATE SET state = excluded.state, end_date = excluded.end_date`);
+    const upI = this.db.prepare(`INSERT INTO rm_instances (process_instance_key, process_definition_id, state, start_date, end_date, parent_key) VALUES (@k, @pd, @state, @start, @end, @parent)
+      ON CONFLICT(process_instance_key) DO UPDATE SET state = excluded.state, end_date = excluded.end_date, parent_key = excluded.parent_key`);
     const upV = this.db.prepare(`UPDATE rm_instances SET case_ref = @caseRef, kommun = @kommun, home = @home, decision_date = @decision, admitted_at = @admitted, beslut = @beslut,
       ej_verkstallt_deadline = @ejv WHERE process_instance_key = @k`);
     const upTK = this.db.prepare("UPDATE rm_tasks SET kommun = COALESCE(@kommun, '') WHERE process_instance_key = @k AND kommun IS NOT COALESCE(@kommun, '')");
@@ -146,7 +146,7 @@ export class ReadModel {
       candidate_groups = excluded.candidate_groups, kommun = excluded.kommun`);
     const setMeta = this.db.prepare('INSERT INTO rm_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
     this.db.transaction(() => {
-      for (const r of instances) upI.run({ k: r.processInstanceKey, pd: r.processDefinitionId, state: r.state, start: iso(r.startDate), end: iso(r.endDate) });
+      for (const r of instances) upI.run({ k: r.processInstanceKey, pd: r.processDefinitionId, state: r.state, start: iso(r.startDate), end: iso(r.endDate), parent: r.parentProcessInstanceKey ?? null });
       for (const [k, v] of vars) {
         const kommun = str(v.kommun);
         if (upV.run({ k, caseRef: str(v.caseRef), kommun, home: str(v.home), decision: iso(str(v.decisionDate)), admitted: iso(str(v.admittedAt)), beslut: str(v.beslut), ejv: iso(str(v.ejVerkstalltDeadline)) }).changes) upTK.run({ k, kommun });

@@ -17,6 +17,7 @@ const DrillQuery = z.object({
   visa: z.enum(DRILL_KINDS, { message: 'Välj en lista från översikten.' }),
   process: z.string().regex(/^[a-z0-9-]{0,100}$/, 'Okänd process.').optional(),
   home: z.enum(['ekeliden', 'novus'], { message: 'Boendet ska vara ekeliden eller novus.' }).or(z.literal('')).optional(),
+  frist: z.string().max(200, 'Okänd tidsfrist.').optional(),
 });
 
 const user = (req: { session: { user?: SessionUser } }) => req.session.user!;
@@ -79,6 +80,7 @@ export function dashboardRoutes(svc: DashboardService): Router {
           <figure><figcaption>Väntetid per boende (dagar)</figcaption><canvas id="chart-wait" aria-label="Genomsnittlig väntetid i dagar per boende"></canvas></figure>
           <figure><figcaption>Ärenden via remissgruppen per kommun (antal)</figcaption><canvas id="chart-remiss" aria-label="Antal ärenden via remissgruppen per kommun"></canvas></figure>
         </div>
+        <section><h2>Tidsfrister för placeringar</h2><p class="hint">Omprövning, LVM-vårdens längsta tid, akutplacering och förlängning, kostnadsfördelning för akutplacering och beslut som inte verkställts – öppna tidsfrister per ärende.</p><div id="placement-deadlines"></div></section>
         <p class="hint">Klicka på en siffra, en stapel eller en rad för att se ärendena bakom den.</p>
         <section><h2>Tabell</h2><div id="table"></div></section>`));
     } catch (e) { next(e); }
@@ -88,8 +90,8 @@ export function dashboardRoutes(svc: DashboardService): Router {
       const f = filterFrom(req);
       const d = DrillQuery.safeParse(req.query);
       if (!d.success) throw new UserError(400, `Ogiltig lista: ${d.error.issues.map((i) => i.message).join(', ')}`);
-      const list = await svc.drill(user(req), f, d.data.visa, { process: d.data.process || undefined, home: d.data.home || undefined });
-      const listQs = qs({ ...f.raw, visa: d.data.visa, process: d.data.process, home: d.data.home });
+      const list = await svc.drill(user(req), f, d.data.visa, { process: d.data.process || undefined, home: d.data.home || undefined, frist: d.data.frist || undefined });
+      const listQs = qs({ ...f.raw, visa: d.data.visa, process: d.data.process, home: d.data.home, frist: d.data.frist });
       sendList(req, res, list, `vardkedjan-${d.data.visa}`, listQs, '/oversikt/arenden');
     } catch (e) { next(e); }
   });

@@ -5,7 +5,9 @@ import type Database from 'better-sqlite3';
  *
  * `rm_tasks.kommun` copies the kommun of the task's root process instance so the indicators over 100 000+
  * instances read tasks without a join: '' = the instance has no kommun, NULL = the instance is not in the read
- * model (a task of a called child process, or not yet seen) — such tasks count nowhere, as with a join.
+ * model (not yet seen) — such tasks count nowhere, as with a join.
+ * Called instances (flytt, SIP, the placement deadlines) are stored too, with `parent_key` = the calling instance:
+ * their tasks then count for the case's kommun; case lists show only instances without a parent.
  * The partial indexes cover the indicator queries of indicators.ts.
  */
 export function ensureReadModelSchema(db: Database.Database): void {
@@ -15,6 +17,8 @@ export function ensureReadModelSchema(db: Database.Database): void {
     CREATE TABLE IF NOT EXISTS rm_instances (process_instance_key TEXT PRIMARY KEY, process_definition_id TEXT NOT NULL, state TEXT NOT NULL,
       start_date TEXT NOT NULL, end_date TEXT, case_ref TEXT, kommun TEXT, home TEXT, decision_date TEXT, admitted_at TEXT, beslut TEXT, ej_verkstallt_deadline TEXT);
     CREATE TABLE IF NOT EXISTS rm_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`);
+  const instanceColumns = (db.prepare("SELECT name FROM pragma_table_info('rm_instances')").all() as Array<{ name: string }>).map((c) => c.name);
+  if (!instanceColumns.includes('parent_key')) db.exec('ALTER TABLE rm_instances ADD COLUMN parent_key TEXT');
   const columns = (db.prepare("SELECT name FROM pragma_table_info('rm_tasks')").all() as Array<{ name: string }>).map((c) => c.name);
   if (!columns.includes('kommun')) {
     db.transaction(() => {

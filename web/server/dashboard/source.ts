@@ -7,16 +7,18 @@ import { NOW } from '../camunda-util';
  */
 const PAGE = 2000;
 
-export interface InstanceRow { processInstanceKey: string; processDefinitionId: string; state: string; startDate: string; endDate?: string }
+export interface InstanceRow { processInstanceKey: string; processDefinitionId: string; state: string; startDate: string; endDate?: string; parentProcessInstanceKey?: string }
 export interface TaskRow { userTaskKey: string; processInstanceKey: string; processDefinitionId: string; elementId: string; name?: string; state: string; creationDate?: string; completionDate?: string; dueDate?: string; candidateGroups: string[]; assignee?: string }
 
-/** Root process instances matching `filter` (child instances of call activities are skipped). */
+/**
+ * Process instances matching `filter`, called ones included: a called process (flytt, SIP, the placement deadlines)
+ * carries the case's caseRef and kommun into its own root scope, so its tasks count for the case's kommun.
+ */
 export async function searchInstances(client: CamundaClient, filter: Record<string, unknown>): Promise<InstanceRow[]> {
   const out: InstanceRow[] = [];
   await paged((page) => client.searchProcessInstances({ filter: filter as never, page: page as never, sort: [{ field: 'processInstanceKey', order: 'ASC' }] as never }, NOW as never), (items) => {
     for (const p of items as Array<Record<string, unknown>>) {
-      if (p.parentProcessInstanceKey) continue;
-      out.push({ processInstanceKey: String(p.processInstanceKey), processDefinitionId: String(p.processDefinitionId), state: String(p.state), startDate: String(p.startDate), endDate: p.endDate as string | undefined });
+      out.push({ processInstanceKey: String(p.processInstanceKey), processDefinitionId: String(p.processDefinitionId), state: String(p.state), startDate: String(p.startDate), endDate: p.endDate as string | undefined, parentProcessInstanceKey: p.parentProcessInstanceKey ? String(p.parentProcessInstanceKey) : undefined });
     }
   });
   return out;

@@ -59,7 +59,8 @@ export class CaseListService {
   async list(user: SessionUser, q: CaseListQuery): Promise<CaseList> {
     await this.fresh();
     const params: Record<string, unknown> = { ...timeParams((this.d.productNow ?? this.d.now)(), this.d.dueSoonDays), uid: user.id, groups: JSON.stringify(user.groups) };
-    const where: string[] = [scopeSql(user, params)];
+    // A called process (flytt, SIP, placement deadlines) belongs to its caller's row, not a row of its own.
+    const where: string[] = [scopeSql(user, params), 'i.parent_key IS NULL'];
     const open = `FROM rm_tasks t WHERE t.process_instance_key = i.process_instance_key AND t.state = 'CREATED'`;
     if (q.status === 'pagaende') where.push("i.state = 'ACTIVE'");
     if (q.status === 'avslutade') where.push("i.state <> 'ACTIVE'");

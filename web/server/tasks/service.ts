@@ -1,7 +1,7 @@
 import type { CamundaClient } from '../../../common/camunda';
 import type { AuditLog } from '../../../common/audit';
 import { managedKommuner, type SessionUser } from '../auth/user';
-import { NOW, statusOf, variablesOf } from '../camunda-util';
+import { NOW, statusOf, taskVariables, variablesOf } from '../camunda-util';
 import { UserError, forbidden, notFound } from '../errors';
 import { fmtDateLong } from '../html';
 import { kommunFromText } from '../labels';
@@ -175,7 +175,8 @@ export class TaskService {
       schema = (s as FormSchema | undefined) ?? null;
     }
     const formId = schema?.id;
-    const all = (await variablesOf(this.d.client, [task.processInstanceKey])).get(task.processInstanceKey) ?? {};
+    // The task's own scope too: a called process's task or a multi-instance task sees more than its instance's root.
+    const all = await taskVariables(this.d.client, userTaskKey);
     const own = new Set(schema ? inputComponents(schema).map((c) => c.key!) : []);
     const fields = this.d.forms.contextFields(formId);
     const data: Record<string, unknown> = {};

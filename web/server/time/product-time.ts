@@ -18,6 +18,9 @@ export function ensureEscalationSchema(db: Database.Database): void {
     CREATE INDEX IF NOT EXISTS rm_escalations_pi ON rm_escalations(process_instance_key, due_date, level, step);
     CREATE INDEX IF NOT EXISTS rm_escalations_groups ON rm_escalations(group_name, at);
     CREATE INDEX IF NOT EXISTS rm_escalations_case ON rm_escalations(case_ref, at);`);
+  const columns = (db.prepare("SELECT name FROM pragma_table_info('rm_escalations')").all() as Array<{ name: string }>).map((c) => c.name);
+  // The engine's clock when the step ran (workers record it since the job carries it); older records have none.
+  if (!columns.includes('engine_time')) db.exec('ALTER TABLE rm_escalations ADD COLUMN engine_time TEXT');
 }
 
 /** Audit records younger than this before the last copied one are read again (two writers may commit out of order). */
@@ -29,8 +32,8 @@ export function syncEscalations(db: Database.Database, audit: AuditLog): number 
   const last = (db.prepare('SELECT MAX(at) AS at FROM rm_escalations').get() as { at: string | null }).at;
   const from = last ? new Date(Date.parse(last) - AUDIT_OVERLAP_MS).toISOString() : undefined;
   const rows = audit.query({ action: 'escalation.', from, limit: 1_000_000 });
-  const ins = db.prepare(`INSERT OR IGNORE INTO rm_escalations (audit_id, at, case_ref, process_instance_key, deadline, level, step, due_date, group_name, escalate_to, element_id)
-    VALUES (@id, @at, @caseRef, @pi, @deadline, @level, @step, @due, @group, @escalateTo, @elementId)`);
+  const ins = db.prepare(`INSERT OR IGNORE INTO rm_escalations (audit_id, at, case_ref, process_instance_key, deadline, level, step, due_date, group_name, escalate_to, element_id, engine_time)
+    VALUES (@id, @at, @caseRef, @pi, @deadline, @level, @step, @due, @group, @escalateTo, @elementId, @engineTime)`);
   let n = 0;
   db.transaction(() => {
     for (const e of rows) {
@@ -39,7 +42,7 @@ export function syncEscalations(db: Database.Database, audit: AuditLog): number 
       if (!level || typeof d.processInstanceKey !== 'string') continue;
       n += ins.run({
         id: e.id, at: e.at, caseRef: e.caseRef ?? null, pi: d.processInstanceKey, deadline: str(d.deadline), level, step: typeof d.step === 'number' ? d.step : 1,
-        due: isoInstant(str(d.dueDate)), group: str(d.group), escalateTo: str(d.escalateTo), elementId: str(d.elementId),
+        due: isoInstant(str(d.dueDate)), group: str(d.group), escalateTo: str(d.escalateTo), elementId: str(d.elementId), engineTime: isoInstant(str(d.engineTime)),
       }).changes;
     }
   })();
@@ -113,26 +116,42 @@ export function isoInstant(v: string | null | undefined): string | null {
 }
 
 /**
- * The product's "now": the web server's clock, or — when the engine clock runs ahead (pinned for a test or demo) —
- * the latest due date at which the engine's breach timer is known to have fired for a task that is still open: the
- * engine's clock has reached at least that instant. Pages that only know a due date (the inbox's "Försenade" /
- * "Förfaller snart", the case page) then agree with the engine too. Only open tasks count, so a finished demo (its
- * tasks completed) does not hold the product's time ahead. Cached for `cacheMs` (it is read once per row).
+ * The product's "now": the engine's clock as far as the web app can know it without an endpoint a Camunda 8
+ * cluster lacks. Every escalation step records the engine's time when it ran (`engineTime`, from the job) next to
+ * the wall time of the record (`at`); the latest such step of a task that is still open gives the engine's offset
+ * from the web clock, in either direction (pinned ahead for a demo, or behind). On top of that the engine's clock has
+ * reached at least every recorded step's engine time and every due date whose breach timer fired — so a reminder
+ * moves the "Förfaller snart" window as a breach moves "Försenade". Without any such record (nothing escalated, or
+ * every escalated task done) it is the web server's clock. Only records of tasks still open count (open unless the
+ * read model has seen the task done or its instance ended), so a finished demo does not hold the product's time away
+ * from the real one. Cached for `cacheMs` (it is read once per row).
  */
 export class ProductClock {
-  private cached?: { at: number; value: Date; generation: number };
-  constructor(private readonly db: Database.Database, private readonly audit: AuditLog, private readonly wall: () => Date, private readonly cacheMs = 2_000) {}
+  private cached?: { at: number; offsetMs: number | null; atLeast: number | null; generation: number };
+  private syncedAt?: number;
+  /** `syncMs`: how often new escalation records are looked for; `cacheMs`: how long the result stands otherwise. */
+  constructor(private readonly db: Database.Database, private readonly audit: AuditLog, private readonly wall: () => Date, private readonly cacheMs = 2_000, private readonly syncMs = 250) {}
 
   now(): Date {
-    const wall = this.wall();
-    if (this.cached && this.cached.generation === generation && Math.abs(wall.getTime() - this.cached.at) < this.cacheMs) return maxDate(wall, this.cached.value);
-    syncEscalations(this.db, this.audit);
-    const row = this.db.prepare(`SELECT MAX(e.due_date) AS due FROM rm_escalations e WHERE e.level = 'breach' AND EXISTS (SELECT 1 FROM rm_tasks t
-      WHERE t.process_instance_key = e.process_instance_key AND t.due_date = e.due_date AND t.state = 'CREATED')`).get() as { due: string | null };
-    const engineAtLeast = row.due ? new Date(Date.parse(row.due) + 1) : wall;
-    this.cached = { at: wall.getTime(), value: engineAtLeast, generation };
-    return maxDate(wall, engineAtLeast);
+    const wall = this.wall().getTime();
+    // A step recorded just now must count at once (a page read right after the reminder), so records are synced
+    // more often than the result is recomputed; new records bump the generation and so drop the cached result.
+    if (this.syncedAt === undefined || Math.abs(wall - this.syncedAt) >= this.syncMs) { syncEscalations(this.db, this.audit); this.syncedAt = wall; }
+    if (!this.cached || this.cached.generation !== generation || Math.abs(wall - this.cached.at) >= this.cacheMs) {
+      // Open unless the read model knows the task or its instance is over: a task too new for the read model counts.
+      const open = `NOT EXISTS (SELECT 1 FROM rm_tasks t WHERE t.process_instance_key = e.process_instance_key AND t.due_date = e.due_date AND t.state <> 'CREATED')
+        AND NOT EXISTS (SELECT 1 FROM rm_instances i WHERE i.process_instance_key = e.process_instance_key AND i.state <> 'ACTIVE')`;
+      const latest = this.db.prepare(`SELECT e.at, e.engine_time AS engineTime FROM rm_escalations e WHERE e.engine_time IS NOT NULL AND ${open} ORDER BY e.at DESC, e.audit_id DESC LIMIT 1`).get() as { at: string; engineTime: string } | undefined;
+      const bound = this.db.prepare(`SELECT MAX(CASE WHEN e.level = 'breach' AND e.due_date > COALESCE(e.engine_time, '') THEN e.due_date ELSE e.engine_time END) AS t
+        FROM rm_escalations e WHERE ${open}`).get() as { t: string | null };
+      this.cached = {
+        at: wall, generation,
+        offsetMs: latest ? Date.parse(latest.engineTime) - Date.parse(latest.at) : null,
+        // A breach timer fires at its due date, so the engine is past it (+1 ms: "due date passed").
+        atLeast: bound.t ? Date.parse(bound.t) + 1 : null,
+      };
+    }
+    const estimate = wall + (this.cached.offsetMs ?? 0);
+    return new Date(this.cached.atLeast === null ? estimate : Math.max(estimate, this.cached.atLeast));
   }
 }
-
-const maxDate = (a: Date, b: Date) => (a.getTime() >= b.getTime() ? a : b);
