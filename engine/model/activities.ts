@@ -89,7 +89,7 @@ function compileForm(element: ModdleElement, definition: UserTaskDefinition, fin
   }
 }
 
-function compileBinding(
+export function compileBinding(
   element: ModdleElement,
   holder: ModdleElement,
   findings: FindingCollector,

@@ -4,6 +4,7 @@ import type { FindingCollector } from './findings';
 import { attr, documentationOf, expressionBody, extensionOf, extensionsOf, foreignAttributes } from './moddle';
 import { compileEventDefinition, compileMessage } from './events';
 import { compileScript } from './script';
+import { compileStartForm } from './startForm';
 import { compileCallActivity, compileIoMapping, compileJob, compileMultiInstance, compileUserTask, type IoMappingRules } from './activities';
 import { compileCalledDecision } from './decisions';
 import {
@@ -46,6 +47,7 @@ export class ProcessCompiler {
   private readonly sources = new Map<string, ModdleElement>();
   /** Ids of refused elements: flows touching them are not reported again. */
   private readonly refused = new Set<string>();
+  private startForm: CompiledProcess['startForm'];
 
   constructor(
     private readonly findings: FindingCollector,
@@ -72,6 +74,7 @@ export class ProcessCompiler {
     if (name) compiled.name = name;
     const versionTag = attr(extensionOf(process, 'zeebe:VersionTag'), 'value');
     if (versionTag) compiled.versionTag = versionTag;
+    if (this.startForm) compiled.startForm = this.startForm;
     return compiled;
   }
 
@@ -144,6 +147,10 @@ export class ProcessCompiler {
     const timerPosition = timerPositionOf(node, position);
     assign(node, 'eventDefinition', compileEventDefinition(element, position, this.findings, timerPosition));
     this.compileThrowJob(element, node);
+    if (node.type === 'startEvent') {
+      const form = compileStartForm(element, position === 'processStart' && node.eventDefinition?.kind === 'none', this.findings);
+      if (form) this.startForm = form;
+    }
   }
 
   /** Message throw and end events run as job workers in Zeebe 8.8; a job definition on any other event would do nothing. */

@@ -108,7 +108,7 @@ const JOB_EXTENSIONS = [...ACTIVITY_COMMON, 'zeebe:TaskDefinition', 'zeebe:TaskH
 const THROW_EXTENSIONS = ['zeebe:IoMapping', 'zeebe:Properties', 'zeebe:TaskDefinition', 'zeebe:TaskHeaders'] as const;
 
 export const SUPPORTED_EXTENSIONS: Readonly<Record<ElementType, readonly string[]>> = {
-  startEvent: ['zeebe:IoMapping', 'zeebe:Properties'],
+  startEvent: ['zeebe:IoMapping', 'zeebe:Properties', 'zeebe:FormDefinition'],
   endEvent: THROW_EXTENSIONS,
   intermediateCatchEvent: ['zeebe:IoMapping', 'zeebe:Properties'],
   intermediateThrowEvent: THROW_EXTENSIONS,

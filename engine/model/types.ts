@@ -161,10 +161,19 @@ export interface SequenceFlow {
   condition?: string;
 }
 
+/** A deployed Camunda Form referenced by id, resolved by binding when it is needed. */
+export interface FormLink {
+  formId: string;
+  bindingType: 'latest' | 'deployment' | 'versionTag';
+  versionTag?: string;
+}
+
 export interface CompiledProcess {
   id: string;
   name?: string;
   versionTag?: string;
+  /** zeebe:formDefinition on the none start event of the process. */
+  startForm?: FormLink;
   elements: Record<string, FlowNode>;
   flows: Record<string, SequenceFlow>;
   /** Ids of top-level start events (none, timer, message) in the process scope. */

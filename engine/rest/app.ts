@@ -12,6 +12,7 @@ import { messageRoutes } from './routes/messages';
 import { operationRoutes } from './routes/operations';
 import { processRoutes } from './routes/processes';
 import { runtimeStateRoutes } from './routes/runtimeState';
+import { startFormRoutes } from './routes/startForms';
 import { userTaskRoutes } from './routes/userTasks';
 
 /** The /v2 REST API of the embedded engine: a thin layer of routes over the runtime's commands. */
@@ -35,6 +36,7 @@ export function createApp(engine: Engine, address: () => { host: string; port: n
   v2.use(decisionRoutes(engine));
   v2.use(operationRoutes(engine));
   v2.use(processRoutes(engine));
+  v2.use(startFormRoutes(engine));
   v2.use(jobRoutes(engine));
   v2.use(userTaskRoutes(engine));
   v2.use(runtimeStateRoutes(engine));

@@ -2,6 +2,7 @@ import type { ElementInstanceRow, ProcessDefinitionRow } from '../runtime/contex
 import type { IncidentRow } from '../runtime/incidents';
 import type { JobRow } from '../runtime/jobs';
 import type { UserTaskRow } from '../runtime/userTasks';
+import { prepare, type Db } from '../store/db';
 
 /**
  * Store rows → API JSON, exactly in the shapes the official client validates: keys as strings,
@@ -12,7 +13,20 @@ export const TENANT = '<default>';
 const key = (value: number) => String(value);
 const date = (ms: number) => new Date(ms).toISOString();
 
-export type ProcessDefinitionView = Pick<ProcessDefinitionRow, 'key' | 'bpmn_process_id' | 'version' | 'name' | 'version_tag' | 'resource_name'>;
+export type ProcessDefinitionView = Pick<ProcessDefinitionRow, 'key' | 'bpmn_process_id' | 'version' | 'name' | 'version_tag' | 'resource_name'> & {
+  /** 1 when the compiled process has a start form (HAS_START_FORM_SQL). */
+  has_start_form: number;
+};
+
+/** Selects has_start_form from a process_definitions row: the compiled model names the start form. */
+export const HAS_START_FORM_SQL = "json_extract(compiled, '$.startForm.formId') IS NOT NULL AS has_start_form";
+
+/** FormResult of the form endpoints (user task form, start form); undefined when no such form row exists. */
+export function formResultView(db: Db, formKey: number) {
+  const form = prepare(db, 'SELECT form_id, version, schema FROM forms WHERE key = ?').get(formKey) as { form_id: string; version: number; schema: string } | undefined;
+  if (!form) return undefined;
+  return { formKey: key(formKey), formId: form.form_id, version: form.version, schema: JSON.parse(form.schema), tenantId: TENANT };
+}
 
 export function processDefinitionView(row: ProcessDefinitionView) {
   return {
@@ -23,7 +37,7 @@ export function processDefinitionView(row: ProcessDefinitionView) {
     ...(row.version_tag ? { versionTag: row.version_tag } : {}),
     resourceName: row.resource_name,
     tenantId: TENANT,
-    hasStartForm: false,
+    hasStartForm: row.has_start_form === 1,
   };
 }
 

@@ -6,6 +6,7 @@ import * as expr from './expressions';
 import { eventSubprocessesOf, eventSubprocessStart, processOf, requireNode } from './model';
 import { visibleVariables } from './variables';
 import { correlateBufferedMessages } from './messages';
+import { findDeployedForm } from './forms';
 
 /**
  * What an element waits for: jobs, user tasks, timers, message and signal subscriptions. Opened when
@@ -68,21 +69,14 @@ export function setCandidateGroups(ctx: Ctx, userTaskKey: number, groups: string
 
 function resolveFormKey(ctx: Ctx, ei: ElementInstanceRow, formId: string, binding?: string, versionTag?: string): number {
   const definition = ctx.definition(ei.process_definition_key).row;
-  let row: { key: number } | undefined;
-  if (binding === 'deployment') {
-    row = prepare(ctx.db, 'SELECT key FROM forms WHERE form_id = ? AND deployment_key = ? AND deleted_at IS NULL ORDER BY version DESC').get(formId, definition.deployment_key) as { key: number } | undefined;
-  } else if (binding === 'versionTag') {
-    row = prepare(ctx.db, 'SELECT key FROM forms WHERE form_id = ? AND version_tag = ? AND deleted_at IS NULL ORDER BY version DESC').get(formId, versionTag ?? '') as { key: number } | undefined;
-  } else {
-    row = prepare(ctx.db, 'SELECT key FROM forms WHERE form_id = ? AND deleted_at IS NULL ORDER BY version DESC').get(formId) as { key: number } | undefined;
-  }
-  if (!row) {
+  const key = findDeployedForm(ctx.db, { formId, bindingType: binding, versionTag }, definition.deployment_key);
+  if (key === undefined) {
     throw new ElementFailure(
       'FORM_NOT_FOUND',
       `Expected to find a form with id '${formId}'${binding && binding !== 'latest' ? ` (binding ${binding})` : ''} for user task '${ei.element_id}', but no such form is deployed. Deploy the form, then resolve this incident.`,
     );
   }
-  return row.key;
+  return key;
 }
 
 /** Opens the wait of one event definition on behalf of `ei` (the waiting element, host or scope). */

@@ -155,3 +155,29 @@ describe('FEEL string literals with a raw line break', () => {
     expect(found.map((f) => f.elementId)).toEqual(['t']);
   });
 });
+
+describe('forms on the none start event (zeebe:formDefinition)', () => {
+  const startWith = (form: string, definition = '') =>
+    processXml(`<bpmn:startEvent id="s"><bpmn:extensionElements>${form}</bpmn:extensionElements>${definition}</bpmn:startEvent>${flow('a', 's', 'e')}<bpmn:endEvent id="e" />`);
+
+  it('compiles formId with its binding onto the process', async () => {
+    expect((await compileOne(startWith('<zeebe:formDefinition formId="ansokan" />'))).startForm).toEqual({ formId: 'ansokan', bindingType: 'latest' });
+    expect((await compileOne(startWith('<zeebe:formDefinition formId="ansokan" bindingType="versionTag" versionTag="v2" />'))).startForm)
+      .toEqual({ formId: 'ansokan', bindingType: 'versionTag', versionTag: 'v2' });
+  });
+
+  it.each([
+    ['an empty form definition', '<zeebe:formDefinition />', '', /Exactly one of the attributes 'formId, formKey' must be present/],
+    ['a formKey (embedded start form)', '<zeebe:formDefinition formKey="camunda-forms:bpmn:f" />', '', /formKey or externalReference/],
+    ['a version tag binding without tag', '<zeebe:formDefinition formId="f" bindingType="versionTag" />', '', /without a version tag/],
+    ['a form on a message start event', '<zeebe:formDefinition formId="f" />', '<bpmn:messageEventDefinition messageRef="m0" />', /only the plain \(none\) start event/],
+  ])('refuses %s', async (_what, form, definition, text) => {
+    const found = await findings(startWith(form, definition).replace('</bpmn:definitions>', '<bpmn:message id="m0" name="Ny" /></bpmn:definitions>'));
+    expect(found).toEqual([{ elementId: 's', message: expect.stringMatching(text) }]);
+  });
+
+  it('refuses a form on the start event of an embedded subprocess', async () => {
+    const xml = processXml(around(`<bpmn:subProcess id="t"><bpmn:startEvent id="ss"><bpmn:extensionElements><zeebe:formDefinition formId="f" /></bpmn:extensionElements></bpmn:startEvent>${flow('sf', 'ss', 'se')}<bpmn:endEvent id="se" /></bpmn:subProcess>`));
+    expect(await findings(xml)).toEqual([{ elementId: 'ss', message: expect.stringMatching(/only the plain \(none\) start event of the process/) }]);
+  });
+});

@@ -6,7 +6,7 @@ import { EngineError, invalidArgument, notFound } from '../../runtime/errors';
 import { cancelProcessInstance, createProcessInstance, isLiveDefinition, latestDefinitionById } from '../../runtime/instances';
 import { runSearch, WhereBuilder, type FieldSpecs, type SearchDefinition } from '../search';
 import { keyString, millis, parseInput, parseKey, variablesObject } from '../validation';
-import { processDefinitionView, processInstanceView, TENANT, type ProcessDefinitionView, type ProcessInstanceView } from '../views';
+import { HAS_START_FORM_SQL, processDefinitionView, processInstanceView, TENANT, type ProcessDefinitionView, type ProcessInstanceView } from '../views';
 
 /** Camunda's TagSet: up to 10 distinct tags, each starting with a letter (then alphanumerics, `_ - : .`), ≤ 100 chars. */
 const tag = z.string().regex(/^[A-Za-z][A-Za-z0-9_\-:.]{0,99}$/, 'a tag starts with a letter, then letters, digits, _ - : or . (at most 100 characters)');
@@ -30,7 +30,7 @@ const createSchema = z.union([
 
 /** Deleted definitions are gone for the API (as in Zeebe); the rows stay for the instances still running on them. */
 const definitionSearch: SearchDefinition<ProcessDefinitionView, ReturnType<typeof processDefinitionView>> = {
-  from: '(SELECT * FROM process_definitions WHERE deleted_at IS NULL) d',
+  from: `(SELECT *, ${HAS_START_FORM_SQL} FROM process_definitions WHERE deleted_at IS NULL) d`,
   fields: {
     processDefinitionKey: { column: 'd.key', kind: 'key' },
     processDefinitionId: { column: 'd.bpmn_process_id', kind: 'string' },
@@ -43,7 +43,8 @@ const definitionSearch: SearchDefinition<ProcessDefinitionView, ReturnType<typeo
   applyExtraFilters: (where, filter) => {
     if (filter.isLatestVersion === true) where.add('d.version = (SELECT MAX(version) FROM process_definitions x WHERE x.bpmn_process_id = d.bpmn_process_id AND x.deleted_at IS NULL)');
     if (filter.isLatestVersion === false) where.add('d.version < (SELECT MAX(version) FROM process_definitions x WHERE x.bpmn_process_id = d.bpmn_process_id AND x.deleted_at IS NULL)');
-    if (filter.hasStartForm === true) where.add('0');
+    if (filter.hasStartForm === true) where.add('d.has_start_form = 1');
+    if (filter.hasStartForm === false) where.add('d.has_start_form = 0');
   },
   sort: {
     processDefinitionKey: 'd.key', name: 'd.name', resourceName: 'd.resource_name', version: 'd.version', versionTag: 'd.version_tag',
@@ -133,7 +134,7 @@ export function processRoutes(engine: Engine): Router {
 
   const getDefinitionRow = (keyParam: string) => {
     const key = parseKey(keyParam, 'process definition key');
-    const row = prepare(engine.db, 'SELECT * FROM process_definitions WHERE key = ? AND deleted_at IS NULL').get(key) as (ProcessDefinitionView & { xml: string }) | undefined;
+    const row = prepare(engine.db, `SELECT *, ${HAS_START_FORM_SQL} FROM process_definitions WHERE key = ? AND deleted_at IS NULL`).get(key) as (ProcessDefinitionView & { xml: string }) | undefined;
     if (!row) throw notFound(`Process definition with key '${key}' not found.`);
     return row;
   };

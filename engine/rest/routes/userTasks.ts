@@ -1,4 +1,3 @@
-import { prepare } from '../../store/db';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Engine } from '../../runtime/engine';
@@ -7,7 +6,7 @@ import { assignUserTask, completeUserTask, getUserTask, unassignUserTask, update
 import { scopeChain } from '../../runtime/variables';
 import { runSearch, searchRequestSchema, type SearchDefinition } from '../search';
 import { iso, parseInput, parseKey, variablesObject } from '../validation';
-import { TENANT, userTaskView, variableView, type VariableView } from '../views';
+import { formResultView, TENANT, userTaskView, variableView, type VariableView } from '../views';
 import { applyVariableFilters } from './processes';
 
 const STATES = ['CREATING', 'CREATED', 'ASSIGNING', 'UPDATING', 'COMPLETING', 'COMPLETED', 'CANCELING', 'CANCELED', 'FAILED'] as const;
@@ -91,11 +90,9 @@ export function userTaskRoutes(engine: Engine): Router {
   router.get('/user-tasks/:key/form', async (req, res) => {
     const task = requireTask(req.params.key);
     if (!task.formKey) return void res.status(204).end();
-    const form = prepare(engine.db, 'SELECT form_id, version, schema FROM forms WHERE key = ?').get(Number(task.formKey)) as
-      | { form_id: string; version: number; schema: string }
-      | undefined;
+    const form = formResultView(engine.db, Number(task.formKey));
     if (!form) throw notFound(`The form of user task '${task.userTaskKey}' (form key ${task.formKey}) is not deployed.`);
-    res.json({ formKey: task.formKey, formId: form.form_id, version: form.version, schema: JSON.parse(form.schema), tenantId: TENANT });
+    res.json(form);
   });
 
   router.post('/user-tasks/:key/completion', async (req, res) => {
