@@ -123,8 +123,9 @@ export function authRoutes(deps: { config: WebConfig; users?: LocalUsers; oidc?:
       const target = takeTarget(req);
       if (target !== undefined) await save(req);
       const { url, requestId } = await deps.saml.start(target ?? '');
-      // SameSite=None needs Secure; over plain http (loopback development) the IdP is same-site and Lax suffices.
-      const secure = deps.config.cookieSecure === 'auto' ? req.secure : deps.config.cookieSecure;
+      // The IdP posts cross-site, so the cookie must be SameSite=None, which needs Secure: decided by the ACS URL the
+      // browser posts to (behind a TLS proxy req.secure can be false). Plain-http ACS only on loopback, same-site.
+      const secure = new URL(deps.config.saml!.acsUrl).protocol === 'https:';
       res.cookie(SAML_COOKIE, requestId, { httpOnly: true, path: '/saml/acs', maxAge: 10 * 60_000, secure, sameSite: secure ? 'none' : 'lax' });
       res.redirect(303, url);
     } catch (e) { next(e); }
