@@ -81,7 +81,9 @@ export function applyVariableFilters(where: WhereBuilder, filters: unknown, scop
     const valueConditions = new WhereBuilder();
     valueConditions.field({ column: 'v.value', kind: 'string' }, value);
     const extra = valueConditions.conditions.map((c) => ` AND ${c}`).join('');
-    where.add(`EXISTS (SELECT 1 FROM variables v WHERE v.scope_key = ${scopeColumn} AND v.name = ?${extra})`, name, ...valueConditions.params);
+    // IN over the matching variables, not EXISTS per row: the subquery runs once on the (name, value) index, so a
+    // selective filter (a case reference) costs its matches instead of one lookup per candidate row.
+    where.add(`${scopeColumn} IN (SELECT v.scope_key FROM variables v WHERE v.name = ?${extra})`, name, ...valueConditions.params);
   }
 }
 

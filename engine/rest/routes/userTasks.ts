@@ -14,6 +14,7 @@ const variableValueFilter = z.array(z.strictObject({ name: z.string(), value: z.
 
 const userTaskSearch: SearchDefinition<UserTaskRow & { process_name: string | null }, ReturnType<typeof userTaskView>> = {
   from: `(SELECT ut.*, d.name AS process_name FROM user_tasks ut JOIN process_definitions d ON d.key = ut.process_definition_key) t`,
+  countFrom: 'user_tasks t',
   fields: {
     userTaskKey: { column: 't.key', kind: 'key' },
     state: { column: 't.state', kind: 'string', values: STATES },
