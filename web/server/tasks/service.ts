@@ -91,10 +91,18 @@ export class TaskService {
     let raw: RawTask[];
     let total: number;
     if (q.sort === 'dueDate' && q.filter !== 'forsenade' && q.filter !== 'snart') {
-      const dated = await this.search({ ...filter, dueDate: { $exists: true } }, from, q.size, [{ field: 'dueDate', order }, { field: 'creationDate', order: 'ASC' }]);
-      const undatedFrom = Math.max(0, from - dated.total);
-      const undated = await this.search({ ...filter, dueDate: { $exists: false } }, undatedFrom, Math.max(1, q.size - dated.items.length), [{ field: 'creationDate', order: 'ASC' }]);
-      raw = [...dated.items, ...(dated.items.length < q.size ? undated.items : [])].slice(0, q.size);
+      const datedSearch = () => this.search({ ...filter, dueDate: { $exists: true } }, from, q.size, [{ field: 'dueDate', order }, { field: 'creationDate', order: 'ASC' }]);
+      const undatedSearch = (at: number) => this.search({ ...filter, dueDate: { $exists: false } }, at, q.size, [{ field: 'creationDate', order: 'ASC' }]);
+      let dated: Awaited<ReturnType<typeof datedSearch>>;
+      let undated: Awaited<ReturnType<typeof datedSearch>>;
+      // The first page (the one opened most) asks both at once; a later page needs the dated total for the undated
+      // offset first.
+      if (from === 0) [dated, undated] = await Promise.all([datedSearch(), undatedSearch(0)]);
+      else {
+        dated = await datedSearch();
+        undated = await undatedSearch(Math.max(0, from - dated.total));
+      }
+      raw = [...dated.items, ...undated.items].slice(0, q.size);
       total = dated.total + undated.total;
     } else {
       const res = await this.search(filter, from, q.size, [{ field: q.sort, order }, { field: 'creationDate', order: 'ASC' }]);
