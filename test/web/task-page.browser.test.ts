@@ -1,7 +1,9 @@
 /**
- * Inbox and task page in Debian's Chromium (playwright-core): axe-core finds no serious or critical violations;
- * the date picker speaks Swedish (month and weekday names, week from Monday, placeholder); "Slutför uppgiften" is
- * disabled until the form is ready; the error summary links to the fields; at 390 px the due date stays visible.
+ * Inbox, task page, case page and the dashboard in Debian's Chromium (playwright-core): axe-core finds no serious
+ * or critical violations; the date pickers speak Swedish (month and weekday names, week from Monday, ÅÅÅÅ-MM-DD),
+ * also in an English browser, and so do form-js's validation messages however often it re-renders them;
+ * "Slutför uppgiften" is disabled until the form is ready; the error summary links to the fields; at 390 px the due
+ * date stays visible.
  * Screenshots (desktop and 390 px) go to test-artifacts/web/.
  */
 import fs from 'node:fs';
@@ -229,5 +231,31 @@ test("the app's own date fields: Swedish calendar and ÅÅÅÅ-MM-DD in an Engli
   expect(await seriousViolations(page)).toEqual([]);
   await page.getByRole('button', { name: 'Visa' }).click();
   await page.waitForURL(/from=\d{4}-\d{2}-01/);
+  expect(pageErrors).toEqual([]);
+}, 120_000);
+
+test('case page and the dashboard\'s drill-down list: no serious accessibility violations, desktop and 390 px', async () => {
+  const task = await engine.client.getUserTask({ userTaskKey: blankett as never }, { consistency: { waitUpToMs: 0 } } as never);
+  for (const width of [1280, 390]) {
+    const page = await login('ss-vaxjo', width);
+    await page.goto(`${web.url}/arenden/${task.processInstanceKey}`);
+    await page.locator('#diagram[data-ready="true"]').waitFor({ timeout: 30_000 });
+    // The active step is inside the visible diagram, at a readable size.
+    const box = (await page.locator('#diagram').boundingBox())!;
+    const active = (await page.locator('#diagram .djs-element.vk-active').first().boundingBox())!;
+    expect(active.x >= box.x && active.x + active.width <= box.x + box.width && active.y >= box.y && active.y + active.height <= box.y + box.height).toBe(true);
+    expect(active.width).toBeGreaterThanOrEqual(55);
+    expect(await page.locator('h1').innerText()).toMatch(/VK-\d{4}-\d{6}/);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: path.join(ARTIFACTS, `arende-${width}.png`), fullPage: true });
+    // Nothing wider than the screen (named, so a failure says which element).
+    if (width === 390) expect(await page.evaluate(() => Array.from(document.querySelectorAll('main *')).filter((e) => e.getBoundingClientRect().right > 391 && !e.closest('.table-wrap, #diagram')).slice(0, 5).map((e) => `${e.tagName.toLowerCase()}.${e.className}`))).toEqual([]);
+  }
+  const chef = await login('chef-vaxjo');
+  await chef.goto(`${web.url}/oversikt/arenden?visa=forsenade`);
+  await chef.locator('table.drill').waitFor();
+  expect(await chef.locator('table.drill').innerText()).not.toMatch(/\t0\t/);
+  expect(await seriousViolations(chef)).toEqual([]);
+  await chef.screenshot({ path: path.join(ARTIFACTS, 'oversikt-forsenade.png'), fullPage: true });
   expect(pageErrors).toEqual([]);
 }, 120_000);

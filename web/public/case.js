@@ -23,11 +23,16 @@
       return viewer.importXML(d.xml).then(function () {
         var canvas = viewer.get('canvas');
         var registry = viewer.get('elementRegistry');
-        // Fit, but never shrink below a readable size: the user pans to see the rest.
+        // Fit, but never shrink below a readable size: then the active step is put in the middle (zooming about a
+        // point keeps that point where it was, which can be outside the box) and the user pans to see the rest.
         canvas.zoom('fit-viewport');
         if (canvas.zoom() < 0.6) {
           var focus = registry.get((d.active && d.active[0]) || '') || null;
-          canvas.zoom(0.6, focus ? { x: focus.x + (focus.width || 0) / 2, y: focus.y + (focus.height || 0) / 2 } : 'auto');
+          canvas.zoom(0.6);
+          if (focus) {
+            var vb = canvas.viewbox();
+            canvas.viewbox({ x: focus.x + (focus.width || 0) / 2 - vb.width / 2, y: focus.y + (focus.height || 0) / 2 - vb.height / 2, width: vb.width, height: vb.height });
+          }
         }
         function mark(ids, cls) { ids.forEach(function (id) { if (registry.get(id)) canvas.addMarker(id, cls); }); }
         mark(d.completed, 'vk-done');

@@ -1,6 +1,7 @@
 import type { CamundaClient } from '../../../common/camunda';
 import type { AuditEntry } from '../../../common/audit';
 import { NOW, statusOf, variablesOf } from '../camunda-util';
+import { PROCESS_NAMES } from '../labels';
 import { deadlineLabel, groupLabel, homeLabel, isDeadlineVariable } from './labels';
 import { messageWaits, waitsFor, type MessageWaits } from './waits';
 
@@ -149,7 +150,8 @@ export function businessHistory(entries: AuditEntry[], o: CaseOverview, nameOf: 
   const text = (e: AuditEntry): string | undefined => {
     const d = e.details ?? {};
     switch (e.action) {
-      case 'case.started': return `startade ${String(d.processName ?? d.processDefinitionId ?? 'ett ärende')}`;
+      // Audit rows name the process by its id: shown by its Swedish name ("Förfrågan om placering …").
+      case 'case.started': return `startade ${d.processName ? String(d.processName) : d.processDefinitionId ? PROCESS_NAMES[String(d.processDefinitionId)] ?? String(d.processDefinitionId) : 'ett ärende'}`;
       case 'task.completed': return `slutförde uppgiften "${taskName(d.userTaskKey) ?? String(d.elementId ?? '')}"`;
       case 'task.claimed': return `tog uppgiften "${taskName(d.userTaskKey) ?? ''}"`;
       case 'queue.enqueued': return `ställde ärendet i kö till ${homeLabel(d.home)} (prioritet ${String(d.priority ?? '').toUpperCase()}, plats ${String(d.position ?? '')})`;

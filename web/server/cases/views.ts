@@ -82,7 +82,7 @@ function summaryBox(c: CaseFull): Raw {
 function processTable(c: CaseFull, selected: string | undefined): Raw {
   const byKey = new Map(c.processes.map((p) => [p.processInstanceKey, p]));
   return html`<section aria-labelledby="processer"><h2 id="processer">Ärendets processer</h2>
-    <table class="processes"><thead><tr><th>Process</th><th>Status</th><th>Nuvarande steg</th><th>Startad</th><th>Avslutad</th></tr></thead><tbody>
+    <div class="table-wrap"><table class="processes"><thead><tr><th>Process</th><th>Status</th><th>Nuvarande steg</th><th>Startad</th><th>Avslutad</th></tr></thead><tbody>
     ${c.processes.map((p) => {
       const parent = p.parentProcessInstanceKey ? byKey.get(p.parentProcessInstanceKey) : undefined;
       // Open tasks link to the task page; waits and automatic steps are named only.
@@ -92,7 +92,7 @@ function processTable(c: CaseFull, selected: string | undefined): Raw {
       return html`<tr class="${p.processInstanceKey === selected ? 'selected' : ''}" data-process="${p.processDefinitionId}">
         <td><a href="/arenden/${c.caseRef}?process=${p.processInstanceKey}"${p.processInstanceKey === selected ? raw(' aria-current="true"') : ''}>${p.name}</a>${parent ? html`<br><small>anropad från ${parent.name}</small>` : ''}</td>
         <td>${INSTANCE_STATE[p.state] ?? p.state}</td><td class="steps">${steps}</td><td>${fmtDate(p.startDate)}</td><td>${fmtDate(p.endDate)}</td></tr>`;
-    })}</tbody></table></section>`;
+    })}</tbody></table></div></section>`;
 }
 
 export function casePage(o: { user: SessionUser; csrf: string; flash?: string; c: CaseFull; selected?: CaseView; form?: FormState; nameOf?: (id: string | undefined) => string | undefined }): string {
@@ -116,9 +116,9 @@ export function casePage(o: { user: SessionUser; csrf: string; flash?: string; c
       <p class="legend"><span class="key active"></span> Aktivt steg <span class="key overdue"></span> Försenat steg <span class="key done"></span> Genomfört
         <span class="zoom" role="group" aria-label="Zooma diagrammet"><button type="button" class="link" data-zoom="in">Zooma in</button> <button type="button" class="link" data-zoom="out">Zooma ut</button> <button type="button" class="link" data-zoom="fit">Hela diagrammet</button></span></p>
       <div id="diagram" class="diagram" aria-label="Processdiagram: dra för att flytta, scrolla med Ctrl för att zooma"></div>
-      <h3>Uppgifter och tidsfrister</h3>${sel.tasks.length === 0 ? html`<p class="empty">Processen har inga uppgifter ännu.</p>` : ''}<table${sel.tasks.length === 0 ? raw(' hidden') : ''}><thead><tr><th>Uppgift</th><th>Status</th><th>Grupp</th><th>Tilldelad</th><th>Tidsfrist</th><th>Slutförd</th></tr></thead><tbody>
+      <h3>Uppgifter och tidsfrister</h3>${sel.tasks.length === 0 ? html`<p class="empty">Processen har inga uppgifter ännu.</p>` : ''}<div class="table-wrap"><table${sel.tasks.length === 0 ? raw(' hidden') : ''}><thead><tr><th>Uppgift</th><th>Status</th><th>Grupp</th><th>Tilldelad</th><th>Tidsfrist</th><th>Slutförd</th></tr></thead><tbody>
       ${sel.tasks.map((t) => html`<tr class="${t.overdue ? 'overdue' : ''}"><td>${t.state === 'CREATED' ? html`<a href="/uppgifter/${t.userTaskKey}">${t.name}</a>` : t.name}</td><td>${TASK_STATE[t.state] ?? t.state}${t.overdue ? ' (försenad)' : ''}</td><td>${t.candidateGroups.map(groupLabel).join(', ')}</td><td>${(o.nameOf ?? ((x) => x))(t.assignee) ?? '–'}</td><td>${fmtDate(t.dueDate)}</td><td>${fmtDate(t.completionDate)}</td></tr>`)}
-      </tbody></table></section>` : ''}
+      </tbody></table></div></section>` : ''}
     <section aria-labelledby="frister"><h2 id="frister">Tidsgränser</h2>${c.summary.deadlines.length === 0 ? html`<p class="empty">Inga beräknade tidsgränser.</p>` : html`<ul>${c.summary.deadlines.map((d) => html`<li class="${d.passed ? 'overdue' : ''}">${d.label}: ${fmtDate(d.value)}${d.passed ? ' (passerad)' : ''}</li>`)}</ul>`}</section>
     <section aria-labelledby="esk"><h2 id="esk">Eskaleringar</h2>${c.escalations.length === 0 ? html`<p class="empty">Inga eskaleringar.</p>` : html`<ul>${c.escalations.map((e) => html`<li class="${e.action === 'escalation.breach' ? 'overdue' : 'soon'}">${fmtDate(e.at)}: ${e.action === 'escalation.breach' ? 'Tidsgräns överskriden' : 'Påminnelse'} – ${deadlineLabel(String(e.details?.deadline ?? ''))} (till ${groupLabel(String(e.details?.escalateTo ?? e.details?.group ?? ''))})</li>`)}</ul>`}</section>
     <section aria-labelledby="hist"><h2 id="hist">Historik</h2>${c.history.length === 0 ? html`<p class="empty">Inga registrerade steg ännu.</p>` : html`<ol class="history">${c.history.map((h) => html`<li>${fmtDate(h.at)} – <strong>${h.who}</strong> ${h.what}</li>`)}</ol>`}</section>`);
