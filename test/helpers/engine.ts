@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createCamundaClient, type CamundaClient } from '../../common/camunda';
 import { startEngine, type EngineAuth } from '../../engine';
 import { basicAuthHeader } from '../../engine/rest/auth';
+import type { EngineLimits } from '../../engine/limits';
 
 export interface TestEngine {
   /** Base address without /v2. */
@@ -33,10 +34,10 @@ export function engineAuthHeaders(): { authorization: string } {
  * (CAMUNDA_AUTH_STRATEGY=BASIC), and allows clock control. The client validates requests and responses strictly,
  * so every engine answer is checked against the official SDK's schemas.
  */
-export async function startTestEngine(opts: { dataDir?: string } = {}): Promise<TestEngine> {
+export async function startTestEngine(opts: { dataDir?: string; limits?: Partial<EngineLimits> } = {}): Promise<TestEngine> {
   process.env.CAMUNDA_SDK_VALIDATION = 'req:strict,res:strict';
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'vk-engine-'));
-  const engine = await startEngine({ port: 0, host: '127.0.0.1', dataDir, auth: testEngineAuth(), clockControl: true });
+  const engine = await startEngine({ port: 0, host: '127.0.0.1', dataDir, auth: testEngineAuth(), clockControl: true, limits: opts.limits });
   const client = createCamundaClient({ restAddress: engine.url });
   return { url: engine.url, client, dataDir, stop: () => engine.close() };
 }
