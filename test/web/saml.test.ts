@@ -258,6 +258,25 @@ test('with an SP key pair: the AuthnRequest is signed (the IdP insists), the enc
   }
 }, 90_000);
 
+test('the request cookie: SameSite=None; Secure for an https ACS (the IdP posts cross-site), Lax for a loopback http ACS', async () => {
+  const lax = await fetch(`${web.url}/login/saml`, { redirect: 'manual' });
+  expect(lax.headers.getSetCookie().find((c) => c.startsWith('vk.saml='))).toMatch(/Path=\/saml\/acs; .*HttpOnly; SameSite=Lax$/);
+  const tls = await startTestWeb(engine.client, {
+    env: {
+      WEB_AUTH_MODE: 'saml', SAML_IDP_SSO_URL: idp.ssoUrl, SAML_IDP_ENTITY_ID: idp.entityId, SAML_IDP_CERT_FILE: IDP_CERT_FILE,
+      SAML_SP_ENTITY_ID: SP_ENTITY_ID, SAML_ACS_URL: 'https://vardkedjan.example.se/saml/acs', SAML_GROUP_ATTRIBUTE: MEMBER_OF,
+    },
+  });
+  try {
+    const res = await fetch(`${tls.url}/login/saml`, { redirect: 'manual' });
+    expect(res.status).toBe(303);
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('vk.saml='));
+    expect(cookie).toMatch(/HttpOnly; Secure; SameSite=None$/);
+  } finally {
+    await tls.stop();
+  }
+});
+
 test('configuration: https outside loopback, a source of groups, known groups in the map, complete IdP settings', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vk-saml-cfg-'));
   const map = (rules: unknown) => { const f = path.join(dir, `${Math.random()}.json`); fs.writeFileSync(f, JSON.stringify({ rules })); return f; };
