@@ -171,6 +171,11 @@ describe('actions send what the diagrams wait for', () => {
     expect(ids).toEqual(expect.arrayContaining(['vk-under-placering', 'vk-sip', 'vk-infor-hemflytt']));
     const hem = o.processes.find((p: any) => p.processDefinitionId === 'vk-infor-hemflytt');
     expect(hem.parentProcessInstanceKey).toBe(underKey);
+    // the case's consent (registered above) goes along, so the SIP inför hemflytt does not ask for it again
+    const consentId = actions().find((e) => e.action === 'case.action.registrera-samtycke')?.details?.consentId;
+    expect(consentId).toMatch(/^SAM-/);
+    const hemConsent = await engine.client.searchVariables({ filter: { processInstanceKey: hem.processInstanceKey, name: 'consentId' } as never }, NOW as never);
+    expect(hemConsent.items.map((v) => JSON.parse(v.value))).toEqual([consentId]);
     // the gateway has moved on: the same action again is refused and sends nothing
     const again = await ss.post(`/api/arenden/${caseRef}/atgarder/planera-flytt`, { token: token(), moveDate: iso(30) });
     expect(again.status).toBe(409);

@@ -4,8 +4,11 @@
  * remissgruppen, studiebesök, bistånd, admission at Ekeliden, under placering (started by itself, same caseRef)
  * until it waits for the next step; consent and the move to Novus planned from the case page, remissgruppen's
  * confirmation, the handover meeting, the new decision and the confirmed move (the case then says Novus); a second
- * client granted Novus waits first in its queue on "Platser och kö" (Novus is full). NOT YET HERE (see
- * docs/web.md): inför hemflytt with SIP, utskrivning, and the freed place admitting that second client. The real job workers run beside the app (shared DATA_DIR), Ekeliden and
+ * client granted Novus waits first in its queue on "Platser och kö" (Novus is full); inför hemflytt planned from
+ * the case page with the SIP (consent taken over from the case, preparation per huvudman, kallelse with each party's
+ * answer, the SIP meeting and plan) and the Novus exit criterion; the confirmed utflytt frees the place and the
+ * second client is admitted (on "Platser och kö" and on its case page); a third client waits, and "Avsluta
+ * placering / skriv ut" of the second frees the place again for the third. The real job workers run beside the app (shared DATA_DIR), Ekeliden and
  * Novus have one place each (PLACES_CONFIG). The test never calls the engine's REST API to move the case: reads only,
  * to wait for states. Waits are on states (rows, headings), never on fixed times.
  */
@@ -133,7 +136,13 @@ async function doTask(user: string, caseRef: string, name: string, answers: Reco
       await page.keyboard.press('Escape');
       if (c.subtype === 'datetime') { await inputs.nth(1).fill(String(value).slice(11, 16) || '10:00'); await inputs.nth(1).press('Enter'); await page.keyboard.press('Escape'); }
     }
-    else await field.locator('input, textarea').first().fill(String(value));
+    else {
+      // form-js applies typed text 300 ms later (debounced) unless the input loses focus; leaving it applies it at
+      // once, so fields that a value shows (antalMal → "Mål 1: område") are there when the loop reaches them.
+      const input = field.locator('input, textarea').first();
+      await input.fill(String(value));
+      await input.blur();
+    }
   }
   await page.locator('h1').click();
   await page.getByRole('button', { name: 'Slutför uppgiften' }).click();
@@ -205,9 +214,10 @@ test('1. placeringsförfrågan to admission at Ekeliden; under placering starts 
     await p.getByLabel('Inte aktuellt (vuxen)').check();
   });
   expect(await ss.locator('ol.history').textContent()).toMatch(/Sara Lind .* registrerade samtycke/);
+  expect(await ss.locator('ol.history').textContent()).toMatch(/Sara Lind .* startade Förfrågan om placering till remissgruppen/);
   await ss.screenshot({ path: path.join(ARTIFACTS, '02-samtycke.png'), fullPage: true });
   expect(consoleErrors).toEqual([]);
-}, 10 * STEP_MS);
+}, 15 * STEP_MS);
 
 let second: string;
 
@@ -232,4 +242,76 @@ test('3. a second client is granted Novus and waits in its queue (Novus is full)
   await untilPage(remiss, '/platser', async () => (await remiss.locator('section[data-home="novus"] table.queue tr', { hasText: second }).count()) > 0, 'the second client in Novus\'s queue');
   expect(await remiss.locator('section[data-home="novus"] table.queue tbody tr').first().textContent()).toContain(second);
   await remiss.screenshot({ path: path.join(ARTIFACTS, '03-platser-och-ko.png'), fullPage: true });
+}, 10 * STEP_MS);
+
+const SIP_PREP = { kostnadsforslag: 'halften', forberedelseKlar: true };
+
+/** Remissgruppen's "Platser och kö": is `caseRef` admitted at (or queued for) `home`? */
+async function onPlaces(caseRef: string, home: 'ekeliden' | 'novus', where: 'admitted' | 'queued') {
+  const remiss = await as('remiss-anna');
+  const rows = remiss.locator(`section[data-home="${home}"] ${where === 'admitted' ? 'details li' : 'table.queue tbody tr'}`, { hasText: caseRef });
+  await untilPage(remiss, '/platser', async () => (await rows.count()) > 0, `${caseRef} ${where} at ${home}`);
+}
+
+test('4. inför hemflytt with SIP (consent from the case, kallelse, plan); the confirmed utflytt frees Novus and admits the first in its queue', async () => {
+  const ss = await as('ss-vaxjo');
+  await caseAction('ss-vaxjo', client, 'Planera hemflytt', async (p) => { await p.locator('#f-planera-hemflytt-utflyttDate').fill(day(30)); });
+  expect(await ss.locator('ol.history').textContent()).toMatch(/Sara Lind .* planerade hemflytt \(utflytt /);
+  await doTask('ss-vaxjo', client, 'Planera insatser före och efter hemflytt', { behovForeFlytt: ['boende'], behovEfterFlytt: ['sysselsattning'], utsluss: 'nej', anhorigaBarnBeaktade: 'ja' });
+  await untilPage(ss, `/arenden/${client}`, async () => (await ss.locator('table.processes tr[data-process="vk-sip"]').count()) > 0, 'the SIP on the case');
+  await ss.screenshot({ path: path.join(ARTIFACTS, '04-hemflytt-sip.png'), fullPage: true });
+  await doTask('kp-novus', client, 'Pröva utskrivningskriterium', { sysselsattningFortsatter: 'ja', boendeFortsatter: 'ja' });
+  // The consent registered on the case in stage 1 is the SIP's: it starts with the preparation, not with consent.
+  await doTask('ss-vaxjo', client, 'Förbered SIP och kostnadsförslag (per huvudman)', SIP_PREP);
+  await doTask('psyk-remissport', client, 'Förbered SIP och kostnadsförslag (per huvudman)', SIP_PREP);
+  await ss.goto(`${web.url}/uppgifter?arende=${client}`);
+  expect(await ss.locator('tr', { hasText: 'Inhämta samtycke till SIP' }).count()).toBe(0);
+  await doTask('ss-vaxjo', client, 'Kalla till SIP-möte', { sipMoteTid: `${day(7)}T10:00`, sipDeltagare: ['kommun', 'psykiatri', 'novus'] });
+  // One answer per called party: the region's (psykiatri) by the region's group, the others by the kommun.
+  await doTask('ss-vaxjo', client, 'Skicka kallelse och registrera svar', { kallelseSvar: 'kommer' });
+  await doTask('ss-vaxjo', client, 'Skicka kallelse och registrera svar', { kallelseSvar: 'kommer' });
+  await doTask('psyk-remissport', client, 'Skicka kallelse och registrera svar', { kallelseSvar: 'kommer' });
+  await doTask('ss-vaxjo', client, 'Håll SIP-möte och upprätta plan', { antalMal: '2', mal1Omrade: 'boende', mal1Ansvarig: 'kommunen', mal2Omrade: 'psykisk-halsa', mal2Ansvarig: 'regionen', planInsatser: true, planAndraInsatser: true, planMal: true, planAnsvar: true, overgripandeAnsvar: 'kommunen', sipUppfoljningIntervall: 'P3M' });
+  await untilPage(ss, `/arenden/${client}`, async () => (await ss.locator('ol.history').textContent())!.includes('slutförde uppgiften "Håll SIP-möte och upprätta plan"'), 'the SIP meeting in the history');
+  await ss.screenshot({ path: path.join(ARTIFACTS, '05-sip-mote-hallet.png'), fullPage: true });
+  // The SIP meeting is held, so the utflytt can be confirmed (before its deadline) by Novus's kontaktperson.
+  await doTask('kp-novus', client, 'Bekräfta utflytt', { utflyttadDatum: day(0) });
+  await untilPage(ss, `/arenden/${client}`, async () => (await ss.locator('.summary .place').textContent().catch(() => ''))!.includes('Utskriven från Stödboende Novus'), 'the client discharged from Novus');
+  expect(await ss.locator('.summary .status').textContent()).toMatch(/^Utflyttad från Stödboende Novus \d{4}-\d{2}-\d{2}\. SIP/);
+  await ss.screenshot({ path: path.join(ARTIFACTS, '06-utflyttad.png'), fullPage: true });
+  const procs = await processesOnCase('ss-vaxjo', client);
+  expect([...procs.keys()]).toEqual(expect.arrayContaining(['vk-placeringsforfragan', 'vk-under-placering', 'vk-flytt-ekeliden-novus', 'vk-infor-hemflytt', 'vk-sip']));
+  // The freed place went to the first in Novus's queue: remissgruppen sees it admitted, the kontaktperson confirms.
+  await onPlaces(second, 'novus', 'admitted');
+  const remiss = await as('remiss-anna');
+  expect(await remiss.locator('section[data-home="novus"] table.queue tbody tr', { hasText: second }).count()).toBe(0);
+  await remiss.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+  await remiss.screenshot({ path: path.join(ARTIFACTS, '07-platser-efter-utflytt.png'), fullPage: true });
+  await untilPage(ss, `/arenden/${second}`, async () => (await ss.locator('.summary .place').textContent().catch(() => ''))!.includes('Har plats på Stödboende Novus'), 'the second client with a place at Novus');
+  await doTask('kp-novus', second, 'Bekräfta inskrivningsdatum', { admissionDate: day(0) });
+  await untilPage(ss, `/arenden/${second}`, async () => (await ss.locator('table.processes tr[data-process="vk-under-placering"]').count()) > 0, 'under placering for the second client');
+  await ss.screenshot({ path: path.join(ARTIFACTS, '08-andra-klienten-inskriven.png'), fullPage: true });
+  expect(consoleErrors).toEqual([]);
+}, 15 * STEP_MS);
+
+test('5. Avsluta placering / skriv ut frees the place again: the next client in the queue is admitted', async () => {
+  const third = await placementRequest('novus');
+  await onPlaces(third, 'novus', 'queued');
+  await caseAction('ss-vaxjo', second, 'Avsluta placering / skriv ut', async (p) => {
+    await p.locator('#f-avsluta-placering-avslutDatum').fill(day(0));
+    await p.locator('#f-avsluta-placering-avslutOrsak').selectOption('behandling-klar');
+  });
+  const ss = await as('ss-vaxjo');
+  expect(await ss.locator('ol.history').textContent()).toMatch(/Sara Lind .* avslutade placeringen/);
+  await untilPage(ss, `/arenden/${second}`, async () => (await ss.locator('.summary .place').textContent().catch(() => ''))!.includes('Utskriven från Stödboende Novus'), 'the second client discharged');
+  expect(await ss.locator('.summary .status').textContent()).toBe('Ärendet är avslutat. Sista processen: Under placering.');
+  expect((await processesOnCase('ss-vaxjo', second)).get('vk-under-placering')).toEqual(['Avslutad']);
+  await ss.screenshot({ path: path.join(ARTIFACTS, '09-avslutad.png'), fullPage: true });
+  await onPlaces(third, 'novus', 'admitted');
+  const remiss = await as('remiss-anna');
+  await remiss.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+  await remiss.screenshot({ path: path.join(ARTIFACTS, '10-platser-efter-avslut.png'), fullPage: true });
+  await untilPage(ss, `/arenden/${third}`, async () => (await ss.locator('.summary .place').textContent().catch(() => ''))!.includes('Har plats på Stödboende Novus'), 'the third client with a place at Novus');
+  await ss.screenshot({ path: path.join(ARTIFACTS, '11-tredje-klienten.png'), fullPage: true });
+  expect(consoleErrors).toEqual([]);
 }, 10 * STEP_MS);

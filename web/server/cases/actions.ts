@@ -53,6 +53,8 @@ export interface ActionDef {
   done: (data: Record<string, unknown>) => string;
   /** Moves the case to its next stage (named as "Nästa steg" when no task is open). */
   advances?: true;
+  /** The case's current consent (registry) goes with what is sent, so a SIP it leads to does not ask again. */
+  withConsent?: true;
 }
 
 const todayIso = (now: Date) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(now);
@@ -86,6 +88,21 @@ const isKoordinator = (u: SessionUser) => u.groups.includes('vardkedjekoordinato
 const ssLabel = (o: CaseOverview) => (o.kommun ? groupLabel(`socialsekreterare-${o.kommun}`) : 'Socialsekreterare');
 const message = (name: string) => (o: CaseOverview) => caseWaitsFor(o, name);
 
+/** A message the case's socialsekreterare sends by confirming what happened (nothing else to fill in). */
+function socialsekreterareConfirms(a: { id: string; label: string; description: string; confirmLabel: string; message: string; done: string; notNow: string; advances?: true }): ActionDef {
+  return {
+    id: a.id, label: a.label, description: a.description, whoLabel: ssLabel,
+    fields: [{ name: 'confirm', label: a.confirmLabel, type: 'hidden-confirm' }],
+    schema: z.object({ confirm }),
+    allowed: isSocialsekreterare,
+    applies: message(a.message),
+    effect: () => ({ kind: 'message', message: a.message, variables: {} }),
+    done: () => a.done,
+    notNow: a.notNow,
+    ...(a.advances ? { advances: true as const } : {}),
+  };
+}
+
 export function caseActions(now: () => Date): ActionDef[] {
   return [
     {
@@ -104,6 +121,17 @@ export function caseActions(now: () => Date): ActionDef[] {
       notNow: 'Flytt kan planeras när personen är inskriven och inget annat nästa steg har planerats.',
     },
     {
+      id: 'andra-flyttdatum', label: 'Ändra flyttdatum', description: 'Flyttdatumet ändras: tidsgränsen för överlämningsmötet räknas om från det nya datumet och deltagarna får nytt besked.',
+      whoLabel: (o) => `${ssLabel(o)} eller remissgruppen`,
+      fields: [{ name: 'moveDate', label: 'Nytt flyttdatum', type: 'date' }],
+      schema: z.object({ moveDate: dateField('nytt flyttdatum', { notPast: now }) }),
+      allowed: (u, o) => isSocialsekreterare(u, o) || isRemiss(u),
+      applies: message('flyttdatum-andrat'),
+      effect: (d) => ({ kind: 'message', message: 'flyttdatum-andrat', variables: { moveDate: d.moveDate } }),
+      done: (d) => `ändrade flyttdatum till ${String(d.moveDate)}`,
+      notNow: 'Flyttdatum kan ändras medan överlämningsmötet inför en flytt väntar.',
+    },
+    {
       id: 'planera-hemflytt', label: 'Planera hemflytt', description: 'Hemflytten planeras; SIP-mötet ska hållas senast två veckor före utflytt.',
       whoLabel: ssLabel,
       fields: [{ name: 'utflyttDate', label: 'Utflyttningsdatum', type: 'date', help: 'SIP-mötet ska hållas senast två veckor före utflytt; välj ett datum minst 14 dagar fram om det går.' }],
@@ -113,6 +141,8 @@ export function caseActions(now: () => Date): ActionDef[] {
       effect: (d) => ({ kind: 'message', message: 'hemflytt-planerad', variables: { utflyttDate: d.utflyttDate } }),
       done: (d) => `planerade hemflytt (utflytt ${String(d.utflyttDate)})`,
       advances: true,
+      // Inför hemflytt calls a SIP (through under placering, which maps consentId/consentValidUntil into it).
+      withConsent: true,
       notNow: 'Hemflytt kan planeras när personen är inskriven och inget annat nästa steg har planerats.',
     },
     {
@@ -168,8 +198,8 @@ export function caseActions(now: () => Date): ActionDef[] {
       allowed: (u, o) => isSocialsekreterare(u, o) || isKoordinator(u),
       applies: (o) => !o.processes.some((p) => p.processDefinitionId === 'vk-sip' && p.state === 'ACTIVE'),
       effect: (d, o) => ({ kind: 'start', processId: 'vk-sip', variables: { ...carried(o, CONSENT_VARS), isChild: d.isChild === 'ja', sipAnledning: 'arende' } }),
-      // The service replaces the consent variables with the registry's current consent when there is one.
       done: () => 'startade SIP',
+      withConsent: true,
       notNow: 'En SIP pågår redan i ärendet.',
     },
     {
@@ -183,6 +213,18 @@ export function caseActions(now: () => Date): ActionDef[] {
       done: () => 'gjorde en orosanmälan',
       notNow: 'Ingen pågående process i ärendet tar emot orosanmälan; kontakta socialtjänsten direkt.',
     },
+    socialsekreterareConfirms({
+      id: 'aterkalla-placeringsforfragan', label: 'Återkalla placeringsförfrågan', description: 'Personen tackar nej eller behovet har upphört: ärendet tas bort ur kön och förfrågan avslutas. Platsen går till nästa i kön.',
+      confirmLabel: 'Personen tackar nej eller behovet av placering har upphört', message: 'placering-aterkallad',
+      done: 'återkallade placeringsförfrågan (ärendet togs bort ur kön)', advances: true,
+      notNow: 'En placeringsförfrågan kan återkallas medan ärendet står i kö till ett boende.',
+    }),
+    socialsekreterareConfirms({
+      id: 'aterkalla-kontaktbegaran', label: 'Personen drar tillbaka ansökan', description: 'Personen drar tillbaka sin ansökan: utredningen efter kontaktbegäran avslutas.',
+      confirmLabel: 'Personen har dragit tillbaka sin ansökan', message: 'kontaktbegaran-aterkallad',
+      done: 'registrerade att personen drog tillbaka sin ansökan (kontaktbegäran)',
+      notNow: 'Det går medan behovet utreds efter en kontaktbegäran.',
+    }),
     {
       id: 'avsluta-placering', label: 'Avsluta placering / skriv ut', description: 'Placeringen avslutas och personen skrivs ut; platsen blir ledig för nästa i kön och en pågående flytt eller hemflytt avbryts.',
       whoLabel: ssLabel,

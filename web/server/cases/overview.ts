@@ -115,7 +115,9 @@ export function summarize(o: CaseOverview, now: Date, actionsHint: { labels: str
     .map(([k, v]) => ({ name: k, label: deadlineLabel(k), value: v as string, passed: Date.parse(v as string) < now.getTime() }))
     .sort((a, b) => a.value.localeCompare(b.value));
   if (active.length === 0) {
-    const last = o.processes[o.processes.length - 1];
+    // A called process (the placement's deadlines) is cancelled with its caller: the caller says how the case ended.
+    const roots = o.processes.filter((p) => !p.parentProcessInstanceKey);
+    const last = roots[roots.length - 1] ?? o.processes[o.processes.length - 1];
     const cancelled = last.state === 'TERMINATED' || last.state === 'CANCELED';
     return { status: cancelled ? `Ärendet är avbrutet (${last.name}).` : `Ärendet är avslutat. Sista processen: ${last.name}.`, deadlines, finished: true };
   }
@@ -125,7 +127,9 @@ export function summarize(o: CaseOverview, now: Date, actionsHint: { labels: str
   const leaf = [...active].reverse().find((p) => !active.some((q) => q.parentProcessInstanceKey === p.processInstanceKey)) ?? active[active.length - 1];
   const steps = leaf.openTasks.length ? leaf.openTasks.map((t) => t.name) : leaf.currentSteps;
   const where = `${leaf.name}${steps.length ? ': ' + steps.join(', ') : ''}`;
-  const status = placed && o.vars.home ? `Placerad på ${home}. ${where}.` : `${where}.`;
+  // After the confirmed utflytt the client has left the home, though under placering waits for the SIP to end.
+  const movedOut = typeof o.vars.utflyttadDatum === 'string' && o.processes.some((p) => p.processDefinitionId === 'vk-infor-hemflytt');
+  const status = placed && o.vars.home ? `${movedOut ? `Utflyttad från ${home} ${String(o.vars.utflyttadDatum).slice(0, 10)}` : `Placerad på ${home}`}. ${where}.` : `${where}.`;
   const tasks = active.flatMap((p) => p.openTasks.map((t) => ({ ...t, process: p.name })))
     .sort((a, b) => (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999'));
   let next: CaseSummary['next'];

@@ -319,16 +319,18 @@ export class CaseService {
           throw err;
         }
       };
+      // The registry's current consent replaces what the case's variables held (it may have been withdrawn since).
+      const consent = def.withConsent ? this.d.consent?.current(caseRef, this.d.now()) : undefined;
+      const consentVars = consent ? { consentId: consent.id, consentValidUntil: consent.validUntil } : {};
+      if (def.withConsent) extra.withConsent = !!consent;
       if (effect.kind === 'message') {
-        await correlate(effect.message, effect.variables, false);
+        await correlate(effect.message, { ...effect.variables, ...consentVars }, false);
         extra.message = effect.message;
       } else if (effect.kind === 'start') {
-        const consent = this.d.consent?.current(caseRef, this.d.now());
-        const variables = { ...effect.variables, ...(consent ? { consentId: consent.id, consentValidUntil: consent.validUntil } : {}), caseRef, kommun: o.kommun };
+        const variables = { ...effect.variables, ...consentVars, caseRef, kommun: o.kommun };
         const pi = await this.d.client.createProcessInstance({ processDefinitionId: effect.processId as never, variables });
         processInstanceKey = String(pi.processInstanceKey);
         extra.processDefinitionId = effect.processId;
-        extra.withConsent = !!consent;
       } else if (effect.kind === 'consent-record') {
         if (!this.d.consent) throw new UserError(503, 'Samtyckesregistret är inte anslutet. Registrera samtycket i SIP-uppgiften eller kontakta support.');
         const r = this.d.consent.record(caseRef, effect.consent, token, this.d.now());
