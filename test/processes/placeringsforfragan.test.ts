@@ -121,7 +121,7 @@ test('no place → waits in the queue until plats-ledig, then admits', async () 
   await waitForInstanceState(t.client, key, 'COMPLETED');
 });
 
-test('in the queue: decision not executed within the deadline → daily escalation; placering-aterkallad removes from queue', async () => {
+test('in the queue: decision not executed within the deadline → reminder, then daily escalation; placering-aterkallad removes from queue', async () => {
   const { key, caseRef } = await start();
   await toMatchning(key);
   await completeTask(t.client, key, 'Matchning', { home: 'ekeliden', remissmoteDatum: '2026-11-05' });
@@ -130,6 +130,11 @@ test('in the queue: decision not executed within the deadline → daily escalati
   const { deadline } = await completeDeadline(t.client, { rule: 'ej-verkstallt', offset: undefined });
   await completeJob(t.client, 'vk.queue.enqueue', { queuePriority: 'd', queuePosition: 2, placeAvailable: false });
   await waitForElement(t.client, key, 'VantaPlats', 'ACTIVE');
+  expect(await noJobs(t.client, 'vk.escalate')).toBe(true);
+  // A reminder to remissgruppen before the decision becomes an ej verkställt beslut, like every other deadline.
+  await pinClock(t.client, Date.parse(deadline) - 2 * DAY + HOUR);
+  const reminder = await completeJob(t.client, 'vk.escalate');
+  expect(reminder.customHeaders).toEqual(expect.objectContaining({ level: 'reminder', deadline: 'ej-verkstallt', dueDateVariable: 'ejVerkstalltDeadline', group: 'remissgruppen' }));
   expect(await noJobs(t.client, 'vk.escalate')).toBe(true);
   await pinClock(t.client, Date.parse(deadline) + HOUR);
   const esc = await completeJob(t.client, 'vk.escalate');

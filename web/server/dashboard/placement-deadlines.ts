@@ -28,9 +28,10 @@ export function placementDeadlineRows(db: Database.Database, f: DashboardFilter,
   // A granted decision waiting for a place: remissgruppen must find one before the limit (the breach escalates to chef-<kommun>).
   const i = scope(f, null);
   const limit = `COALESCE(i.ej_verkstallt_deadline, strftime('%Y-%m-%dT%H:%M:%fZ', i.decision_date, '+3 months'))`;
-  const breach = `EXISTS (SELECT 1 FROM rm_escalations e WHERE e.process_instance_key = i.process_instance_key AND e.deadline = 'ej-verkstallt' AND e.level = 'breach')`;
+  const recorded = (level: string) => `EXISTS (SELECT 1 FROM rm_escalations e WHERE e.process_instance_key = i.process_instance_key AND e.deadline = 'ej-verkstallt' AND e.level = '${level}')`;
+  const breach = recorded('breach');
   const waiting = db.prepare(`SELECT i.case_ref AS caseRef, i.process_instance_key AS pi, i.kommun, ${limit} AS due,
-      (${limit} < @now OR ${breach}) AS late, (${limit} <= @soon) AS soon,
+      (${limit} < @now OR ${breach}) AS late, (${limit} <= @soon OR ${recorded('reminder')}) AS soon,
       MAX(CAST(julianday(@now) - julianday(${limit}) AS INTEGER), COALESCE((SELECT MAX(e.step) FROM rm_escalations e WHERE e.process_instance_key = i.process_instance_key AND e.deadline = 'ej-verkstallt' AND e.level = 'breach'), 1) - 1, 0) AS daysLate
     FROM rm_instances i WHERE i.process_definition_id = 'vk-placeringsforfragan' AND i.state = 'ACTIVE' AND i.decision_date IS NOT NULL AND i.admitted_at IS NULL
       AND COALESCE(i.beslut, '') <> 'avslag'${i.where}`).all(tp, ...i.params) as Array<Record<string, string | number | null>>;

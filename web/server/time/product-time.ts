@@ -120,8 +120,8 @@ export function isoInstant(v: string | null | undefined): string | null {
  * cluster lacks. Every escalation step records the engine's time when it ran (`engineTime`, from the job) next to
  * the wall time of the record (`at`); the latest such step of a task that is still open gives the engine's offset
  * from the web clock, in either direction (pinned ahead for a demo, or behind). On top of that the engine's clock has
- * reached at least every recorded step's engine time and every due date whose breach timer fired — so a reminder
- * moves the "Förfaller snart" window as a breach moves "Försenade". Without any such record (nothing escalated, or
+ * reached at least every recorded step's engine time (a breach's is past its due date) — so a reminder moves the
+ * "Förfaller snart" window as a breach moves "Försenade". Records without the engine's time mark only their own task. Without any such record (nothing escalated, or
  * every escalated task done) it is the web server's clock. Only records of tasks still open count (open unless the
  * read model has seen the task done or its instance ended), so a finished demo does not hold the product's time away
  * from the real one. Cached for `cacheMs` (it is read once per row).
@@ -142,13 +142,12 @@ export class ProductClock {
       const open = `NOT EXISTS (SELECT 1 FROM rm_tasks t WHERE t.process_instance_key = e.process_instance_key AND t.due_date = e.due_date AND t.state <> 'CREATED')
         AND NOT EXISTS (SELECT 1 FROM rm_instances i WHERE i.process_instance_key = e.process_instance_key AND i.state <> 'ACTIVE')`;
       const latest = this.db.prepare(`SELECT e.at, e.engine_time AS engineTime FROM rm_escalations e WHERE e.engine_time IS NOT NULL AND ${open} ORDER BY e.at DESC, e.audit_id DESC LIMIT 1`).get() as { at: string; engineTime: string } | undefined;
-      const bound = this.db.prepare(`SELECT MAX(CASE WHEN e.level = 'breach' AND e.due_date > COALESCE(e.engine_time, '') THEN e.due_date ELSE e.engine_time END) AS t
-        FROM rm_escalations e WHERE ${open}`).get() as { t: string | null };
+      // Records without the engine's time (written before workers recorded it, or by hand) mark only their own task.
+      const bound = this.db.prepare(`SELECT MAX(e.engine_time) AS t FROM rm_escalations e WHERE ${open}`).get() as { t: string | null };
       this.cached = {
         at: wall, generation,
         offsetMs: latest ? Date.parse(latest.engineTime) - Date.parse(latest.at) : null,
-        // A breach timer fires at its due date, so the engine is past it (+1 ms: "due date passed").
-        atLeast: bound.t ? Date.parse(bound.t) + 1 : null,
+        atLeast: bound.t ? Date.parse(bound.t) : null,
       };
     }
     const estimate = wall + (this.cached.offsetMs ?? 0);
