@@ -33,12 +33,8 @@ export function compileHeaders(element: ModdleElement, findings: FindingCollecto
   return Object.fromEntries(headers);
 }
 
-/** Camunda user task (zeebe:userTask); job-based user tasks are refused. */
+/** Camunda user task (zeebe:userTask); job-based user tasks are compiled in jobUserTask.ts. */
 export function compileUserTask(element: ModdleElement, findings: FindingCollector): UserTaskDefinition | undefined {
-  if (!extensionOf(element, 'zeebe:UserTask')) {
-    findings.report(element, 'is a job-based user task, which is not supported. Use a Camunda user task (add <zeebe:userTask/>; in Camunda Modeler: Implementation "Camunda user task").');
-    return undefined;
-  }
   const assignment = extensionOf(element, 'zeebe:AssignmentDefinition');
   const schedule = extensionOf(element, 'zeebe:TaskSchedule');
   const priority = extensionOf(element, 'zeebe:PriorityDefinition');

@@ -5,6 +5,7 @@ import { attr, documentationOf, expressionBody, extensionOf, extensionsOf, forei
 import { compileEventDefinition, compileMessage } from './events';
 import { compileScript } from './script';
 import { compileStartForm } from './startForm';
+import { compileJobUserTask, embeddedFormIdsOf } from './jobUserTask';
 import { compileCallActivity, compileIoMapping, compileJob, compileMultiInstance, compileUserTask, type IoMappingRules } from './activities';
 import { compileCalledDecision } from './decisions';
 import {
@@ -48,6 +49,7 @@ export class ProcessCompiler {
   /** Ids of refused elements: flows touching them are not reported again. */
   private readonly refused = new Set<string>();
   private startForm: CompiledProcess['startForm'];
+  private embeddedFormIds: ReadonlySet<string> = new Set();
 
   constructor(
     private readonly findings: FindingCollector,
@@ -57,7 +59,8 @@ export class ProcessCompiler {
 
   compile(process: ModdleElement): CompiledProcess {
     this.sources.set(process.id!, process);
-    this.checkExtensions(process, ['zeebe:VersionTag', 'zeebe:Properties']);
+    this.checkExtensions(process, ['zeebe:VersionTag', 'zeebe:Properties', 'zeebe:UserTaskForm']);
+    this.embeddedFormIds = embeddedFormIdsOf(process, this.findings);
     this.checkForeignAttributes(process);
     this.compileScope(process, undefined, 'process');
     this.connectFlows();
@@ -124,7 +127,8 @@ export class ProcessCompiler {
 
     if (EVENTS.has(type)) this.compileEvent(element, node, scope);
     if (JOB_TASKS.has(type)) this.compileJobTask(element, node, rejectedExtensions);
-    if (type === 'userTask') assign(node, 'userTask', compileUserTask(element, this.findings));
+    if (type === 'userTask' && extensionOf(element, 'zeebe:UserTask')) assign(node, 'userTask', compileUserTask(element, this.findings));
+    else if (type === 'userTask') node.job = compileJobUserTask(element, this.embeddedFormIds, this.findings);
     if (type === 'callActivity') assign(node, 'callActivity', compileCallActivity(element, this.findings));
     if (type === 'receiveTask') assign(node, 'eventDefinition', compileMessage(element, element.messageRef, 'receiveTask', this.findings));
     if (type === 'subProcess') this.compileSubProcess(element, node);

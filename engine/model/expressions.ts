@@ -80,6 +80,7 @@ function nodeSites(node: FlowNode): ExpressionSite[] {
     ['priority', node.userTask?.priority],
     ['called process id', node.callActivity?.processId],
     ['script expression', node.script?.expression],
+    ...Object.entries(node.job?.userTaskHeaders ?? {}).map(([header, expression]): RawSite => [`user task header '${header}'`, expression]),
     ['multi-instance input collection', node.multiInstance?.inputCollection],
     ['multi-instance output element', node.multiInstance?.outputElement],
     ['multi-instance completion condition', node.multiInstance?.completionCondition],

@@ -141,7 +141,6 @@ export const SUPPORTED_EXTENSIONS: Readonly<Record<ElementType, readonly string[
 export const REJECTED_EXTENSIONS: Readonly<Record<string, string>> = {
   'zeebe:ExecutionListeners': 'execution listeners are not supported by the embedded engine. Use a service task',
   'zeebe:TaskListeners': 'user task listeners are not supported by the embedded engine',
-  'zeebe:UserTaskForm': 'embedded forms (zeebe:userTaskForm) are not supported. Deploy the form as a .form file and link it with zeebe:formDefinition formId',
   'zeebe:LinkedResources': 'linked resources are not supported by the embedded engine',
   'zeebe:AdHoc': 'ad-hoc subprocesses are not supported by the embedded engine',
   'zeebe:ConditionalFilter': 'conditional events are not supported by the embedded engine',

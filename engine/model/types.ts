@@ -74,6 +74,8 @@ export interface JobDefinition {
   /** zeebe:taskDefinition retries (expression or static), default "3". */
   retries: string;
   headers: Record<string, string>;
+  /** Job-based user tasks: header name → expression, evaluated when the job is created (assignee, candidate lists as JSON arrays, dates). */
+  userTaskHeaders?: Record<string, string>;
 }
 
 /** zeebe:script: a FEEL expression evaluated by the engine, its result stored under resultVariable. */

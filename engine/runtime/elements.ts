@@ -136,7 +136,8 @@ function enter(ctx: Ctx, ei: ElementInstanceRow): void {
     case 'sendTask':
       return requireJob(ctx, ei, node);
     case 'userTask':
-      return createUserTask(ctx, ei, node);
+      // Without <zeebe:userTask/> it is a job-based user task: a job for a task-list worker.
+      return node.job ? createJob(ctx, ei, node) : createUserTask(ctx, ei, node);
     case 'intermediateThrowEvent':
     case 'endEvent':
       return enterThrowEvent(ctx, ei, node);

@@ -7,6 +7,7 @@ import { eventSubprocessesOf, eventSubprocessStart, processOf, requireNode } fro
 import { visibleVariables } from './variables';
 import { correlateBufferedMessages } from './messages';
 import { findDeployedForm } from './forms';
+import { userTaskJobHeaders } from './jobUserTasks';
 
 /**
  * What an element waits for: jobs, user tasks, timers, message and signal subscriptions. Opened when
@@ -28,7 +29,7 @@ export function createJob(ctx: Ctx, ei: ElementInstanceRow, node: FlowNode): voi
          process_definition_key, bpmn_process_id, version, created_at, tags)
        VALUES (?, ?, 'CREATED', ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT tags FROM process_instances WHERE key = ?))`,
     )
-    .run(nextKey(ctx.db), type, retries, JSON.stringify(job.headers ?? {}), ei.key, node.id, ei.process_instance_key,
+    .run(nextKey(ctx.db), type, retries, JSON.stringify({ ...job.headers, ...userTaskJobHeaders(job, vars, node.id) }), ei.key, node.id, ei.process_instance_key,
       ei.process_definition_key, ei.bpmn_process_id, definition.version, ctx.now, ei.process_instance_key);
   ctx.jobTypesActivatable.add(type);
 }

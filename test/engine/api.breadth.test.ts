@@ -40,6 +40,14 @@ const PROCESSES: Record<string, string> = {
     '<bpmn:message id="m2" name="Svar inkommet"><bpmn:extensionElements><zeebe:subscription correlationKey="=nyckel" /></bpmn:extensionElements></bpmn:message>',
     'breadth-catch-inputs',
   ),
+  'breadth-job-user-task': processXml(
+    `<bpmn:startEvent id="start" />${flow('f1', 'start', 'review')}<bpmn:userTask id="review" name="Granska"><bpmn:extensionElements>` +
+      `<zeebe:formDefinition formKey="camunda-forms:bpmn:granskning" /><zeebe:assignmentDefinition assignee="=ansvarig" candidateGroups="=[&quot;remissgruppen-&quot; + kommun]" />` +
+      `<zeebe:taskSchedule dueDate="=date and time(&quot;2026-12-24T12:00:00Z&quot;)" /><zeebe:taskHeaders><zeebe:header key="vy" value="kort" /></zeebe:taskHeaders></bpmn:extensionElements></bpmn:userTask>` +
+      `${flow('f2', 'review', 'after')}${serviceTask('after', 'breadth.reviewed')}${flow('f3', 'after', 'end')}<bpmn:endEvent id="end" />`,
+    '', 'breadth-job-user-task',
+  ).replace('<bpmn:process id="breadth-job-user-task" isExecutable="true">',
+    '<bpmn:process id="breadth-job-user-task" isExecutable="true"><bpmn:extensionElements><zeebe:userTaskForm id="granskning">{"type":"default","components":[]}</zeebe:userTaskForm></bpmn:extensionElements>'),
 };
 
 beforeAll(async () => {
@@ -118,5 +126,27 @@ test('an input mapping on a message catch event is there when its correlation ke
   const pi = (await start(t.client, 'breadth-catch-inputs', { nummer: '2026-000778' })).processInstanceKey;
   await waitForElement(t.client, pi, 't', 'ACTIVE');
   await t.client.publishMessage({ name: 'Svar inkommet', correlationKey: 'VK-2026-000778', variables: { svar: 'ja' } });
+  await waitForInstanceState(t.client, pi, 'COMPLETED');
+});
+
+test('a job-based user task is a job of type io.camunda.zeebe:userTask with form key and assignment headers; completing it goes on', async () => {
+  const pi = (await start(t.client, 'breadth-job-user-task', { ansvarig: 'anna.s', kommun: 'ekeby' })).processInstanceKey;
+  const [job] = await activateJobs(t.client, 'io.camunda.zeebe:userTask');
+  expect(job.processInstanceKey).toBe(pi);
+  expect(job.elementId).toBe('review');
+  expect(job.customHeaders).toEqual({
+    vy: 'kort',
+    'io.camunda.zeebe:formKey': 'camunda-forms:bpmn:granskning',
+    'io.camunda.zeebe:assignee': 'anna.s',
+    'io.camunda.zeebe:candidateGroups': '["remissgruppen-ekeby"]',
+    'io.camunda.zeebe:dueDate': '2026-12-24T12:00:00.000Z',
+  });
+  // It is not a Camunda user task: the user task API does not list it.
+  const tasks = await t.client.searchUserTasks({ filter: { processInstanceKey: pi } as never }, NOW);
+  expect(tasks.items ?? []).toHaveLength(0);
+  await t.client.completeJob({ jobKey: job.jobKey, variables: { granskat: true } });
+  const [after] = await activateJobs(t.client, 'breadth.reviewed');
+  expect(after.variables).toEqual(expect.objectContaining({ granskat: true }));
+  await t.client.completeJob({ jobKey: after.jobKey });
   await waitForInstanceState(t.client, pi, 'COMPLETED');
 });

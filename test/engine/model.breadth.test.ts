@@ -181,3 +181,31 @@ describe('forms on the none start event (zeebe:formDefinition)', () => {
     expect(await findings(xml)).toEqual([{ elementId: 'ss', message: expect.stringMatching(/only the plain \(none\) start event of the process/) }]);
   });
 });
+
+describe('job-based user tasks and embedded forms (deprecated in Camunda 8.8, still run)', () => {
+  const EMBEDDED = '<bpmn:extensionElements><zeebe:userTaskForm id="blankett">{"components":[],"type":"default"}</zeebe:userTaskForm></bpmn:extensionElements>';
+  const withProcessExtensions = (content: string, extensions = EMBEDDED) =>
+    processXml(content).replace('<bpmn:process id="p" isExecutable="true">', `<bpmn:process id="p" isExecutable="true">${extensions}`);
+  const jobTask = (extensions: string) => `<bpmn:userTask id="t"><bpmn:extensionElements>${extensions}</bpmn:extensionElements></bpmn:userTask>`;
+
+  it('compiles a user task without <zeebe:userTask/> into a job of type io.camunda.zeebe:userTask with its form key and assignment', async () => {
+    const xml = withProcessExtensions(around(jobTask(
+      '<zeebe:formDefinition formKey="camunda-forms:bpmn:blankett" /><zeebe:assignmentDefinition assignee="=ansvarig" candidateGroups="a, b" /><zeebe:taskHeaders><zeebe:header key="k" value="v" /></zeebe:taskHeaders>',
+    )));
+    const job = (await compileOne(xml)).elements.t!.job;
+    expect(job).toEqual({
+      type: 'io.camunda.zeebe:userTask', retries: '1',
+      headers: { k: 'v', 'io.camunda.zeebe:formKey': 'camunda-forms:bpmn:blankett' },
+      userTaskHeaders: { 'io.camunda.zeebe:assignee': '=ansvarig', 'io.camunda.zeebe:candidateGroups': 'a, b' },
+    });
+    expect((await compileOne(processXml(around('<bpmn:userTask id="t" />')))).elements.t!.job?.type).toBe('io.camunda.zeebe:userTask');
+  });
+
+  it('refuses an embedded form key without its zeebe:userTaskForm, a formId, a priority and an embedded form without body', async () => {
+    const refused = async (xml: string) => (await findings(xml)).map((f) => f.message);
+    expect(await refused(withProcessExtensions(around(jobTask('<zeebe:formDefinition formKey="camunda-forms:bpmn:annan" />'))))).toEqual([expect.stringMatching(/no zeebe:userTaskForm with the id 'annan'/)]);
+    expect(await refused(processXml(around(jobTask('<zeebe:formDefinition formId="f" />'))))).toEqual([expect.stringMatching(/has no formKey/)]);
+    expect(await refused(processXml(around(jobTask('<zeebe:priorityDefinition priority="10" />'))))).toEqual([expect.stringMatching(/priorities exist only for Camunda user tasks/)]);
+    expect(await refused(withProcessExtensions(around('<bpmn:userTask id="t" />'), '<bpmn:extensionElements><zeebe:userTaskForm id="x" /></bpmn:extensionElements>'))).toEqual([expect.stringMatching(/userTaskForm without id or body/)]);
+  });
+});

@@ -41,9 +41,6 @@ describe('compileBpmn refuses unsupported tasks', () => {
     await expectSingleFinding(processXml(around('<bpmn:sendTask id="t"><bpmn:extensionElements><zeebe:taskDefinition type="" /></bpmn:extensionElements></bpmn:sendTask>')), 't', /no job type/);
   });
 
-  it('refuses job-based user tasks and points to Camunda user tasks', async () => {
-    await expectSingleFinding(processXml(around('<bpmn:userTask id="t" />')), 't', /job-based user task.*not supported.*Camunda user task/);
-  });
 
   it('refuses execution listeners and task listeners', async () => {
     await expectSingleFinding(processXml(around(serviceTask('t', 'vk.x', '<zeebe:executionListeners><zeebe:executionListener eventType="start" type="l" /></zeebe:executionListeners>'))), 't', /execution listeners/);
@@ -339,7 +336,7 @@ describe('compileBpmn never ignores what it cannot read', () => {
   });
 
   it('lists every problem of a diagram in one error', async () => {
-    const xml = processXml(`<bpmn:startEvent id="s" />${flow('a', 's', 'one')}<bpmn:scriptTask id="one" />${flow('b', 'one', 'two')}<bpmn:userTask id="two" />${flow('c', 'two', 'three')}<bpmn:serviceTask id="three" />`);
+    const xml = processXml(`<bpmn:startEvent id="s" />${flow('a', 's', 'one')}<bpmn:scriptTask id="one" />${flow('b', 'one', 'two')}<bpmn:userTask id="two"><bpmn:extensionElements><zeebe:priorityDefinition priority="5" /></bpmn:extensionElements></bpmn:userTask>${flow('c', 'two', 'three')}<bpmn:serviceTask id="three" />`);
     const error = await deployError(xml);
     expect(error.findings.map((f) => f.elementId)).toEqual(['one', 'two', 'three']);
     expect(error.message).toMatch(/^Cannot deploy 'diagram\.bpmn' \(3 problems\):/);
@@ -348,10 +345,9 @@ describe('compileBpmn never ignores what it cannot read', () => {
 });
 
 describe('compileBpmn process-level extensions', () => {
-  it('refuses embedded forms and execution listeners on the process', async () => {
+  it('refuses execution listeners on the process', async () => {
     const withExtension = (extension: string) =>
       definitions(`<bpmn:process id="p" isExecutable="true"><bpmn:extensionElements>${extension}</bpmn:extensionElements><bpmn:startEvent id="s" /></bpmn:process>`);
-    await expectSingleFinding(withExtension('<zeebe:userTaskForm id="f1">{}</zeebe:userTaskForm>'), 'p', /embedded forms.*formId/);
     await expectSingleFinding(withExtension('<zeebe:executionListeners><zeebe:executionListener eventType="start" type="x" /></zeebe:executionListeners>'), 'p', /execution listeners/);
   });
 
