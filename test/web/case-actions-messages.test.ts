@@ -2,7 +2,7 @@
  * Issue 10 item 2, "nothing the diagrams wait for may be reachable only through the REST API": every message a
  * diagram waits for is sent by a case action or by a worker, and the actions for the last three — Ändra flyttdatum
  * (flyttdatum-andrat), Återkalla placeringsförfrågan (placering-aterkallad), Personen drar tillbaka ansökan
- * (kontaktbegaran-aterkallad) — work against the embedded engine with the real workers (full homes, so the
+ * (kontaktbegaran-aterkallad) — and Begär samverkan, Återkalla samtycke and Avsluta placering work against the embedded engine with the real workers (full homes, so the
  * placement waits in the queue): bad input 400 with Swedish field errors, a role without the right 403 and audited,
  * the message reaches the waiting process, and the action is refused once nothing waits for it any more. Setup
  * (tasks before the step under test) goes through the engine API; the actions under test go through the web app.
@@ -145,6 +145,34 @@ describe('the remaining message actions', () => {
     const o = (await ss.get(`/api/arenden/${caseRef}/oversikt`)).json;
     expect(o.history.map((h: any) => `${h.who} ${h.what}`)).toEqual(expect.arrayContaining([expect.stringMatching(/^Sara Lind .* drog tillbaka sin ansökan/)]));
   }, 120_000);
+
+  test('Begär samverkan without consent asks for it; Återkalla samtycke withdraws it; Avsluta placering: bad input 400, then the placement ends', async () => {
+    const caseRef = `VK-2026-${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
+    const pi = await engine.client.createProcessInstance({ processDefinitionId: 'vk-under-placering' as never, variables: { caseRef, kommun: 'vaxjo', home: 'ekeliden', admissionDate: iso(-10), barn: 'nej' } });
+    const key = String(pi.processInstanceKey);
+    await advance(key, { PlaneraSamverkan: { barn: 'nej', samverkanTidpunkt: 'vid-behov', kontaktNyKontaktperson: 'ja' } }, 'VantaNastaSteg');
+    // no consent in the registry: nothing is shared, the socialsekreterare is asked to obtain it
+    const other = await Agent.login(web.url, 'kp-novus'); // not involved in this case
+    expect((await other.post(`/api/arenden/${caseRef}/atgarder/begar-samverkan`, { token: token(), confirm: 'ja' })).status).toBe(403);
+    expect((await ss.post(`/api/arenden/${caseRef}/atgarder/begar-samverkan`, { token: token() })).status).toBe(400);
+    expect((await ss.post(`/api/arenden/${caseRef}/atgarder/begar-samverkan`, { token: token(), confirm: 'ja' })).status).toBe(200);
+    await until(async () => (await openTasks(key)).find((t) => t.elementId === 'InhamtaSamtycke'), 'Inhämta samtycke for the socialsekreterare', 60_000);
+    // consent registered, then withdrawn: the withdrawal applies only while there is a consent
+    expect((await ss.post(`/api/arenden/${caseRef}/atgarder/registrera-samtycke`, { token: token(), consentForm: 'muntligt', consentDate: iso(0), consentParties: ['kommun', 'novus'], consentInformation: ['genomforandeplan'], guardiansConsented: 'ej-aktuellt' })).status).toBe(200);
+    expect(await applies(caseRef, 'aterkalla-samtycke')).toBe(true);
+    expect((await ss.post(`/api/arenden/${caseRef}/atgarder/aterkalla-samtycke`, { token: token(), confirm: 'ja' })).status).toBe(200);
+    expect(await applies(caseRef, 'aterkalla-samtycke')).toBe(false);
+    // Avsluta placering / skriv ut
+    const bad = await ss.post(`/api/arenden/${caseRef}/atgarder/avsluta-placering`, { token: token(), avslutDatum: iso(3), avslutOrsak: 'tröttnade' });
+    expect(bad.status).toBe(400);
+    expect(bad.json.fieldErrors).toEqual({ avslutDatum: expect.stringContaining('framåt i tiden'), avslutOrsak: 'Välj orsak.' });
+    expect((await engine.client.getProcessInstance({ processInstanceKey: key as never }, NOW as never)).state).toBe('ACTIVE');
+    expect((await ss.post(`/api/arenden/${caseRef}/atgarder/avsluta-placering`, { token: token(), avslutDatum: iso(0), avslutOrsak: 'klienten-avbryter' })).status).toBe(200);
+    await until(async () => (await engine.client.getProcessInstance({ processInstanceKey: key as never }, NOW as never)).state === 'COMPLETED', 'the placement ended', 60_000);
+    const o = (await ss.get(`/api/arenden/${caseRef}/oversikt`)).json;
+    expect(o.summary.status).toBe('Ärendet är avslutat. Sista processen: Under placering.');
+    expect(o.history.map((h: any) => h.what)).toEqual(expect.arrayContaining([`avslutade placeringen (${iso(0)})`, 'registrerade att samtycket återkallats', 'begärde samverkan med det andra boendet']));
+  }, 180_000);
 
   test('Ändra flyttdatum while the handover meeting waits: a past date is refused, a new one re-creates the meeting', async () => {
     const caseRef = `VK-2026-${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
