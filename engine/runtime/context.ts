@@ -1,5 +1,7 @@
 import type { Db } from '../store/db';
 import type { CompiledProcess } from '../model/types';
+import type { ElementInstanceRow } from '../store/elementInstances';
+import type { RetryStep as Step } from '../store/incidents';
 
 export interface ProcessDefinitionRow {
   key: number;
@@ -17,20 +19,42 @@ export interface DeployedProcess {
   process: CompiledProcess;
 }
 
-export interface ElementInstanceRow {
-  key: number;
-  process_instance_key: number;
-  process_definition_key: number;
-  bpmn_process_id: string;
-  element_id: string;
-  element_name: string | null;
-  element_type: string;
-  flow_scope_key: number | null;
-  state: 'ACTIVE' | 'COMPLETED' | 'TERMINATED';
-  start_date: number;
-  end_date: number | null;
-  incident_key: number | null;
-  data: string;
+export type { ElementInstanceRow } from '../store/elementInstances';
+export type { RetryStep as Step } from '../store/incidents';
+
+/** Runtime extras of an element instance, stored as JSON with it. */
+export interface ElementData {
+  /** An inner instance of a multi-instance body. */
+  inner?: boolean;
+  /** Activated because its event already happened (boundary, event-gateway target, event sub-process start). */
+  triggered?: boolean;
+  /** Variables to apply when the element completes (job/task completion, message or signal payload). */
+  triggerVars?: Record<string, unknown>;
+  /** Start event to begin with (process started by message/timer/signal, event sub-process). */
+  startEventId?: string;
+  /** Variables to set on the start event trigger of a scope. */
+  startVars?: Record<string, unknown>;
+  childProcessInstanceKey?: number;
+  /**
+   * Multi-instance body counters; the items (and the inner instances' output elements) are rows of `mi_items`,
+   * so completing one inner instance reads and writes a constant amount whatever the collection size.
+   * `items` is the pre-schema-4 form (the whole collection inline), still read for bodies started before.
+   */
+  mi?: { count?: number; items?: unknown[]; completed: number; nextIndex: number };
+}
+
+/**
+ * The token-flow operations other runtime modules need (events, instances, incidents, jobs, user tasks).
+ * They reach them through the command context instead of importing elements.ts, so engine/runtime has no
+ * import cycles; elements.ts provides them (`FLOW`).
+ */
+export interface Flow {
+  /** Queues a lifecycle step of an element instance; it runs after the current step (run-to-completion). */
+  schedule(ctx: Ctx, key: number, step: Step, jobKey?: number): void;
+  /** Creates an element instance in `scope` and schedules its entry. */
+  activate(ctx: Ctx, scope: ElementInstanceRow, elementId: string, opts?: { data?: ElementData; localVars?: Record<string, unknown> }): ElementInstanceRow;
+  /** Terminates an element and everything below it. */
+  terminate(ctx: Ctx, ei: ElementInstanceRow): void;
 }
 
 /**
@@ -44,6 +68,7 @@ export interface Ctx {
   definition(key: number): DeployedProcess;
   /** Deferred steps, run in order until every token waits (run-to-completion). */
   queue: Array<() => void>;
+  flow: Flow;
   jobTypesActivatable: Set<string>;
   /** Timers or job deadlines changed: the scheduler must recompute when it next wakes up. */
   wakeScheduler: boolean;

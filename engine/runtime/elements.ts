@@ -1,6 +1,11 @@
-import { nextKey, prepare } from '../store/db';
+import { nextKey } from '../store/db';
+import { activeChildren, getElementInstance, insertElementInstance, markEnded as markEndedRow, updateData } from '../store/elementInstances';
+import {
+  addJoinToken, clearJoinTokens, clearMultiInstancePending, consumeJoinTokens, deleteMultiInstanceItems, hasJoinTokens, insertMultiInstanceItems,
+  markMultiInstancePending, multiInstanceItem, multiInstanceOutputs, recordMultiInstanceOutput, recordTakenFlow,
+} from '../store/tokens';
 import type { FlowNode } from '../model/types';
-import type { Ctx, ElementInstanceRow } from './context';
+import type { Ctx, ElementInstanceRow, Flow, Step } from './context';
 import { ElementFailure } from './errors';
 import * as expr from './expressions';
 import { createIncident, resolveIncidentsOfElement } from './incidents';
@@ -24,33 +29,10 @@ import { evaluateCalledDecision } from './businessRuleTask';
  * leaves no half-done writes.
  */
 
-export function getElementInstance(ctx: Ctx, key: number): ElementInstanceRow | undefined {
-  return prepare(ctx.db, 'SELECT * FROM element_instances WHERE key = ?').get(key) as ElementInstanceRow | undefined;
-}
-
 function requireElementInstance(ctx: Ctx, key: number): ElementInstanceRow {
   const ei = getElementInstance(ctx, key);
   if (!ei) throw new Error(`Element instance ${key} vanished`);
   return ei;
-}
-
-export function updateData(ctx: Ctx, key: number, data: ElementData): void {
-  prepare(ctx.db, 'UPDATE element_instances SET data = ? WHERE key = ?').run(JSON.stringify(data), key);
-}
-
-export function activeChildren(ctx: Ctx, scopeKey: number): ElementInstanceRow[] {
-  return prepare(ctx.db, `SELECT * FROM element_instances WHERE flow_scope_key = ? AND state = 'ACTIVE' ORDER BY key`)
-    .all(scopeKey) as ElementInstanceRow[];
-}
-
-/** Inserts a root element instance for a new process instance (key = process instance key). */
-export function insertRootInstance(ctx: Ctx, key: number, definitionKey: number, bpmnProcessId: string, data: ElementData): ElementInstanceRow {
-  prepare(ctx.db, 
-      `INSERT INTO element_instances (key, process_instance_key, process_definition_key, bpmn_process_id, element_id, element_name, element_type, flow_scope_key, state, start_date, data)
-       VALUES (?, ?, ?, ?, ?, ?, ?, NULL, 'ACTIVE', ?, ?)`,
-    )
-    .run(key, key, definitionKey, bpmnProcessId, bpmnProcessId, ctx.definition(definitionKey).process.name ?? null, ROOT_TYPE, ctx.now, JSON.stringify(data));
-  return requireElementInstance(ctx, key);
 }
 
 /** Creates an element instance in `scope` and schedules its entry. */
@@ -65,17 +47,14 @@ export function activate(
   const data = opts.data ?? {};
   const type = node.multiInstance && !data.inner ? MI_BODY_TYPE : apiElementType(node);
   const key = nextKey(ctx.db);
-  prepare(ctx.db, 
-      `INSERT INTO element_instances (key, process_instance_key, process_definition_key, bpmn_process_id, element_id, element_name, element_type, flow_scope_key, state, start_date, data)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?)`,
-    )
-    .run(key, scope.process_instance_key, scope.process_definition_key, scope.bpmn_process_id, elementId, node.name ?? null, type, scope.key, ctx.now, JSON.stringify(data));
+  insertElementInstance(ctx, {
+    key, processInstanceKey: scope.process_instance_key, processDefinitionKey: scope.process_definition_key, bpmnProcessId: scope.bpmn_process_id,
+    elementId, elementName: node.name ?? null, elementType: type, flowScopeKey: scope.key, startDate: ctx.now, data,
+  });
   if (opts.localVars) setLocalVariables(ctx, key, scope.process_instance_key, opts.localVars);
   ctx.queue.push(() => runStep(ctx, key, 'enter'));
   return requireElementInstance(ctx, key);
 }
-
-export type Step = 'enter' | 'leave';
 
 /**
  * Runs one lifecycle step of an element in a savepoint. An ElementFailure rolls the step back and
@@ -164,7 +143,7 @@ function enterThrowEvent(ctx: Ctx, ei: ElementInstanceRow, node: FlowNode): void
     case 'terminate': {
       const scope = requireElementInstance(ctx, ei.flow_scope_key!);
       for (const sibling of activeChildren(ctx, scope.key)) if (sibling.key !== ei.key) terminate(ctx, sibling);
-      prepare(ctx.db, 'DELETE FROM join_tokens WHERE flow_scope_key = ?').run(scope.key);
+      clearJoinTokens(ctx, scope.key);
       return leaveNow(ctx, ei);
     }
     case 'error':
@@ -234,8 +213,7 @@ function enterMultiInstanceBody(ctx: Ctx, body: ElementInstanceRow, node: FlowNo
   }
   if (node.boundaryEventIds.length > 0) openBoundaryWaits(ctx, body, node);
   if (mi.outputCollection) setLocalVariable(ctx, body.key, body.process_instance_key, mi.outputCollection, items.map(() => null));
-  const insert = prepare(ctx.db, 'INSERT INTO mi_items (body_key, idx, item) VALUES (?, ?, ?)');
-  items.forEach((item, i) => insert.run(body.key, i, JSON.stringify(item ?? null)));
+  insertMultiInstanceItems(ctx, body.key, items);
   const data: ElementData = { mi: { count: items.length, completed: 0, nextIndex: 0 } };
   updateData(ctx, body.key, data);
   if (items.length === 0) return leaveNow(ctx, body);
@@ -261,10 +239,10 @@ function activateInnerChunk(ctx: Ctx, body: ElementInstanceRow, node: FlowNode, 
   state.nextIndex = end;
   updateData(ctx, body.key, data);
   if (end < count) {
-    prepare(ctx.db, 'INSERT OR IGNORE INTO mi_pending (body_key) VALUES (?)').run(body.key);
+    markMultiInstancePending(ctx, body.key);
     ctx.wakeScheduler = true;
   } else {
-    prepare(ctx.db, 'DELETE FROM mi_pending WHERE body_key = ?').run(body.key);
+    clearMultiInstancePending(ctx, body.key);
   }
 }
 
@@ -272,14 +250,10 @@ function activateInnerChunk(ctx: Ctx, body: ElementInstanceRow, node: FlowNode, 
 export function continueMultiInstance(ctx: Ctx, bodyKey: number): void {
   const body = getElementInstance(ctx, bodyKey);
   if (!body || body.state !== 'ACTIVE') {
-    prepare(ctx.db, 'DELETE FROM mi_pending WHERE body_key = ?').run(bodyKey);
+    clearMultiInstancePending(ctx, bodyKey);
     return;
   }
   activateInnerChunk(ctx, body, requireNode(processOf(ctx, body), body.element_id), parseData(body));
-}
-
-export function pendingMultiInstanceBodies(ctx: Pick<Ctx, 'db'>, limit: number): number[] {
-  return (prepare(ctx.db, 'SELECT body_key FROM mi_pending ORDER BY body_key LIMIT ?').all(limit) as { body_key: number }[]).map((r) => r.body_key);
 }
 
 function miCount(ctx: Ctx, body: ElementInstanceRow, state: NonNullable<ElementData['mi']>): number {
@@ -287,8 +261,8 @@ function miCount(ctx: Ctx, body: ElementInstanceRow, state: NonNullable<ElementD
 }
 
 function miItem(ctx: Ctx, body: ElementInstanceRow, index: number): unknown {
-  const row = prepare(ctx.db, 'SELECT item FROM mi_items WHERE body_key = ? AND idx = ?').get(body.key, index) as { item: string } | undefined;
-  if (row) return JSON.parse(row.item);
+  const row = multiInstanceItem(ctx, body.key, index);
+  if (row) return row.value;
   return parseData(body).mi?.items?.[index] ?? null; // a body started before schema 4
 }
 
@@ -310,8 +284,7 @@ function onInnerCompleted(ctx: Ctx, body: ElementInstanceRow, inner: ElementInst
     // One row per inner instance; the collection is assembled once, when the body completes.
     const index = Number(innerVars.loopCounter) - 1;
     const output = expr.evaluateValue(mi.outputElement, innerVars, `the output element of '${node.id}'`) ?? null;
-    prepare(ctx.db, 'INSERT INTO mi_items (body_key, idx, item, output) VALUES (?, ?, ?, ?) ON CONFLICT (body_key, idx) DO UPDATE SET output = excluded.output')
-      .run(body.key, index, 'null', JSON.stringify(output));
+    recordMultiInstanceOutput(ctx, body.key, index, output);
   }
   const conditionMet =
     mi.completionCondition !== undefined &&
@@ -325,7 +298,7 @@ function onInnerCompleted(ctx: Ctx, body: ElementInstanceRow, inner: ElementInst
   if (conditionMet) for (const child of activeChildren(ctx, body.key)) terminate(ctx, child);
   if (conditionMet || state.completed >= count) {
     updateData(ctx, body.key, data);
-    prepare(ctx.db, 'DELETE FROM mi_pending WHERE body_key = ?').run(body.key);
+    clearMultiInstancePending(ctx, body.key);
     return leaveNow(ctx, body);
   }
   if (mi.isSequential && state.nextIndex < count) {
@@ -345,7 +318,7 @@ function leave(ctx: Ctx, ei: ElementInstanceRow): void {
   if (ei.element_type === MI_BODY_TYPE) {
     const name = node!.multiInstance!.outputCollection;
     if (name) propagateVariables(ctx, ei.flow_scope_key!, ei.process_instance_key, { [name]: outputCollection(ctx, ei, name) });
-    prepare(ctx.db, 'DELETE FROM mi_items WHERE body_key = ?').run(ei.key);
+    deleteMultiInstanceItems(ctx, ei.key);
   } else if (node) {
     const outputs = node.ioMapping?.outputs ?? [];
     if (outputs.length > 0) {
@@ -371,8 +344,7 @@ function leave(ctx: Ctx, ei: ElementInstanceRow): void {
 function outputCollection(ctx: Ctx, body: ElementInstanceRow, name: string): unknown[] {
   // A body started before schema 4 kept its outputs in the local variable: start from it.
   const collection = ((localVariables(ctx, body.key)[name] as unknown[] | undefined) ?? []).slice();
-  const rows = prepare(ctx.db, 'SELECT idx, output FROM mi_items WHERE body_key = ? AND output IS NOT NULL').all(body.key) as { idx: number; output: string }[];
-  for (const row of rows) collection[row.idx] = JSON.parse(row.output);
+  for (const row of multiInstanceOutputs(ctx, body.key)) collection[row.idx] = row.value;
   return collection;
 }
 
@@ -404,24 +376,16 @@ function takeFlow(ctx: Ctx, scope: ElementInstanceRow, flowId: string): void {
   const flow = process.flows[flowId];
   const target = requireNode(process, flow.targetRef);
   // Taken flows are what Operate highlights on the diagram (GET /process-instances/{key}/sequence-flows).
-  prepare(ctx.db, 'INSERT OR IGNORE INTO taken_flows (process_instance_key, flow_id, process_definition_key, bpmn_process_id) VALUES (?, ?, ?, ?)')
-    .run(scope.process_instance_key, flowId, scope.process_definition_key, scope.bpmn_process_id);
+  recordTakenFlow(ctx, scope.process_instance_key, flowId, scope.process_definition_key, scope.bpmn_process_id);
   if (target.type === 'parallelGateway' && target.incoming.length > 1) return arriveAtJoin(ctx, scope, target, flowId);
   activate(ctx, scope, target.id);
 }
 
 /** Parallel join: activates the gateway once a token waits on every incoming flow. */
 function arriveAtJoin(ctx: Ctx, scope: ElementInstanceRow, gateway: FlowNode, flowId: string): void {
-  prepare(ctx.db, 
-      `INSERT INTO join_tokens (flow_scope_key, gateway_id, flow_id, count) VALUES (?, ?, ?, 1)
-       ON CONFLICT (flow_scope_key, gateway_id, flow_id) DO UPDATE SET count = count + 1`,
-    )
-    .run(scope.key, gateway.id, flowId);
-  const rows = prepare(ctx.db, 'SELECT flow_id FROM join_tokens WHERE flow_scope_key = ? AND gateway_id = ? AND count > 0')
-    .all(scope.key, gateway.id) as { flow_id: string }[];
-  if (!gateway.incoming.every((id) => rows.some((r) => r.flow_id === id))) return;
-  prepare(ctx.db, 'UPDATE join_tokens SET count = count - 1 WHERE flow_scope_key = ? AND gateway_id = ?').run(scope.key, gateway.id);
-  prepare(ctx.db, 'DELETE FROM join_tokens WHERE flow_scope_key = ? AND gateway_id = ? AND count <= 0').run(scope.key, gateway.id);
+  const arrived = addJoinToken(ctx, scope.key, gateway.id, flowId);
+  if (!gateway.incoming.every((id) => arrived.includes(id))) return;
+  consumeJoinTokens(ctx, scope.key, gateway.id);
   activate(ctx, scope, gateway.id);
 }
 
@@ -429,14 +393,13 @@ function arriveAtJoin(ctx: Ctx, scope: ElementInstanceRow, gateway: FlowNode, fl
 export function completeScopeIfDone(ctx: Ctx, scope: ElementInstanceRow): void {
   if (scope.state !== 'ACTIVE' || !isScopeType(scope.element_type)) return;
   if (activeChildren(ctx, scope.key).length > 0) return;
-  const waiting = prepare(ctx.db, 'SELECT 1 FROM join_tokens WHERE flow_scope_key = ? AND count > 0').get(scope.key);
-  if (waiting) return;
+  if (hasJoinTokens(ctx, scope.key)) return;
   leaveNow(ctx, scope);
 }
 
 function markEnded(ctx: Ctx, ei: ElementInstanceRow, state: 'COMPLETED' | 'TERMINATED'): void {
   cancelWaits(ctx, ei.key);
-  prepare(ctx.db, 'UPDATE element_instances SET state = ?, end_date = ? WHERE key = ?').run(state, ctx.now, ei.key);
+  markEndedRow(ctx, ei.key, state, ctx.now);
   ei.state = state;
 }
 
@@ -454,7 +417,7 @@ function onProcessCompleted(ctx: Ctx, root: ElementInstanceRow): void {
 export function terminate(ctx: Ctx, ei: ElementInstanceRow): void {
   if (ei.state !== 'ACTIVE') return;
   for (const child of activeChildren(ctx, ei.key)) terminate(ctx, child);
-  prepare(ctx.db, 'DELETE FROM join_tokens WHERE flow_scope_key = ?').run(ei.key);
+  clearJoinTokens(ctx, ei.key);
   const childKey = parseData(ei).childProcessInstanceKey;
   if (childKey !== undefined) {
     const childRoot = getElementInstance(ctx, childKey);
@@ -462,12 +425,19 @@ export function terminate(ctx: Ctx, ei: ElementInstanceRow): void {
   }
   resolveIncidentsOfElement(ctx, ei.key);
   if (ei.element_type === MI_BODY_TYPE) {
-    prepare(ctx.db, 'DELETE FROM mi_items WHERE body_key = ?').run(ei.key);
-    prepare(ctx.db, 'DELETE FROM mi_pending WHERE body_key = ?').run(ei.key);
+    deleteMultiInstanceItems(ctx, ei.key);
+    clearMultiInstancePending(ctx, ei.key);
   }
   markEnded(ctx, ei, 'TERMINATED');
   if (ei.element_type === ROOT_TYPE) terminateProcessInstanceRow(ctx, ei.key);
 }
+
+/** The token-flow operations handed to the rest of the runtime through the command context. */
+export const FLOW: Flow = {
+  schedule: (ctx, key, step, jobKey) => ctx.queue.push(() => runStep(ctx, key, step, jobKey)),
+  activate: (ctx, scope, elementId, opts) => activate(ctx, scope, elementId, opts),
+  terminate: (ctx, ei) => terminate(ctx, ei),
+};
 
 /** Runs queued steps until every token waits. */
 export function drain(ctx: Ctx): void {

@@ -3,7 +3,8 @@ import { BpmnDeployError, COMPILED_FORMAT, compileBpmn, parseForm, type Compiled
 import { EngineClock } from './clock';
 import type { Ctx, DeployedProcess, ProcessDefinitionRow } from './context';
 import { storeDeployment, type ParsedForm, type ParsedProcess } from './deploy';
-import { continueMultiInstance, drain, pendingMultiInstanceBodies } from './elements';
+import { pendingMultiInstanceBodies } from '../store/tokens';
+import { continueMultiInstance, drain, FLOW } from './elements';
 import { ElementFailure, EngineError, invalidArgument, notFound } from './errors';
 import { withEvaluationTime } from './expressions';
 import { Waiters } from './waiters';
@@ -72,6 +73,7 @@ export class Engine {
       now: this.clock.now(),
       definition: (key) => this.definition(key),
       queue: [],
+      flow: FLOW,
       jobTypesActivatable: new Set(),
       wakeScheduler: false,
       endedProcessInstances: new Set(),

@@ -1,12 +1,13 @@
-import { prepare } from '../store/db';
+import { activeChildren, getElementInstance, markEnded, updateData } from '../store/elementInstances';
+import { processInstanceLink } from '../store/processInstances';
+import { clearJoinTokens } from '../store/tokens';
+import { closeWaitsOf, closeWaitsOfElements, signalSubscriptions } from '../store/waits';
 import type { FlowNode } from '../model/types';
 import type { Ctx, ElementInstanceRow } from './context';
 import { ElementFailure } from './errors';
-import { activate, activeChildren, getElementInstance, runStep, terminate, updateData } from './elements';
 import { createProcessInstance } from './instances';
 import { eventSubprocessesOf, eventSubprocessStart, isScopeType, MI_BODY_TYPE, parseData, processOf, requireNode, ROOT_TYPE } from './model';
 import { setLocalVariables } from './variables';
-import { cancelWaits } from './waits';
 
 /**
  * What happens when an awaited event occurs (timer due, message correlated, signal broadcast), and
@@ -17,6 +18,11 @@ export interface WaitRef {
   element_id: string;
   element_instance_key: number | null;
   process_definition_key: number;
+}
+
+/** Waits of the triggered element close (waits.ts's cancelWaits, which this module cannot import without a cycle through messages). */
+function cancelWaits(ctx: Ctx, elementInstanceKey: number): void {
+  if (closeWaitsOf(ctx, elementInstanceKey, ctx.now)) ctx.wakeScheduler = true;
 }
 
 /** Dispatches a triggered wait; returns the process instance it affected (or created). */
@@ -35,32 +41,32 @@ export function triggerWait(ctx: Ctx, wait: WaitRef, payload: Record<string, unk
     triggerEventSubprocess(ctx, owner, node, payload);
   } else if (owner.element_type === 'EVENT_BASED_GATEWAY') {
     cancelWaits(ctx, owner.key);
-    prepare(ctx.db, `UPDATE element_instances SET state = 'COMPLETED', end_date = ? WHERE key = ?`).run(ctx.now, owner.key);
+    markEnded(ctx, owner.key, 'COMPLETED', ctx.now);
     const scope = getElementInstance(ctx, owner.flow_scope_key!)!;
-    activate(ctx, scope, node.id, { data: { triggered: true, triggerVars: payload } });
+    ctx.flow.activate(ctx, scope, node.id, { data: { triggered: true, triggerVars: payload } });
   } else {
     // The waiting element itself (intermediate catch event, receive task) completes with the payload.
     cancelWaits(ctx, owner.key);
     updateData(ctx, owner.key, { ...parseData(owner), triggerVars: payload });
-    ctx.queue.push(() => runStep(ctx, owner.key, 'leave'));
+    ctx.flow.schedule(ctx, owner.key, 'leave');
   }
   return owner.process_instance_key;
 }
 
 function triggerBoundary(ctx: Ctx, host: ElementInstanceRow, boundary: FlowNode, payload: Record<string, unknown>, localVars?: Record<string, unknown>): void {
   const scope = getElementInstance(ctx, host.flow_scope_key!)!;
-  if (boundary.cancelActivity !== false) terminate(ctx, host);
-  const ei = activate(ctx, scope, boundary.id, { data: { triggered: true, triggerVars: payload } });
+  if (boundary.cancelActivity !== false) ctx.flow.terminate(ctx, host);
+  const ei = ctx.flow.activate(ctx, scope, boundary.id, { data: { triggered: true, triggerVars: payload } });
   if (localVars) setLocalVariables(ctx, ei.key, ei.process_instance_key, localVars);
 }
 
 function triggerEventSubprocess(ctx: Ctx, scope: ElementInstanceRow, start: FlowNode, payload: Record<string, unknown>, localVars?: Record<string, unknown>): void {
   if (start.isInterrupting !== false) {
-    for (const child of activeChildren(ctx, scope.key)) terminate(ctx, child);
-    prepare(ctx.db, 'DELETE FROM join_tokens WHERE flow_scope_key = ?').run(scope.key);
+    for (const child of activeChildren(ctx, scope.key)) ctx.flow.terminate(ctx, child);
+    clearJoinTokens(ctx, scope.key);
     closeEventSubprocessWaits(ctx, scope);
   }
-  const sub = activate(ctx, scope, start.parentId!, { data: { startEventId: start.id, startVars: payload } });
+  const sub = ctx.flow.activate(ctx, scope, start.parentId!, { data: { startEventId: start.id, startVars: payload } });
   if (localVars) setLocalVariables(ctx, sub.key, sub.process_instance_key, localVars);
 }
 
@@ -75,10 +81,7 @@ function closeEventSubprocessWaits(ctx: Ctx, scope: ElementInstanceRow): void {
     .map((sub) => eventSubprocessStart(process, sub)?.id)
     .filter((id): id is string => id !== undefined);
   if (startIds.length === 0) return;
-  const marks = startIds.map(() => '?').join(', ');
-  const timers = prepare(ctx.db, `DELETE FROM timers WHERE element_instance_key = ? AND element_id IN (${marks})`).run(scope.key, ...startIds);
-  if (timers.changes > 0) ctx.wakeScheduler = true;
-  prepare(ctx.db, `DELETE FROM subscriptions WHERE element_instance_key = ? AND element_id IN (${marks})`).run(scope.key, ...startIds);
+  if (closeWaitsOfElements(ctx, scope.key, startIds)) ctx.wakeScheduler = true;
 }
 
 type CatchMatch = { kind: 'boundary'; host: ElementInstanceRow; node: FlowNode } | { kind: 'subprocess'; scope: ElementInstanceRow; node: FlowNode };
@@ -110,8 +113,8 @@ function findCatch(ctx: Ctx, from: ElementInstanceRow, kind: 'error' | 'escalati
     if (current.flow_scope_key !== null) {
       current = getElementInstance(ctx, current.flow_scope_key);
     } else {
-      const parent = prepare(ctx.db, 'SELECT parent_element_instance_key AS p FROM process_instances WHERE key = ?').get(current.key) as { p: number | null } | undefined;
-      current = parent?.p ? getElementInstance(ctx, parent.p) : undefined;
+      const caller = processInstanceLink(ctx, current.key)?.parentElementInstanceKey;
+      current = caller ? getElementInstance(ctx, caller) : undefined;
     }
   }
   return undefined;
@@ -148,7 +151,5 @@ export function throwEscalation(ctx: Ctx, from: ElementInstanceRow, code: string
 
 /** Triggers every signal subscription with that name (catch events, boundaries, event sub-processes, start events). */
 export function broadcastSignal(ctx: Ctx, signalName: string, variables: Record<string, unknown>): void {
-  const subs = prepare(ctx.db, `SELECT element_id, element_instance_key, process_definition_key FROM subscriptions WHERE kind = 'signal' AND name = ? ORDER BY key`)
-    .all(signalName) as WaitRef[];
-  for (const sub of subs) triggerWait(ctx, sub, variables);
+  for (const sub of signalSubscriptions(ctx, signalName)) triggerWait(ctx, sub, variables);
 }

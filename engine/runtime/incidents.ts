@@ -1,35 +1,19 @@
 import { nextKey, prepare } from '../store/db';
-import type { Ctx, ElementInstanceRow } from './context';
+import { clearElementIncident, getElementInstance, setElementIncident } from '../store/elementInstances';
+import { activeIncidentsOfElement, getIncident, insertIncident, markIncidentResolved, refreshIncidentCountOf, type IncidentRow } from '../store/incidents';
+import type { Ctx, ElementInstanceRow, Step } from './context';
 import { notFound, type IncidentErrorType } from './errors';
-import { getElementInstance, runStep, type Step } from './elements';
+export type { IncidentRow } from '../store/incidents';
 
 /** Incidents: raised when an element cannot go on; resolving one retries the failed step. */
 
-export interface IncidentRow {
-  key: number;
-  state: 'ACTIVE' | 'RESOLVED';
-  error_type: IncidentErrorType;
-  error_message: string;
-  element_id: string;
-  element_instance_key: number;
-  process_instance_key: number;
-  process_definition_key: number;
-  bpmn_process_id: string;
-  job_key: number | null;
-  retry_step: Step | null;
-  creation_time: number;
-}
-
 export function createIncident(ctx: Ctx, ei: ElementInstanceRow, errorType: IncidentErrorType, message: string, step: Step | null, jobKey?: number): number {
   const key = nextKey(ctx.db);
-  prepare(ctx.db, 
-      `INSERT INTO incidents (key, state, error_type, error_message, element_id, element_instance_key, process_instance_key,
-         process_definition_key, bpmn_process_id, job_key, retry_step, creation_time)
-       VALUES (?, 'ACTIVE', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(key, errorType, message, ei.element_id, ei.key, ei.process_instance_key, ei.process_definition_key, ei.bpmn_process_id,
-      jobKey ?? null, step, ctx.now);
-  prepare(ctx.db, 'UPDATE element_instances SET incident_key = ? WHERE key = ?').run(key, ei.key);
+  insertIncident(ctx, {
+    key, error_type: errorType, error_message: message, element_id: ei.element_id, element_instance_key: ei.key, process_instance_key: ei.process_instance_key,
+    process_definition_key: ei.process_definition_key, bpmn_process_id: ei.bpmn_process_id, job_key: jobKey ?? null, retry_step: step, creation_time: ctx.now,
+  });
+  setElementIncident(ctx, ei.key, key);
   if (jobKey !== undefined) prepare(ctx.db, 'UPDATE jobs SET incident_key = ? WHERE key = ?').run(key, jobKey);
   refreshIncidentCount(ctx, ei.process_instance_key);
   return key;
@@ -40,35 +24,24 @@ export function createIncident(ctx: Ctx, ei: ElementInstanceRow, errorType: Inci
  * called, like Operate marks a parent whose called instance is stuck. Recomputed up the call chain.
  */
 function refreshIncidentCount(ctx: Ctx, processInstanceKey: number): void {
-  for (let key: number | null = processInstanceKey; key !== null; ) {
-    prepare(
-      ctx.db,
-      `UPDATE process_instances SET incident_count =
-         (SELECT COUNT(*) FROM incidents WHERE process_instance_key = ? AND state = 'ACTIVE')
-         + (SELECT COALESCE(SUM(incident_count), 0) FROM process_instances WHERE parent_process_instance_key = ? AND state = 'ACTIVE')
-       WHERE key = ?`,
-    ).run(key, key, key);
-    const row = prepare(ctx.db, 'SELECT parent_process_instance_key AS parent FROM process_instances WHERE key = ?').get(key) as { parent: number | null } | undefined;
-    key = row?.parent ?? null;
-  }
+  for (let key: number | null = processInstanceKey; key !== null; ) key = refreshIncidentCountOf(ctx, key);
 }
 
 function markResolved(ctx: Ctx, incident: IncidentRow): void {
-  prepare(ctx.db, `UPDATE incidents SET state = 'RESOLVED' WHERE key = ?`).run(incident.key);
-  prepare(ctx.db, 'UPDATE element_instances SET incident_key = NULL WHERE key = ? AND incident_key = ?').run(incident.element_instance_key, incident.key);
+  markIncidentResolved(ctx, incident.key);
+  clearElementIncident(ctx, incident.element_instance_key, incident.key);
   prepare(ctx.db, 'UPDATE jobs SET incident_key = NULL WHERE incident_key = ?').run(incident.key);
   refreshIncidentCount(ctx, incident.process_instance_key);
 }
 
 /** Terminating an element resolves its incidents (nothing is left to retry). */
 export function resolveIncidentsOfElement(ctx: Ctx, elementInstanceKey: number): void {
-  const incidents = prepare(ctx.db, `SELECT * FROM incidents WHERE element_instance_key = ? AND state = 'ACTIVE'`).all(elementInstanceKey) as IncidentRow[];
-  for (const incident of incidents) markResolved(ctx, incident);
+  for (const incident of activeIncidentsOfElement(ctx, elementInstanceKey)) markResolved(ctx, incident);
 }
 
 /** POST /incidents/{key}/resolution: a job incident makes the job activatable again, other incidents retry their step. */
 export function resolveIncident(ctx: Ctx, key: number): void {
-  const incident = prepare(ctx.db, 'SELECT * FROM incidents WHERE key = ?').get(key) as IncidentRow | undefined;
+  const incident = getIncident(ctx, key);
   if (!incident) throw notFound(`Expected to resolve incident with key '${key}', but no such incident was found.`);
   if (incident.state !== 'ACTIVE') throw notFound(`Expected to resolve incident with key '${key}', but it is already resolved.`);
   if (incident.job_key !== null && incident.error_type === 'JOB_NO_RETRIES') {
@@ -91,5 +64,5 @@ export function resolveIncident(ctx: Ctx, key: number): void {
     if (job) ctx.jobTypesActivatable.add(job.type);
     return;
   }
-  if (incident.retry_step) ctx.queue.push(() => runStep(ctx, ei.key, incident.retry_step!));
+  if (incident.retry_step) ctx.flow.schedule(ctx, ei.key, incident.retry_step);
 }

@@ -1,7 +1,7 @@
 import { prepare } from '../store/db';
 import type { Ctx } from './context';
 import { invalidArgument, invalidState, notFound } from './errors';
-import { getElementInstance, runStep, updateData } from './elements';
+import { getElementInstance, updateData } from '../store/elementInstances';
 import { createIncident } from './incidents';
 import { parseData } from './model';
 import { setLocalVariables, visibleVariables } from './variables';
@@ -102,7 +102,7 @@ export function completeJob(ctx: Ctx, key: number, variables: Record<string, unk
   prepare(ctx.db, `UPDATE jobs SET state = 'COMPLETED', deadline = NULL, end_time = ? WHERE key = ?`).run(ctx.now, key);
   const ei = getElementInstance(ctx, job.element_instance_key)!;
   updateData(ctx, ei.key, { ...parseData(ei), triggerVars: variables });
-  ctx.queue.push(() => runStep(ctx, ei.key, 'leave'));
+  ctx.flow.schedule(ctx, ei.key, 'leave');
 }
 
 export function failJob(ctx: Ctx, key: number, request: { retries: number; errorMessage?: string; retryBackOff: number; variables?: Record<string, unknown> }): void {

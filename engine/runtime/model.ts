@@ -1,5 +1,7 @@
 import type { CompiledProcess, FlowNode } from '../model/types';
-import type { Ctx, ElementInstanceRow } from './context';
+import type { Ctx, ElementData, ElementInstanceRow } from './context';
+
+export type { ElementData } from './context';
 
 /** Read-only helpers over a CompiledProcess and element instance rows. */
 
@@ -73,23 +75,3 @@ export function parseData(ei: ElementInstanceRow): ElementData {
   return JSON.parse(ei.data) as ElementData;
 }
 
-/** Runtime extras of an element instance, stored as JSON with it. */
-export interface ElementData {
-  /** An inner instance of a multi-instance body. */
-  inner?: boolean;
-  /** Activated because its event already happened (boundary, event-gateway target, event sub-process start). */
-  triggered?: boolean;
-  /** Variables to apply when the element completes (job/task completion, message or signal payload). */
-  triggerVars?: Record<string, unknown>;
-  /** Start event to begin with (process started by message/timer/signal, event sub-process). */
-  startEventId?: string;
-  /** Variables to set on the start event trigger of a scope. */
-  startVars?: Record<string, unknown>;
-  childProcessInstanceKey?: number;
-  /**
-   * Multi-instance body counters; the items (and the inner instances' output elements) are rows of `mi_items`,
-   * so completing one inner instance reads and writes a constant amount whatever the collection size.
-   * `items` is the pre-schema-4 form (the whole collection inline), still read for bodies started before.
-   */
-  mi?: { count?: number; items?: unknown[]; completed: number; nextIndex: number };
-}

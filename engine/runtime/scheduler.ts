@@ -1,4 +1,5 @@
-import type { Engine } from './engine';
+import type { Db } from '../store/db';
+import type { EngineClock } from './clock';
 import { nextJobDeadline, nextRetryAt } from './jobs';
 import { nextTimerDueAt } from './timers';
 
@@ -8,6 +9,15 @@ const MAX_DELAY = 2 ** 31 - 1;
 const RETRY_DELAY = 1000;
 /** Timers fired per tick before yielding to HTTP requests. */
 const BATCH = 200;
+
+/** What the scheduler drives (the Engine); an interface so the two modules do not import each other. */
+export interface SchedulerHost {
+  readonly db: Db;
+  readonly clock: EngineClock;
+  hasPendingWork(): boolean;
+  /** Runs due work, at most `limit` items; returns how many ran. */
+  processDueWork(limit: number): number;
+}
 
 /**
  * Time-driven work: due timers, job deadlines, back-offs ending, expired messages. Sleeps with
@@ -20,7 +30,7 @@ export class Scheduler {
   private running = false;
   private stopped = true;
 
-  constructor(private readonly engine: Engine) {}
+  constructor(private readonly engine: SchedulerHost) {}
 
   start(): void {
     this.stopped = false;

@@ -1,7 +1,7 @@
 import { prepare } from '../store/db';
 import type { Ctx } from './context';
 import { invalidArgument, invalidState, notFound } from './errors';
-import { getElementInstance, runStep, updateData } from './elements';
+import { getElementInstance, updateData } from '../store/elementInstances';
 import { parseData } from './model';
 import { setCandidateGroups } from './waits';
 
@@ -50,7 +50,7 @@ export function completeUserTask(ctx: Ctx, key: number, variables: Record<string
   prepare(ctx.db, `UPDATE user_tasks SET state = 'COMPLETED', completion_date = ? WHERE key = ?`).run(ctx.now, key);
   const ei = getElementInstance(ctx, task.element_instance_key)!;
   updateData(ctx, ei.key, { ...parseData(ei), triggerVars: variables });
-  ctx.queue.push(() => runStep(ctx, ei.key, 'leave'));
+  ctx.flow.schedule(ctx, ei.key, 'leave');
 }
 
 export function assignUserTask(ctx: Ctx, key: number, assignee: string, allowOverride: boolean): void {

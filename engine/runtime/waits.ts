@@ -1,4 +1,5 @@
 import { nextKey, prepare } from '../store/db';
+import { closeWaitsOf, insertSubscription, insertTimerRow } from '../store/waits';
 import type { EventDefinition, FlowNode } from '../model/types';
 import type { Ctx, ElementInstanceRow } from './context';
 import { ElementFailure } from './errors';
@@ -93,18 +94,16 @@ function openWait(ctx: Ctx, ei: ElementInstanceRow, eventElementId: string, def:
   } else if (def.kind === 'message') {
     const correlationKey = expr.evaluateCorrelationKey(def.correlationKey, vars(), eventElementId);
     const key = nextKey(ctx.db);
-    prepare(ctx.db, 
-        `INSERT INTO subscriptions (key, kind, name, correlation_key, element_id, element_instance_key, process_instance_key, process_definition_key)
-         VALUES (?, 'message', ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(key, def.messageName, correlationKey, eventElementId, ei.key, ei.process_instance_key, ei.process_definition_key);
+    insertSubscription(ctx, {
+      key, kind: 'message', name: def.messageName, correlationKey, elementId: eventElementId, elementInstanceKey: ei.key,
+      processInstanceKey: ei.process_instance_key, processDefinitionKey: ei.process_definition_key,
+    });
     ctx.queue.push(() => correlateBufferedMessages(ctx, key));
   } else if (def.kind === 'signal') {
-    prepare(ctx.db, 
-        `INSERT INTO subscriptions (key, kind, name, correlation_key, element_id, element_instance_key, process_instance_key, process_definition_key)
-         VALUES (?, 'signal', ?, NULL, ?, ?, ?, ?)`,
-      )
-      .run(nextKey(ctx.db), def.signalName, eventElementId, ei.key, ei.process_instance_key, ei.process_definition_key);
+    insertSubscription(ctx, {
+      key: nextKey(ctx.db), kind: 'signal', name: def.signalName, correlationKey: null, elementId: eventElementId, elementInstanceKey: ei.key,
+      processInstanceKey: ei.process_instance_key, processDefinitionKey: ei.process_definition_key,
+    });
   }
 }
 
@@ -119,12 +118,7 @@ export interface TimerInsert {
 }
 
 export function insertTimer(ctx: Ctx, timer: TimerInsert): void {
-  prepare(ctx.db, 
-      `INSERT INTO timers (key, due_at, remaining, interval, element_id, element_instance_key, process_instance_key, process_definition_key)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(nextKey(ctx.db), timer.dueAt, timer.remaining, timer.interval, timer.elementId, timer.elementInstanceKey,
-      timer.processInstanceKey, timer.processDefinitionKey);
+  insertTimerRow(ctx, { key: nextKey(ctx.db), ...timer });
   ctx.wakeScheduler = true;
 }
 
@@ -158,11 +152,5 @@ export function openEventGatewayWaits(ctx: Ctx, gateway: ElementInstanceRow, nod
 
 /** Closes everything `ei` waits for; jobs and user tasks still open are canceled. */
 export function cancelWaits(ctx: Ctx, elementInstanceKey: number): void {
-  const timers = prepare(ctx.db, 'DELETE FROM timers WHERE element_instance_key = ?').run(elementInstanceKey);
-  if (timers.changes > 0) ctx.wakeScheduler = true;
-  prepare(ctx.db, 'DELETE FROM subscriptions WHERE element_instance_key = ?').run(elementInstanceKey);
-  prepare(ctx.db, `UPDATE jobs SET state = 'CANCELED', deadline = NULL, end_time = ? WHERE element_instance_key = ? AND state NOT IN ('COMPLETED', 'CANCELED', 'ERROR_THROWN')`)
-    .run(ctx.now, elementInstanceKey);
-  prepare(ctx.db, `UPDATE user_tasks SET state = 'CANCELED', completion_date = ? WHERE element_instance_key = ? AND state = 'CREATED'`)
-    .run(ctx.now, elementInstanceKey);
+  if (closeWaitsOf(ctx, elementInstanceKey, ctx.now)) ctx.wakeScheduler = true;
 }

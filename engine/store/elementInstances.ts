@@ -1,0 +1,73 @@
+import { prepare, type Db } from './db';
+
+/** The element-instance table: one row per element instance; the process instance is the root row. */
+
+export interface Store {
+  db: Db;
+}
+
+export type ElementInstanceState = 'ACTIVE' | 'COMPLETED' | 'TERMINATED';
+
+export interface ElementInstanceRow {
+  key: number;
+  process_instance_key: number;
+  process_definition_key: number;
+  bpmn_process_id: string;
+  element_id: string;
+  element_name: string | null;
+  element_type: string;
+  flow_scope_key: number | null;
+  state: ElementInstanceState;
+  start_date: number;
+  end_date: number | null;
+  incident_key: number | null;
+  /** JSON of the runtime's ElementData. */
+  data: string;
+}
+
+export function getElementInstance(s: Store, key: number): ElementInstanceRow | undefined {
+  return prepare(s.db, 'SELECT * FROM element_instances WHERE key = ?').get(key) as ElementInstanceRow | undefined;
+}
+
+export function updateData(s: Store, key: number, data: object): void {
+  prepare(s.db, 'UPDATE element_instances SET data = ? WHERE key = ?').run(JSON.stringify(data), key);
+}
+
+export function activeChildren(s: Store, scopeKey: number): ElementInstanceRow[] {
+  return prepare(s.db, `SELECT * FROM element_instances WHERE flow_scope_key = ? AND state = 'ACTIVE' ORDER BY key`).all(scopeKey) as ElementInstanceRow[];
+}
+
+export interface NewElementInstance {
+  key: number;
+  processInstanceKey: number;
+  processDefinitionKey: number;
+  bpmnProcessId: string;
+  elementId: string;
+  elementName: string | null;
+  elementType: string;
+  flowScopeKey: number | null;
+  startDate: number;
+  data: object;
+}
+
+export function insertElementInstance(s: Store, ei: NewElementInstance): void {
+  prepare(
+    s.db,
+    `INSERT INTO element_instances (key, process_instance_key, process_definition_key, bpmn_process_id, element_id, element_name, element_type, flow_scope_key, state, start_date, data)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?)`,
+  ).run(ei.key, ei.processInstanceKey, ei.processDefinitionKey, ei.bpmnProcessId, ei.elementId, ei.elementName, ei.elementType, ei.flowScopeKey,
+    ei.startDate, JSON.stringify(ei.data));
+}
+
+export function markEnded(s: Store, key: number, state: Exclude<ElementInstanceState, 'ACTIVE'>, now: number): void {
+  prepare(s.db, 'UPDATE element_instances SET state = ?, end_date = ? WHERE key = ?').run(state, now, key);
+}
+
+export function setElementIncident(s: Store, key: number, incidentKey: number): void {
+  prepare(s.db, 'UPDATE element_instances SET incident_key = ? WHERE key = ?').run(incidentKey, key);
+}
+
+/** Clears the element's incident mark only if it is still this incident's. */
+export function clearElementIncident(s: Store, key: number, incidentKey: number): void {
+  prepare(s.db, 'UPDATE element_instances SET incident_key = NULL WHERE key = ? AND incident_key = ?').run(key, incidentKey);
+}

@@ -1,0 +1,60 @@
+import { prepare } from './db';
+import type { Store } from './elementInstances';
+
+/** Process instances and the definition look-ups that start them. */
+
+export type ProcessInstanceState = 'ACTIVE' | 'COMPLETED' | 'TERMINATED';
+export type BindingType = 'latest' | 'deployment' | 'versionTag';
+
+/** Key of the newest non-deleted version of a process id, by binding (latest, same deployment, version tag). */
+export function definitionKeyByBinding(s: Store, bpmnProcessId: string, binding: BindingType, arg?: number | string): number | undefined {
+  const sql = {
+    latest: 'SELECT key FROM process_definitions WHERE bpmn_process_id = ? AND deleted_at IS NULL ORDER BY version DESC LIMIT 1',
+    deployment: 'SELECT key FROM process_definitions WHERE bpmn_process_id = ? AND deployment_key = ? AND deleted_at IS NULL ORDER BY version DESC LIMIT 1',
+    versionTag: 'SELECT key FROM process_definitions WHERE bpmn_process_id = ? AND version_tag = ? AND deleted_at IS NULL ORDER BY version DESC LIMIT 1',
+  }[binding];
+  const row = (binding === 'latest' ? prepare(s.db, sql).get(bpmnProcessId) : prepare(s.db, sql).get(bpmnProcessId, arg)) as { key: number } | undefined;
+  return row?.key;
+}
+
+export function isLiveDefinition(s: Store, key: number): boolean {
+  return prepare(s.db, 'SELECT 1 FROM process_definitions WHERE key = ? AND deleted_at IS NULL').get(key) !== undefined;
+}
+
+export interface NewProcessInstance {
+  key: number;
+  processDefinitionKey: number;
+  bpmnProcessId: string;
+  version: number;
+  startDate: number;
+  parentProcessInstanceKey: number | null;
+  parentElementInstanceKey: number | null;
+  tags: string[];
+}
+
+export function insertProcessInstance(s: Store, p: NewProcessInstance): void {
+  prepare(
+    s.db,
+    `INSERT INTO process_instances (key, process_definition_key, bpmn_process_id, version, state, start_date,
+       parent_process_instance_key, parent_element_instance_key, tags)
+     VALUES (?, ?, ?, ?, 'ACTIVE', ?, ?, ?, ?)`,
+  ).run(p.key, p.processDefinitionKey, p.bpmnProcessId, p.version, p.startDate, p.parentProcessInstanceKey, p.parentElementInstanceKey, JSON.stringify(p.tags));
+}
+
+export function endProcessInstance(s: Store, key: number, state: Exclude<ProcessInstanceState, 'ACTIVE'>, now: number): void {
+  prepare(s.db, 'UPDATE process_instances SET state = ?, end_date = ? WHERE key = ?').run(state, now, key);
+}
+
+export interface ProcessInstanceLink {
+  state: ProcessInstanceState;
+  parentProcessInstanceKey: number | null;
+  /** The call activity's element instance that started it. */
+  parentElementInstanceKey: number | null;
+}
+
+export function processInstanceLink(s: Store, key: number): ProcessInstanceLink | undefined {
+  return prepare(
+    s.db,
+    'SELECT state, parent_process_instance_key AS parentProcessInstanceKey, parent_element_instance_key AS parentElementInstanceKey FROM process_instances WHERE key = ?',
+  ).get(key) as ProcessInstanceLink | undefined;
+}
