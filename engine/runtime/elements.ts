@@ -14,7 +14,9 @@ import {
   processOf, requireNode, ROOT_TYPE, type ElementData,
 } from './model';
 import { propagateVariables, setLocalVariable, setLocalVariables, visibleVariables, localVariables } from './variables';
-import { cancelWaits, createJob, createUserTask, openBoundaryWaits, openEventSubprocessWaits, openCatchWait, openEventGatewayWaits } from './waits';
+import { createJob } from './jobs';
+import { createUserTask } from './userTasks';
+import { cancelWaits, openBoundaryWaits, openEventSubprocessWaits, openCatchWait, openEventGatewayWaits } from './waits';
 import { throwError, throwEscalation, broadcastSignal } from './events';
 import { calledDefinition, completeProcessInstanceRow, createProcessInstance, terminateProcessInstanceRow } from './instances';
 import { engineLimits } from '../limits';

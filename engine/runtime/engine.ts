@@ -163,7 +163,7 @@ export class Engine {
    * Returns the number of timers fired. Called by the scheduler, and directly by tests.
    */
   processDueWork(limit = Number.MAX_SAFE_INTEGER): number {
-    const keys = dueTimerKeys({ db: this.db, now: this.clock.now() }, limit);
+    const keys = dueTimerKeys({ db: this.db }, this.clock.now(), limit);
     for (const key of keys) {
       try {
         this.run((ctx) => fireTimer(ctx, key));

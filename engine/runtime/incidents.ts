@@ -1,4 +1,5 @@
-import { nextKey, prepare } from '../store/db';
+import { nextKey } from '../store/db';
+import { clearJobIncident, getJob, reopenJob, setJobIncident } from '../store/jobs';
 import { clearElementIncident, getElementInstance, setElementIncident } from '../store/elementInstances';
 import { activeIncidentsOfElement, getIncident, insertIncident, markIncidentResolved, refreshIncidentCountOf, type IncidentRow } from '../store/incidents';
 import type { Ctx, ElementInstanceRow, Step } from './context';
@@ -14,7 +15,7 @@ export function createIncident(ctx: Ctx, ei: ElementInstanceRow, errorType: Inci
     process_definition_key: ei.process_definition_key, bpmn_process_id: ei.bpmn_process_id, job_key: jobKey ?? null, retry_step: step, creation_time: ctx.now,
   });
   setElementIncident(ctx, ei.key, key);
-  if (jobKey !== undefined) prepare(ctx.db, 'UPDATE jobs SET incident_key = ? WHERE key = ?').run(key, jobKey);
+  if (jobKey !== undefined) setJobIncident(ctx, jobKey, key);
   refreshIncidentCount(ctx, ei.process_instance_key);
   return key;
 }
@@ -30,7 +31,7 @@ function refreshIncidentCount(ctx: Ctx, processInstanceKey: number): void {
 function markResolved(ctx: Ctx, incident: IncidentRow): void {
   markIncidentResolved(ctx, incident.key);
   clearElementIncident(ctx, incident.element_instance_key, incident.key);
-  prepare(ctx.db, 'UPDATE jobs SET incident_key = NULL WHERE incident_key = ?').run(incident.key);
+  clearJobIncident(ctx, incident.key);
   refreshIncidentCount(ctx, incident.process_instance_key);
 }
 
@@ -47,9 +48,9 @@ export function resolveIncident(ctx: Ctx, key: number): void {
   if (incident.job_key !== null && incident.error_type === 'JOB_NO_RETRIES') {
     // The job becomes activatable again, with the retries it has now (0 unless they were updated).
     markResolved(ctx, incident);
-    const job = prepare(ctx.db, 'SELECT type FROM jobs WHERE key = ?').get(incident.job_key) as { type: string } | undefined;
+    const job = getJob(ctx, incident.job_key);
     if (job) {
-      prepare(ctx.db, `UPDATE jobs SET state = 'RETRIES_UPDATED', retry_at = NULL, deadline = NULL WHERE key = ?`).run(incident.job_key);
+      reopenJob(ctx, incident.job_key, false);
       ctx.jobTypesActivatable.add(job.type);
     }
     return;
@@ -59,8 +60,8 @@ export function resolveIncident(ctx: Ctx, key: number): void {
   if (!ei || ei.state !== 'ACTIVE') return;
   if (incident.job_key !== null) {
     // Unhandled BPMN error thrown by a job: give the job back to the workers.
-    const job = prepare(ctx.db, 'SELECT type FROM jobs WHERE key = ?').get(incident.job_key) as { type: string } | undefined;
-    prepare(ctx.db, `UPDATE jobs SET state = 'RETRIES_UPDATED', deadline = NULL, retries = MAX(retries, 1) WHERE key = ?`).run(incident.job_key);
+    const job = getJob(ctx, incident.job_key);
+    reopenJob(ctx, incident.job_key, true);
     if (job) ctx.jobTypesActivatable.add(job.type);
     return;
   }

@@ -1,38 +1,63 @@
-import { prepare } from '../store/db';
-import type { Ctx } from './context';
-import { invalidArgument, invalidState, notFound } from './errors';
+import { nextKey } from '../store/db';
+import {
+  completeUserTaskRow, getUserTask, insertUserTask, setCandidateGroupRows, setUserTaskField, type UserTaskField, type UserTaskRow,
+} from '../store/userTasks';
+import type { FlowNode } from '../model/types';
+import * as expr from './expressions';
+import { visibleVariables } from './variables';
+import { findDeployedForm } from './forms';
+import type { Ctx, ElementInstanceRow } from './context';
+import { ElementFailure, invalidArgument, invalidState, notFound } from './errors';
 import { getElementInstance, updateData } from '../store/elementInstances';
 import { parseData } from './model';
-import { setCandidateGroups } from './waits';
 
-/** User task commands (Zeebe user tasks): assignment, update, completion. */
+/** Zeebe user tasks: creation when the element is entered, assignment, update, completion. */
 
-export interface UserTaskRow {
-  key: number;
-  state: string;
-  name: string | null;
-  element_id: string;
-  element_instance_key: number;
-  process_instance_key: number;
-  process_definition_key: number;
-  bpmn_process_id: string;
-  version: number;
-  assignee: string | null;
-  candidate_groups: string;
-  candidate_users: string;
-  due_date: number | null;
-  follow_up_date: number | null;
-  priority: number;
-  form_key: number | null;
-  external_form_reference: string | null;
-  custom_headers: string;
-  creation_date: number;
-  completion_date: number | null;
+export function createUserTask(ctx: Ctx, ei: ElementInstanceRow, node: FlowNode): void {
+  const def = node.userTask;
+  const vars = visibleVariables(ctx, ei.key);
+  const assignee = expr.evaluateOptionalString(def?.assignee, vars, `the assignee of '${node.id}'`);
+  const candidateGroups = expr.evaluateStringList(def?.candidateGroups, vars, `the candidate groups of '${node.id}'`);
+  const candidateUsers = expr.evaluateStringList(def?.candidateUsers, vars, `the candidate users of '${node.id}'`);
+  const dueDate = expr.evaluateDateTime(def?.dueDate, vars, `the due date of '${node.id}'`);
+  const followUpDate = expr.evaluateDateTime(def?.followUpDate, vars, `the follow-up date of '${node.id}'`);
+  const priority = def?.priority ? Number(expr.evaluateValue(def.priority, vars, `the priority of '${node.id}'`)) : 50;
+  if (!Number.isInteger(priority) || priority < 0 || priority > 100) {
+    throw new ElementFailure('EXTRACT_VALUE_ERROR', `Expected the priority of '${node.id}' to be an integer between 0 and 100, but it was ${priority}.`);
+  }
+  const formKey = def?.formId ? resolveFormKey(ctx, ei, def.formId, def.formBindingType, def.formVersionTag) : null;
+  const definition = ctx.definition(ei.process_definition_key).row;
+  const key = nextKey(ctx.db);
+  insertUserTask(ctx, {
+    key, name: node.name ?? null, element_id: node.id, element_instance_key: ei.key, process_instance_key: ei.process_instance_key,
+    process_definition_key: ei.process_definition_key, bpmn_process_id: ei.bpmn_process_id, version: definition.version, assignee: assignee ?? null,
+    candidate_groups: JSON.stringify(candidateGroups), candidate_users: JSON.stringify(candidateUsers), due_date: dueDate ?? null,
+    follow_up_date: followUpDate ?? null, priority, form_key: formKey, external_form_reference: def?.externalFormReference ?? null,
+    custom_headers: JSON.stringify(def?.headers ?? {}), creation_date: ctx.now,
+  });
+  setCandidateGroups(ctx, key, candidateGroups);
 }
 
-export function getUserTask(ctx: Ctx, key: number): UserTaskRow | undefined {
-  return prepare(ctx.db, 'SELECT * FROM user_tasks WHERE key = ?').get(key) as UserTaskRow | undefined;
+/** Candidate groups are also kept one per row so an inbox query by group uses an index. */
+export function setCandidateGroups(ctx: Ctx, userTaskKey: number, groups: string[]): void {
+  setCandidateGroupRows(ctx, userTaskKey, groups);
 }
+
+function resolveFormKey(ctx: Ctx, ei: ElementInstanceRow, formId: string, binding?: string, versionTag?: string): number {
+  const definition = ctx.definition(ei.process_definition_key).row;
+  const key = findDeployedForm(ctx.db, { formId, bindingType: binding, versionTag }, definition.deployment_key);
+  if (key === undefined) {
+    throw new ElementFailure(
+      'FORM_NOT_FOUND',
+      `Expected to find a form with id '${formId}'${binding && binding !== 'latest' ? ` (binding ${binding})` : ''} for user task '${ei.element_id}', but no such form is deployed. Deploy the form, then resolve this incident.`,
+    );
+  }
+  return key;
+}
+
+
+export type { UserTaskRow } from '../store/userTasks';
+export { getUserTask };
 
 function requireOpenTask(ctx: Ctx, key: number, action: string): UserTaskRow {
   const task = getUserTask(ctx, key);
@@ -47,7 +72,7 @@ function requireOpenTask(ctx: Ctx, key: number, action: string): UserTaskRow {
 
 export function completeUserTask(ctx: Ctx, key: number, variables: Record<string, unknown>): void {
   const task = requireOpenTask(ctx, key, 'complete');
-  prepare(ctx.db, `UPDATE user_tasks SET state = 'COMPLETED', completion_date = ? WHERE key = ?`).run(ctx.now, key);
+  completeUserTaskRow(ctx, key, ctx.now);
   const ei = getElementInstance(ctx, task.element_instance_key)!;
   updateData(ctx, ei.key, { ...parseData(ei), triggerVars: variables });
   ctx.flow.schedule(ctx, ei.key, 'leave');
@@ -58,12 +83,12 @@ export function assignUserTask(ctx: Ctx, key: number, assignee: string, allowOve
   if (!allowOverride && task.assignee && task.assignee !== assignee) {
     throw invalidState(`Expected to assign user task '${key}' to '${assignee}', but it is already assigned to '${task.assignee}' and allowOverride is false.`);
   }
-  prepare(ctx.db, 'UPDATE user_tasks SET assignee = ? WHERE key = ?').run(assignee, key);
+  setUserTaskField(ctx, key, 'assignee', assignee);
 }
 
 export function unassignUserTask(ctx: Ctx, key: number): void {
   requireOpenTask(ctx, key, 'unassign');
-  prepare(ctx.db, 'UPDATE user_tasks SET assignee = NULL WHERE key = ?').run(key);
+  setUserTaskField(ctx, key, 'assignee', null);
 }
 
 export interface UserTaskChangeset {
@@ -81,7 +106,7 @@ export function updateUserTask(ctx: Ctx, key: number, changeset: UserTaskChanges
   if (Object.values(changeset).every((v) => v === undefined)) {
     throw invalidArgument('The changeset is empty: set at least one of dueDate, followUpDate, candidateUsers, candidateGroups, priority.');
   }
-  const set = (column: string, value: unknown) => prepare(ctx.db, `UPDATE user_tasks SET ${column} = ? WHERE key = ?`).run(value, key);
+  const set = (field: UserTaskField, value: string | number | null) => setUserTaskField(ctx, key, field, value);
   // An empty string or null clears a date, as in Zeebe.
   if (changeset.dueDate !== undefined) set('due_date', toMillis(changeset.dueDate || null));
   if (changeset.followUpDate !== undefined) set('follow_up_date', toMillis(changeset.followUpDate || null));

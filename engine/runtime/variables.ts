@@ -1,4 +1,5 @@
-import { nextKey, prepare } from '../store/db';
+import { getElementInstance } from '../store/elementInstances';
+import { hasVariable, parentScopeKey, upsertVariable, variablesOfScope, variablesOfScopeInline, variableValue } from '../store/variables';
 import type { Ctx } from './context';
 import { notFound } from './errors';
 import type { Vars } from './expressions';
@@ -8,28 +9,20 @@ import type { Vars } from './expressions';
  * the process instance is the root scope.
  */
 
-function parentScope(ctx: Ctx, scopeKey: number): number | null {
-  const row = prepare(ctx.db, 'SELECT flow_scope_key FROM element_instances WHERE key = ?').get(scopeKey) as
-    | { flow_scope_key: number | null }
-    | undefined;
-  return row?.flow_scope_key ?? null;
-}
-
 /** Scope keys from `scopeKey` up to the process instance root, innermost first. */
 export function scopeChain(ctx: Ctx, scopeKey: number): number[] {
   const chain: number[] = [];
-  for (let key: number | null = scopeKey; key !== null; key = parentScope(ctx, key)) chain.push(key);
+  for (let key: number | null = scopeKey; key !== null; key = parentScopeKey(ctx, key)) chain.push(key);
   return chain;
 }
 
 export function localVariables(ctx: Ctx, scopeKey: number): Vars {
-  const rows = prepare(ctx.db, 'SELECT name, value FROM variables WHERE scope_key = ?').all(scopeKey) as { name: string; value: string }[];
   const vars: Vars = {};
-  for (const row of rows) vars[row.name] = JSON.parse(row.value);
+  for (const row of variablesOfScope(ctx, scopeKey)) vars[row.name] = JSON.parse(row.value);
   return vars;
 }
 
-/** Values up to this size come with the names; larger ones are read and parsed when first used (octet_length, unlike length, does not read the value). */
+/** Values up to this size come with the names; larger ones are read and parsed when first used. */
 const INLINE_VALUE_BYTES = 1024;
 
 /**
@@ -39,10 +32,8 @@ const INLINE_VALUE_BYTES = 1024;
  */
 export function visibleVariables(ctx: Ctx, scopeKey: number): Vars {
   const vars: Vars = {};
-  const select = prepare(ctx.db, `SELECT name, CASE WHEN octet_length(value) <= ${INLINE_VALUE_BYTES} THEN value END AS value FROM variables WHERE scope_key = ?`);
-  const full = prepare(ctx.db, 'SELECT value FROM variables WHERE scope_key = ? AND name = ?');
   for (const key of scopeChain(ctx, scopeKey).reverse()) {
-    for (const row of select.all(key) as { name: string; value: string | null }[]) {
+    for (const row of variablesOfScopeInline(ctx, key, INLINE_VALUE_BYTES)) {
       if (row.value !== null) {
         define(vars, row.name, JSON.parse(row.value));
         continue;
@@ -51,7 +42,7 @@ export function visibleVariables(ctx: Ctx, scopeKey: number): Vars {
         enumerable: true,
         configurable: true,
         get() {
-          const value = JSON.parse((full.get(key, row.name) as { value: string }).value) as unknown;
+          const value = JSON.parse(variableValue(ctx, key, row.name)!) as unknown;
           define(vars, row.name, value);
           return value;
         },
@@ -70,11 +61,7 @@ function define(vars: Vars, name: string, value: unknown): void {
 
 export function setLocalVariable(ctx: Ctx, scopeKey: number, processInstanceKey: number, name: string, value: unknown): void {
   const json = JSON.stringify(value === undefined ? null : value);
-  const updated = prepare(ctx.db, 'UPDATE variables SET value = ? WHERE scope_key = ? AND name = ?').run(json, scopeKey, name);
-  if (updated.changes === 0) {
-    prepare(ctx.db, 'INSERT INTO variables (key, name, value, scope_key, process_instance_key) VALUES (?, ?, ?, ?, ?)')
-      .run(nextKey(ctx.db), name, json, scopeKey, processInstanceKey);
-  }
+  upsertVariable(ctx, scopeKey, processInstanceKey, name, json);
 }
 
 export function setLocalVariables(ctx: Ctx, scopeKey: number, processInstanceKey: number, vars: Vars): void {
@@ -90,9 +77,8 @@ export function propagateVariables(ctx: Ctx, scopeKey: number, processInstanceKe
   if (names.length === 0) return;
   const chain = scopeChain(ctx, scopeKey);
   const root = chain[chain.length - 1];
-  const has = prepare(ctx.db, 'SELECT 1 FROM variables WHERE scope_key = ? AND name = ?');
   for (const name of names) {
-    const target = chain.find((key) => has.get(key, name) !== undefined) ?? root;
+    const target = chain.find((key) => hasVariable(ctx, key, name)) ?? root;
     setLocalVariable(ctx, target, processInstanceKey, name, vars[name]);
   }
 }
@@ -102,12 +88,10 @@ export function propagateVariables(ctx: Ctx, scopeKey: number, processInstanceKe
  * variable goes where it already lives, else to the outermost scope (Zeebe's SetVariables).
  */
 export function setVariablesCommand(ctx: Ctx, elementInstanceKey: number, variables: Vars, local: boolean): void {
-  const row = prepare(ctx.db, 'SELECT process_instance_key AS pi, state FROM element_instances WHERE key = ?').get(elementInstanceKey) as
-    | { pi: number; state: string }
-    | undefined;
-  if (!row || row.state !== 'ACTIVE') {
+  const ei = getElementInstance(ctx, elementInstanceKey);
+  if (!ei || ei.state !== 'ACTIVE') {
     throw notFound(`Expected to update variables for element with key '${elementInstanceKey}', but no such element was found (it may have completed).`);
   }
-  if (local) setLocalVariables(ctx, elementInstanceKey, row.pi, variables);
-  else propagateVariables(ctx, elementInstanceKey, row.pi, variables);
+  if (local) setLocalVariables(ctx, elementInstanceKey, ei.process_instance_key, variables);
+  else propagateVariables(ctx, elementInstanceKey, ei.process_instance_key, variables);
 }

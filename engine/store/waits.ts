@@ -69,3 +69,30 @@ export function closeWaitsOfElements(s: Store, elementInstanceKey: number, eleme
   prepare(s.db, `DELETE FROM subscriptions WHERE element_instance_key = ? AND element_id IN (${marks})`).run(elementInstanceKey, ...elementIds);
   return timers.changes > 0;
 }
+
+export interface TimerRow {
+  key: number;
+  due_at: number;
+  remaining: number | null;
+  interval: string | null;
+  element_id: string;
+  element_instance_key: number | null;
+  process_instance_key: number | null;
+  process_definition_key: number;
+}
+
+export function dueTimerKeys(s: Store, now: number, limit: number): number[] {
+  return (prepare(s.db, 'SELECT key FROM timers WHERE due_at <= ? ORDER BY due_at, key LIMIT ?').all(now, limit) as { key: number }[]).map((r) => r.key);
+}
+
+export function nextTimerDueAt(s: Store): number | undefined {
+  return (prepare(s.db, 'SELECT MIN(due_at) AS at FROM timers').get() as { at: number | null }).at ?? undefined;
+}
+
+export function deleteTimer(s: Store, key: number): void {
+  prepare(s.db, 'DELETE FROM timers WHERE key = ?').run(key);
+}
+
+export function getTimer(s: Store, key: number): TimerRow | undefined {
+  return prepare(s.db, 'SELECT * FROM timers WHERE key = ?').get(key) as TimerRow | undefined;
+}

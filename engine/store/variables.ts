@@ -1,0 +1,47 @@
+import { nextKey, prepare } from './db';
+import type { Store } from './elementInstances';
+
+/** Variables: one row per scope (element instance) and name, the value as JSON text. */
+
+export interface VariableRow {
+  key: number;
+  name: string;
+  /** JSON text. */
+  value: string;
+  scope_key: number;
+  process_instance_key: number;
+}
+
+export function parentScopeKey(s: Store, scopeKey: number): number | null {
+  const row = prepare(s.db, 'SELECT flow_scope_key FROM element_instances WHERE key = ?').get(scopeKey) as { flow_scope_key: number | null } | undefined;
+  return row?.flow_scope_key ?? null;
+}
+
+export function variablesOfScope(s: Store, scopeKey: number): Pick<VariableRow, 'name' | 'value'>[] {
+  return prepare(s.db, 'SELECT name, value FROM variables WHERE scope_key = ?').all(scopeKey) as Pick<VariableRow, 'name' | 'value'>[];
+}
+
+/**
+ * The scope's variables with the values up to `inlineBytes`; larger values are null here (octet_length, unlike
+ * length, does not read the value) and read with `variableValue` when needed.
+ */
+export function variablesOfScopeInline(s: Store, scopeKey: number, inlineBytes: number): { name: string; value: string | null }[] {
+  return prepare(s.db, `SELECT name, CASE WHEN octet_length(value) <= ${Math.floor(inlineBytes)} THEN value END AS value FROM variables WHERE scope_key = ?`)
+    .all(scopeKey) as { name: string; value: string | null }[];
+}
+
+export function variableValue(s: Store, scopeKey: number, name: string): string | undefined {
+  return (prepare(s.db, 'SELECT value FROM variables WHERE scope_key = ? AND name = ?').get(scopeKey, name) as { value: string } | undefined)?.value;
+}
+
+export function hasVariable(s: Store, scopeKey: number, name: string): boolean {
+  return prepare(s.db, 'SELECT 1 FROM variables WHERE scope_key = ? AND name = ?').get(scopeKey, name) !== undefined;
+}
+
+export function upsertVariable(s: Store, scopeKey: number, processInstanceKey: number, name: string, json: string): void {
+  const updated = prepare(s.db, 'UPDATE variables SET value = ? WHERE scope_key = ? AND name = ?').run(json, scopeKey, name);
+  if (updated.changes === 0) {
+    prepare(s.db, 'INSERT INTO variables (key, name, value, scope_key, process_instance_key) VALUES (?, ?, ?, ?, ?)')
+      .run(nextKey(s.db), name, json, scopeKey, processInstanceKey);
+  }
+}
