@@ -1,18 +1,10 @@
 import type { Db } from '../store/db';
 import type { CompiledProcess } from '../model/types';
+import type { ProcessDefinitionRow } from '../store/definitions';
 import type { ElementInstanceRow } from '../store/elementInstances';
 import type { RetryStep as Step } from '../store/incidents';
 
-export interface ProcessDefinitionRow {
-  key: number;
-  bpmn_process_id: string;
-  version: number;
-  name: string | null;
-  version_tag: string | null;
-  resource_name: string;
-  checksum: string;
-  deployment_key: number;
-}
+export type { ProcessDefinitionRow } from '../store/definitions';
 
 export interface DeployedProcess {
   row: ProcessDefinitionRow;

@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
-import { nextKey, prepare } from '../store/db';
+import { nextKey } from '../store/db';
+import {
+  closeStartEventWaitsOfOtherVersions, insertDefinition, insertDeployment, insertForm, insertStartEventSubscription, latestFormVersion, latestProcessVersion,
+} from '../store/definitions';
 import { COMPILED_FORMAT } from '../model';
 import type { CompiledProcess } from '../model/types';
-import type { Ctx, ProcessDefinitionRow } from './context';
+import type { Ctx } from './context';
 import * as expr from './expressions';
 import { insertTimer } from './waits';
 import { storeDrg, type DeployedDecisionResult, type DeployedDrgResult, type ParsedDrg } from './decisions';
@@ -48,7 +51,7 @@ const checksum = (text: string) => createHash('sha256').update(text).digest('hex
 
 export function storeDeployment(ctx: Ctx, processes: ParsedProcess[], forms: ParsedForm[], drgs: ParsedDrg[] = []): { deploymentKey: number; resources: DeployedResource[] } {
   const deploymentKey = nextKey(ctx.db);
-  prepare(ctx.db, 'INSERT INTO deployments (key, created_at) VALUES (?, ?)').run(deploymentKey, ctx.now);
+  insertDeployment(ctx, deploymentKey, ctx.now);
   const resources: DeployedResource[] = [];
   for (const drg of drgs) resources.push(...storeDrg(ctx, deploymentKey, drg));
   for (const form of forms) resources.push(storeForm(ctx, deploymentKey, form));
@@ -58,16 +61,15 @@ export function storeDeployment(ctx: Ctx, processes: ParsedProcess[], forms: Par
 
 function storeForm(ctx: Ctx, deploymentKey: number, form: ParsedForm): DeployedFormResult {
   const sum = checksum(form.schema);
-  const latest = prepare(ctx.db, 'SELECT key, version, checksum, deleted_at FROM forms WHERE form_id = ? ORDER BY version DESC LIMIT 1').get(form.formId) as
-    | { key: number; version: number; checksum: string; deleted_at: number | null }
-    | undefined;
+  const latest = latestFormVersion(ctx, form.formId);
   if (latest && latest.checksum === sum && latest.deleted_at === null) {
     return { kind: 'form', key: latest.key, formId: form.formId, version: latest.version, resourceName: form.resourceName };
   }
   const key = nextKey(ctx.db);
   const version = (latest?.version ?? 0) + 1;
-  prepare(ctx.db, 'INSERT INTO forms (key, form_id, version, version_tag, resource_name, checksum, schema, deployment_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-    .run(key, form.formId, version, form.versionTag ?? null, form.resourceName, sum, form.schema, deploymentKey);
+  insertForm(ctx, {
+    key, formId: form.formId, version, versionTag: form.versionTag ?? null, resourceName: form.resourceName, checksum: sum, schema: form.schema, deploymentKey,
+  });
   return { kind: 'form', key, formId: form.formId, version, resourceName: form.resourceName };
 }
 
@@ -76,27 +78,23 @@ function storeProcess(ctx: Ctx, deploymentKey: number, parsed: ParsedProcess): D
   // One BPMN file may hold several processes; the checksum covers the file and the process id.
   const sum = checksum(`${process.id}\n${parsed.xml}`);
   // Versions are never reused, also after a deletion; a deleted version is not handed out again for identical content.
-  const latest = prepare(ctx.db, 'SELECT key, version, checksum, deleted_at FROM process_definitions WHERE bpmn_process_id = ? ORDER BY version DESC LIMIT 1')
-    .get(process.id) as (Pick<ProcessDefinitionRow, 'key' | 'version' | 'checksum'> & { deleted_at: number | null }) | undefined;
+  const latest = latestProcessVersion(ctx, process.id);
   if (latest && latest.checksum === sum && latest.deleted_at === null) {
     return { kind: 'process', key: latest.key, bpmnProcessId: process.id, version: latest.version, resourceName: parsed.resourceName };
   }
   const key = nextKey(ctx.db);
   const version = (latest?.version ?? 0) + 1;
-  prepare(ctx.db, 
-      `INSERT INTO process_definitions (key, bpmn_process_id, version, name, version_tag, resource_name, checksum, xml, compiled, deployment_key, compiled_format)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(key, process.id, version, process.name ?? null, process.versionTag ?? null, parsed.resourceName, sum, parsed.xml, JSON.stringify(process), deploymentKey, COMPILED_FORMAT);
+  insertDefinition(ctx, {
+    key, bpmnProcessId: process.id, version, name: process.name ?? null, versionTag: process.versionTag ?? null, resourceName: parsed.resourceName,
+    checksum: sum, xml: parsed.xml, compiled: process, deploymentKey, compiledFormat: COMPILED_FORMAT,
+  });
   openStartEventWaits(ctx, key, process);
   return { kind: 'process', key, bpmnProcessId: process.id, version, resourceName: parsed.resourceName };
 }
 
 /** Only the latest (not deleted) version of a process listens on its timer, message and signal start events. */
 export function openStartEventWaits(ctx: Ctx, definitionKey: number, process: CompiledProcess): void {
-  const previous = `SELECT key FROM process_definitions WHERE bpmn_process_id = ? AND key <> ?`;
-  prepare(ctx.db, `DELETE FROM timers WHERE element_instance_key IS NULL AND process_definition_key IN (${previous})`).run(process.id, definitionKey);
-  prepare(ctx.db, `DELETE FROM subscriptions WHERE element_instance_key IS NULL AND process_definition_key IN (${previous})`).run(process.id, definitionKey);
+  closeStartEventWaitsOfOtherVersions(ctx, process.id, definitionKey);
   ctx.wakeScheduler = true;
   for (const id of process.startEventIds) {
     const def = process.elements[id]?.eventDefinition;
@@ -108,11 +106,7 @@ export function openStartEventWaits(ctx: Ctx, definitionKey: number, process: Co
         elementInstanceKey: null, processInstanceKey: null, processDefinitionKey: definitionKey,
       });
     } else if (def?.kind === 'message' || def?.kind === 'signal') {
-      prepare(ctx.db, 
-          `INSERT INTO subscriptions (key, kind, name, correlation_key, element_id, element_instance_key, process_instance_key, process_definition_key)
-           VALUES (?, ?, ?, NULL, ?, NULL, NULL, ?)`,
-        )
-        .run(nextKey(ctx.db), def.kind, def.kind === 'message' ? def.messageName : def.signalName, id, definitionKey);
+      insertStartEventSubscription(ctx, nextKey(ctx.db), def.kind, def.kind === 'message' ? def.messageName : def.signalName, id, definitionKey);
     }
   }
 }

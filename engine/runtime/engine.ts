@@ -1,7 +1,8 @@
-import { openStore, prepare, type Db } from '../store/db';
+import { openStore, type Db } from '../store/db';
+import { definitionsOfOtherFormat, getStoredDefinition, replaceCompiled } from '../store/definitions';
 import { BpmnDeployError, COMPILED_FORMAT, compileBpmn, parseForm, type CompiledProcess } from '../model';
 import { EngineClock } from './clock';
-import type { Ctx, DeployedProcess, ProcessDefinitionRow } from './context';
+import type { Ctx, DeployedProcess } from './context';
 import { storeDeployment, type ParsedForm, type ParsedProcess } from './deploy';
 import { pendingMultiInstanceBodies } from '../store/tokens';
 import { continueMultiInstance, drain, FLOW } from './elements';
@@ -192,8 +193,7 @@ export class Engine {
    * before) and is reported. Returns what was recompiled and what was kept.
    */
   async recompileOutdated(): Promise<{ recompiled: number; kept: string[] }> {
-    const rows = prepare(this.db, 'SELECT key, bpmn_process_id, resource_name, xml FROM process_definitions WHERE compiled_format <> ?').all(COMPILED_FORMAT) as
-      { key: number; bpmn_process_id: string; resource_name: string; xml: string }[];
+    const rows = definitionsOfOtherFormat(this, COMPILED_FORMAT);
     const kept: string[] = [];
     let recompiled = 0;
     for (const row of rows) {
@@ -208,7 +208,7 @@ export class Engine {
         kept.push(`${row.bpmn_process_id} (key ${row.key}): the stored XML no longer yields this process`);
         continue;
       }
-      this.run((ctx) => prepare(ctx.db, 'UPDATE process_definitions SET compiled = ?, compiled_format = ? WHERE key = ?').run(JSON.stringify(process), COMPILED_FORMAT, row.key));
+      this.run((ctx) => replaceCompiled(ctx, row.key, process, COMPILED_FORMAT));
       this.definitions.delete(row.key);
       recompiled++;
     }
@@ -218,7 +218,7 @@ export class Engine {
   definition(key: number): DeployedProcess {
     let deployed = this.definitions.get(key);
     if (!deployed) {
-      const row = prepare(this.db, 'SELECT * FROM process_definitions WHERE key = ?').get(key) as (ProcessDefinitionRow & { compiled: string }) | undefined;
+      const row = getStoredDefinition(this, key);
       if (!row) throw notFound(`Expected to find process definition with key '${key}', but none found.`);
       const { compiled, ...meta } = row;
       deployed = { row: meta, process: JSON.parse(compiled) };

@@ -1,4 +1,11 @@
-import { nextKey, prepare } from '../store/db';
+import { nextKey } from '../store/db';
+import { closeStartEventWaitsOf } from '../store/definitions';
+import {
+  activeElementsOfInstance, activeIncidentKeysOfInstance, activeInstancesOfElement, definitionDeletion, formDeletion, hasJoinTokensInInstance,
+  markDefinitionDeleted, markFormDeleted, migrateElementInstanceRows, migrateProcessInstanceRow, waitCountOf,
+} from '../store/operations';
+import { definitionKeyByBinding } from '../store/processInstances';
+import { hasJoinTokens } from '../store/tokens';
 import type { FlowNode } from '../model/types';
 import type { Ctx, ElementInstanceRow } from './context';
 import { invalidArgument, invalidState, notFound } from './errors';
@@ -29,9 +36,8 @@ export function cancelProcessInstancesBatch(ctx: Ctx, processInstanceKeys: numbe
 }
 
 export function resolveIncidentsBatch(ctx: Ctx, processInstanceKeys: number[]): { batchOperationKey: number; batchOperationType: BatchOperationType } {
-  const select = prepare(ctx.db, `SELECT key FROM incidents WHERE process_instance_key = ? AND state = 'ACTIVE' ORDER BY key`);
   for (const pi of processInstanceKeys) {
-    for (const { key } of select.all(pi) as { key: number }[]) resolveIncident(ctx, key);
+    for (const key of activeIncidentKeysOfInstance(ctx, pi)) resolveIncident(ctx, key);
   }
   return { batchOperationKey: nextKey(ctx.db), batchOperationType: 'RESOLVE_INCIDENT' };
 }
@@ -119,7 +125,7 @@ function terminateIfEmpty(ctx: Ctx, scopeKey: number): void {
     const scope = getElementInstance(ctx, key);
     if (!scope || scope.state !== 'ACTIVE') return;
     if (activeChildren(ctx, scope.key).length > 0) return;
-    if (prepare(ctx.db, 'SELECT 1 FROM join_tokens WHERE flow_scope_key = ? AND count > 0').get(scope.key)) return;
+    if (hasJoinTokens(ctx, scope.key)) return;
     // Activations of this command are queued, not yet entered: they are active children already.
     terminate(ctx, scope);
     key = scope.flow_scope_key;
@@ -132,8 +138,7 @@ function terminateIfEmpty(ctx: Ctx, scopeKey: number): void {
  */
 function flowScopeFor(ctx: Ctx, root: ElementInstanceRow, node: FlowNode, ancestor: string | undefined): ElementInstanceRow {
   if (node.parentId === undefined) return root;
-  const candidates = prepare(ctx.db, `SELECT * FROM element_instances WHERE process_instance_key = ? AND element_id = ? AND state = 'ACTIVE' AND element_type <> ? ORDER BY key`)
-    .all(root.key, node.parentId, MI_BODY_TYPE) as ElementInstanceRow[];
+  const candidates = activeInstancesOfElement(ctx, root.key, node.parentId, MI_BODY_TYPE);
   const wanted = ancestor && ancestor !== '-1' ? Number(ancestor) : undefined;
   const matching = wanted === undefined ? candidates : candidates.filter((c) => c.key === wanted || isBelow(ctx, c, wanted));
   if (matching.length === 1) return matching[0];
@@ -177,9 +182,8 @@ export function migrateProcessInstance(ctx: Ctx, processInstanceKey: number, tar
     if (!target.process.elements[m.targetElementId]) throw invalidArgument(`${prefix} but mapping instructions contain a non-existing target element id '${m.targetElementId}'.`);
     map.set(m.sourceElementId, m.targetElementId);
   }
-  const active = prepare(ctx.db, `SELECT * FROM element_instances WHERE process_instance_key = ? AND state = 'ACTIVE' AND key <> ? ORDER BY key`)
-    .all(processInstanceKey, processInstanceKey) as ElementInstanceRow[];
-  if (prepare(ctx.db, `SELECT 1 FROM join_tokens j JOIN element_instances e ON e.key = j.flow_scope_key WHERE e.process_instance_key = ? AND j.count > 0`).get(processInstanceKey)) {
+  const active = activeElementsOfInstance(ctx, processInstanceKey);
+  if (hasJoinTokensInInstance(ctx, processInstanceKey)) {
     throw invalidState(`${prefix} but a token waits at a parallel join; the embedded engine migrates instances only when no join is half-reached.`);
   }
   for (const ei of active) {
@@ -202,21 +206,15 @@ export function migrateProcessInstance(ctx: Ctx, processInstanceKey: number, tar
       throw invalidState(`${prefix} but the flow scope of active element with id '${ei.element_id}' is changed. The flow scope of the active element is expected to be '${expectedParent ?? target.row.bpmn_process_id}' but was '${to.parentId ?? target.row.bpmn_process_id}'.`);
     }
   }
-  const rootWaits = prepare(ctx.db, `SELECT (SELECT COUNT(*) FROM subscriptions WHERE element_instance_key = ?) + (SELECT COUNT(*) FROM timers WHERE element_instance_key = ?) AS n`)
-    .get(processInstanceKey, processInstanceKey) as { n: number };
-  if (rootWaits.n > 0) throw invalidState(`${prefix} but the process has event sub-processes waiting for events; the embedded engine does not migrate those.`);
+  if (waitCountOf(ctx, processInstanceKey) > 0) throw invalidState(`${prefix} but the process has event sub-processes waiting for events; the embedded engine does not migrate those.`);
   const row = target.row;
-  prepare(ctx.db, `UPDATE process_instances SET process_definition_key = ?, bpmn_process_id = ?, version = ? WHERE key = ?`).run(row.key, row.bpmn_process_id, row.version, processInstanceKey);
-  prepare(ctx.db, `UPDATE element_instances SET process_definition_key = ?, bpmn_process_id = ?, element_id = ?, element_name = ? WHERE key = ?`)
-    .run(row.key, row.bpmn_process_id, row.bpmn_process_id, target.process.name ?? null, processInstanceKey);
+  const to = { definitionKey: row.key, bpmnProcessId: row.bpmn_process_id, version: row.version };
+  migrateProcessInstanceRow(ctx, processInstanceKey, to, target.process.name ?? null);
   // Ended elements keep their history under the definition they ran in; only their process id follows.
   for (const ei of active) {
     const targetId = map.get(ei.element_id)!;
     const name = target.process.elements[targetId]!.name ?? null;
-    prepare(ctx.db, `UPDATE element_instances SET process_definition_key = ?, bpmn_process_id = ?, element_id = ?, element_name = ? WHERE key = ?`).run(row.key, row.bpmn_process_id, targetId, name, ei.key);
-    prepare(ctx.db, `UPDATE jobs SET process_definition_key = ?, bpmn_process_id = ?, version = ?, element_id = ? WHERE element_instance_key = ?`).run(row.key, row.bpmn_process_id, row.version, targetId, ei.key);
-    prepare(ctx.db, `UPDATE user_tasks SET process_definition_key = ?, bpmn_process_id = ?, version = ?, element_id = ? WHERE element_instance_key = ?`).run(row.key, row.bpmn_process_id, row.version, targetId, ei.key);
-    prepare(ctx.db, `UPDATE incidents SET process_definition_key = ?, bpmn_process_id = ?, element_id = ? WHERE element_instance_key = ? AND state = 'ACTIVE'`).run(row.key, row.bpmn_process_id, targetId, ei.key);
+    migrateElementInstanceRows(ctx, ei.key, to, targetId, name);
   }
 }
 
@@ -226,30 +224,26 @@ export function migrateProcessInstance(ctx: Ctx, processInstanceKey: number, tar
  * while instances already running finish on it (their history stays readable). Versions are never reused.
  */
 export function deleteResource(ctx: Ctx, resourceKey: number): void {
-  const definition = prepare(ctx.db, 'SELECT bpmn_process_id, deleted_at FROM process_definitions WHERE key = ?').get(resourceKey) as
-    | { bpmn_process_id: string; deleted_at: number | null }
-    | undefined;
+  const definition = definitionDeletion(ctx, resourceKey);
   if (definition && definition.deleted_at === null) {
     const latest = latestLiveDefinitionKey(ctx, definition.bpmn_process_id);
-    prepare(ctx.db, 'UPDATE process_definitions SET deleted_at = ? WHERE key = ?').run(ctx.now, resourceKey);
+    markDefinitionDeleted(ctx, resourceKey, ctx.now);
     if (latest === resourceKey) {
-      prepare(ctx.db, 'DELETE FROM timers WHERE element_instance_key IS NULL AND process_definition_key = ?').run(resourceKey);
-      prepare(ctx.db, 'DELETE FROM subscriptions WHERE element_instance_key IS NULL AND process_definition_key = ?').run(resourceKey);
+      closeStartEventWaitsOf(ctx, resourceKey);
       ctx.wakeScheduler = true;
       const previous = latestLiveDefinitionKey(ctx, definition.bpmn_process_id);
       if (previous !== undefined) openStartEventWaits(ctx, previous, ctx.definition(previous).process);
     }
     return;
   }
-  const form = prepare(ctx.db, 'SELECT deleted_at FROM forms WHERE key = ?').get(resourceKey) as { deleted_at: number | null } | undefined;
+  const form = formDeletion(ctx, resourceKey);
   if (form && form.deleted_at === null) {
-    prepare(ctx.db, 'UPDATE forms SET deleted_at = ? WHERE key = ?').run(ctx.now, resourceKey);
+    markFormDeleted(ctx, resourceKey, ctx.now);
     return;
   }
   throw notFound(`Expected to delete resource but no resource found with key \`${resourceKey}\``);
 }
 
 function latestLiveDefinitionKey(ctx: Ctx, bpmnProcessId: string): number | undefined {
-  const row = prepare(ctx.db, 'SELECT key FROM process_definitions WHERE bpmn_process_id = ? AND deleted_at IS NULL ORDER BY version DESC LIMIT 1').get(bpmnProcessId) as { key: number } | undefined;
-  return row?.key;
+  return definitionKeyByBinding(ctx, bpmnProcessId, 'latest');
 }
