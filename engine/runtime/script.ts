@@ -3,7 +3,7 @@ import type { Ctx, ElementInstanceRow } from './context';
 import * as expr from './expressions';
 import { parseData } from './model';
 import { visibleVariables } from './variables';
-import { runStep, updateData } from './elements';
+import { updateData } from '../store/elementInstances';
 
 /**
  * FEEL script task: evaluates zeebe:script and completes at once with { [resultVariable]: result }, the way
@@ -15,5 +15,5 @@ export function runScript(ctx: Ctx, ei: ElementInstanceRow, node: FlowNode): voi
   const vars = visibleVariables(ctx, ei.key);
   const result = expr.evaluateValue(script.expression, vars, `the script of '${node.id}'`) ?? null;
   updateData(ctx, ei.key, { ...parseData(ei), triggerVars: { [script.resultVariable]: result } });
-  ctx.queue.push(() => runStep(ctx, ei.key, 'leave'));
+  ctx.flow.schedule(ctx, ei.key, 'leave');
 }
