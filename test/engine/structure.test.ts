@@ -63,3 +63,25 @@ test('the cycle check finds a cycle', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** A statement in a string: SELECT … / INSERT INTO / UPDATE t SET / DELETE FROM (uppercase, as the engine writes SQL). */
+const SQL = /\b(SELECT\s+[\w*(]|INSERT\s+(OR\s+\w+\s+)?INTO\b|UPDATE\s+\w+\s+SET\b|DELETE\s+FROM\b)/;
+
+/**
+ * Files that still hold SQL outside engine/store, to be moved there: the search definitions of the REST routes
+ * (their FROM clauses and derived tables) and the DMN decision state. The list may only shrink: a listed file
+ * without SQL fails too, so it is taken off when it is moved.
+ */
+const NOT_YET_MOVED = [
+  'rest/search.ts', 'rest/routes/decisions.ts', 'rest/routes/operations.ts', 'rest/routes/processes.ts', 'rest/routes/runtimeState.ts',
+  'rest/routes/userTasks.ts', 'runtime/decisions.ts', 'runtime/businessRuleTask.ts',
+];
+
+test('SQL text stands only in engine/store', () => {
+  const withSql = engineFiles()
+    .filter((file) => !file.startsWith(path.join(ENGINE, 'store') + path.sep))
+    .filter((file) => SQL.test(fs.readFileSync(file, 'utf8')))
+    .map((file) => path.relative(ENGINE, file))
+    .sort();
+  expect(withSql).toEqual([...NOT_YET_MOVED].sort());
+});
