@@ -10,7 +10,9 @@ import { z } from 'zod';
  *
  * Priority (000:1129-1137): a) under LVM investigation but accepts voluntary treatment, b) has children whose
  * perspective must be considered, c) to be placed under 27 § LVM or after an external placement, d) everyone
- * else; within each class, time in queue since the bistånd decision (earlier decision first).
+ * else; within each class, time in queue since the bistånd decision (earlier decision first). Which case gets
+ * which class is the decision table bpmn/vk-prioritet.dmn (the process owner's, evaluated by the engine); the
+ * queue orders by the class it was given.
  */
 export type Home = 'ekeliden' | 'novus';
 export type Priority = 'a' | 'b' | 'c' | 'd';
@@ -25,15 +27,6 @@ export const PRIORITY_REASONS: Record<Priority, string> = {
   c: 'c) Ska placeras enligt 27 § LVM eller efter extern placering',
   d: 'd) Tid i kö efter biståndsbeslut',
 };
-
-export interface PriorityFacts { lvmInvestigationVoluntary: boolean; hasChildren: boolean; lvm27OrExternal: boolean }
-
-export function priorityOf(f: PriorityFacts): Priority {
-  if (f.lvmInvestigationVoluntary) return 'a';
-  if (f.hasChildren) return 'b';
-  if (f.lvm27OrExternal) return 'c';
-  return 'd';
-}
 
 export interface QueueEntry {
   caseRef: string;

@@ -61,8 +61,8 @@ async function main(): Promise<number> {
     console.error(`deploy: lint errors found — nothing was deployed. Fix the diagrams and forms above and run again.`);
     return 1;
   }
-  const bpmn = files.filter((f) => f.kind === 'bpmn').length;
-  console.log(`lint ok: ${bpmn} diagram(s), ${files.length - bpmn} form(s)`);
+  const count = (kind: string) => files.filter((f) => f.kind === kind).length;
+  console.log(`lint ok: ${count('bpmn')} diagram(s), ${count('dmn')} decision file(s), ${count('form')} form(s)`);
   if (opts.dryRun) return 0;
   const target = process.env.ZEEBE_REST_ADDRESS ?? process.env.CAMUNDA_REST_ADDRESS ?? 'http://localhost:8080';
   console.log(`deploying to ${target} ...`);

@@ -5,10 +5,13 @@ import { withVersionTag } from './version-tag';
 
 export interface DeployedProcess { processDefinitionId: string; version: number; key: string; resourceName: string }
 export interface DeployedForm { formId: string; version: number; key: string }
-export interface DeploySummary { processes: DeployedProcess[]; forms: DeployedForm[] }
+export interface DeployedDecision { decisionDefinitionId: string; version: number; key: string; decisionRequirementsId: string }
+export interface DeploySummary { processes: DeployedProcess[]; forms: DeployedForm[]; decisions: DeployedDecision[] }
 
 const toFile = (f: DeployFile) =>
-  new File([f.content], f.name, { type: f.kind === 'bpmn' ? 'application/xml' : 'application/json' });
+  new File([f.content], f.name, { type: f.kind === 'form' ? 'application/json' : 'application/xml' });
+
+const GROUP_NAMES = { form: 'forms', dmn: 'decisions', bpmn: 'diagrams' } as const;
 
 /** Who deploys and why: recorded in the audit log for every deployed process and form version. */
 export interface DeployMeta {
@@ -21,16 +24,16 @@ export interface DeployMeta {
 }
 
 /**
- * Deploys forms first (user tasks link them by formId), then diagrams, each group as one deployment
- * (atomic: a rejected resource deploys nothing of its group). Lint before calling this. With `meta`, each deployed
- * version gets an audit entry (`process.deployed` / `form.deployed`: who, why, version, key) — the record the web
+ * Deploys forms first (user tasks link them by formId), then decisions (business rule tasks call them by decision
+ * id), then diagrams, each group as one deployment (atomic: a rejected resource deploys nothing of its group). Lint before calling this. With `meta`, each deployed
+ * version gets an audit entry (`process.deployed` / `decision.deployed` / `form.deployed`: who, why, version, key) — the record the web
  * modeler's version list reads, since the Camunda API keeps no deployer or deployment time.
  * Errors carry the cluster's answer (problem+json detail) and the group that failed.
  */
 export async function deployAll(client: CamundaClient, files: DeployFile[], meta?: DeployMeta): Promise<DeploySummary> {
-  const summary: DeploySummary = { processes: [], forms: [] };
+  const summary: DeploySummary = { processes: [], forms: [], decisions: [] };
   if (meta?.versionTag) files = await Promise.all(files.map((f) => withVersionTag(f, meta.versionTag!)));
-  for (const kind of ['form', 'bpmn'] as const) {
+  for (const kind of ['form', 'dmn', 'bpmn'] as const) {
     const group = files.filter((f) => f.kind === kind);
     if (group.length === 0) continue;
     let result;
@@ -38,7 +41,10 @@ export async function deployAll(client: CamundaClient, files: DeployFile[], meta
       result = await client.createDeployment({ resources: group.map(toFile) });
     } catch (e) {
       const names = group.length <= 5 ? group.map((f) => f.name).join(', ') : `${group.length} files`;
-      throw new Error(`deploying ${kind === 'form' ? 'forms' : 'diagrams'} (${names}) failed: ${describeError(e)}`);
+      throw new Error(`deploying ${GROUP_NAMES[kind]} (${names}) failed: ${describeError(e)}`);
+    }
+    for (const d of result.decisions) {
+      summary.decisions.push({ decisionDefinitionId: String(d.decisionDefinitionId), version: Number(d.version), key: String(d.decisionDefinitionKey), decisionRequirementsId: String(d.decisionRequirementsId) });
     }
     for (const f of result.forms) summary.forms.push({ formId: String(f.formId), version: Number(f.version), key: String(f.formKey) });
     for (const p of result.processes) {
@@ -47,6 +53,9 @@ export async function deployAll(client: CamundaClient, files: DeployFile[], meta
   }
   if (meta) {
     const common = { note: meta.note ?? null, versionTag: meta.versionTag ?? null };
+    for (const d of summary.decisions) {
+      meta.audit.record({ actor: meta.actor, action: 'decision.deployed', details: { decisionDefinitionId: d.decisionDefinitionId, version: d.version, decisionDefinitionKey: d.key, decisionRequirementsId: d.decisionRequirementsId, ...common } });
+    }
     for (const f of summary.forms) meta.audit.record({ actor: meta.actor, action: 'form.deployed', details: { formId: f.formId, version: f.version, formKey: f.key, ...common } });
     for (const p of summary.processes) {
       meta.audit.record({ actor: meta.actor, action: 'process.deployed', details: { processDefinitionId: p.processDefinitionId, version: p.version, processDefinitionKey: p.key, resourceName: p.resourceName, ...common } });
@@ -71,6 +80,8 @@ export function describeError(e: unknown): string {
 export function formatSummary(s: DeploySummary): string {
   const lines = ['Deployed forms:'];
   for (const f of s.forms) lines.push(`  ${f.formId.padEnd(36)} version ${String(f.version).padEnd(4)} key ${f.key}`);
+  if (s.decisions.length > 0) lines.push('Deployed decisions:');
+  for (const d of s.decisions) lines.push(`  ${d.decisionDefinitionId.padEnd(36)} version ${String(d.version).padEnd(4)} key ${d.key}`);
   lines.push('Deployed processes:');
   for (const p of s.processes) lines.push(`  ${p.processDefinitionId.padEnd(36)} version ${String(p.version).padEnd(4)} key ${p.key}`);
   return lines.join('\n');

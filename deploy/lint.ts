@@ -1,7 +1,8 @@
 /**
  * Lints what is about to be deployed, as Camunda Modeler does: BPMN diagrams with bpmnlint and the project's root
  * .bpmnlintrc (rules and moddle extensions, the same file the bpmnlint CLI and the tests read; without one,
- * `bpmnlint:recommended` + `plugin:camunda-compat/camunda-cloud-8-8`), and forms with Camunda's form linter
+ * `bpmnlint:recommended` + `plugin:camunda-compat/camunda-cloud-8-8`), DMN decision files for readable DMN 1.3
+ * (lint-dmn.ts; the engine validates the tables at deploy), and forms with Camunda's form linter
  * (@camunda/form-linting, the one Modeler runs on .form files). Used by `npm run deploy`, `npm start` and the web
  * modeler, so all three refuse the same things. Every problem carries a Swedish message for process owners.
  */
@@ -10,6 +11,7 @@ import path from 'node:path';
 import { BpmnModdle } from 'bpmn-moddle';
 import zeebe from 'zeebe-bpmn-moddle/resources/zeebe.json';
 import { createFormLinter } from './form-linter';
+import { lintDecisionFile } from './lint-dmn';
 import type { DeployFile } from './files';
 import { swedishBpmnMessage, swedishFormMessage } from './lint-sv';
 
@@ -116,12 +118,13 @@ export function lintForm(file: DeployFile): LintResult {
   return { file: file.name, problems };
 }
 
-/** Lints one resource of either kind. */
+/** Lints one resource of any kind. */
 export async function lintFile(file: DeployFile, config: LintConfig, root = process.cwd()): Promise<LintResult> {
+  if (file.kind === 'dmn') return lintDecisionFile(file);
   return file.kind === 'bpmn' ? lintDiagram(file, config, root) : lintForm(file);
 }
 
-/** Lints every diagram and form in `files`. */
+/** Lints every diagram, decision file and form in `files`. */
 export async function lintAll(files: DeployFile[], config: LintConfig, root = process.cwd()): Promise<LintResult[]> {
   const results: LintResult[] = [];
   for (const f of files) results.push(await lintFile(f, config, root));

@@ -13,6 +13,8 @@ export const VERSION_TAG = /^[A-Za-z0-9][A-Za-z0-9._\-+]{0,63}$/;
 export async function withVersionTag(file: DeployFile, tag: string): Promise<DeployFile> {
   if (!VERSION_TAG.test(tag)) throw new Error(`version tag "${tag}" is not valid (letters, digits, . _ - +, at most 64 characters)`);
   if (file.kind === 'form') return { ...file, content: JSON.stringify({ ...JSON.parse(file.content), versionTag: tag }, null, 2) };
+  // Decisions keep their own version tags (zeebe:versionTag per decision, set in Modeler); business rule tasks here bind the latest.
+  if (file.kind === 'dmn') return file;
   const moddle = new BpmnModdle({ zeebe });
   const { rootElement } = await moddle.fromXML(file.content, 'bpmn:Definitions');
   for (const process of (rootElement.rootElements ?? []).filter((e: { $type: string; isExecutable?: boolean }) => e.$type === 'bpmn:Process' && e.isExecutable)) {

@@ -65,7 +65,7 @@ test('--dry-run lints only; an unknown folder is a usage error', async () => {
   const dir = tempFolder({ 'dry.bpmn': diagram('dry-run-only', userTask('dry-form')), 'dry-form.form': form('dry-form') });
   const res = await runDeployCli(['--dir', dir, '--dry-run'], t.url);
   expect(res.code).toBe(0);
-  expect(res.stdout).toMatch(/lint ok: 1 diagram\(s\), 1 form\(s\)/);
+  expect(res.stdout).toMatch(/lint ok: 1 diagram\(s\), 0 decision file\(s\), 1 form\(s\)/);
   expect(await processIds()).not.toContainEqual(expect.stringMatching(/^dry-run-only@/));
   const missing = await runDeployCli(['--dir', path.join(dir, 'nope')], t.url);
   expect(missing.code).toBe(2);

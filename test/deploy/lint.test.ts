@@ -8,7 +8,7 @@ import path from 'node:path';
 import { AuditLog } from '../../common/audit';
 import { deployAll } from '../../deploy/deploy';
 import { collectFiles } from '../../deploy/files';
-import { lintAll, lintDiagram, lintForm, loadLintConfig } from '../../deploy/lint';
+import { lintAll, lintDiagram, lintFile, lintForm, loadLintConfig } from '../../deploy/lint';
 import { startTestEngine, type TestEngine } from '../helpers/engine';
 import { ROOT, diagram, form, runDeployCli, tempFolder, userTask } from './helpers';
 
@@ -21,10 +21,18 @@ test('the deploy tool reads the same .bpmnlintrc as the bpmnlint CLI, moddle ext
   expect(config.moddleExtensions).toEqual({ zeebe: 'zeebe-bpmn-moddle/resources/zeebe.json' });
 });
 
-test('every committed diagram and form passes (no errors, no warnings)', async () => {
+test('every committed diagram, decision file and form passes (no errors, no warnings)', async () => {
   const results = await lintAll(collectFiles([path.join(ROOT, 'bpmn'), path.join(ROOT, 'forms')]), config, ROOT);
   expect(results.filter((r) => r.file.endsWith('.form')).length).toBeGreaterThan(10);
+  expect(results.map((r) => r.file)).toContain('vk-prioritet.dmn');
   expect(results.flatMap((r) => r.problems.map((p) => `${r.file}: ${p.category} ${p.rule} ${p.message}`))).toEqual([]);
+});
+
+test('a broken decision file is an error with a Swedish message', async () => {
+  const dmn = (content: string) => lintFile({ kind: 'dmn', name: 'x.dmn', path: 'x.dmn', content }, config, ROOT);
+  expect((await dmn('<definitions')).problems.map((p) => [p.category, p.rule])).toEqual([['error', 'dmn-xml']]);
+  const empty = await dmn('<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="d" namespace="x" />');
+  expect(empty.problems.map((p) => p.messageSv)).toEqual(['Beslutsfilen innehåller inget beslut. Lägg till en beslutstabell eller ett litteralt uttryck.']);
 });
 
 test('diagram problems come with Swedish messages naming the element', async () => {
@@ -74,6 +82,17 @@ describe('deploying', () => {
     const defs = await t.client.searchProcessDefinitions({ filter: { processDefinitionId: 'cli-form-ok' } } as never, { consistency: { waitUpToMs: 0 } });
     expect(defs.items).toEqual([]);
   }, 90_000);
+
+  test('deployAll deploys decision files before the diagrams that call them, and audits each decision version', async () => {
+    const dir = tempFolder({ 'vk-prioritet.dmn': fs.readFileSync(path.join(ROOT, 'bpmn', 'vk-prioritet.dmn'), 'utf8') });
+    const dataDir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'vk-audit-'));
+    const audit = AuditLog.open(path.join(dataDir, 'audit.sqlite'));
+    try {
+      const summary = await deployAll(t.client, collectFiles([dir]), { audit, actor: 'po-test', note: 'ny prioritetsordning' });
+      expect(summary.decisions).toEqual([expect.objectContaining({ decisionDefinitionId: 'vk-prioritet', decisionRequirementsId: 'vk-prioritet-drd' })]);
+      expect(audit.query({ action: 'decision.deployed' })[0].details).toEqual(expect.objectContaining({ decisionDefinitionId: 'vk-prioritet', note: 'ny prioritetsordning' }));
+    } finally { audit.close(); }
+  }, 60_000);
 
   test('deployAll with a version tag and a note: Zeebe stores the tag, the audit log who and why', async () => {
     const dir = tempFolder({ 'tagged.bpmn': diagram('vt-proc', userTask('vt-form')), 'vt-form.form': form('vt-form') });

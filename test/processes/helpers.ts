@@ -12,7 +12,7 @@ export const DAY = 86_400_000;
 
 export function resourceFiles(): File[] {
   const files: File[] = [];
-  for (const [dir, ext, type] of [['bpmn', '.bpmn', 'application/xml'], ['forms', '.form', 'application/json']] as const) {
+  for (const [dir, ext, type] of [['bpmn', '.bpmn', 'application/xml'], ['bpmn', '.dmn', 'application/xml'], ['forms', '.form', 'application/json']] as const) {
     for (const f of fs.readdirSync(path.join(ROOT, dir)).filter((x) => x.endsWith(ext)).sort()) {
       files.push(new File([fs.readFileSync(path.join(ROOT, dir, f))], f, { type }));
     }

@@ -46,9 +46,9 @@ test('happy path: interested → remissgruppen → studiebesök → bifall → p
   await completeTask(t.client, key, 'Studiebesok', { studiebesokDatum: '2026-11-10', behovKanMotas: 'ja', klientPositiv: 'ja' });
   await completeTask(t.client, key, 'Beslut', { beslut: 'bifall', decisionDate: '2026-11-12', akutPlacering: true });
   await completeDeadline(t.client, { rule: 'ej-verkstallt' });
-  await completeJob(t.client, 'vk.queue.enqueue', { queuePriority: 'a', queuePosition: 1, placeAvailable: true }, (job) => {
-    // priority inputs a–c are derived from the form answers
-    expect(job.variables).toEqual(expect.objectContaining({ lvmInvestigationVoluntary: true, hasChildren: true, lvm27OrExternal: false, home: 'ekeliden', decisionDate: '2026-11-12' }));
+  await completeJob(t.client, 'vk.queue.enqueue', { queuePosition: 1, placeAvailable: true }, (job) => {
+    // The decision table vk-prioritet ranks the form answers (LVM-utredning with voluntary treatment and children): a before b.
+    expect(job.variables).toEqual(expect.objectContaining({ queuePriority: 'a', home: 'ekeliden', decisionDate: '2026-11-12' }));
   });
   await completeJob(t.client, 'vk.queue.admit', { admittedAt: '2026-11-13T10:00:00+01:00' });
   const ins = await completeTask(t.client, key, 'Inskrivning', { admissionDate: '2026-11-13' });
@@ -111,7 +111,7 @@ test('avslag → ends without queueing', async () => {
 test('no place → waits in the queue until plats-ledig, then admits', async () => {
   const { key, caseRef } = await start();
   await toBeslut(key);
-  await completeJob(t.client, 'vk.queue.enqueue', { queuePriority: 'a', queuePosition: 3, placeAvailable: false });
+  await completeJob(t.client, 'vk.queue.enqueue', { queuePosition: 3, placeAvailable: false });
   await waitForElement(t.client, key, 'VantaPlats', 'ACTIVE');
   expect(await noJobs(t.client, 'vk.queue.admit')).toBe(true);
   await publish(t.client, 'plats-ledig', caseRef);
@@ -128,7 +128,7 @@ test('in the queue: decision not executed within the deadline → reminder, then
   await completeTask(t.client, key, 'Studiebesok', { studiebesokDatum: '2026-11-10', behovKanMotas: 'ja', klientPositiv: 'ja' });
   await completeTask(t.client, key, 'Beslut', { beslut: 'bifall', decisionDate: '2026-11-12' });
   const { deadline } = await completeDeadline(t.client, { rule: 'ej-verkstallt', offset: undefined });
-  await completeJob(t.client, 'vk.queue.enqueue', { queuePriority: 'd', queuePosition: 2, placeAvailable: false });
+  await completeJob(t.client, 'vk.queue.enqueue', { queuePosition: 2, placeAvailable: false });
   await waitForElement(t.client, key, 'VantaPlats', 'ACTIVE');
   expect(await noJobs(t.client, 'vk.escalate')).toBe(true);
   // A reminder to remissgruppen before the decision becomes an ej verkställt beslut, like every other deadline.
@@ -172,8 +172,8 @@ test('beslutForeRemissgrupp = true: decision before remissgruppen, no second dec
   await completeTask(t.client, key, 'Matchning', { home: 'novus', remissmoteDatum: '2026-11-05' });
   await completeTask(t.client, key, 'Studiebesok', { studiebesokDatum: '2026-11-10', behovKanMotas: 'ja', klientPositiv: 'ja' });
   await completeDeadline(t.client, { rule: 'ej-verkstallt' });
-  await completeJob(t.client, 'vk.queue.enqueue', { queuePriority: 'c', queuePosition: 1, placeAvailable: true }, (job) => {
-    expect(job.variables).toEqual(expect.objectContaining({ lvmInvestigationVoluntary: false, hasChildren: false, lvm27OrExternal: true }));
+  await completeJob(t.client, 'vk.queue.enqueue', { queuePosition: 1, placeAvailable: true }, (job) => {
+    expect(job.variables).toEqual(expect.objectContaining({ queuePriority: 'c' }));
   });
   await completeJob(t.client, 'vk.queue.admit');
   await completeTask(t.client, key, 'Inskrivning', { admissionDate: '2026-11-20' });

@@ -1,5 +1,14 @@
 /** Small test diagrams for the worker integration tests: one service task per job type, headers as in JOB_TYPES.md. */
+import fs from 'node:fs';
+import path from 'node:path';
 import { escapeXml, flow, processXml } from '../helpers/bpmn-xml';
+
+/** The process owner's priority table, as deployed with the diagrams (bpmn/vk-prioritet.dmn). */
+export const PRIORITY_DMN_XML = fs.readFileSync(path.join(__dirname, '..', '..', 'bpmn', 'vk-prioritet.dmn'), 'utf8');
+export const priorityDmn = (xml = PRIORITY_DMN_XML) => new File([xml], 'vk-prioritet.dmn', { type: 'application/xml' });
+
+/** The business rule task of vk-placeringsforfragan: the engine evaluates vk-prioritet into queuePriority. */
+export const PRIORITY_TASK = '<bpmn:businessRuleTask id="BestamPrioritet"><bpmn:extensionElements><zeebe:calledDecision decisionId="vk-prioritet" resultVariable="queuePriority" /></bpmn:extensionElements></bpmn:businessRuleTask>';
 
 export function task(id: string, type: string, headers: Record<string, string> = {}, inputs: Record<string, string> = {}): string {
   const h = Object.entries(headers).map(([k, v]) => `<zeebe:header key="${k}" value="${escapeXml(v)}" />`).join('');

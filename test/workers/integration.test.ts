@@ -3,7 +3,7 @@
  */
 import type { CamundaClient } from '../../common/camunda';
 import { eventually, NOW } from '../helpers/api';
-import { AT_PROCESS_TIME, chain, consentCheckDiagram, task } from './diagrams';
+import { AT_PROCESS_TIME, chain, consentCheckDiagram, PRIORITY_TASK, priorityDmn, task } from './diagrams';
 import { useWorkerEnv } from './setup';
 
 const env = useWorkerEnv({ capacity: { ekeliden: 1, novus: 0 } });
@@ -36,9 +36,9 @@ beforeAll(async () => {
     task('Notifiera', 'vk.notify.task', { group: 'remissgruppen', dueDateVariable: 'overlamningsmote', task: 'Planera överlämningsmöte' }),
   ], ['BeraknaOverlamning', 'RegistreraSamtycke', 'KontrolleraSamtycke', 'RegistreraDelning', 'Paminn', 'Eskalera', 'Notifiera']);
   const withdraw = chain('workers-aterkalla', [task('Aterkalla', 'vk.consent.withdraw')], ['Aterkalla']);
-  const enqueue = chain('workers-ko', [task('StallIKo', 'vk.queue.enqueue')], ['StallIKo']);
+  const enqueue = chain('workers-ko', [PRIORITY_TASK, task('StallIKo', 'vk.queue.enqueue')], ['BestamPrioritet', 'StallIKo']);
   const admit = chain('workers-inskriv', [task('Inskriv', 'vk.queue.admit')], ['Inskriv']);
-  await env.engine.client.createDeployment({ resources: [flytt, withdraw, enqueue, admit, consentCheckDiagram('workers-samtycke-novus', 'novus', 'uppdragsblankett'), consentCheckDiagram('workers-samtycke-psykiatri', 'psykiatri', 'uppdragsblankett')] });
+  await env.engine.client.createDeployment({ resources: [priorityDmn(), flytt, withdraw, enqueue, admit, consentCheckDiagram('workers-samtycke-novus', 'novus', 'uppdragsblankett'), consentCheckDiagram('workers-samtycke-psykiatri', 'psykiatri', 'uppdragsblankett')] });
   env.start();
 });
 
@@ -124,9 +124,9 @@ test('queue: priority order per home, placeAvailable from capacity, a promised p
   const first = await run('workers-ko', { caseRef: 'VK-2026-000201', kommun: 'alvesta', home: 'ekeliden', decisionDate: '2026-09-01' });
   expect(first).toMatchObject({ queuePriority: 'd', queuePosition: 1, placeAvailable: true });
   // The one free place is promised to 000201 (it goes straight to admission); a case ranked higher now waits.
-  const children = await run('workers-ko', { caseRef: 'VK-2026-000202', kommun: 'vaxjo', home: 'ekeliden', decisionDate: '2026-10-01', hasChildren: true });
+  const children = await run('workers-ko', { caseRef: 'VK-2026-000202', kommun: 'vaxjo', home: 'ekeliden', decisionDate: '2026-10-01', barn: 'ja' });
   expect(children).toMatchObject({ queuePriority: 'b', queuePosition: 1, placeAvailable: false });
-  const lvm = await run('workers-ko', { caseRef: 'VK-2026-000203', kommun: 'vaxjo', home: 'ekeliden', decisionDate: '2026-11-01', lvmInvestigationVoluntary: true, hasChildren: true });
+  const lvm = await run('workers-ko', { caseRef: 'VK-2026-000203', kommun: 'vaxjo', home: 'ekeliden', decisionDate: '2026-11-01', lvmStatus: 'lvm-utredning-frivillig', barn: 'ja' });
   expect(lvm).toMatchObject({ queuePriority: 'a', queuePosition: 1, placeAvailable: false });
   const novus = await run('workers-ko', { caseRef: 'VK-2026-000204', kommun: 'vaxjo', home: 'novus', decisionDate: '2026-11-01' });
   expect(novus).toMatchObject({ queuePosition: 1, placeAvailable: false }); // capacity 0

@@ -10,20 +10,21 @@ import { openPlaces } from '../../common/places';
 import { eventually, NOW } from '../helpers/api';
 import { flow, processXml } from '../helpers/bpmn-xml';
 import { processStart } from '../../workers/handlers/process-start';
-import { chain, task } from './diagrams';
+import { chain, PRIORITY_TASK, priorityDmn, task } from './diagrams';
 import { useWorkerEnv } from './setup';
 
 const env = useWorkerEnv({ capacity: { ekeliden: 1, novus: 1 } });
 
-/** A placeringsförfrågan in miniature: enqueue → place free? → wait for plats-ledig → admit. */
+/** A placeringsförfrågan in miniature: priority (decision table) → enqueue → place free? → wait for plats-ledig → admit. */
 const waitingCase = new File([processXml(`<bpmn:startEvent id="start" />
+${PRIORITY_TASK}
 ${task('StallIKo', 'vk.queue.enqueue')}
 <bpmn:exclusiveGateway id="gw" default="fWait" />
 <bpmn:receiveTask id="VantaPlats" messageRef="m" />
 <bpmn:exclusiveGateway id="join" />
 ${task('Inskriv', 'vk.queue.admit')}
 <bpmn:endEvent id="end" />
-${flow('f1', 'start', 'StallIKo')}${flow('f2', 'StallIKo', 'gw')}${flow('fNow', 'gw', 'join', '=placeAvailable = true')}${flow('fWait', 'gw', 'VantaPlats')}
+${flow('f0', 'start', 'BestamPrioritet')}${flow('f1', 'BestamPrioritet', 'StallIKo')}${flow('f2', 'StallIKo', 'gw')}${flow('fNow', 'gw', 'join', '=placeAvailable = true')}${flow('fWait', 'gw', 'VantaPlats')}
 ${flow('f3', 'VantaPlats', 'join')}${flow('f4', 'join', 'Inskriv')}${flow('f5', 'Inskriv', 'end')}`,
 '<bpmn:message id="m" name="plats-ledig"><bpmn:extensionElements><zeebe:subscription correlationKey="=caseRef" /></bpmn:extensionElements></bpmn:message>', 'qf-case')], 'qf-case.bpmn', { type: 'application/xml' });
 
@@ -41,7 +42,7 @@ async function until(what: string, check: () => Promise<boolean>) {
 
 test('join, leave, admission, utskrivning and a move: the queue moves in priority order and positions stay current', async () => {
   const { client } = env.engine;
-  await client.createDeployment({ resources: [waitingCase,
+  await client.createDeployment({ resources: [priorityDmn(), waitingCase,
     chain('qf-release', [task('FrigorPlats', 'vk.place.release', { reason: 'utskriven' })], ['FrigorPlats']),
     chain('qf-remove', [task('TaBortUrKo', 'vk.queue.remove')], ['TaBortUrKo']),
     chain('qf-move', [task('FlyttaPlats', 'vk.place.move')], ['FlyttaPlats']),
@@ -57,7 +58,7 @@ test('join, leave, admission, utskrivning and a move: the queue moves in priorit
   // B (d, decided 1 Oct), C (b: children, decided 20 Oct), D (d, decided 1 Sep) join: order C, D, B.
   const b = await enqueue('VK-2026-000802', { decisionDate: '2026-10-01' });
   await until('B waits', async () => (await variable(client, b, 'queuePosition')) === 1);
-  const c = await enqueue('VK-2026-000803', { decisionDate: '2026-10-20', hasChildren: true });
+  const c = await enqueue('VK-2026-000803', { decisionDate: '2026-10-20', barn: 'ja' });
   const d = await enqueue('VK-2026-000804', { decisionDate: '2026-09-01' });
   await until('positions C1 D2 B3 written into the waiting cases', async () =>
     (await variable(client, c, 'queuePosition')) === 1 && (await variable(client, d, 'queuePosition')) === 2 && (await variable(client, b, 'queuePosition')) === 3);

@@ -2,7 +2,7 @@
 import { eventually, NOW } from '../helpers/api';
 import { processXml, flow } from '../helpers/bpmn-xml';
 import { releasePlace } from '../../workers/queue/release';
-import { chain, task } from './diagrams';
+import { chain, PRIORITY_TASK, priorityDmn, task } from './diagrams';
 import { useWorkerEnv } from './setup';
 
 const env = useWorkerEnv({ capacity: { ekeliden: 1, novus: 1 } });
@@ -14,7 +14,7 @@ const waiting = new File([processXml(`<bpmn:startEvent id="start" />
 
 test('discharge frees the place and wakes the first case in the queue', async () => {
   const { client } = env.engine;
-  await client.createDeployment({ resources: [waiting, chain('workers-ko2', [task('StallIKo', 'vk.queue.enqueue')], ['StallIKo']), chain('workers-in2', [task('Inskriv', 'vk.queue.admit')], ['Inskriv'])] });
+  await client.createDeployment({ resources: [priorityDmn(), waiting, chain('workers-ko2', [PRIORITY_TASK, task('StallIKo', 'vk.queue.enqueue')], ['BestamPrioritet', 'StallIKo']), chain('workers-in2', [task('Inskriv', 'vk.queue.admit')], ['Inskriv'])] });
   const app = env.start();
   const run = async (id: string, variables: Record<string, unknown>) => {
     const pi = await client.createProcessInstance({ processDefinitionId: id as never, variables });

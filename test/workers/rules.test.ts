@@ -10,7 +10,7 @@ import { backoffFor, BpmnError, defineHandler, runJob, type JobInfo } from '../.
 import { resolveGroup } from '../../workers/handlers/common';
 import { classifySmtpError, PermanentError, TransientError } from '../../workers/mail/sender';
 import { assertNoPersonalData, render } from '../../workers/mail/templates';
-import { PlacementQueue, priorityOf, NoPlaceError } from '../../workers/queue/queue';
+import { PlacementQueue, NoPlaceError } from '../../workers/queue/queue';
 import { z } from 'zod';
 
 const NOW = DateTime.fromISO('2026-11-22T10:00:00+01:00');
@@ -40,12 +40,6 @@ describe('consent rules', () => {
 });
 
 describe('remissgruppen queue', () => {
-  test('priority a > b > c > d', () => {
-    expect(priorityOf({ lvmInvestigationVoluntary: true, hasChildren: true, lvm27OrExternal: true })).toBe('a');
-    expect(priorityOf({ lvmInvestigationVoluntary: false, hasChildren: true, lvm27OrExternal: true })).toBe('b');
-    expect(priorityOf({ lvmInvestigationVoluntary: false, hasChildren: false, lvm27OrExternal: true })).toBe('c');
-    expect(priorityOf({ lvmInvestigationVoluntary: false, hasChildren: false, lvm27OrExternal: false })).toBe('d');
-  });
   test('order within a class by decision date; capacity; admission; no place → error', () => {
     const db = openWorkersDb(fs.mkdtempSync(path.join(os.tmpdir(), 'vk-q-')));
     const q = new PlacementQueue(db, { novus: 1 });

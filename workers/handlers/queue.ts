@@ -3,7 +3,7 @@ import type { Deps } from '../deps';
 import { ConfigError } from '../config';
 import { defineHandler, JobInputError } from '../framework';
 import { TransientError } from '../mail/sender';
-import { NoPlaceError, priorityOf, QueueStateError, type Home } from '../queue/queue';
+import { NoPlaceError, QueueStateError, type Home } from '../queue/queue';
 import { offerFreePlaces, releasePlace, syncPositions } from '../queue/release';
 import { caseRefSchema } from './common';
 
@@ -26,13 +26,12 @@ export const queueEnqueue = (deps: Deps) => defineHandler({
   type: 'vk.queue.enqueue',
   headers: z.object({}),
   variables: base(deps).extend({
-    lvmInvestigationVoluntary: z.boolean().default(false),
-    hasChildren: z.boolean().default(false),
-    lvm27OrExternal: z.boolean().default(false),
+    // The priority is decided by the decision table vk-prioritet (bpmn/vk-prioritet.dmn) in a business rule task before this job.
+    queuePriority: z.enum(['a', 'b', 'c', 'd'], { error: 'queuePriority måste vara a, b, c eller d: resultatet av beslutstabellen vk-prioritet (regeluppgiften före köuppgiften)' }),
     decisionDate: z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'must be an ISO date such as 2026-12-01'),
   }),
   async handle({ variables: v, job }) {
-    const priority = priorityOf(v);
+    const priority = v.queuePriority;
     let entry;
     try {
       entry = deps.queue.enqueue({ caseRef: v.caseRef, kommun: v.kommun, home: v.home, priority, decisionDate: v.decisionDate.slice(0, 10), now: deps.now().toISO()!, processInstanceKey: job.processInstanceKey });
@@ -46,7 +45,7 @@ export const queueEnqueue = (deps: Deps) => defineHandler({
     deps.audit.record({ actor: deps.actor, action: 'queue.enqueued', caseRef: v.caseRef, details: { home: v.home, priority, position: entry.position, placeAvailable, processInstanceKey: job.processInstanceKey } });
     // A case that jumps the line (higher priority) moves everyone behind it one step back.
     await syncPositions(clientOf(deps), deps.queue, v.home, v.caseRef);
-    return { queuePriority: priority, queuePosition: entry.position, placeAvailable };
+    return { queuePosition: entry.position, placeAvailable };
   },
 });
 

@@ -66,7 +66,9 @@ export async function deployFixtures(client: CamundaClient, report: CrashReport)
   const formsDir = path.join(ROOT, 'forms');
   const forms = fs.existsSync(formsDir) ? fs.readdirSync(formsDir).filter((f) => f.endsWith('.form')).map((f) => file(path.join(formsDir, f))) : [];
   try {
-    await client.createDeployment({ resources: [...careFiles.map((f) => file(path.join(bpmnDir, f))), ...forms] });
+    // The decision tables the care chain's business rule tasks call (vk-prioritet) deploy with the diagrams.
+    const decisions = fs.readdirSync(bpmnDir).filter((f) => f.endsWith('.dmn')).map((f) => file(path.join(bpmnDir, f)));
+    await client.createDeployment({ resources: [...careFiles.map((f) => file(path.join(bpmnDir, f))), ...decisions, ...forms] });
     for (const f of careFiles) {
       const xml = fs.readFileSync(path.join(bpmnDir, f), 'utf8');
       for (const m of xml.matchAll(/taskDefinition type="([^"=][^"]*)"/g)) careTypes.add(m[1]);
