@@ -15,4 +15,7 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/data/'],
   testTimeout: 30000,
   setupFiles: ['<rootDir>/test/setup-env.js'],
+  // One throw-away PostgreSQL cluster per run, for the suites that use it (test/helpers/postgres.ts).
+  globalSetup: '<rootDir>/test/global-postgres.js',
+  globalTeardown: '<rootDir>/test/global-postgres-teardown.js',
 };

@@ -81,7 +81,7 @@ export async function dashboardOverSeededHistory(client: CamundaClient): Promise
   // A read model that is never older than its max age during the run: every view is SQL over the read model.
   const web = await startTestWeb(client, { env: { WEB_READMODEL_REFRESH_SECONDS: '3600' } });
   try {
-    const seeded = seedReadModel(web.db, { instances: INSTANCES, now: new Date(), audit: web.audit, escalations: 2000 });
+    const seeded = await seedReadModel(web.db, { instances: INSTANCES, now: new Date(), audit: web.audit, escalations: 2000 });
     const size = (web.db.prepare('SELECT page_count * page_size AS b FROM pragma_page_count(), pragma_page_size()').get() as { b: number }).b;
     console.log(`    web dashboard over ${seeded.instances} seeded historical instances (${seeded.tasks} tasks, ${seeded.active} active with ${seeded.openTasks} open tasks, ${seeded.escalations} escalations; seeded in ${ms(seeded.ms)} ms; web.sqlite ${(size / 1024 / 1024).toFixed(1)} MB), ${CALLS} calls each over HTTP:`);
     const region = await Agent.login(web.url, 'chef-region');

@@ -37,7 +37,7 @@ function prng(seed: number): () => number {
   };
 }
 
-export function seedReadModel(db: Database.Database, opts: { instances: number; now: Date; seed?: number; audit?: AuditLog; escalations?: number }): SeedResult {
+export async function seedReadModel(db: Database.Database, opts: { instances: number; now: Date; seed?: number; audit?: AuditLog; escalations?: number }): Promise<SeedResult> {
   const t0 = performance.now();
   const rnd = prng(opts.seed ?? 20261122);
   const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
@@ -95,6 +95,6 @@ export function seedReadModel(db: Database.Database, opts: { instances: number; 
     setMeta.run('watermark', opts.now.toISOString());
     setMeta.run('full_sweep', opts.now.toISOString());
   })();
-  if (opts.audit) for (const [n, [caseRef, due]] of late.entries()) opts.audit.record({ actor: 'workers', action: n % 3 ? 'escalation.reminder' : 'escalation.breach', caseRef, at: iso(due + DAY) });
+  if (opts.audit) for (const [n, [caseRef, due]] of late.entries()) await opts.audit.record({ actor: 'workers', action: n % 3 ? 'escalation.reminder' : 'escalation.breach', caseRef, at: iso(due + DAY) });
   return { instances: opts.instances, tasks, active, openTasks, escalations: late.length, ms: performance.now() - t0 };
 }

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqlDb } from './storage/db';
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 
@@ -31,46 +31,31 @@ export type ConsentCheck =
 const norm = (s: string) => s.trim().toLowerCase();
 
 export class ConsentRegistry {
-  constructor(private readonly db: Database.Database) {
-    db.exec(`CREATE TABLE IF NOT EXISTS consent (
-      id TEXT PRIMARY KEY,
-      case_ref TEXT NOT NULL,
-      form TEXT NOT NULL,
-      given_at TEXT NOT NULL,
-      valid_until TEXT NOT NULL,
-      parties TEXT NOT NULL,
-      information TEXT NOT NULL,
-      guardians_consented INTEGER,
-      withdrawn_at TEXT,
-      recorded_at TEXT NOT NULL,
-      job_key TEXT UNIQUE
-    );
-    CREATE INDEX IF NOT EXISTS consent_case ON consent(case_ref, recorded_at);`);
-  }
+  constructor(private readonly db: SqlDb) {}
 
-  /** Records a consent; idempotent per job key (a retried job returns the same consent). */
-  record(c: Omit<ConsentRecord, 'id' | 'withdrawnAt' | 'recordedAt'>, jobKey: string): ConsentRecord {
-    const existing = this.db.prepare('SELECT * FROM consent WHERE job_key = ?').get(jobKey) as Row | undefined;
-    if (existing) return toRecord(existing);
+  /** Records a consent; idempotent per job key (a retried job, or the same job on another replica, returns the same consent). */
+  async record(c: Omit<ConsentRecord, 'id' | 'withdrawnAt' | 'recordedAt'>, jobKey: string): Promise<ConsentRecord> {
     const id = `SAM-${randomUUID()}`;
-    this.db.prepare(`INSERT INTO consent (id, case_ref, form, given_at, valid_until, parties, information, guardians_consented, recorded_at, job_key)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(id, c.caseRef, c.form, c.givenAt, c.validUntil, JSON.stringify(c.parties.map(norm)),
-      JSON.stringify(c.information.map(norm)), c.guardiansConsented === null ? null : Number(c.guardiansConsented), new Date().toISOString(), jobKey);
-    return toRecord(this.db.prepare('SELECT * FROM consent WHERE id = ?').get(id) as Row);
+    // One statement: of two replicas recording for the same job, the unique job_key lets one row in.
+    await this.db.run(`INSERT INTO consent (id, case_ref, form, given_at, valid_until, parties, information, guardians_consented, recorded_at, job_key)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (job_key) DO NOTHING`, [id, c.caseRef, c.form, c.givenAt, c.validUntil, JSON.stringify(c.parties.map(norm)),
+      JSON.stringify(c.information.map(norm)), c.guardiansConsented === null ? null : Number(c.guardiansConsented), new Date().toISOString(), jobKey]);
+    return toRecord((await this.db.get<Row>('SELECT * FROM consent WHERE job_key = ?', [jobKey]))!);
   }
 
   /** Withdraws every active consent of the case; returns how many were withdrawn. */
-  withdraw(caseRef: string, withdrawnAt: string): number {
-    return this.db.prepare('UPDATE consent SET withdrawn_at = ? WHERE case_ref = ? AND withdrawn_at IS NULL').run(withdrawnAt, caseRef).changes;
+  async withdraw(caseRef: string, withdrawnAt: string): Promise<number> {
+    return (await this.db.run('UPDATE consent SET withdrawn_at = ? WHERE case_ref = ? AND withdrawn_at IS NULL', [withdrawnAt, caseRef])).changes;
   }
 
-  list(caseRef: string): ConsentRecord[] {
-    return (this.db.prepare('SELECT * FROM consent WHERE case_ref = ? ORDER BY recorded_at DESC, rowid DESC').all(caseRef) as Row[]).map(toRecord);
+  async list(caseRef: string): Promise<ConsentRecord[]> {
+    const order = this.db.dialect === 'postgres' ? 'seq DESC' : 'rowid DESC';
+    return (await this.db.all<Row>(`SELECT * FROM consent WHERE case_ref = ? ORDER BY recorded_at DESC, ${order}`, [caseRef])).map(toRecord);
   }
 
   /** Is sharing `information` with `toParty` covered by a valid consent at `now`? */
-  check(caseRef: string, toParty: string, information: string[], now: DateTime): ConsentCheck {
-    return evaluateConsent(this.list(caseRef), toParty, information, now);
+  async check(caseRef: string, toParty: string, information: string[], now: DateTime): Promise<ConsentCheck> {
+    return evaluateConsent(await this.list(caseRef), toParty, information, now);
   }
 }
 
@@ -109,6 +94,6 @@ function toRecord(r: Row): ConsentRecord {
   return {
     id: r.id, caseRef: r.case_ref, form: r.form as ConsentForm, givenAt: r.given_at, validUntil: r.valid_until,
     parties: JSON.parse(r.parties) as string[], information: JSON.parse(r.information) as string[],
-    guardiansConsented: r.guardians_consented === null ? null : r.guardians_consented === 1, withdrawnAt: r.withdrawn_at, recordedAt: r.recorded_at,
+    guardiansConsented: r.guardians_consented === null ? null : Number(r.guardians_consented) === 1, withdrawnAt: r.withdrawn_at, recordedAt: r.recorded_at,
   };
 }

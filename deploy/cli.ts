@@ -9,6 +9,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { AuditLog } from '../common/audit';
+import { storageFromEnv } from '../common/storage/config';
 import { createCamundaClient } from '../common/camunda';
 import { collectFiles } from './files';
 import { formatLintReport, hasErrors, lintAll, loadLintConfig } from './lint';
@@ -66,7 +67,8 @@ async function main(): Promise<number> {
   if (opts.dryRun) return 0;
   const target = process.env.ZEEBE_REST_ADDRESS ?? process.env.CAMUNDA_REST_ADDRESS ?? 'http://localhost:8080';
   console.log(`deploying to ${target} ...`);
-  const audit = process.env.DATA_DIR ? AuditLog.open(path.join(process.env.DATA_DIR, 'audit.sqlite')) : undefined;
+  // Recorded where the web modeler reads it: audit.sqlite in DATA_DIR, or the shared PostgreSQL of DATABASE_URL.
+  const audit = process.env.DATA_DIR || process.env.DATABASE_URL ? await AuditLog.open(storageFromEnv(process.env, path.resolve(process.env.DATA_DIR ?? './data'))) : undefined;
   try {
     const meta = { audit: audit ?? { record: () => undefined as never }, actor: `cli:${os.userInfo().username}`, note: opts.note, versionTag: opts.versionTag };
     console.log(formatSummary(await deployAll(createCamundaClient(), files, meta)));
@@ -74,7 +76,7 @@ async function main(): Promise<number> {
     console.error(`deploy: ${(e as Error).message}\n  (check ZEEBE_REST_ADDRESS and the auth variables; is the cluster running?)`);
     return 3;
   } finally {
-    audit?.close();
+    await audit?.close();
   }
   return 0;
 }

@@ -54,11 +54,11 @@ export async function deployAll(client: CamundaClient, files: DeployFile[], meta
   if (meta) {
     const common = { note: meta.note ?? null, versionTag: meta.versionTag ?? null };
     for (const d of summary.decisions) {
-      meta.audit.record({ actor: meta.actor, action: 'decision.deployed', details: { decisionDefinitionId: d.decisionDefinitionId, version: d.version, decisionDefinitionKey: d.key, decisionRequirementsId: d.decisionRequirementsId, ...common } });
+      await meta.audit.record({ actor: meta.actor, action: 'decision.deployed', details: { decisionDefinitionId: d.decisionDefinitionId, version: d.version, decisionDefinitionKey: d.key, decisionRequirementsId: d.decisionRequirementsId, ...common } });
     }
-    for (const f of summary.forms) meta.audit.record({ actor: meta.actor, action: 'form.deployed', details: { formId: f.formId, version: f.version, formKey: f.key, ...common } });
+    for (const f of summary.forms) await meta.audit.record({ actor: meta.actor, action: 'form.deployed', details: { formId: f.formId, version: f.version, formKey: f.key, ...common } });
     for (const p of summary.processes) {
-      meta.audit.record({ actor: meta.actor, action: 'process.deployed', details: { processDefinitionId: p.processDefinitionId, version: p.version, processDefinitionKey: p.key, resourceName: p.resourceName, ...common } });
+      await meta.audit.record({ actor: meta.actor, action: 'process.deployed', details: { processDefinitionId: p.processDefinitionId, version: p.version, processDefinitionKey: p.key, resourceName: p.resourceName, ...common } });
     }
   }
   return summary;

@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { AuditLog } from '../common/audit';
+import { storageFromEnv } from '../common/storage/config';
 import { createCamundaClient } from '../common/camunda';
 import { collectFiles } from '../deploy/files';
 import { formatLintReport, hasErrors, lintAll, loadLintConfig } from '../deploy/lint';
@@ -109,11 +110,11 @@ async function lintAndDeploy(address: string, dataDir: string): Promise<void> {
   if (report) console.error(report);
   if (hasErrors(results)) throw new Error('lint errors in bpmn/ or forms/ — nothing deployed (fix them or run `npm run deploy -- --dry-run`)');
   // recorded as deployed by `npm start`, so the web modeler's version list can say who deployed each version
-  const audit = AuditLog.open(path.join(dataDir, 'audit.sqlite'));
+  const audit = await AuditLog.open(storageFromEnv(process.env, dataDir));
   try {
     console.log(formatSummary(await deployAll(createCamundaClient({ restAddress: address }), files, { audit, actor: 'npm-start', note: 'bpmn/ och forms/ vid start' })));
   } finally {
-    audit.close();
+    await audit.close();
   }
 }
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { storageEnvSchema, type StorageConfig } from '../common/storage/config';
 
 /**
  * Worker configuration: environment variables (deployment-specific: SMTP, URLs, paths) plus
@@ -29,6 +30,7 @@ const envSchema = z.object({
   SMTP_PASS: z.string().optional(),
   MAIL_FROM: z.string().default('Vårdkedjan <noreply@vardkedjan.local>'),
   WORKER_NAME: z.string().default('vk-workers'),
+  ...storageEnvSchema.shape,
 });
 
 const fileSchema = z.object({
@@ -92,6 +94,8 @@ export function parsePsychiatryUnits(raw: unknown, source: string): PsychiatryUn
 
 export interface WorkersConfig extends WorkersFileConfig {
   dataDir: string;
+  /** SQLite files in dataDir, or the PostgreSQL database of DATABASE_URL shared by every replica. */
+  storage: StorageConfig;
   psychiatryUnits: PsychiatryUnits;
   deadlinesFile: string;
   placesFile: string;
@@ -139,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     ...file, ...overrides,
     psychiatryUnits,
     dataDir: path.resolve(v.DATA_DIR),
+    storage: { dataDir: path.resolve(v.DATA_DIR), ...(v.DATABASE_URL ? { databaseUrl: v.DATABASE_URL } : {}), poolMax: v.DATABASE_POOL_MAX },
     deadlinesFile: path.resolve(v.DEADLINES_CONFIG),
     placesFile: path.resolve(v.PLACES_CONFIG),
     webBaseUrl: v.WEB_BASE_URL.replace(/\/$/, ''),

@@ -74,7 +74,7 @@ export async function runJob<V, H>(h: Handler<V, H>, raw: { variables: unknown; 
   const base = { type: job.type, jobKey: job.jobKey, processInstanceKey: job.processInstanceKey, elementId: job.elementId, processDefinitionId: job.processDefinitionId };
   const rawVars = (raw.variables ?? {}) as Record<string, unknown>;
   const caseRef = typeof rawVars.caseRef === 'string' ? rawVars.caseRef : undefined;
-  const audit = (action: string, details: Record<string, unknown>) => deps.audit.record({ actor: deps.actor, action, ...(caseRef ? { caseRef } : {}), details: { ...base, ...details } });
+  const audit = async (action: string, details: Record<string, unknown>) => deps.audit.record({ actor: deps.actor, action, ...(caseRef ? { caseRef } : {}), details: { ...base, ...details } });
 
   let outcome: Outcome;
   try {
@@ -84,20 +84,20 @@ export async function runJob<V, H>(h: Handler<V, H>, raw: { variables: unknown; 
     if (!variables.success) throw new JobInputError(describe(variables.error, 'variable', job.type));
     const out = await h.handle({ variables: variables.data, headers: headers.data, job });
     outcome = { kind: 'complete', variables: out };
-    audit('job.completed', { outputs: Object.keys(out) });
+    await audit('job.completed', { outputs: Object.keys(out) });
   } catch (err) {
     if (err instanceof BpmnError) {
       outcome = { kind: 'error', errorCode: err.code, errorMessage: err.message, variables: err.variables };
-      audit('job.bpmn-error', { errorCode: err.code, errorMessage: err.message });
+      await audit('job.bpmn-error', { errorCode: err.code, errorMessage: err.message });
     } else if (err instanceof TransientError) {
       const retries = Math.max(0, job.retries - 1);
       outcome = { kind: 'fail', retries, errorMessage: retries > 0 ? err.message : `${err.message} No retries left: check the mail server / dependency, then increase retries and resolve the incident.`, retryBackOff: backoffFor(job.retries, deps.retry) };
-      audit(retries > 0 ? 'job.failed' : 'job.incident', { errorMessage: outcome.errorMessage, retries, retryBackOff: outcome.retryBackOff, transient: true });
+      await audit(retries > 0 ? 'job.failed' : 'job.incident', { errorMessage: outcome.errorMessage, retries, retryBackOff: outcome.retryBackOff, transient: true });
     } else {
       const known = err instanceof JobInputError || err instanceof ConfigError || err instanceof PermanentError;
       const message = known ? (err as Error).message : `Unexpected error in worker for ${job.type}: ${(err as Error)?.message ?? String(err)}. Report to the developers with this job key (${job.jobKey}).`;
       outcome = { kind: 'fail', retries: 0, errorMessage: message, retryBackOff: 0 };
-      audit('job.incident', { errorMessage: message, retries: 0, transient: false });
+      await audit('job.incident', { errorMessage: message, retries: 0, transient: false });
     }
   }
   return outcome;

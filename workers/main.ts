@@ -10,31 +10,40 @@ import type { DevMailbox } from './dev-mailbox';
 import { EscalationSteps } from './escalation/steps';
 import { Outbox } from './mail/outbox';
 import { MailSender } from './mail/sender';
-import { openWorkersDb } from '../common/workers-db';
 import { PlacementQueue } from './queue/queue';
 import { ProcessStarts } from './handlers/process-start';
 import { loadPlacesConfig } from '../common/places';
+import type { Store } from '../common/storage/db';
+import { openStore } from '../common/storage/open';
+import { migrateWorkers } from '../common/storage/workers-schema';
 import { startWorkers, type RunningWorkers } from './runtime';
 import { TaskCreatedNotifier } from './notify/task-created';
 import type { CamundaClient } from '../common/camunda';
 
 export interface WorkerApp { deps: Deps; workers: RunningWorkers; taskCreated?: TaskCreatedNotifier; stop(waitUpToMs?: number): Promise<void> }
 
-/** Opens the stores and builds the handler dependencies (no workers yet). */
-export function openDeps(config: WorkersConfig, now: () => DateTime = () => DateTime.now()): { deps: Deps; db: ReturnType<typeof openWorkersDb>; close(): void } {
-  const db = openWorkersDb(config.dataDir);
-  const audit = AuditLog.open(path.join(config.dataDir, 'audit.sqlite'));
+/** Opens the stores (applying their migrations) and builds the handler dependencies (no workers yet). */
+export async function openDeps(config: WorkersConfig, now: () => DateTime = () => DateTime.now()): Promise<{ deps: Deps; db: Store; close(): Promise<void> }> {
+  const db = openStore(config.storage, 'workers');
+  let audit: AuditLog;
+  try {
+    await migrateWorkers(db);
+    audit = await AuditLog.open(config.storage);
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
   const mail = new MailSender(config.smtp, new Outbox(db), config.onInterruptedSend);
   const deps: Deps = {
     config, deadlines: loadDeadlineConfig(config.deadlinesFile), audit, actor: `worker:${config.workerName}`, mail,
     consent: new ConsentRegistry(db), queue: new PlacementQueue(db, config.capacity ?? loadPlacesConfig(config.placesFile).capacity), escalations: new EscalationSteps(db), processStarts: new ProcessStarts(db), now,
   };
-  return { deps, db, close() { mail.close(); audit.close(); db.close(); } };
+  return { deps, db, async close() { mail.close(); await audit.close(); await db.close(); } };
 }
 
 /** Opens the stores and starts every job worker. Used by main and the tests. */
-export function startWorkerApp(config: WorkersConfig, client: CamundaClient = createCamundaClient(), now: () => DateTime = () => DateTime.now()): WorkerApp {
-  const { deps, db, close } = openDeps(config, now);
+export async function startWorkerApp(config: WorkersConfig, client: CamundaClient = createCamundaClient(), now: () => DateTime = () => DateTime.now()): Promise<WorkerApp> {
+  const { deps, db, close } = await openDeps(config, now);
   deps.client = client;
   const workers = startWorkers(client, deps);
   const taskCreated = config.taskCreatedMail.enabled ? new TaskCreatedNotifier(client, deps, db, config.taskCreatedMail) : undefined;
@@ -47,7 +56,7 @@ export function startWorkerApp(config: WorkersConfig, client: CamundaClient = cr
       stopped = true;
       await taskCreated?.stop();
       await workers.stop(waitUpToMs);
-      close();
+      await close();
     },
   };
 }
@@ -65,7 +74,7 @@ async function main(): Promise<void> {
     mailbox = await startDevMailbox({ port: config.smtp.port, host: config.smtp.host, dir: path.join(config.dataDir, 'mail') });
     console.log(`[workers] dev mailbox on ${config.smtp.host}:${mailbox.port}, messages in ${mailbox.dir}`);
   }
-  const app = startWorkerApp(config);
+  const app = await startWorkerApp(config);
   console.log(`[workers] polling ${app.workers.types.join(', ')}${app.taskCreated ? ' and new user tasks (mail to the groups)' : ''}; links to ${config.webBaseUrl}`);
   const shutdown = async (signal: string) => {
     console.log(`[workers] ${signal}: stopping (draining jobs in flight)`);

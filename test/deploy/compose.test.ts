@@ -8,7 +8,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 
 const DEPLOY = path.resolve(__dirname, '..', '..', 'deploy');
-type Service = { image?: string; build?: { context: string; dockerfile: string }; command?: string[]; environment?: Record<string, string>; depends_on?: Record<string, { condition: string }> };
+type Service = { image?: string; deploy?: { replicas?: number }; build?: { context: string; dockerfile: string }; command?: string[]; environment?: Record<string, string>; depends_on?: Record<string, { condition: string }> };
 const doc = YAML.parse(fs.readFileSync(path.join(DEPLOY, 'docker-compose.yaml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
 
 test('Camunda 8.8 orchestration cluster with Elasticsearch secondary storage', () => {
@@ -43,4 +43,13 @@ test('the Dockerfile builds dist/ and runs it with runtime dependencies only', (
   expect(stages[1]).toMatch(/npm install --omit=dev/);
   expect(stages[1]).not.toMatch(/tsx/);
   expect(stages[1]).toMatch(/CMD \["node", "dist\//);
+});
+
+test('PostgreSQL holds the product\'s own data for two worker and two web replicas', () => {
+  expect(doc.services.postgres.image).toMatch(/^postgres:/);
+  for (const n of ['vk-deploy', 'vk-workers', 'vk-web']) {
+    expect(doc.services[n].environment?.DATABASE_URL).toMatch(/^postgres:\/\/[^@]+@postgres:5432\//);
+    expect(doc.services[n].depends_on?.postgres.condition).toBe('service_healthy');
+  }
+  for (const n of ['vk-workers', 'vk-web']) expect(doc.services[n].deploy?.replicas).toBe(2);
 });

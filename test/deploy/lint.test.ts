@@ -86,27 +86,27 @@ describe('deploying', () => {
   test('deployAll deploys decision files before the diagrams that call them, and audits each decision version', async () => {
     const dir = tempFolder({ 'vk-prioritet.dmn': fs.readFileSync(path.join(ROOT, 'bpmn', 'vk-prioritet.dmn'), 'utf8') });
     const dataDir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'vk-audit-'));
-    const audit = AuditLog.open(path.join(dataDir, 'audit.sqlite'));
+    const audit = await AuditLog.open(path.join(dataDir, 'audit.sqlite'));
     try {
       const summary = await deployAll(t.client, collectFiles([dir]), { audit, actor: 'po-test', note: 'ny prioritetsordning' });
       expect(summary.decisions).toEqual([expect.objectContaining({ decisionDefinitionId: 'vk-prioritet', decisionRequirementsId: 'vk-prioritet-drd' })]);
-      expect(audit.query({ action: 'decision.deployed' })[0].details).toEqual(expect.objectContaining({ decisionDefinitionId: 'vk-prioritet', note: 'ny prioritetsordning' }));
-    } finally { audit.close(); }
+      expect((await audit.query({ action: 'decision.deployed' }))[0].details).toEqual(expect.objectContaining({ decisionDefinitionId: 'vk-prioritet', note: 'ny prioritetsordning' }));
+    } finally { await audit.close(); }
   }, 60_000);
 
   test('deployAll with a version tag and a note: Zeebe stores the tag, the audit log who and why', async () => {
     const dir = tempFolder({ 'tagged.bpmn': diagram('vt-proc', userTask('vt-form')), 'vt-form.form': form('vt-form') });
     const dataDir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'vk-audit-'));
-    const audit = AuditLog.open(path.join(dataDir, 'audit.sqlite'));
+    const audit = await AuditLog.open(path.join(dataDir, 'audit.sqlite'));
     try {
       const summary = await deployAll(t.client, collectFiles([dir]), { audit, actor: 'po-test', note: 'ny rubrik', versionTag: '2026-12.1' });
       const [p] = summary.processes;
       const def = await t.client.getProcessDefinition({ processDefinitionKey: p.key as never }, { consistency: { waitUpToMs: 5000 } });
       expect(def.versionTag).toBe('2026-12.1');
-      const entries = audit.query({ action: 'process.deployed' });
+      const entries = await audit.query({ action: 'process.deployed' });
       expect(entries).toEqual([expect.objectContaining({ actor: 'po-test', details: expect.objectContaining({ processDefinitionId: 'vt-proc', version: 1, processDefinitionKey: p.key, note: 'ny rubrik', versionTag: '2026-12.1' }) })]);
-      expect(audit.query({ action: 'form.deployed' })[0].details).toEqual(expect.objectContaining({ formId: 'vt-form', versionTag: '2026-12.1' }));
-    } finally { audit.close(); }
+      expect((await audit.query({ action: 'form.deployed' }))[0].details).toEqual(expect.objectContaining({ formId: 'vt-form', versionTag: '2026-12.1' }));
+    } finally { await audit.close(); }
     await expect(deployAll(t.client, collectFiles([dir]), { audit: { record: () => { throw new Error('not reached'); } }, actor: 'x', versionTag: 'två ord' }))
       .rejects.toThrow(/version tag "två ord" is not valid/);
   }, 60_000);

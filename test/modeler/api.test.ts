@@ -30,7 +30,7 @@ test('users outside processagare get 403 on every modeler page and API, and the 
     expect([p, res.status]).toEqual([p, 403]);
     expect(res.json.error).toMatch(/processägare/);
   }
-  const denied = web.audit.query({ actor: 'ss-vaxjo', action: 'modeler.denied' });
+  const denied = await web.audit.query({ actor: 'ss-vaxjo', action: 'modeler.denied' });
   expect(denied.map((e) => e.details?.what)).toEqual(expect.arrayContaining(['GET /modellering', 'POST /api/modellering/driftsattning']));
   expect(await ss.html('/uppgifter')).not.toContain('href="/modellering"');
   expect(await po.html('/uppgifter')).toContain('href="/modellering"');
@@ -54,7 +54,7 @@ test('a lint error is answered in Swedish (422) and deploys nothing; bad input g
   expect(res.json.error).toMatch(/^Driftsättningen stoppades: \d+ fel måste rättas först\. Ingenting har driftsatts\./);
   const defs = await engine.client.searchProcessDefinitions({ filter: { processDefinitionId: 'vk-planeringsdagar' } } as never, NOW);
   expect(defs.items!.map((d) => d.version)).toEqual([1]);
-  expect(web.audit.query({ action: 'modeler.deploy.refused' })).toHaveLength(1);
+  expect(await web.audit.query({ action: 'modeler.deploy.refused' })).toHaveLength(1);
 
   const noNote = await po.post('/api/modellering/driftsattning', { kind: 'bpmn', id: 'vk-planeringsdagar', content: planering, note: '' });
   expect(noNote.status).toBe(400);
@@ -93,7 +93,7 @@ test('deploy with tag and note: new version listed with who/when/why; the runnin
 
   const pi = await engine.client.getProcessInstance({ processInstanceKey: old.processInstanceKey }, NOW);
   expect(String(pi.processDefinitionKey)).toBe(versions[1].key);
-  const audit = web.audit.query({ action: 'process.deployed', actor: 'processagare' });
+  const audit = await web.audit.query({ action: 'process.deployed', actor: 'processagare' });
   expect(audit[0].details).toEqual(expect.objectContaining({ processDefinitionId: 'vk-planeringsdagar', version: 2, note: 'Kortare namn', versionTag: '2026-12-namn' }));
 });
 
@@ -123,5 +123,5 @@ test('forms: open, lint with Camunda\'s form linter, deploy; the editor then ope
   const again = (await po.get('/api/modellering/formular/vk-sip-samtycke')).json;
   expect(again.source).toBe('modeler');
   expect(JSON.parse(again.content).components[1].label).toBe('Samtycker individen till SIP?');
-  expect(web.audit.query({ action: 'form.deployed', actor: 'processagare' })).toHaveLength(1);
+  expect(await web.audit.query({ action: 'form.deployed', actor: 'processagare' })).toHaveLength(1);
 });

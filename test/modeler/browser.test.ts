@@ -79,7 +79,7 @@ test('a user outside processagare gets 403 (audited) and sees no modeler link', 
   expect(res!.status()).toBe(403);
   await expect(page.locator('h1').textContent()).resolves.toBe('Ingen behörighet');
   await page.screenshot({ path: path.join(ARTIFACTS, 'modeler-403.png') });
-  expect(web.audit.query({ actor: 'ss-vaxjo', action: 'modeler.denied' }).map((e) => e.details?.what)).toContain('GET /modellering/processer/vk-planeringsdagar');
+  expect((await web.audit.query({ actor: 'ss-vaxjo', action: 'modeler.denied' })).map((e) => e.details?.what)).toContain('GET /modellering/processer/vk-planeringsdagar');
   await page.context().close();
 }, 60_000);
 

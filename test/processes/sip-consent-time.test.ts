@@ -16,7 +16,7 @@ const env = useWorkerEnv();
 beforeAll(async () => {
   await deployAll(env.engine.client);
   await env.engine.client.createDeployment({ resources: [consentCheckDiagram('vk-test-samtycke-psykiatri', 'psykiatri', 'sip-plan')] });
-  env.start();
+  await env.start();
 });
 
 async function openTasks(key: string, elementId: string) {
@@ -37,7 +37,7 @@ test('engine clock ahead of the host: a consent given "today" in the process let
   await completeTask(client, key, 'Kalla', { sipMoteTid: `${today}T10:00:00+01:00`, sipDeltagare: ['kommun', 'psykiatri'] });
   await eventually(() => openTasks(key, 'KallelseSvar'), (t) => t.length === 2, { what: 'both kallelse tasks', timeoutMs: 20_000 });
   expect(await openTasks(key, 'SamtyckeHinder')).toEqual([]);
-  const checks = env.apps[0].deps.audit.query({ caseRef, action: 'consent.check.ok' });
+  const checks = await env.apps[0].deps.audit.query({ caseRef, action: 'consent.check.ok' });
   expect(checks).toHaveLength(2);
   for (const c of checks) expect(Date.parse(String(c.details!.checkedAt))).toBe(engineNow.toMillis());
 });
@@ -48,7 +48,7 @@ test('engine clock past the consent\'s expiry: sharing is blocked as expired, an
   const caseRef = 'VK-2026-000612';
   // Valid by the host clock (given yesterday, valid for a year) ...
   const given = DateTime.now().minus({ days: 1 }).setZone('Europe/Stockholm');
-  const c = deps.consent.record({ caseRef, form: 'skriftligt', givenAt: given.toISODate()!, validUntil: given.plus({ months: 12 }).toISO()!, parties: ['psykiatri'], information: ['sip-plan'], guardiansConsented: null }, `test-${caseRef}`);
+  const c = await deps.consent.record({ caseRef, form: 'skriftligt', givenAt: given.toISODate()!, validUntil: given.plus({ months: 12 }).toISO()!, parties: ['psykiatri'], information: ['sip-plan'], guardiansConsented: null }, `test-${caseRef}`);
   // ... but the process lives a month after its expiry.
   await pinClock(client, DateTime.fromISO(c.validUntil).plus({ months: 1 }).toMillis());
   const pi = await client.createProcessInstance({ processDefinitionId: 'vk-test-samtycke-psykiatri' as never, variables: { caseRef } });
@@ -59,7 +59,7 @@ test('engine clock past the consent\'s expiry: sharing is blocked as expired, an
   const vars = await variablesOf(client, key);
   expect(vars.consentMissingReason).toBe('expired');
   expect(vars.consentMissingMessage).toMatch(/löpt ut.*Inhämta ett nytt samtycke/);
-  expect(deps.audit.query({ caseRef, action: 'consent.check.missing' })[0].details).toMatchObject({ reason: 'expired', toParty: 'psykiatri' });
+  expect((await deps.audit.query({ caseRef, action: 'consent.check.missing' }))[0].details).toMatchObject({ reason: 'expired', toParty: 'psykiatri' });
 });
 
 test('a consent check without the process time is refused with an incident that says what to add', async () => {

@@ -36,5 +36,5 @@ test('summoned units are told of the joint remissmöte by mail, without personal
     expect(m.text).not.toMatch(/drogfri|beroende|psykos/i); // nothing about the person's needs
   }
   await userTask(client, key, 'RemissMote');
-  expect(env.apps[0].deps.audit.query({ caseRef, action: 'notification.sent' }).filter((e) => e.details!.template === 'kallelse-mote')).toHaveLength(3);
+  expect((await env.apps[0].deps.audit.query({ caseRef, action: 'notification.sent' })).filter((e) => e.details!.template === 'kallelse-mote')).toHaveLength(3);
 });

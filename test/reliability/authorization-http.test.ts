@@ -74,7 +74,7 @@ test.each(['ss-vaxjo', 'chef-vaxjo'])('%s gets 403 for every page and direct API
   expect(after.state).toBe('CREATED');
   expect(after.assignee).toBe(before.assignee);
   // Each refused case read is in the audit log.
-  expect(web.audit.query({ action: 'case.read.denied', actor: user }).length).toBeGreaterThan(0);
+  expect((await web.audit.query({ action: 'case.read.denied', actor: user })).length).toBeGreaterThan(0);
 });
 
 test('without a session API reads are 401, pages redirect to the login, writes are refused; nothing leaks or changes', async () => {

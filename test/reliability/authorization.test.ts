@@ -40,7 +40,7 @@ beforeAll(async () => {
   const forms = fs.readdirSync(path.join(ROOT, 'forms')).filter((f) => f.endsWith('.form')).map((f) => file(path.join(ROOT, 'forms', f)));
   const diagrams = fs.readdirSync(path.join(ROOT, 'bpmn')).filter((f) => /^vk-.*\.bpmn$/.test(f)).map((f) => file(path.join(ROOT, 'bpmn', f)));
   await engine.client.createDeployment({ resources: [...diagrams, ...forms] });
-  audit = AuditLog.open(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vk-authz-')), 'audit.sqlite'));
+  audit = await AuditLog.open(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vk-authz-')), 'audit.sqlite'));
   const now = () => new Date();
   tasks = new TaskService({ client: engine.client, audit, now, dueSoonDays: 3 });
   cases = new CaseService({ client: engine.client, audit, now });
@@ -97,9 +97,9 @@ test('a Växjö socialsekreterare and a Växjö chef cannot read an Alvesta case
   expect(await status(cases.get(vaxjo, caseKey))).toBe(403);
   expect(await status(cases.get(chefVaxjo, caseKey))).toBe(403);
   expect(await status(cases.diagram(vaxjo, caseKey))).toBe(403);
-  const denied = audit.query({ action: 'case.read.denied' }).map((e) => e.actor);
+  const denied = (await audit.query({ action: 'case.read.denied' })).map((e) => e.actor);
   expect(denied).toEqual(expect.arrayContaining(['vera', 'chef-v']));
-  expect(audit.query({ action: 'case.read' }).map((e) => e.actor)).not.toContain('vera');
+  expect((await audit.query({ action: 'case.read' })).map((e) => e.actor)).not.toContain('vera');
 });
 
 test('a Växjö socialsekreterare cannot start a case in Alvesta: the kommun comes from the user, never from input', async () => {

@@ -42,7 +42,7 @@ describe('sign-in and CSRF', () => {
     const res = await a.req('POST', '/login', { username: 'ss-vaxjo', password: 'fel', _csrf: csrf }, { form: true, csrf: false });
     expect(res.status).toBe(401);
     expect(res.text).toContain('Fel användarnamn eller lösenord');
-    expect(web.audit.query({ action: 'auth.login.failed', actor: 'ss-vaxjo' }).length).toBeGreaterThan(0);
+    expect((await web.audit.query({ action: 'auth.login.failed', actor: 'ss-vaxjo' })).length).toBeGreaterThan(0);
   });
 
   test('login without the CSRF token is refused', async () => {
@@ -103,12 +103,12 @@ describe('tasks', () => {
       expect(res.json.error).toMatch(/behörighet|annan grupp/);
     }
     expect((await ss.get(`/api/uppgifter/${task.userTaskKey}`)).json.state).toBe('CREATED');
-    expect(web.audit.query({ action: 'case.read.denied', actor: 'ss-alvesta' }).length).toBeGreaterThan(0);
+    expect((await web.audit.query({ action: 'case.read.denied', actor: 'ss-alvesta' })).length).toBeGreaterThan(0);
     // Reading the form (the case's variables) is a case read too.
     const form = await ss.get(`/api/uppgifter/${task.userTaskKey}/formular`);
     expect(form.json.schema.id).toBe('vk-placering-utredning');
     expect(form.json.data.caseRef).toBe(task.caseRef);
-    expect(web.audit.query({ action: 'case.read', caseRef: task.caseRef }).map((e) => e.details?.source)).toContain('task-form');
+    expect((await web.audit.query({ action: 'case.read', caseRef: task.caseRef })).map((e) => e.details?.source)).toContain('task-form');
     expect((await alvesta.post('/api/arenden', { processId: 'vk-placeringsforfragan' })).status).toBe(201); // own kommun is fine
   });
 
@@ -165,7 +165,7 @@ describe('tasks', () => {
     const later = await ss.post(`/api/uppgifter/${task.userTaskKey}/slutfor`, body);
     expect(later.status).toBe(409);
     expect(later.json.error).toMatch(/redan slutförd/);
-    expect(web.audit.query({ action: 'task.completed', actor: 'ss-vaxjo' }).filter((e) => e.details?.userTaskKey === task.userTaskKey)).toHaveLength(1);
+    expect((await web.audit.query({ action: 'task.completed', actor: 'ss-vaxjo' })).filter((e) => e.details?.userTaskKey === task.userTaskKey)).toHaveLength(1);
   });
 
   test('unknown and malformed task keys → 404', async () => {
@@ -183,7 +183,7 @@ describe('cases and dashboard', () => {
     expect(view.status).toBe(200);
     expect(view.json.caseRef).toBe(caseRef);
     expect(view.json.history.length).toBeGreaterThan(0);
-    const reads = web.audit.query({ action: 'case.read', caseRef });
+    const reads = await web.audit.query({ action: 'case.read', caseRef });
     expect(reads.length).toBeGreaterThanOrEqual(1);
     expect(reads[0].actor).toBe('ss-vaxjo');
     const diagram = await ss.get(`/api/arenden/${processInstanceKey}/diagram`);

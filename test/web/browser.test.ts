@@ -27,7 +27,7 @@ beforeAll(async () => {
   ({ engine, web, browser } = await startBrowserEnv());
   // The real job workers (deadlines, queue, notifications, escalations), sharing the web app's audit log.
   smtp = await startTestSmtp();
-  workers = startWorkerApp(testConfig(smtp.port, web.dataDir), engine.client);
+  workers = await startWorkerApp({ ...testConfig(smtp.port, web.dataDir), storage: web.storage }, engine.client);
 }, 90_000);
 afterAll(async () => {
   await workers?.stop();
@@ -156,7 +156,7 @@ test('placement request end to end through the forms, then the dashboard', async
   expect(await ss.locator('ol.history li').count()).toBeGreaterThan(5);
   expect(await ss.locator('main').textContent()).toContain('Avslutad');
   await ss.screenshot({ path: path.join(ARTIFACTS, '05-arende.png'), fullPage: true });
-  expect(web.audit.query({ action: 'case.read', caseRef, actor: 'ss-vaxjo' }).length).toBeGreaterThan(0);
+  expect((await web.audit.query({ action: 'case.read', caseRef, actor: 'ss-vaxjo' })).length).toBeGreaterThan(0);
 
   // The remissgrupp member cannot open the dashboard; the region manager can.
   await remiss.goto(web.url + '/oversikt');

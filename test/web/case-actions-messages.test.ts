@@ -88,7 +88,7 @@ describe('the remaining message actions', () => {
     stops.push(() => web.stop());
     const smtp = await startTestSmtp();
     stops.push(() => smtp.stop());
-    const workers = startWorkerApp(testConfig(smtp.port, web.dataDir), engine.client);
+    const workers = await startWorkerApp({ ...testConfig(smtp.port, web.dataDir), storage: web.storage }, engine.client);
     stops.push(() => workers.stop());
     ss = await Agent.login(web.url, 'ss-vaxjo');
   }, 120_000);
@@ -115,7 +115,7 @@ describe('the remaining message actions', () => {
     const kp = await Agent.login(web.url, 'remiss-anna');
     const denied = await kp.post(`/api/arenden/${caseRef}/atgarder/aterkalla-placeringsforfragan`, { token: token(), confirm: 'ja' });
     expect(denied.status).toBe(403);
-    expect(web.audit.query({ caseRef, action: 'case.action.denied' }).map((e) => e.actor)).toContain('remiss-anna');
+    expect((await web.audit.query({ caseRef, action: 'case.action.denied' })).map((e) => e.actor)).toContain('remiss-anna');
     const bad = await ss.post(`/api/arenden/${caseRef}/atgarder/aterkalla-placeringsforfragan`, { token: token() });
     expect(bad.status).toBe(400);
     expect(bad.json.fieldErrors).toEqual({ confirm: 'Bekräfta genom att kryssa i rutan.' });

@@ -62,7 +62,7 @@ beforeAll(async () => {
   // The real job workers beside the app, on the same DATA_DIR (audit log, places, consent registry).
   const smtp = await startTestSmtp();
   stops.push(() => smtp.stop());
-  const workers = startWorkerApp(testConfig(smtp.port, web.dataDir), engine.client);
+  const workers = await startWorkerApp({ ...testConfig(smtp.port, web.dataDir), storage: web.storage }, engine.client);
   stops.push(() => workers.stop());
 }, 120_000);
 afterAll(async () => {

@@ -44,7 +44,7 @@ beforeAll(async () => {
   await start('snart', 'vk-test-lista', { kommun: 'vaxjo', grp: 'remissgruppen', due: iso(now + DAY) });
   await start('senare', 'vk-test-lista', { kommun: 'vaxjo', grp: 'socialsekreterare-vaxjo', due: iso(now + 20 * DAY) });
   await start('eskalerad', 'vk-test-lista', { kommun: 'vaxjo', grp: 'socialsekreterare-vaxjo', due: iso(now + 10 * DAY) });
-  web.audit.record({ actor: 'worker:test', action: 'escalation.breach', caseRef: cases.eskalerad.caseRef, details: { deadline: 'remissmote', dueDate: iso(now + 10 * DAY), processInstanceKey: cases.eskalerad.pi, elementId: 'Steg_eskalera', group: 'socialsekreterare-vaxjo', escalateTo: 'chef-vaxjo', step: 4, jobKey: '1' } });
+  await web.audit.record({ actor: 'worker:test', action: 'escalation.breach', caseRef: cases.eskalerad.caseRef, details: { deadline: 'remissmote', dueDate: iso(now + 10 * DAY), processInstanceKey: cases.eskalerad.pi, elementId: 'Steg_eskalera', group: 'socialsekreterare-vaxjo', escalateTo: 'chef-vaxjo', step: 4, jobKey: '1' } });
   await start('alvestaSen', 'vk-test-lista', { kommun: 'alvesta', grp: 'socialsekreterare-alvesta', due: iso(now - DAY) });
 }, 90_000);
 afterAll(async () => {

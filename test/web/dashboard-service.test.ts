@@ -31,23 +31,23 @@ function heldClient() {
   };
 }
 
-function setup(maxAgeMs: number, now: () => Date = () => new Date()) {
+async function setup(maxAgeMs: number, now: () => Date = () => new Date()) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vk-dash-svc-'));
   const db = openWebDb(dir);
-  const audit = AuditLog.open(path.join(dir, 'audit.sqlite'));
+  const audit = await AuditLog.open(path.join(dir, 'audit.sqlite'));
   const held = heldClient();
   const readModel = new ReadModel(db, held.client, now, 0);
   const svc = new DashboardService({ db, readModel, audit, now, dueSoonDays: 3, maxAgeMs });
   const setWatermark = (iso: string) => {
     for (const key of ['watermark', 'full_sweep']) db.prepare('INSERT INTO rm_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, iso);
   };
-  return { db, audit, held, svc, setWatermark, close: () => { db.close(); audit.close(); } };
+  return { db, audit, held, svc, setWatermark, close: async () => { db.close(); await audit.close(); } };
 }
 
 const settled = (p: Promise<unknown>, ms = 150) => Promise.race([p.then(() => 'settled'), new Promise((r) => setTimeout(() => r('pending'), ms))]);
 
 test('without a read model the first view waits for the first refresh', async () => {
-  const s = setup(60_000);
+  const s = await setup(60_000);
   const view = s.svc.dashboard(chef, all);
   expect(await settled(view)).toBe('pending');
   s.held.release();
@@ -58,7 +58,7 @@ test('without a read model the first view waits for the first refresh', async ()
 });
 
 test('a stale read model is served at once while one shared refresh runs in the background', async () => {
-  const s = setup(60_000);
+  const s = await setup(60_000);
   const old = new Date(Date.now() - 5 * 60_000).toISOString();
   s.setWatermark(old);
   const [a, b] = await Promise.all([s.svc.dashboard(chef, all), s.svc.dashboard(chef, all)]);
@@ -79,7 +79,7 @@ test('a stale read model is served at once while one shared refresh runs in the 
 });
 
 test('a failing background refresh does not fail the view; the old data stays', async () => {
-  const s = setup(60_000);
+  const s = await setup(60_000);
   const old = new Date(Date.now() - 5 * 60_000).toISOString();
   s.setWatermark(old);
   const err = jest.spyOn(console, 'error').mockImplementation(() => undefined);
@@ -96,7 +96,7 @@ test('a failing background refresh does not fail the view; the old data stays', 
 });
 
 test('maxAgeMs 0 refreshes synchronously on every view', async () => {
-  const s = setup(0);
+  const s = await setup(0);
   s.setWatermark(new Date().toISOString());
   const view = s.svc.dashboard(chef, all);
   expect(await settled(view)).toBe('pending');

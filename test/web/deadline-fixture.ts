@@ -41,7 +41,7 @@ export function useTimeTravel(t0: number, workerOverrides: Partial<WorkersFileCo
     await ctx.setClock(t0);
     await ctx.engine.client.createDeployment({ resources: [new File([XML], 'vk-test-tidsfrist.bpmn', { type: 'application/xml' })] });
     ctx.web = await startTestWeb(ctx.engine.client);
-    ctx.workers = startWorkerApp(testConfig(ctx.smtp.port, ctx.web.dataDir, workerOverrides), ctx.engine.client, () => DateTime.fromMillis(clock));
+    ctx.workers = await startWorkerApp({ ...testConfig(ctx.smtp.port, ctx.web.dataDir, workerOverrides), storage: ctx.web.storage }, ctx.engine.client, () => DateTime.fromMillis(clock));
   }, 60_000);
   afterAll(async () => {
     await ctx.workers?.stop(700);

@@ -59,7 +59,7 @@ test('a remissgruppen task past its deadline: overdue in the inbox, marked in th
   expect(late.find((t) => t.caseRef === caseRef)?.overdue).toBe(true);
   expect(((await remiss.get('/api/uppgifter?filter=snart')).json.items as any[]).some((t) => t.caseRef === caseRef)).toBe(false);
 
-  web.audit.record({ actor: 'worker:escalation', action: 'escalation.breach', caseRef, details: { deadline: 'remissgrupp-matchning', dueDate: deadline, processInstanceKey, elementId: 'Matchning', group: 'remissgruppen', escalateTo: 'chef-region', step: 1 } });
+  await web.audit.record({ actor: 'worker:escalation', action: 'escalation.breach', caseRef, details: { deadline: 'remissgrupp-matchning', dueDate: deadline, processInstanceKey, elementId: 'Matchning', group: 'remissgruppen', escalateTo: 'chef-region', step: 1 } });
   const view = await remiss.get(`/api/arenden/${processInstanceKey}`);
   expect(view.status).toBe(200);
   expect(view.json.overdueElementIds).toEqual(['Matchning']);

@@ -18,6 +18,8 @@ import { loadConfig } from '../../web/server/config';
 import { openWebDb } from '../../web/server/db';
 import { startTestEngine, type TestEngine } from '../helpers/engine';
 import { resourceFiles } from '../processes/helpers';
+import { testStorage } from '../helpers/stores';
+import type { StorageConfig } from '../../common/storage/config';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -27,7 +29,7 @@ export const PASSWORDS: Record<string, string> = {
   'psyk-remissport': 'psykiatri2026', koordinator: 'koordinator2026', 'chef-vaxjo': 'chefvaxjo2026', 'chef-region': 'chefregion2026', 'logg-granskare': 'logg2026',
 };
 
-export interface TestWeb { url: string; audit: AuditLog; db: Database.Database; dataDir: string; app: ReturnType<typeof createApp>; stop(): Promise<void> }
+export interface TestWeb { url: string; audit: AuditLog; db: Database.Database; dataDir: string; storage: StorageConfig; app: Awaited<ReturnType<typeof createApp>>; stop(): Promise<void> }
 
 /**
  * `env` overrides the configuration (default: the read model is refreshed synchronously on every dashboard view);
@@ -38,8 +40,9 @@ export async function startTestWeb(client: CamundaClient, opts: { now?: () => Da
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vk-web-'));
   const config = loadConfig({ DATA_DIR: dataDir, WEB_PORT: '0', WEB_READMODEL_REFRESH_SECONDS: '0', WEB_COOKIE_SECURE: 'auto', ...opts.env } as NodeJS.ProcessEnv);
   const db = openWebDb(dataDir);
-  const audit = AuditLog.open(path.join(dataDir, 'audit.sqlite'));
-  const app = createApp({
+  config.storage = await testStorage(dataDir);
+  const audit = await AuditLog.open(config.storage);
+  const app = await createApp({
     client, config, audit, db, now: opts.now,
     users: config.authMode === 'local' ? opts.users ?? LocalUsers.fromFile(path.join(ROOT, 'config', 'users.json')) : undefined,
     oidc: config.oidc ? new OidcLogin(config.oidc) : undefined,
@@ -48,8 +51,8 @@ export async function startTestWeb(client: CamundaClient, opts: { now?: () => Da
   const server: Server = await new Promise((resolve) => { const s = app.app.listen(opts.port ?? 0, '127.0.0.1', () => resolve(s)); });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url, audit, db, dataDir, app,
-    stop: async () => { server.closeAllConnections(); await new Promise((r) => server.close(r)); db.close(); audit.close(); app.workersDb.close(); app.places.close(); },
+    url, audit, db, dataDir, app, storage: config.storage,
+    stop: async () => { server.closeAllConnections(); await new Promise((r) => server.close(r)); db.close(); await audit.close(); await app.close(); },
   };
 }
 

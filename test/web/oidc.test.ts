@@ -87,7 +87,7 @@ test('a user signs in at the IdP; groups come from userinfo, the prefix is strip
     expect(page.body).toContain('Anna Svensson');
     // socialsekreterare-vaxjo is not a manager: the dashboard is refused.
     expect((await api(b, web, '/api/oversikt')).status).toBe(403);
-    const logins = web.audit.query({ action: 'auth.login', actor: 'anna.svensson' });
+    const logins = await web.audit.query({ action: 'auth.login', actor: 'anna.svensson' });
     expect(logins.map((e) => e.details?.mode)).toEqual(['oidc']);
   });
 }, 60_000);
@@ -106,7 +106,7 @@ test('an account without any group of the care chain is refused with 403, a Swed
     expect(back.status).toBe(403);
     expect(back.body).toContain('saknar behörighetsgrupper');
     expect((await api(b, web, '/api/uppgifter')).status).toBe(401);
-    expect(web.audit.query({ action: 'auth.login.failed', actor: 'ingen.grupp' }).map((e) => e.details)).toEqual([{ mode: 'oidc', status: 403 }]);
+    expect((await web.audit.query({ action: 'auth.login.failed', actor: 'ingen.grupp' })).map((e) => e.details)).toEqual([{ mode: 'oidc', status: 403 }]);
   });
 }, 60_000);
 

@@ -7,14 +7,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type { Store } from '../../common/storage/db';
+import { openWorkersStore } from '../helpers/stores';
 import { PlacementQueue } from '../../common/places';
 import { startTestEngine, type TestEngine } from '../helpers/engine';
 import { Agent, resourceFiles, startTestWeb, type TestWeb } from './helpers';
 
 let engine: TestEngine;
 let web: TestWeb;
-let db: Database.Database;
+let db: Store;
 const NOW = new Date('2026-12-02T10:00:00Z');
 
 beforeAll(async () => {
@@ -26,17 +27,17 @@ beforeAll(async () => {
   process.env.PLACES_CONFIG = placesFile;
   web = await startTestWeb(engine.client, { now: () => NOW });
   // What the workers' vk.queue.* jobs write: the same table, through the same module.
-  db = new Database(path.join(web.dataDir, 'workers.sqlite'));
+  db = await openWorkersStore(web.storage);
   const q = new PlacementQueue(db, { ekeliden: 1, novus: 2 });
   const at = NOW.toISOString();
-  q.enqueue({ caseRef: 'VK-2026-000001', kommun: 'vaxjo', home: 'ekeliden', priority: 'd', decisionDate: '2026-10-01', now: at });
-  q.admit('ekeliden', 'VK-2026-000001', at);
-  q.enqueue({ caseRef: 'VK-2026-000002', kommun: 'alvesta', home: 'ekeliden', priority: 'd', decisionDate: '2026-11-01', now: at });
-  q.enqueue({ caseRef: 'VK-2026-000003', kommun: 'vaxjo', home: 'ekeliden', priority: 'b', decisionDate: '2026-11-20', now: at });
-  q.enqueue({ caseRef: 'VK-2026-000004', kommun: 'vaxjo', home: 'ekeliden', priority: 'd', decisionDate: '2026-10-15', now: at });
+  await q.enqueue({ caseRef: 'VK-2026-000001', kommun: 'vaxjo', home: 'ekeliden', priority: 'd', decisionDate: '2026-10-01', now: at });
+  await q.admit('ekeliden', 'VK-2026-000001', at);
+  await q.enqueue({ caseRef: 'VK-2026-000002', kommun: 'alvesta', home: 'ekeliden', priority: 'd', decisionDate: '2026-11-01', now: at });
+  await q.enqueue({ caseRef: 'VK-2026-000003', kommun: 'vaxjo', home: 'ekeliden', priority: 'b', decisionDate: '2026-11-20', now: at });
+  await q.enqueue({ caseRef: 'VK-2026-000004', kommun: 'vaxjo', home: 'ekeliden', priority: 'd', decisionDate: '2026-10-15', now: at });
 }, 60_000);
 afterAll(async () => {
-  db?.close();
+  await db?.close();
   delete process.env.PLACES_CONFIG;
   await web?.stop();
   await engine?.stop();
@@ -57,7 +58,7 @@ test('remissgruppen sees capacity, occupancy and the queue ranked a–d, then by
   expect(page).toContain('b) Har barn vars perspektiv behöver beaktas');
   expect(page).toContain('href="/arenden/VK-2026-000003"');
   expect(page).toMatch(/0 lediga/);
-  expect(web.audit.query({ actor: 'remiss-anna', action: 'places.read' }).length).toBeGreaterThan(0);
+  expect((await web.audit.query({ actor: 'remiss-anna', action: 'places.read' })).length).toBeGreaterThan(0);
 });
 
 test('chef-vaxjo sees only Växjö\'s entries (with their place in the whole queue); a socialsekreterare is refused and audited', async () => {
@@ -66,5 +67,5 @@ test('chef-vaxjo sees only Växjö\'s entries (with their place in the whole que
   expect(ek.queue.map((e: any) => [e.position, e.caseRef])).toEqual([[1, 'VK-2026-000003'], [2, 'VK-2026-000004']]);
   const ss = await Agent.login(web.url, 'ss-vaxjo');
   expect((await ss.get('/api/platser')).status).toBe(403);
-  expect(web.audit.query({ actor: 'ss-vaxjo', action: 'places.read.denied' })).toHaveLength(1);
+  expect(await web.audit.query({ actor: 'ss-vaxjo', action: 'places.read.denied' })).toHaveLength(1);
 });

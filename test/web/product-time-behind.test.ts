@@ -30,8 +30,8 @@ test('with the engine clock pinned behind, a deadline in the web server\'s past 
 
   // The engine reaches C's reminder: the step records the engine's time, two months before the web server's.
   await tt.setClock(T0 + 4 * DAY + HOUR);
-  await until(async () => tt.web.audit.query({ caseRef: C, action: 'escalation.reminder' }).length === 1, 'reminder', 15_000);
-  expect(tt.web.audit.query({ caseRef: C, action: 'escalation.reminder' })[0].details).toEqual(expect.objectContaining({ engineTime: expect.any(String) }));
+  await until(async () => (await tt.web.audit.query({ caseRef: C, action: 'escalation.reminder' })).length === 1, 'reminder', 15_000);
+  expect((await tt.web.audit.query({ caseRef: C, action: 'escalation.reminder' }))[0].details).toEqual(expect.objectContaining({ engineTime: expect.any(String) }));
   // Both deadlines lie in the web server's past; by the engine's time C is due in 3 days and D in 16.
   // (The web app looks for new records every 250 ms.)
   await until(async () => (await inbox('snart')).join() === C, 'C due soon');
@@ -43,7 +43,7 @@ test('with the engine clock pinned behind, a deadline in the web server\'s past 
 
   // The engine passes C's deadline: late now, D still not.
   await tt.setClock(T0 + 7 * DAY + HOUR);
-  await until(async () => tt.web.audit.query({ caseRef: C, action: 'escalation.breach' }).length === 1, 'breach', 15_000);
+  await until(async () => (await tt.web.audit.query({ caseRef: C, action: 'escalation.breach' })).length === 1, 'breach', 15_000);
   await until(async () => (await inbox('forsenade')).join() === C, 'C late');
   expect(await inbox('snart')).toEqual([]);
   expect(await list('forsenade')).toEqual([C]);

@@ -29,7 +29,7 @@ test('with the engine clock pinned ahead, late and at-risk in the web app follow
   const counts = async () => { const d = (await chef.get('/api/oversikt')).json; return { late: d.risk.reduce((s: number, r: any) => s + r.breached, 0), risk: d.risk.reduce((s: number, r: any) => s + r.atRisk, 0) }; };
   const list = async (status: string) => refs((await ss.get(`/api/mina-arenden?status=${status}`)).json);
   const drill = async (visa: string) => (await chef.get(`/api/oversikt/arenden?visa=${visa}`)).json;
-  const recorded = (action: string, n: number) => until(async () => tt.web.audit.query({ caseRef: A, action }).length >= n, `${n} × ${action}`, 15_000);
+  const recorded = (action: string, n: number) => until(async () => (await tt.web.audit.query({ caseRef: A, action })).length >= n, `${n} × ${action}`, 15_000);
 
   // The task-created mail arrives, its link names the case and the step.
   await until(async () => tt.smtp.messages.some((m) => m.subject === `Ny uppgift i vårdkedjan – ärende ${A}`), 'task mail', 15_000);

@@ -15,9 +15,9 @@ import { ReadModel } from '../../web/server/dashboard/read-model';
 import { ensureReadModelSchema } from '../../web/server/dashboard/schema';
 import { openWebDb } from '../../web/server/db';
 
-function open() {
+async function open() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vk-rm-sql-'));
-  return { db: openWebDb(dir), audit: AuditLog.open(path.join(dir, 'audit.sqlite')) };
+  return { db: openWebDb(dir), audit: await AuditLog.open(path.join(dir, 'audit.sqlite')) };
 }
 
 /** The indicators over tasks as they were computed before the copy: joined to rm_instances. */
@@ -38,10 +38,10 @@ function joined(db: Database.Database, f: DashboardFilter) {
   return { compliance, open, remiss };
 }
 
-test('join-free indicators give the same figures as the join, tasks outside the read model count nowhere', () => {
-  const { db, audit } = open();
+test('join-free indicators give the same figures as the join, tasks outside the read model count nowhere', async () => {
+  const { db, audit } = await open();
   new ReadModel(db, {} as CamundaClient, () => new Date());
-  seedReadModel(db, { instances: 3000, now: new Date('2026-11-22T12:00:00Z'), seed: 7 });
+  await seedReadModel(db, { instances: 3000, now: new Date('2026-11-22T12:00:00Z'), seed: 7 });
   // A task of a called child instance (not in rm_instances) and an instance without kommun.
   db.prepare(`INSERT INTO rm_tasks (user_task_key, process_instance_key, process_definition_id, element_id, state, creation_date, completion_date, due_date, candidate_groups, kommun)
     VALUES ('c1', 'child-1', 'vk-sip', 'SipMote', 'COMPLETED', '2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z', '2026-01-03T00:00:00.000Z', '["remissgruppen"]', NULL)`).run();
@@ -53,20 +53,20 @@ test('join-free indicators give the same figures as the join, tasks outside the 
   ];
   const now = new Date('2026-11-22T12:00:00Z');
   for (const f of filters) {
-    const d = computeDashboard(db, audit, f, now, 3);
+    const d = await computeDashboard(db, audit, f, now, 3);
     const ref = joined(db, f);
     expect(d.compliance.map(({ process, total, onTime }) => ({ process, total, onTime }))).toEqual(ref.compliance);
     expect(d.risk.map((r) => r.process)).toEqual((ref.open as Array<{ process: string }>).map((r) => r.process));
     expect(d.remissgruppen).toEqual(ref.remiss);
     expect(d.compliance.reduce((s, c) => s + c.total, 0)).toBeGreaterThan(0);
   }
-  expect(computeDashboard(db, audit, { allowed: 'all' }, now, 3).remissgruppen.some((r) => r.kommun === null)).toBe(true);
+  expect((await computeDashboard(db, audit, { allowed: 'all' }, now, 3)).remissgruppen.some((r) => r.kommun === null)).toBe(true);
   db.close();
-  audit.close();
+  await audit.close();
 });
 
-test('a read model written before rm_tasks.kommun existed is migrated on start', () => {
-  const { db, audit } = open();
+test('a read model written before rm_tasks.kommun existed is migrated on start', async () => {
+  const { db, audit } = await open();
   db.exec(`CREATE TABLE rm_tasks (user_task_key TEXT PRIMARY KEY, process_instance_key TEXT NOT NULL, process_definition_id TEXT NOT NULL,
       element_id TEXT NOT NULL, name TEXT, state TEXT NOT NULL, creation_date TEXT, completion_date TEXT, due_date TEXT, candidate_groups TEXT NOT NULL, assignee TEXT);
     CREATE INDEX rm_tasks_open ON rm_tasks(state, due_date);
@@ -79,14 +79,14 @@ test('a read model written before rm_tasks.kommun existed is migrated on start',
   ensureReadModelSchema(db);
   expect(db.prepare('SELECT user_task_key AS k, kommun FROM rm_tasks ORDER BY k').all()).toEqual([{ k: 't1', kommun: 'tingsryd' }, { k: 't2', kommun: '' }, { k: 't3', kommun: null }]);
   expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'rm_tasks_open'").get()).toBeUndefined();
-  expect(computeDashboard(db, audit, { allowed: 'all' }, new Date(), 3).compliance).toEqual([{ process: 'vk-sip', omrade: 'SIP', total: 2, onTime: 1, share: 50 }]);
+  expect((await computeDashboard(db, audit, { allowed: 'all' }, new Date(), 3)).compliance).toEqual([{ process: 'vk-sip', omrade: 'SIP', total: 2, onTime: 1, share: 50 }]);
   ensureReadModelSchema(db); // idempotent
   db.close();
-  audit.close();
+  await audit.close();
 });
 
 test('a changed kommun reaches the tasks of the instance on refresh', async () => {
-  const { db, audit } = open();
+  const { db, audit } = await open();
   const state = { kommun: 'vaxjo', ended: [] as string[] };
   const page = (items: unknown[]) => ({ items, page: { totalItems: items.length } });
   const instance = { processInstanceKey: '11', processDefinitionId: 'vk-sip', state: 'ACTIVE', startDate: '2026-11-01T00:00:00.000Z' };
@@ -108,13 +108,13 @@ test('a changed kommun reaches the tasks of the instance on refresh', async () =
   state.ended = ['11'];
   await rm.refresh();
   expect(kommunOfTask()).toBe('alvesta');
-  expect(computeDashboard(db, audit, { allowed: ['alvesta'] }, new Date('2026-11-05T00:00:00Z'), 3).risk).toEqual([{ process: 'vk-sip', omrade: 'SIP', breached: 1, atRisk: 0 }]);
+  expect((await computeDashboard(db, audit, { allowed: ['alvesta'] }, new Date('2026-11-05T00:00:00Z'), 3)).risk).toEqual([{ process: 'vk-sip', omrade: 'SIP', breached: 1, atRisk: 0 }]);
   db.close();
-  audit.close();
+  await audit.close();
 });
 
 test('an element end a refresh processed after it settled is not processed again while the overlap still returns it', async () => {
-  const { db, audit } = open();
+  const { db, audit } = await open();
   const now = Date.parse('2026-11-22T12:00:00Z');
   const page = (items: unknown[]) => ({ items, page: { totalItems: items.length } });
   const instance = (k: string) => ({ processInstanceKey: k, processDefinitionId: 'vk-sip', state: 'ACTIVE', startDate: '2026-11-01T00:00:00.000Z' });
@@ -138,5 +138,5 @@ test('an element end a refresh processed after it settled is not processed again
   await rm.refresh(); // both ends are still inside the 10-minute overlap
   expect(asked.flat()).toEqual(['32']);
   db.close();
-  audit.close();
+  await audit.close();
 });

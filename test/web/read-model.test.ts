@@ -48,7 +48,7 @@ async function start(kommun: string) {
 test('incremental refresh: new and finished work is picked up, finished instances are not re-read', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vk-rm-'));
   const db = openWebDb(dir);
-  const audit = AuditLog.open(path.join(dir, 'audit.sqlite'));
+  const audit = await AuditLog.open(path.join(dir, 'audit.sqlite'));
   const asked: string[][] = [];
   const rm = new ReadModel(db, spying(engine.client, asked), () => new Date(), 0); // the embedded engine is consistent at once
   const a = await start('vaxjo');
@@ -75,13 +75,13 @@ test('incremental refresh: new and finished work is picked up, finished instance
   expect(t.state).toBe('COMPLETED');
 
   // Period filter: nothing admitted / completed with a due date in a period far in the past.
-  const past = computeDashboard(db, audit, { allowed: 'all', from: '2000-01-01T00:00:00.000Z', to: '2000-02-01T00:00:00.000Z' }, new Date(), 3);
+  const past = await computeDashboard(db, audit, { allowed: 'all', from: '2000-01-01T00:00:00.000Z', to: '2000-02-01T00:00:00.000Z' }, new Date(), 3);
   expect(past.compliance).toEqual([]);
   expect(past.executed.admitted).toBe(0);
-  const alvesta = computeDashboard(db, audit, { allowed: ['alvesta'] }, new Date(), 3);
+  const alvesta = await computeDashboard(db, audit, { allowed: ['alvesta'] }, new Date(), 3);
   expect(alvesta.risk).toEqual([]);
   db.close();
-  audit.close();
+  await audit.close();
 }, 60_000);
 
 /**

@@ -81,7 +81,7 @@ test('a signed assertion signs the user in: id from employeeHsaId, name, groups 
   expect(await status(b, '/api/uppgifter')).toBe(200);
   expect((await b.request('GET', `${web.url}/uppgifter`)).body).toContain('Anna Svensson');
   expect(await status(b, '/api/oversikt')).toBe(403); // socialsekreterare-vaxjo (from the map) is no manager
-  const login = web.audit.query({ action: 'auth.login', actor: 'SE2321000065-E0001' });
+  const login = await web.audit.query({ action: 'auth.login', actor: 'SE2321000065-E0001' });
   expect(login.map((e) => e.details)).toEqual([{ mode: 'saml' }]);
 
   const chef = new Browser();
@@ -148,13 +148,13 @@ const REFUSED: [ResponseMode, RegExp][] = [
 test.each(REFUSED)('a %s response is refused with 401, a Swedish page and an audit entry; nobody is signed in', async (mode, reason) => {
   idp.mode = mode;
   const b = new Browser();
-  const failedBefore = web.audit.query({ action: 'auth.login.failed' }).length;
+  const failedBefore = (await web.audit.query({ action: 'auth.login.failed' })).length;
   const back = await signIn(b, 'anna');
   expect(back.status).toBe(401);
   expect(back.body).toContain('Inloggningen misslyckades. Börja om från inloggningssidan.');
   expect(back.body).toContain('href="/login"');
   expect(await status(b, '/api/uppgifter')).toBe(401);
-  const failed = web.audit.query({ action: 'auth.login.failed' });
+  const failed = await web.audit.query({ action: 'auth.login.failed' });
   expect(failed.length).toBe(failedBefore + 1);
   const entry = failed.find((e) => e.details?.mode === 'saml' && reason.test(String(e.details?.reason)));
   expect(entry?.details).toMatchObject({ mode: 'saml', status: 401 });
@@ -177,7 +177,7 @@ test('a response is used once: replayed by the same browser, or by someone holdi
   const replay = await attacker.request('POST', acs(), { SAMLResponse: used.SAMLResponse, RelayState: '' });
   expect(replay.status).toBe(401);
   expect(await status(attacker, '/api/uppgifter')).toBe(401);
-  const [latest, before] = web.audit.query({ action: 'auth.login.failed' }).filter((e) => e.details?.mode === 'saml'); // newest first
+  const [latest, before] = (await web.audit.query({ action: 'auth.login.failed' })).filter((e) => e.details?.mode === 'saml'); // newest first
   expect(latest.details).toMatchObject({ status: 401, reason: expect.stringMatching(/InResponseTo/) });
   expect(before.details).toMatchObject({ status: 400, reason: 'no-pending-login' });
 }, 60_000);
@@ -193,7 +193,7 @@ test('a valid response to someone else\'s request is refused in a browser that s
   const planted = await victim.request('POST', acs(), { SAMLResponse: stolen, RelayState: '' });
   expect(planted.status).toBe(401);
   expect(await status(victim, '/api/uppgifter')).toBe(401);
-  const entry = web.audit.query({ action: 'auth.login.failed', limit: 1 })[0];
+  const entry = (await web.audit.query({ action: 'auth.login.failed', limit: 1 }))[0];
   expect(entry?.details).toMatchObject({ mode: 'saml', status: 401, reason: expect.stringMatching(/did not start/) });
 }, 60_000);
 
@@ -203,7 +203,7 @@ test('an account without any group of the care chain gets 403, a Swedish message
   expect(back.status).toBe(403);
   expect(back.body).toContain('saknar behörighetsgrupper för vårdkedjan');
   expect(await status(b, '/api/uppgifter')).toBe(401);
-  expect(web.audit.query({ action: 'auth.login.failed', actor: 'SE2321000065-E0003' }).map((e) => e.details))
+  expect((await web.audit.query({ action: 'auth.login.failed', actor: 'SE2321000065-E0003' })).map((e) => e.details))
     .toEqual([{ mode: 'saml', status: 403, reason: 'no-known-group' }]);
 }, 60_000);
 

@@ -6,7 +6,8 @@
  */
 import path from 'node:path';
 import { LocalUsers } from '../../web/server/auth/local-users';
-import { SqliteSessionStore } from '../../web/server/db';
+import { openStore } from '../../common/storage/open';
+import { DbSessionStore } from '../../web/server/db';
 import { Agent, PASSWORDS, ROOT, startTestWeb, useEngineAndWeb, type TestWeb } from './helpers';
 
 /** `t.web`: the app with default limits, for everything but the lockouts (which would lock this test's address). */
@@ -33,8 +34,8 @@ describe('failed sign-ins', () => {
     const locked = await attempt(locking, 'ss-vaxjo-2', PASSWORDS['ss-vaxjo-2']);
     expect(locked.status).toBe(429);
     expect(locked.text).toMatch(/För många misslyckade inloggningar/);
-    expect(locking.audit.query({ action: 'auth.login.locked', actor: 'ss-vaxjo-2' })).toHaveLength(1);
-    expect(locking.audit.query({ action: 'auth.login.failed', actor: 'ss-vaxjo-2' })).toHaveLength(5);
+    expect(await locking.audit.query({ action: 'auth.login.locked', actor: 'ss-vaxjo-2' })).toHaveLength(1);
+    expect(await locking.audit.query({ action: 'auth.login.failed', actor: 'ss-vaxjo-2' })).toHaveLength(5);
     // Another user from the same address is not affected by that username's lock.
     expect((await attempt(locking, 'ss-alvesta', PASSWORDS['ss-alvesta'])).status).toBe(303);
   });
@@ -44,7 +45,7 @@ describe('failed sign-ins', () => {
     for (let i = 0; i < 7; i++) await attempt(locking, `gissning-${i}`, 'x');
     const res = await attempt(locking, 'kp-novus', PASSWORDS['kp-novus']);
     expect(res.status).toBe(429);
-    expect(locking.audit.query({ action: 'auth.login.locked', actor: 'kp-novus' })[0]?.details).toEqual(expect.objectContaining({ scope: 'address' }));
+    expect((await locking.audit.query({ action: 'auth.login.locked', actor: 'kp-novus' }))[0]?.details).toEqual(expect.objectContaining({ scope: 'address' }));
   });
 });
 
@@ -55,7 +56,7 @@ test('with NODE_ENV=production the demo users cannot sign in (403, Swedish messa
     const res = await attempt(prod, 'ss-vaxjo', PASSWORDS['ss-vaxjo']);
     expect(res.status).toBe(403);
     expect(res.text).toMatch(/Demoanvändare är avstängda i produktion/);
-    expect(prod.audit.query({ action: 'auth.login.failed', actor: 'ss-vaxjo' })[0]?.details).toEqual({ reason: 'demo-user-in-production' });
+    expect((await prod.audit.query({ action: 'auth.login.failed', actor: 'ss-vaxjo' }))[0]?.details).toEqual({ reason: 'demo-user-in-production' });
   } finally {
     await prod.stop();
   }
@@ -77,19 +78,23 @@ describe('signed-in answers', () => {
 
   test('an active session is touched: each request moves its stored expiry forward', async () => {
     const sid = decodeURIComponent(ss.cookie.split('=')[1]).replace(/^s:/, '').split('.')[0];
-    const expiry = () => (t.web.db.prepare('SELECT expires FROM sessions WHERE sid = ?').get(sid) as { expires: number }).expires;
-    const before = expiry();
+    const sessions = openStore(t.web.storage, 'web');
+    const expiry = async () => Number((await sessions.get<{ expires: number }>('SELECT expires FROM sessions WHERE sid = ?', [sid]))!.expires);
+    const before = await expiry();
     await new Promise((r) => setTimeout(r, 20));
     await ss.get('/api/uppgifter');
-    expect(expiry()).toBeGreaterThan(before);
+    expect(await expiry()).toBeGreaterThan(before);
+    await sessions.close();
   });
 
   test('the store touch() updates only the expiry of that session', async () => {
-    const store = new SqliteSessionStore(t.web.db);
+    const sessions = openStore(t.web.storage, 'web');
+    const store = new DbSessionStore(sessions);
     const later = new Date(Date.now() + 3_600_000 * 7);
     await new Promise<void>((resolve, reject) => store.set('touch-test', { cookie: { originalMaxAge: 1, expires: new Date(Date.now() + 1000) } } as never, (e) => (e ? reject(e) : resolve())));
     await new Promise<void>((resolve, reject) => store.touch('touch-test', { cookie: { originalMaxAge: 1, expires: later } } as never, (e) => (e ? reject(e) : resolve())));
-    expect((t.web.db.prepare('SELECT expires FROM sessions WHERE sid = ?').get('touch-test') as { expires: number }).expires).toBe(later.getTime());
+    expect(Number((await sessions.get<{ expires: number }>('SELECT expires FROM sessions WHERE sid = ?', ['touch-test']))!.expires)).toBe(later.getTime());
+    await sessions.close();
   });
 
   test.each([

@@ -74,7 +74,7 @@ describe('task context: declared per form, never all variables', () => {
     expect(page).not.toContain(SECRET);
     expect(page).not.toContain('HEMLIG');
     // Reading the context is a case read, naming the fields shown.
-    const reads = web.audit.query({ action: 'case.read', actor: 'remiss-anna' }).filter((e) => e.details?.userTaskKey === matchning);
+    const reads = (await web.audit.query({ action: 'case.read', actor: 'remiss-anna' })).filter((e) => e.details?.userTaskKey === matchning);
     expect(reads.map((e) => e.details?.source)).toEqual(expect.arrayContaining(['task-form', 'task-page']));
   });
 
@@ -93,7 +93,7 @@ describe('task context: declared per form, never all variables', () => {
     expect(print).toContain('Boende, Skadligt bruk&#47;beroende'); // esc() encodes the slash
     expect(print).toContain('15 december 2026');
     expect(print).not.toContain(SECRET);
-    const utredning = web.audit.query({ action: 'case.read', actor: 'ss-vaxjo' }).some((e) => e.details?.source === 'task-print');
+    const utredning = (await web.audit.query({ action: 'case.read', actor: 'ss-vaxjo' })).some((e) => e.details?.source === 'task-print');
     expect(utredning).toBe(true);
   });
 });
@@ -111,7 +111,7 @@ describe('form data: only visible own fields reach the process, with checked val
     for (const k of ['barn', 'lvmStatus', 'injected']) expect(vars).not.toHaveProperty(k);
     expect(vars.kommun).toBe('vaxjo');
     expect(vars.caseRef).toBe(started.json.caseRef);
-    const done = web.audit.query({ action: 'task.completed', actor: 'ss-vaxjo' }).find((e) => e.details?.userTaskKey === key);
+    const done = (await web.audit.query({ action: 'task.completed', actor: 'ss-vaxjo' })).find((e) => e.details?.userTaskKey === key);
     expect(done?.details?.fields).toEqual(['klientIntresserad']);
   });
 
@@ -176,7 +176,7 @@ describe('Ta över', () => {
     expect(taken.status).toBe(200);
     expect(taken.json.from).toBe('Sara Lind (socialsekreterare Växjö)');
     expect((await colleague.get(`/api/uppgifter/${key}`)).json.assignee).toBe('ss-vaxjo-2');
-    const audit = web.audit.query({ action: 'task.takenOver' }).find((e) => e.details?.userTaskKey === key);
+    const audit = (await web.audit.query({ action: 'task.takenOver' })).find((e) => e.details?.userTaskKey === key);
     expect(audit).toMatchObject({ actor: 'ss-vaxjo-2', caseRef: started.json.caseRef, details: { from: 'ss-vaxjo' } });
     // The former holder now sees the new holder and cannot complete.
     expect((await ss.post(`/api/uppgifter/${key}/slutfor`, { data: { klientIntresserad: 'nej' } })).status).toBe(409);

@@ -36,7 +36,7 @@ async function untilDone(what: string, check: () => Promise<boolean>) {
 
 beforeAll(async () => {
   await deployAll(env.engine.client);
-  env.start();
+  await env.start();
 });
 
 /** Runs a placeringsförfrågan to the bistånd decision for Ekeliden; the queue job runs in the worker. */
@@ -53,7 +53,7 @@ async function toQueue(client: CamundaClient, caseRef: string, decisionDate: str
 
 test('admission starts Under placering with the same caseRef; ending the placement admits the next client in the queue', async () => {
   const { client } = env.engine;
-  const places = openPlaces({ dataDir: env.dataDir, capacity: { ekeliden: 1, novus: 1 } });
+  const places = await openPlaces({ storage: env.config.storage, capacity: { ekeliden: 1, novus: 1 } });
   const A = 'VK-2026-000901', B = 'VK-2026-000902';
 
   const a = await toQueue(client, A, '2026-11-12');
@@ -69,7 +69,7 @@ test('admission starts Under placering with the same caseRef; ending the placeme
   // B is decided but Ekeliden is full: B waits in the queue.
   const b = await toQueue(client, B, '2026-11-20');
   await untilDone('B waits for a place', async () => (await rootVars(client, b)).queuePosition === 1);
-  expect(places.overview(new Date('2026-11-25T12:00:00Z'))[0]).toMatchObject({ occupied: 1, free: 0, queue: [expect.objectContaining({ caseRef: B, position: 1, priority: 'b', daysWaiting: 5 })] });
+  expect((await places.overview(new Date('2026-11-25T12:00:00Z')))[0]).toMatchObject({ occupied: 1, free: 0, queue: [expect.objectContaining({ caseRef: B, position: 1, priority: 'b', daysWaiting: 5 })] });
 
   // A's placement ends (case page "Avsluta placering"): the place is freed and goes to B.
   await client.completeUserTask({ userTaskKey: plan.userTaskKey, variables: { barn: 'ja', samverkanTidpunkt: 'vid-behov', kontaktNyKontaktperson: 'ja', nastaSteg: 'oklart' } });
@@ -77,11 +77,11 @@ test('admission starts Under placering with the same caseRef; ending the placeme
   await untilDone('A: placement ended', async () => (await client.getProcessInstance({ processInstanceKey: upA as never }, NOW)).state === 'COMPLETED');
   await completeTask(client, b, 'Inskrivning', { admissionDate: '2026-11-26' });
   await untilDone('B: Under placering started', async () => (await processesOf(client, B)).get('vk-under-placering') !== undefined);
-  expect(places.placeOf(A)).toMatchObject({ home: 'ekeliden', status: 'discharged' });
-  expect(places.placeOf(B)).toMatchObject({ home: 'ekeliden', status: 'admitted' });
-  expect(places.overview(new Date('2026-11-26T12:00:00Z'))[0]).toMatchObject({ occupied: 1, free: 0, queue: [] });
+  expect(await places.placeOf(A)).toMatchObject({ home: 'ekeliden', status: 'discharged' });
+  expect(await places.placeOf(B)).toMatchObject({ home: 'ekeliden', status: 'admitted' });
+  expect((await places.overview(new Date('2026-11-26T12:00:00Z')))[0]).toMatchObject({ occupied: 1, free: 0, queue: [] });
   const audit = env.apps[0].deps.audit;
-  expect(audit.query({ caseRef: B, action: 'queue.place-offered' })).toHaveLength(1);
-  expect(audit.query({ caseRef: A, action: 'case.process-started' })).toHaveLength(1);
-  places.close();
+  expect(await audit.query({ caseRef: B, action: 'queue.place-offered' })).toHaveLength(1);
+  expect(await audit.query({ caseRef: A, action: 'case.process-started' })).toHaveLength(1);
+  await places.close();
 });

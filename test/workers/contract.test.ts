@@ -8,6 +8,7 @@ import path from 'node:path';
 import { allHandlers } from '../../workers/handlers';
 import { openDeps } from '../../workers/main';
 import { testConfig } from './setup';
+import type { Deps } from '../../workers/deps';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -32,9 +33,14 @@ function serviceTasks(): Task[] {
   return out;
 }
 
-const { deps, close } = openDeps(testConfig(2525, fs.mkdtempSync(path.join(os.tmpdir(), 'vk-contract-'))));
+let deps: Deps;
+let close: () => Promise<void>;
+let handlers: Map<string, ReturnType<typeof allHandlers>[number]>;
+beforeAll(async () => {
+  ({ deps, close } = await openDeps(testConfig(2525, fs.mkdtempSync(path.join(os.tmpdir(), 'vk-contract-')))));
+  handlers = new Map(allHandlers(deps).map((h) => [h.type, h]));
+});
 afterAll(() => close());
-const handlers = new Map(allHandlers(deps).map((h) => [h.type, h]));
 const tasks = serviceTasks();
 
 test('the diagrams use job types at all (guards against an empty scan)', () => {

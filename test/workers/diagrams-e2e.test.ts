@@ -17,7 +17,7 @@ async function vars(client: CamundaClient, processInstanceKey: string): Promise<
 
 beforeAll(async () => {
   await deployAll(env.engine.client);
-  env.start();
+  await env.start();
 });
 
 test('vk-sip: real deadline and consent workers, withdrawal ends the SIP', async () => {
@@ -42,7 +42,7 @@ test('vk-sip: real deadline and consent workers, withdrawal ends the SIP', async
   await eventually(() => client.getProcessInstance({ processInstanceKey: key as never }, NOW), (p) => p.state === 'COMPLETED', { what: 'vk-sip completed' });
 
   const audit = env.apps[0].deps.audit;
-  expect(audit.query({ caseRef, action: 'consent.recorded' })[0].details).toMatchObject({ parties: ['kommun', 'psykiatri'], information: ['sip-plan'], form: 'muntligt' });
-  expect(audit.query({ caseRef, action: 'consent.withdrawn' })).toHaveLength(1);
-  expect(env.apps[0].deps.consent.check(caseRef, 'psykiatri', ['sip-plan'], env.apps[0].deps.now())).toMatchObject({ ok: false, reason: 'withdrawn' });
+  expect((await audit.query({ caseRef, action: 'consent.recorded' }))[0].details).toMatchObject({ parties: ['kommun', 'psykiatri'], information: ['sip-plan'], form: 'muntligt' });
+  expect(await audit.query({ caseRef, action: 'consent.withdrawn' })).toHaveLength(1);
+  expect(await env.apps[0].deps.consent.check(caseRef, 'psykiatri', ['sip-plan'], env.apps[0].deps.now())).toMatchObject({ ok: false, reason: 'withdrawn' });
 });

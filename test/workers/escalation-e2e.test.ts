@@ -18,7 +18,7 @@ beforeAll(async () => {
   await setClock(clock);
   await deployAll(env.engine.client);
   // The workers read the same (pinned) clock as the engine, so "never before now" matches the test's time.
-  env.start(() => DateTime.fromMillis(clock));
+  await env.start(() => DateTime.fromMillis(clock));
 });
 
 test('remissmöte: reminder, daily breach escalation to chef-region with increasing step, stops when done', async () => {
@@ -56,6 +56,6 @@ test('remissmöte: reminder, daily breach escalation to chef-region with increas
   expect(mine()).toHaveLength(5);
 
   const audit = env.apps[0].deps.audit;
-  expect(audit.query({ caseRef, action: 'escalation.reminder' })).toHaveLength(1);
-  expect(audit.query({ caseRef, action: 'escalation.breach' }).map((e) => e.details!.step).reverse()).toEqual([1, 2]);
+  expect(await audit.query({ caseRef, action: 'escalation.reminder' })).toHaveLength(1);
+  expect((await audit.query({ caseRef, action: 'escalation.breach' })).map((e) => e.details!.step).reverse()).toEqual([1, 2]);
 });

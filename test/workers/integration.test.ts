@@ -39,7 +39,7 @@ beforeAll(async () => {
   const enqueue = chain('workers-ko', [PRIORITY_TASK, task('StallIKo', 'vk.queue.enqueue')], ['BestamPrioritet', 'StallIKo']);
   const admit = chain('workers-inskriv', [task('Inskriv', 'vk.queue.admit')], ['Inskriv']);
   await env.engine.client.createDeployment({ resources: [priorityDmn(), flytt, withdraw, enqueue, admit, consentCheckDiagram('workers-samtycke-novus', 'novus', 'uppdragsblankett'), consentCheckDiagram('workers-samtycke-psykiatri', 'psykiatri', 'uppdragsblankett')] });
-  env.start();
+  await env.start();
 });
 
 test('flytt chain: deadline, consent, share, reminder, breach and task mail — variables, e-mails, audit', async () => {
@@ -73,14 +73,14 @@ test('flytt chain: deadline, consent, share, reminder, breach and task mail — 
   }
 
   const audit = env.apps[0].deps.audit;
-  const reminder = audit.query({ caseRef: 'VK-2026-000123', action: 'escalation.reminder' });
+  const reminder = await audit.query({ caseRef: 'VK-2026-000123', action: 'escalation.reminder' });
   expect(reminder).toHaveLength(1);
   expect(reminder[0]).toMatchObject({ actor: 'worker:test', details: { deadline: 'flytt-overlamningsmote', dueDate: '2026-12-10T16:00:00+01:00', processInstanceKey: key, elementId: 'Paminn', group: 'socialsekreterare-vaxjo', escalateTo: null, step: 1 } });
-  expect(audit.query({ caseRef: 'VK-2026-000123', action: 'escalation.breach' })[0].details).toMatchObject({ elementId: 'Eskalera', escalateTo: 'chef-vaxjo', step: 1 });
-  expect(audit.query({ caseRef: 'VK-2026-000123', action: 'notification.sent' })).toHaveLength(4);
-  expect(audit.query({ caseRef: 'VK-2026-000123', action: 'job.completed' })).toHaveLength(7);
-  expect(audit.query({ caseRef: 'VK-2026-000123', action: 'share.recorded' })[0].details).toMatchObject({ toParty: 'novus', information: ['uppdragsblankett'], consentId: vars.consentId });
-  expect(audit.query({ caseRef: 'VK-2026-000123', action: 'consent.check.ok' })).toHaveLength(1);
+  expect((await audit.query({ caseRef: 'VK-2026-000123', action: 'escalation.breach' }))[0].details).toMatchObject({ elementId: 'Eskalera', escalateTo: 'chef-vaxjo', step: 1 });
+  expect(await audit.query({ caseRef: 'VK-2026-000123', action: 'notification.sent' })).toHaveLength(4);
+  expect(await audit.query({ caseRef: 'VK-2026-000123', action: 'job.completed' })).toHaveLength(7);
+  expect((await audit.query({ caseRef: 'VK-2026-000123', action: 'share.recorded' }))[0].details).toMatchObject({ toParty: 'novus', information: ['uppdragsblankett'], consentId: vars.consentId });
+  expect(await audit.query({ caseRef: 'VK-2026-000123', action: 'consent.check.ok' })).toHaveLength(1);
 });
 
 test('consent check: out of scope, then withdrawn → BPMN error CONSENT_MISSING caught by the diagram', async () => {
@@ -109,7 +109,7 @@ test('consent check: out of scope, then withdrawn → BPMN error CONSENT_MISSING
   await completed(client, String(pi.processInstanceKey));
   expect(await reached(client, String(pi.processInstanceKey), 'saknas')).toBe(true);
 
-  const reasons = env.apps[0].deps.audit.query({ caseRef, action: 'consent.check.missing' }).map((e) => e.details!.reason).reverse();
+  const reasons = (await env.apps[0].deps.audit.query({ caseRef, action: 'consent.check.missing' })).map((e) => e.details!.reason).reverse();
   expect(reasons).toEqual(['missing', 'party', 'withdrawn']);
 });
 
@@ -133,7 +133,7 @@ test('queue: priority order per home, placeAvailable from capacity, a promised p
 
   const admitted = await run('workers-inskriv', { caseRef: 'VK-2026-000201', kommun: 'alvesta', home: 'ekeliden' });
   expect(typeof admitted.admittedAt).toBe('string');
-  const status = env.apps[0].deps.queue.status('ekeliden');
+  const status = await env.apps[0].deps.queue.status('ekeliden');
   expect(status).toMatchObject({ capacity: 1, admitted: 1, free: 0 });
   expect(status.queue.map((q) => [q.caseRef, q.priority, q.position])).toEqual([['VK-2026-000203', 'a', 1], ['VK-2026-000202', 'b', 2]]);
 });

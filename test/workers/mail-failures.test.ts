@@ -32,7 +32,7 @@ test('crash after the e-mail was sent but before the job completed: the re-activ
   // First worker "process": activates the job with a short lock, sends, and dies before completing.
   const { jobs } = await eventually(() => client.activateJobs({ type: 'vk.escalate', maxJobsToActivate: 1, timeout: 1500, worker: 'crashing', requestTimeout: -1 } as never), (r) => r.jobs.length === 1, { what: 'job' });
   const job = jobs[0];
-  const first = openDeps(env.config);
+  const first = await openDeps(env.config);
   const info: JobInfo = { jobKey: String(job.jobKey), type: job.type, processInstanceKey: String(job.processInstanceKey), processDefinitionId: String(job.processDefinitionId), elementId: String(job.elementId), elementInstanceKey: String(job.elementInstanceKey), retries: job.retries };
   const outcome = await runJob(escalate(first.deps), job, info, { audit: first.deps.audit, actor: first.deps.actor, retry: env.config.retry });
   expect(outcome.kind).toBe('complete');
@@ -41,13 +41,13 @@ test('crash after the e-mail was sent but before the job completed: the re-activ
   expect(sent.flatMap((m) => m.to).sort()).toEqual(['remissgruppen@test.local', 'socialsekreterare-ljungby@vardkedjan.test']);
 
   // Second worker process: the lock expires, the engine hands the same job out again.
-  const app = env.start();
+  const app = await env.start();
   await completed(client, String(pi.processInstanceKey));
   await new Promise((r) => setTimeout(r, 300));
   expect(env.smtp.messages.filter((m) => m.subject.includes(caseRef))).toHaveLength(2);
-  expect(app.deps.audit.query({ caseRef, action: 'notification.duplicate-suppressed' })).toHaveLength(2);
-  expect(app.deps.audit.query({ caseRef, action: 'escalation.breach' })).toHaveLength(1); // one step, recorded once
-  expect(app.deps.audit.query({ caseRef, action: 'job.completed' })).toHaveLength(2); // the crashed run and the re-run
+  expect(await app.deps.audit.query({ caseRef, action: 'notification.duplicate-suppressed' })).toHaveLength(2);
+  expect(await app.deps.audit.query({ caseRef, action: 'escalation.breach' })).toHaveLength(1); // one step, recorded once
+  expect(await app.deps.audit.query({ caseRef, action: 'job.completed' })).toHaveLength(2); // the crashed run and the re-run
 });
 
 test('transient SMTP failure (451): job failed with retries and back-off, then delivered once', async () => {
@@ -59,7 +59,7 @@ test('transient SMTP failure (451): job failed with retries and back-off, then d
   await completed(client, String(pi.processInstanceKey));
   expect(env.smtp.rejected() - rejectedBefore).toBe(2);
   const audit = env.apps[0].deps.audit;
-  const failed = audit.query({ caseRef, action: 'job.failed' }).reverse();
+  const failed = (await audit.query({ caseRef, action: 'job.failed' })).reverse();
   expect(failed).toHaveLength(2);
   expect(failed.map((f) => [f.details!.retries, f.details!.retryBackOff])).toEqual([[2, 300], [1, 600]]);
   expect(String(failed[0].details!.errorMessage)).toMatch(/temporarily refused the e-mail \(451/);
@@ -82,7 +82,7 @@ test('permanent SMTP failure (550): incident with a message a person can act on'
     expect(incident.elementId).toBe('Eskalera');
     expect(incident.errorMessage).toMatch(/permanently rejected the e-mail \(550: .*Mailbox unavailable/);
     expect(incident.errorMessage).toMatch(/config\/workers\.json/);
-    expect(env.apps[0].deps.audit.query({ caseRef, action: 'job.incident' })).toHaveLength(1);
+    expect(await env.apps[0].deps.audit.query({ caseRef, action: 'job.incident' })).toHaveLength(1);
   } finally {
     env.smtp.setMode({ kind: 'accept' });
   }

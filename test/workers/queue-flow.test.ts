@@ -47,8 +47,8 @@ test('join, leave, admission, utskrivning and a move: the queue moves in priorit
     chain('qf-remove', [task('TaBortUrKo', 'vk.queue.remove')], ['TaBortUrKo']),
     chain('qf-move', [task('FlyttaPlats', 'vk.place.move')], ['FlyttaPlats']),
   ] });
-  const app = env.start();
-  const places = openPlaces({ dataDir: env.dataDir, capacity: { ekeliden: 1, novus: 1 } });
+  const app = await env.start();
+  const places = await openPlaces({ storage: env.config.storage, capacity: { ekeliden: 1, novus: 1 } });
   const run = async (id: string, variables: Record<string, unknown>) => String((await client.createProcessInstance({ processDefinitionId: id as never, variables })).processInstanceKey);
   const enqueue = (caseRef: string, extra: Record<string, unknown>) => run('qf-case', { caseRef, kommun: 'vaxjo', home: 'ekeliden', ...extra });
 
@@ -63,7 +63,7 @@ test('join, leave, admission, utskrivning and a move: the queue moves in priorit
   await until('positions C1 D2 B3 written into the waiting cases', async () =>
     (await variable(client, c, 'queuePosition')) === 1 && (await variable(client, d, 'queuePosition')) === 2 && (await variable(client, b, 'queuePosition')) === 3);
 
-  const [ekeliden] = places.overview(new Date('2026-11-02T12:00:00Z'));
+  const [ekeliden] = await places.overview(new Date('2026-11-02T12:00:00Z'));
   expect(ekeliden).toMatchObject({ home: 'ekeliden', label: 'HVB Ekeliden', capacity: 1, occupied: 1, free: 0 });
   expect(ekeliden.occupants.map((o) => o.caseRef)).toEqual(['VK-2026-000801']);
   expect(ekeliden.queue.map((q) => [q.position, q.caseRef, q.priority, q.decisionDate, q.daysWaiting])).toEqual([
@@ -75,8 +75,8 @@ test('join, leave, admission, utskrivning and a move: the queue moves in priorit
   await run('qf-release', { caseRef: 'VK-2026-000801', kommun: 'vaxjo', home: 'ekeliden' });
   await until('C admitted after plats-ledig', async () => (await state(client, c)) === 'COMPLETED');
   await until('positions D1 B2', async () => (await variable(client, d, 'queuePosition')) === 1 && (await variable(client, b, 'queuePosition')) === 2);
-  expect(app.deps.audit.query({ caseRef: 'VK-2026-000803', action: 'queue.place-offered' })).toHaveLength(1);
-  expect(app.deps.audit.query({ caseRef: 'VK-2026-000804', action: 'queue.place-offered' })).toHaveLength(0);
+  expect(await app.deps.audit.query({ caseRef: 'VK-2026-000803', action: 'queue.place-offered' })).toHaveLength(1);
+  expect(await app.deps.audit.query({ caseRef: 'VK-2026-000804', action: 'queue.place-offered' })).toHaveLength(0);
 
   // D leaves the queue (återkallad): B is first.
   await run('qf-remove', { caseRef: 'VK-2026-000804', kommun: 'vaxjo', home: 'ekeliden' });
@@ -85,18 +85,18 @@ test('join, leave, admission, utskrivning and a move: the queue moves in priorit
   // C moves Ekeliden → Novus: Novus' place is taken, Ekeliden's goes to B.
   await run('qf-move', { caseRef: 'VK-2026-000803', kommun: 'vaxjo', fromHome: 'ekeliden', toHome: 'novus' });
   await until('B admitted after the move freed the place', async () => (await state(client, b)) === 'COMPLETED');
-  const [eke, nov] = places.overview(new Date('2026-11-02T12:00:00Z'));
+  const [eke, nov] = await places.overview(new Date('2026-11-02T12:00:00Z'));
   expect(eke.occupants.map((o) => o.caseRef)).toEqual(['VK-2026-000802']);
   expect(nov).toMatchObject({ occupied: 1, free: 0 });
-  expect(places.placeOf('VK-2026-000803')).toMatchObject({ home: 'novus', status: 'admitted' });
-  expect(places.placeOf('VK-2026-000804')).toMatchObject({ home: 'ekeliden', status: 'removed' });
-  places.close();
+  expect(await places.placeOf('VK-2026-000803')).toMatchObject({ home: 'novus', status: 'admitted' });
+  expect(await places.placeOf('VK-2026-000804')).toMatchObject({ home: 'ekeliden', status: 'removed' });
+  await places.close();
 });
 
 test('vk.process.start creates Under placering once per job, and not again while one is active for the case', async () => {
   const { client } = env.engine;
   await client.createDeployment({ resources: [new File([processXml(`<bpmn:startEvent id="start" /><bpmn:userTask id="vanta"><bpmn:extensionElements><zeebe:userTask /></bpmn:extensionElements></bpmn:userTask><bpmn:endEvent id="end" />${flow('f1', 'start', 'vanta')}${flow('f2', 'vanta', 'end')}`, '', 'vk-under-placering')], 'up-stub.bpmn', { type: 'application/xml' })] });
-  const app = env.apps[0] ?? env.start();
+  const app = env.apps[0] ?? await env.start();
   const h = processStart(app.deps);
   const job = (jobKey: string) => ({ jobKey, type: h.type, processInstanceKey: '1', processDefinitionId: 'vk-placeringsforfragan', elementId: 'StartaUnderPlacering', elementInstanceKey: '2', retries: 3 });
   const input = { caseRef: 'VK-2026-000850', kommun: 'vaxjo', startVariables: { home: 'novus', admissionDate: '2026-11-13', lvmStatus: null } };
@@ -110,5 +110,5 @@ test('vk.process.start creates Under placering once per job, and not again while
   expect(await variable(client, key, 'home')).toBe('novus');
   expect(await variable(client, key, 'caseRef')).toBe('VK-2026-000850');
   expect(await variable(client, key, 'lvmStatus')).toBeUndefined(); // unknown is not written as null
-  expect(app.deps.audit.query({ caseRef: 'VK-2026-000850', action: 'case.process-started' })).toHaveLength(1);
+  expect(await app.deps.audit.query({ caseRef: 'VK-2026-000850', action: 'case.process-started' })).toHaveLength(1);
 });

@@ -23,12 +23,12 @@ async function enqueue(caseRef: string, home: string, facts: Record<string, unkn
   return key;
 }
 
-function queueOf(home: 'ekeliden' | 'novus') {
-  const places = openPlaces({ dataDir: env.dataDir, capacity: { ekeliden: 0, novus: 0 } });
+async function queueOf(home: 'ekeliden' | 'novus') {
+  const places = await openPlaces({ storage: env.config.storage, capacity: { ekeliden: 0, novus: 0 } });
   try {
-    return places.overview(new Date('2026-12-01T12:00:00Z')).find((h) => h.home === home)!.queue.map((q) => [q.caseRef, q.priority]);
+    return (await places.overview(new Date('2026-12-01T12:00:00Z'))).find((h) => h.home === home)!.queue.map((q) => [q.caseRef, q.priority]);
   } finally {
-    places.close();
+    await places.close();
   }
 }
 
@@ -44,7 +44,7 @@ test('the queue is ordered by the decision table as shipped', async () => {
   const both = await enqueue('VK-2026-000904', 'ekeliden', { lvmStatus: 'lvm-utredning-frivillig', barn: 'ja' }, '2026-11-01');
   await enqueue('VK-2026-000905', 'ekeliden', { lvmStatus: 'extern-placering', barn: 'nej' }, '2026-07-01');
   await enqueue('VK-2026-000906', 'ekeliden', { lvmStatus: 'lvm-utredning-frivillig', barn: 'nej' }, '2026-10-15');
-  expect(queueOf('ekeliden')).toEqual([
+  expect(await queueOf('ekeliden')).toEqual([
     ['VK-2026-000906', 'a'], ['VK-2026-000904', 'a'], ['VK-2026-000903', 'b'], ['VK-2026-000905', 'c'], ['VK-2026-000902', 'c'], ['VK-2026-000901', 'd'],
   ]);
   // The engine evaluated the table for the case: rules a and b matched, PRIORITY kept a.
@@ -63,5 +63,5 @@ test('an edited table (children before LVM-utredning) deployed by the process ow
   await enqueue('VK-2026-000911', 'novus', { lvmStatus: 'lvm-utredning-frivillig', barn: 'nej' }, '2026-08-01');
   await enqueue('VK-2026-000912', 'novus', { lvmStatus: 'ingen', barn: 'ja' }, '2026-11-01');
   await enqueue('VK-2026-000913', 'novus', { lvmStatus: 'ingen', barn: 'nej' }, '2026-06-01');
-  expect(queueOf('novus')).toEqual([['VK-2026-000912', 'a'], ['VK-2026-000911', 'b'], ['VK-2026-000913', 'd']]);
+  expect(await queueOf('novus')).toEqual([['VK-2026-000912', 'a'], ['VK-2026-000911', 'b'], ['VK-2026-000913', 'd']]);
 });

@@ -15,7 +15,7 @@ const waiting = new File([processXml(`<bpmn:startEvent id="start" />
 test('discharge frees the place and wakes the first case in the queue', async () => {
   const { client } = env.engine;
   await client.createDeployment({ resources: [priorityDmn(), waiting, chain('workers-ko2', [PRIORITY_TASK, task('StallIKo', 'vk.queue.enqueue')], ['BestamPrioritet', 'StallIKo']), chain('workers-in2', [task('Inskriv', 'vk.queue.admit')], ['Inskriv'])] });
-  const app = env.start();
+  const app = await env.start();
   const run = async (id: string, variables: Record<string, unknown>) => {
     const pi = await client.createProcessInstance({ processDefinitionId: id as never, variables });
     await eventually(() => client.getProcessInstance({ processInstanceKey: pi.processInstanceKey }, NOW), (p) => p.state === 'COMPLETED', { what: id });
@@ -24,11 +24,11 @@ test('discharge frees the place and wakes the first case in the queue', async ()
   await run('workers-in2', { caseRef: 'VK-2026-000701', kommun: 'vaxjo', home: 'novus' });
   await run('workers-ko2', { caseRef: 'VK-2026-000702', kommun: 'vaxjo', home: 'novus', decisionDate: '2026-10-05' });
   const waiter = await client.createProcessInstance({ processDefinitionId: 'workers-vanta-plats' as never, variables: { caseRef: 'VK-2026-000702' } });
-  expect(app.deps.queue.placeAvailable('novus', 'VK-2026-000702')).toBe(false);
+  expect(await app.deps.queue.placeAvailable('novus', 'VK-2026-000702')).toBe(false);
 
   const next = await releasePlace(client, app.deps.queue, app.deps.audit, { home: 'novus', caseRef: 'VK-2026-000701', actor: 'user:test' });
   expect(next?.caseRef).toBe('VK-2026-000702');
   await eventually(() => client.getProcessInstance({ processInstanceKey: waiter.processInstanceKey }, NOW), (p) => p.state === 'COMPLETED', { what: 'waiting case woken by plats-ledig' });
-  expect(app.deps.queue.placeAvailable('novus', 'VK-2026-000702')).toBe(true);
-  expect(app.deps.audit.query({ caseRef: 'VK-2026-000702', action: 'queue.place-offered' })).toHaveLength(1);
+  expect(await app.deps.queue.placeAvailable('novus', 'VK-2026-000702')).toBe(true);
+  expect(await app.deps.audit.query({ caseRef: 'VK-2026-000702', action: 'queue.place-offered' })).toHaveLength(1);
 });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { DateTime } from 'luxon';
 import { AuditLog } from '../../common/audit';
 import { evaluateConsent, type ConsentRecord } from '../../common/consent';
-import { openWorkersDb } from '../../common/workers-db';
+import { openWorkersStore } from '../helpers/stores';
 import { backoffFor, BpmnError, defineHandler, runJob, type JobInfo } from '../../workers/framework';
 import { resolveGroup } from '../../workers/handlers/common';
 import { classifySmtpError, PermanentError, TransientError } from '../../workers/mail/sender';
@@ -40,23 +40,23 @@ describe('consent rules', () => {
 });
 
 describe('remissgruppen queue', () => {
-  test('order within a class by decision date; capacity; admission; no place → error', () => {
-    const db = openWorkersDb(fs.mkdtempSync(path.join(os.tmpdir(), 'vk-q-')));
+  test('order within a class by decision date; capacity; admission; no place → error', async () => {
+    const db = await openWorkersStore({ dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'vk-q-')) });
     const q = new PlacementQueue(db, { novus: 1 });
     const add = (caseRef: string, priority: 'a' | 'b' | 'c' | 'd', decisionDate: string) => q.enqueue({ caseRef, kommun: 'vaxjo', home: 'novus', priority, decisionDate, now: '2026-11-22T10:00:00Z' });
-    add('VK-2026-000010', 'd', '2026-01-01');
-    add('VK-2026-000011', 'c', '2026-06-01');
-    add('VK-2026-000012', 'c', '2026-03-01');
-    expect(q.list('novus').map((e) => e.caseRef)).toEqual(['VK-2026-000012', 'VK-2026-000011', 'VK-2026-000010']);
-    expect(q.placeAvailable('novus', 'VK-2026-000012')).toBe(true);
-    expect(q.placeAvailable('novus', 'VK-2026-000011')).toBe(false);
-    q.admit('novus', 'VK-2026-000012', '2026-11-22T11:00:00Z');
-    expect(q.admit('novus', 'VK-2026-000012', 'later')).toBe('2026-11-22T11:00:00Z'); // idempotent
-    expect(() => q.admit('novus', 'VK-2026-000011', 'x')).toThrow(NoPlaceError);
-    expect(q.remove('novus', 'VK-2026-000010', 'x')).toBe(true);
-    expect(q.discharge('novus', 'VK-2026-000012', 'x')?.caseRef).toBe('VK-2026-000011');
-    expect(q.status('novus')).toMatchObject({ capacity: 1, admitted: 0, free: 1 });
-    db.close();
+    await add('VK-2026-000010', 'd', '2026-01-01');
+    await add('VK-2026-000011', 'c', '2026-06-01');
+    await add('VK-2026-000012', 'c', '2026-03-01');
+    expect((await q.list('novus')).map((e) => e.caseRef)).toEqual(['VK-2026-000012', 'VK-2026-000011', 'VK-2026-000010']);
+    expect(await q.placeAvailable('novus', 'VK-2026-000012')).toBe(true);
+    expect(await q.placeAvailable('novus', 'VK-2026-000011')).toBe(false);
+    await q.admit('novus', 'VK-2026-000012', '2026-11-22T11:00:00Z');
+    expect(await q.admit('novus', 'VK-2026-000012', 'later')).toBe('2026-11-22T11:00:00Z'); // idempotent
+    await expect(q.admit('novus', 'VK-2026-000011', 'x')).rejects.toThrow(NoPlaceError);
+    expect(await q.remove('novus', 'VK-2026-000010', 'x')).toBe(true);
+    expect((await q.discharge('novus', 'VK-2026-000012', 'x'))?.caseRef).toBe('VK-2026-000011');
+    expect(await q.status('novus')).toMatchObject({ capacity: 1, admitted: 0, free: 1 });
+    await db.close();
   });
 });
 
@@ -91,10 +91,11 @@ describe('SMTP error classification', () => {
 
 describe('job framework error mapping', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vk-fw-'));
-  const audit = AuditLog.open(path.join(dir, 'audit.sqlite'));
+  let audit: AuditLog;
+  beforeAll(async () => { audit = await AuditLog.open(path.join(dir, 'audit.sqlite')); });
   afterAll(() => audit.close());
   const job: JobInfo = { jobKey: '1', type: 'vk.t', processInstanceKey: '2', processDefinitionId: 'p', elementId: 'e', elementInstanceKey: '3', retries: 3 };
-  const deps = { audit, actor: 'worker:t', retry: { backoffMs: 1000, maxBackoffMs: 5000 } };
+  const deps = { get audit() { return audit; }, actor: 'worker:t', retry: { backoffMs: 1000, maxBackoffMs: 5000 } };
   const h = (fn: () => Promise<Record<string, unknown>>) => defineHandler({ type: 'vk.t', headers: z.object({ rule: z.string() }), variables: z.object({ caseRef: z.string() }), handle: fn });
   const raw = { variables: { caseRef: 'VK-2026-000001' }, customHeaders: { rule: 'x' } };
 
@@ -107,7 +108,7 @@ describe('job framework error mapping', () => {
     expect(bad).toMatchObject({ kind: 'fail', retries: 0 });
     expect(bad.kind === 'fail' && bad.errorMessage).toMatch(/header rule: .*resolve the incident/);
     expect(await runJob(h(async () => { throw new Error('boom'); }), raw, job, deps)).toMatchObject({ kind: 'fail', retries: 0, errorMessage: expect.stringMatching(/boom.*job key \(1\)/) });
-    expect(audit.query({ caseRef: 'VK-2026-000001' }).map((e) => e.action).reverse()).toEqual(['job.completed', 'job.bpmn-error', 'job.failed', 'job.incident', 'job.incident']);
+    expect((await audit.query({ caseRef: 'VK-2026-000001' })).map((e) => e.action).reverse()).toEqual(['job.completed', 'job.bpmn-error', 'job.failed', 'job.incident', 'job.incident']);
   });
   test('back-off doubles and is capped', () => {
     expect([3, 2, 1, 0].map((r) => backoffFor(r, { backoffMs: 1000, maxBackoffMs: 5000 }))).toEqual([1000, 2000, 4000, 5000]);

@@ -7,6 +7,7 @@ import { loadConfig, type WorkersConfig, type WorkersFileConfig } from '../../wo
 import { startWorkerApp, type WorkerApp } from '../../workers/main';
 import { startTestEngine, type TestEngine } from '../helpers/engine';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
+import { testStorage } from '../helpers/stores';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -27,7 +28,7 @@ export function testConfig(smtpPort: number, dataDir: string, overrides: Partial
   });
 }
 
-export interface Env { engine: TestEngine; smtp: TestSmtp; dataDir: string; config: WorkersConfig; start(now?: () => DateTime): WorkerApp; apps: WorkerApp[] }
+export interface Env { engine: TestEngine; smtp: TestSmtp; dataDir: string; config: WorkersConfig; start(now?: () => DateTime): Promise<WorkerApp>; apps: WorkerApp[] }
 
 export function useWorkerEnv(overrides: Partial<WorkersFileConfig> = {}): Env {
   const env = { apps: [] as WorkerApp[] } as Env;
@@ -36,7 +37,9 @@ export function useWorkerEnv(overrides: Partial<WorkersFileConfig> = {}): Env {
     env.smtp = await startTestSmtp();
     env.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vk-workers-'));
     env.config = testConfig(env.smtp.port, env.dataDir, overrides);
-    env.start = (now) => { const app = startWorkerApp(env.config, env.engine.client, now); env.apps.push(app); return app; };
+    // VK_TEST_STORE=postgres: the same suite on a database of the run's PostgreSQL.
+    env.config.storage = await testStorage(env.dataDir);
+    env.start = async (now) => { const app = await startWorkerApp(env.config, env.engine.client, now); env.apps.push(app); return app; };
   });
   afterAll(async () => {
     // Short drain: the SDK keeps its drain timer alive for the whole wait.

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../../workers/config';
-import { openWorkersDb } from '../../common/workers-db';
+import { openWorkersStore } from '../helpers/stores';
 import { Outbox } from '../../workers/mail/outbox';
 import { MailSender, PermanentError } from '../../workers/mail/sender';
 import { startTestSmtp } from '../helpers/smtp';
@@ -32,16 +32,16 @@ async function tlsServer(secure: boolean) {
   return { port, seen, stop: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-function sender(port: number, env: Record<string, string>) {
+async function sender(port: number, env: Record<string, string>) {
   const cfg = loadConfig({ DATA_DIR: dir, WORKERS_CONFIG: '/nonexistent', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(port), ...env });
-  return new MailSender(cfg.smtp, new Outbox(openWorkersDb(fs.mkdtempSync(path.join(dir, 'db-')))));
+  return new MailSender(cfg.smtp, new Outbox(await openWorkersStore({ dataDir: fs.mkdtempSync(path.join(dir, 'db-')) })));
 }
 
 const msg = (k: string) => ({ key: k, to: ['remissgruppen@test.local'], subject: 'Ny uppgift', text: 'Ärende VK-2026-000001' });
 
 test('STARTTLS required and offered: delivered over TLS', async () => {
   const s = await tlsServer(false);
-  const m = sender(s.port, { SMTP_REQUIRE_STARTTLS: 'true', SMTP_TLS_REJECT_UNAUTHORIZED: 'false' });
+  const m = await sender(s.port, { SMTP_REQUIRE_STARTTLS: 'true', SMTP_TLS_REJECT_UNAUTHORIZED: 'false' });
   try {
     expect((await m.send(msg('a'))).sent).toBe(true);
     expect(s.seen).toEqual([{ secure: true, to: ['remissgruppen@test.local'] }]);
@@ -50,7 +50,7 @@ test('STARTTLS required and offered: delivered over TLS', async () => {
 
 test('implicit TLS (SMTP_SECURE): delivered over TLS', async () => {
   const s = await tlsServer(true);
-  const m = sender(s.port, { SMTP_SECURE: 'true', SMTP_TLS_REJECT_UNAUTHORIZED: 'false' });
+  const m = await sender(s.port, { SMTP_SECURE: 'true', SMTP_TLS_REJECT_UNAUTHORIZED: 'false' });
   try {
     expect((await m.send(msg('b'))).sent).toBe(true);
     expect(s.seen[0].secure).toBe(true);
@@ -59,7 +59,7 @@ test('implicit TLS (SMTP_SECURE): delivered over TLS', async () => {
 
 test('an untrusted certificate is a permanent error naming the settings to check', async () => {
   const s = await tlsServer(true);
-  const m = sender(s.port, { SMTP_SECURE: 'true' });
+  const m = await sender(s.port, { SMTP_SECURE: 'true' });
   try {
     const err = await m.send(msg('c')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PermanentError);
@@ -69,7 +69,7 @@ test('an untrusted certificate is a permanent error naming the settings to check
 
 test('STARTTLS required but not offered: not sent', async () => {
   const plain = await startTestSmtp();
-  const m = sender(plain.port, { SMTP_REQUIRE_STARTTLS: 'true' });
+  const m = await sender(plain.port, { SMTP_REQUIRE_STARTTLS: 'true' });
   try {
     const err = await m.send(msg('d')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PermanentError);
@@ -81,23 +81,23 @@ test('STARTTLS required but not offered: not sent', async () => {
 describe('send interrupted mid-transaction (worker killed between the SMTP 250 and markSent)', () => {
   test.each([['skip', 0], ['resend', 1]] as const)('onInterruptedSend=%s → %i e-mail(s) on the re-run', async (policy, expected) => {
     const smtp = await startTestSmtp();
-    const outbox = new Outbox(openWorkersDb(fs.mkdtempSync(path.join(dir, 'int-'))));
+    const outbox = new Outbox(await openWorkersStore({ dataDir: fs.mkdtempSync(path.join(dir, 'int-')) }));
     const cfg = loadConfig({ DATA_DIR: dir, WORKERS_CONFIG: '/nonexistent', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port) });
     const m = new MailSender(cfg.smtp, outbox, policy);
     try {
       // The state a kill -9 inside sendMail leaves behind: committed `sending`, never `sent`.
-      outbox.put(msg('k'), 'vardkedjan.local');
-      outbox.markSending('k');
+      await outbox.put(msg('k'), 'vardkedjan.local');
+      await outbox.markSending('k');
       const r = await m.send(msg('k'));
       expect(smtp.messages).toHaveLength(expected);
       expect(r.sent).toBe(expected === 1);
       if (policy === 'skip') {
         expect(r.uncertain).toBe(true);
-        expect(outbox.uncertain().map((u) => u.key)).toEqual(['k']);
+        expect((await outbox.uncertain()).map((u) => u.key)).toEqual(['k']);
         expect((await m.send(msg('k'))).sent).toBe(false); // still not resent on a later retry
         expect(smtp.messages).toHaveLength(0);
       } else {
-        expect(outbox.get('k')!.status).toBe('sent');
+        expect((await outbox.get('k'))!.status).toBe('sent');
       }
     } finally { m.close(); await smtp.stop(); }
   });

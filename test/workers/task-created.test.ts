@@ -30,9 +30,9 @@ const XML = definitions(`<bpmn:process id="vk-test-ny-uppgift" isExecutable="tru
 </bpmn:process>`);
 
 const WEB = 'http://localhost:13999';
-function start(): WorkerApp {
+async function start(): Promise<WorkerApp> {
   const base = testConfig(smtp.port, dataDir, { taskCreatedMail: { enabled: true, pollMs: 100, overlapMs: 60_000 } });
-  const app = startWorkerApp({ ...base, webBaseUrl: WEB }, engine.client);
+  const app = await startWorkerApp({ ...base, webBaseUrl: WEB }, engine.client);
   apps.push(app);
   return app;
 }
@@ -68,7 +68,7 @@ async function openTask(pi: string, elementId: string) {
 }
 
 test('a mail per group when a task is created, once, across restarts; link to the task on the configured address', async () => {
-  let app = start();
+  let app = await start();
   const caseRef = 'VK-2026-000701';
   const pi = String((await engine.client.createProcessInstance({ processDefinitionId: 'vk-test-ny-uppgift' as never, variables: { caseRef, kommun: 'vaxjo', due: '2026-12-10T16:00:00+01:00', klientNamn: 'Anna Andersson 19850101-1234' } })).processInstanceKey);
   const first = await openTask(pi, 'Forsta');
@@ -84,7 +84,7 @@ test('a mail per group when a task is created, once, across restarts; link to th
 
   // Restart: the same tasks are seen again (overlap) but not mailed again.
   await app.stop(700);
-  app = start();
+  app = await start();
   await app.taskCreated!.poll();
   await app.taskCreated!.poll();
   expect(mailsFor(caseRef)).toHaveLength(1);
@@ -93,7 +93,7 @@ test('a mail per group when a task is created, once, across restarts; link to th
   await app.stop(700);
   await engine.client.completeUserTask({ userTaskKey: first.userTaskKey });
   await openTask(pi, 'Andra');
-  app = start();
+  app = await start();
   await waitMails(caseRef, 3);
   await app.taskCreated!.poll();
   await new Promise((r) => setTimeout(r, 500));
@@ -106,7 +106,7 @@ test('a mail per group when a task is created, once, across restarts; link to th
   // Each message has its idempotency key: a duplicate would share it.
   const keys = mailsFor(caseRef).map((m) => m.headers['x-vardkedjan-key']);
   expect(new Set(keys).size).toBe(keys.length);
-  expect(app.deps.audit.query({ caseRef, action: 'notification.sent' })).toHaveLength(3);
+  expect(await app.deps.audit.query({ caseRef, action: 'notification.sent' })).toHaveLength(3);
 }, 60_000);
 
 test('npm start hands the web port to the workers, so mail links work on a non-default WEB_PORT', () => {

@@ -16,13 +16,14 @@ import { consentPort } from './cases/consent';
 import { openPlaces } from '../../common/places';
 import { PlacesService } from './places/service';
 import { placesRoutes } from './places/routes';
-import { openWorkersDb } from '../../common/workers-db';
+import { openStore } from '../../common/storage/open';
+import { migrateWorkers } from '../../common/storage/workers-schema';
 import type { WebConfig } from './config';
 import { DashboardService } from './dashboard/service';
 import { PROJECT_ROOT } from '../../common/paths';
 import { dashboardRoutes } from './dashboard/routes';
 import { ReadModel } from './dashboard/read-model';
-import { SqliteSessionStore } from './db';
+import { DbSessionStore, migrateWeb } from './db';
 import { UserError } from './errors';
 import { html, landingPage, page } from './html';
 import { auditRefusal, csrfProtection, csrfToken, noStore, rejectImpossibleKeys } from './security';
@@ -59,7 +60,8 @@ const ROOT = PROJECT_ROOT;
 const nm = (p: string) => path.join(ROOT, 'node_modules', p);
 const PUBLIC_PATHS = [/^\/login(\/oidc|\/saml)?$/, /^\/auth\/callback$/, /^\/saml\/(acs|metadata)$/, /^\/static\//, /^\/vendor\//, /^\/healthz$/];
 
-export function createApp(deps: AppDeps) {
+/** Builds the app; opens (and migrates) the shared stores: the workers' tables and the sessions. */
+export async function createApp(deps: AppDeps) {
   const now = deps.now ?? (() => new Date());
   // One time for the product (time/product-time.ts): what users see as late follows the engine's timers too.
   const clock = new ProductClock(deps.db, deps.audit, now);
@@ -70,10 +72,14 @@ export function createApp(deps: AppDeps) {
     forms: deps.forms ?? FormCatalog.fromRepo(), names,
     forbiddenText: loadForbiddenText(deps.config.freeTextFile),
   });
-  // Consent registry and places live in $DATA_DIR/workers.sqlite, shared with the workers (same DATA_DIR).
-  const workersDb = openWorkersDb(deps.config.dataDir);
+  // Consent registry and places are the workers' tables (workers.sqlite in the same DATA_DIR, or the shared PostgreSQL).
+  const workersDb = openStore(deps.config.storage, 'workers');
+  await migrateWorkers(workersDb);
   // Read-only use of the workers' places store; capacity from config/places.json or PLACES_CONFIG, as the workers.
-  const places = openPlaces({ dataDir: deps.config.dataDir });
+  const places = await openPlaces({ storage: deps.config.storage });
+  // Sessions: web.sqlite, or the shared PostgreSQL so that a session is valid on every web replica.
+  const sessionsDb = openStore(deps.config.storage, 'web');
+  await migrateWeb(sessionsDb);
   const cases = new CaseService({ client: deps.client, audit: deps.audit, now: productNow, db: deps.db, consent: consentPort(workersDb), userName: (id) => names.nameOf(id), placeOf: (ref) => places.placeOf(ref) });
   const placesService = new PlacesService({ places, audit: deps.audit, now: productNow });
   const readModel = new ReadModel(deps.db, deps.client, now, deps.config.readModelOverlapSeconds * 1000, deps.config.readModelFullSweepSeconds * 1000);
@@ -108,7 +114,7 @@ export function createApp(deps: AppDeps) {
   app.use(session({
     name: 'vk.sid',
     secret: deps.config.sessionSecret,
-    store: new SqliteSessionStore(deps.db),
+    store: new DbSessionStore(sessionsDb),
     resave: false,
     saveUninitialized: false,
     rolling: true,
@@ -116,10 +122,12 @@ export function createApp(deps: AppDeps) {
     cookie: { httpOnly: true, sameSite: 'lax', secure: deps.config.cookieSecure, maxAge: 8 * 3600_000 },
   }));
   app.use(csrfProtection);
+  // The product's time (late / at risk) is read from the audit log before the request is handled.
+  app.use(async (req, _res, next) => { if (req.session.user) await clock.refresh(); next(); });
   app.use(authRoutes({ config: deps.config, users: deps.users, oidc: deps.oidc, saml: deps.saml, audit: deps.audit }));
-  app.use((req, res, next) => {
+  app.use(async (req, res, next) => {
     if (PUBLIC_PATHS.some((p) => p.test(req.path)) || req.session.user) return next();
-    auditRefusal(deps.audit, req, 401, 'not-signed-in');
+    await auditRefusal(deps.audit, req, 401, 'not-signed-in');
     if (req.path.startsWith('/api/')) { res.status(401).json({ error: 'Du är inte inloggad. Logga in och försök igen.' }); return; }
     rememberTarget(req);
     res.redirect(303, '/login');
@@ -134,7 +142,7 @@ export function createApp(deps: AppDeps) {
   app.use(caseListRoutes(caseList, (id) => names.nameOf(id)));
   app.use(noticeRoutes(new NoticeService({ db: deps.db, audit: deps.audit, client: deps.client, fresh: () => caseList.fresh() })));
   app.use((req, _res, next) => next(new UserError(404, 'Sidan finns inte. Gå tillbaka till uppgifterna.')));
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+  app.use(async (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     let status = 500;
     let message = 'Något gick fel i Vårdkedjan. Försök igen; kvarstår felet, kontakta support och ange tidpunkten.';
     let details: Record<string, unknown> | undefined;
@@ -144,9 +152,11 @@ export function createApp(deps: AppDeps) {
     else if (statusOf(err) === 403 || statusOf(err) === 401) { status = 502; message = 'Vårdkedjan saknar behörighet mot processmotorn. Kontakta support.'; }
     else if (/ECONNREFUSED|fetch failed|ETIMEDOUT/.test(String((err as Error)?.message ?? '') + String((err as { cause?: Error })?.cause?.message ?? ''))) { status = 503; message = 'Processmotorn svarar inte just nu. Försök igen om en stund.'; }
     if (status >= 500) console.error('[web]', req.method, req.path, err);
-    auditRefusal(deps.audit, req, status, message);
+    // The answer goes out even when the log cannot be written (the failure is in the server log).
+    await auditRefusal(deps.audit, req, status, message).catch((e: unknown) => console.error('[web] audit of a refusal failed:', (e as Error).message));
     if (req.path.startsWith('/api/') || req.get('accept')?.includes('application/json')) { res.status(status).json({ error: message, ...details }); return; }
     res.status(status).send(page({ title: 'Fel', user: req.session?.user, csrf: req.session ? csrfToken(req) : '' }, html`<h1>${status === 403 ? 'Ingen behörighet' : status === 404 ? 'Hittades inte' : 'Något gick fel'}</h1><p class="error" role="alert">${message}</p><p>${req.session?.user ? html`<a href="/uppgifter">Till uppgifterna</a>` : html`<a href="/login">Till inloggningen</a>`}</p>`));
   });
-  return { app, readModel, tasks, cases, dashboard, workersDb, caseList, places };
+  const close = async () => { await places.close(); await workersDb.close(); await sessionsDb.close(); };
+  return { app, readModel, tasks, cases, dashboard, workersDb, caseList, places, close };
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { storageEnvSchema, type StorageConfig } from '../../common/storage/config';
 import { isLoopbackHttp } from './auth/oidc';
 import { loadAttributeMap, readCertificates, type SamlConfig } from './auth/saml-config';
 import { PROJECT_ROOT } from '../../common/paths';
@@ -10,6 +11,8 @@ export interface WebConfig {
   port: number;
   host: string;
   dataDir: string;
+  /** SQLite files in dataDir, or the PostgreSQL database of DATABASE_URL shared by every replica. */
+  storage: StorageConfig;
   usersFile: string;
   sessionSecret: string;
   /** `auto`: Secure cookie when the request arrived over HTTPS (directly or via a trusted proxy). */
@@ -84,6 +87,7 @@ const Env = z.object({
   WEB_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   WEB_LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
   WEB_LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).default(15),
+  ...storageEnvSchema.shape,
 });
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
@@ -108,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
     port: e.WEB_PORT,
     host: e.WEB_HOST,
     dataDir,
+    storage: { dataDir, ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}), poolMax: e.DATABASE_POOL_MAX },
     usersFile: path.resolve(e.WEB_USERS_FILE ?? path.join(PROJECT_ROOT, 'config', 'users.json')),
     sessionSecret: e.WEB_SESSION_SECRET ?? 'vardkedjan-dev-only-session-secret',
     cookieSecure: e.WEB_COOKIE_SECURE === 'auto' ? 'auto' : e.WEB_COOKIE_SECURE === 'true',

@@ -2,38 +2,53 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import session from 'express-session';
+import type { SqlDb } from '../../common/storage/db';
+import { migrate, type Migration } from '../../common/storage/migrate';
 
-/** $DATA_DIR/web.sqlite: sessions and the dashboard read model. */
+/** $DATA_DIR/web.sqlite: the dashboard read model and the web app's own small tables (one per web process). */
 export function openWebDb(dataDir: string): Database.Database {
   fs.mkdirSync(dataDir, { recursive: true });
   const db = new Database(path.join(dataDir, 'web.sqlite'));
   db.pragma('journal_mode = WAL');
-  db.exec(`CREATE TABLE IF NOT EXISTS sessions (sid TEXT PRIMARY KEY, data TEXT NOT NULL, expires INTEGER NOT NULL);`);
+  db.pragma('busy_timeout = 5000');
   return db;
 }
 
+/** Tables every web replica shares (web.sqlite, or the one PostgreSQL database). */
+const WEB_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1, name: 'sessions',
+    up: {
+      sqlite: 'CREATE TABLE IF NOT EXISTS sessions (sid TEXT PRIMARY KEY, data TEXT NOT NULL, expires INTEGER NOT NULL)',
+      // Milliseconds since 1970 do not fit an INTEGER (int4).
+      postgres: 'CREATE TABLE sessions (sid TEXT PRIMARY KEY, data TEXT NOT NULL, expires BIGINT NOT NULL); CREATE INDEX sessions_expires ON sessions(expires)',
+    },
+  },
+];
+
+export const migrateWeb = (db: SqlDb): Promise<number> => migrate(db, 'web', WEB_MIGRATIONS);
+
 const expiryOf = (s: session.SessionData): number => (s.cookie?.expires ? new Date(s.cookie.expires).getTime() : Date.now() + 8 * 3600_000);
 
-/** express-session store on SQLite (sessions survive restarts; expired rows are pruned on write). */
-export class SqliteSessionStore extends session.Store {
-  constructor(private readonly db: Database.Database) {
+/**
+ * express-session store on the product's storage: sessions survive restarts and, on PostgreSQL, are valid on
+ * every web replica behind the load balancer. Expired rows are pruned on write.
+ */
+export class DbSessionStore extends session.Store {
+  constructor(private readonly db: SqlDb) {
     super();
   }
 
   override get(sid: string, cb: (err: unknown, s?: session.SessionData | null) => void): void {
-    try {
-      const row = this.db.prepare('SELECT data, expires FROM sessions WHERE sid = ?').get(sid) as { data: string; expires: number } | undefined;
-      cb(null, row && row.expires > Date.now() ? (JSON.parse(row.data) as session.SessionData) : null);
-    } catch (e) { cb(e); }
+    this.db.get<{ data: string; expires: number }>('SELECT data, expires FROM sessions WHERE sid = ?', [sid])
+      .then((row) => cb(null, row && Number(row.expires) > Date.now() ? (JSON.parse(row.data) as session.SessionData) : null), (e: unknown) => cb(e));
   }
 
   override set(sid: string, s: session.SessionData, cb?: (err?: unknown) => void): void {
-    try {
-      const expires = expiryOf(s);
-      this.db.prepare('INSERT INTO sessions (sid, data, expires) VALUES (?, ?, ?) ON CONFLICT(sid) DO UPDATE SET data = excluded.data, expires = excluded.expires').run(sid, JSON.stringify(s), expires);
-      this.db.prepare('DELETE FROM sessions WHERE expires < ?').run(Date.now());
-      cb?.();
-    } catch (e) { cb?.(e); }
+    (async () => {
+      await this.db.run('INSERT INTO sessions (sid, data, expires) VALUES (?, ?, ?) ON CONFLICT (sid) DO UPDATE SET data = excluded.data, expires = excluded.expires', [sid, JSON.stringify(s), expiryOf(s)]);
+      await this.db.run('DELETE FROM sessions WHERE expires < ?', [Date.now()]);
+    })().then(() => cb?.(), (e: unknown) => cb?.(e));
   }
 
   /**
@@ -41,16 +56,10 @@ export class SqliteSessionStore extends session.Store {
    * so an active user stays signed in and only an idle session ends (cookie maxAge after the last request).
    */
   override touch(sid: string, s: session.SessionData, cb?: (err?: unknown) => void): void {
-    try {
-      this.db.prepare('UPDATE sessions SET expires = ? WHERE sid = ?').run(expiryOf(s), sid);
-      cb?.();
-    } catch (e) { cb?.(e); }
+    this.db.run('UPDATE sessions SET expires = ? WHERE sid = ?', [expiryOf(s), sid]).then(() => cb?.(), (e: unknown) => cb?.(e));
   }
 
   override destroy(sid: string, cb?: (err?: unknown) => void): void {
-    try {
-      this.db.prepare('DELETE FROM sessions WHERE sid = ?').run(sid);
-      cb?.();
-    } catch (e) { cb?.(e); }
+    this.db.run('DELETE FROM sessions WHERE sid = ?', [sid]).then(() => cb?.(), (e: unknown) => cb?.(e));
   }
 }

@@ -12,12 +12,12 @@ import { openWebDb } from './db';
 async function main() {
   const config = loadConfig();
   const db = openWebDb(config.dataDir);
-  const audit = AuditLog.open(path.join(config.dataDir, 'audit.sqlite'));
+  const audit = await AuditLog.open(config.storage);
   const client = createCamundaClient();
   const users = config.authMode === 'local' ? LocalUsers.fromFile(config.usersFile) : undefined;
   const refused = users?.refusedDemoUsers() ?? [];
   if (refused.length) console.warn(`[web] NODE_ENV=production: the ${refused.length} demo users in ${config.usersFile} cannot sign in (set WEB_USERS_FILE or use OIDC/SAML)`);
-  const { app, readModel } = createApp({
+  const { app, readModel, close } = await createApp({
     client, config, audit, db,
     users,
     oidc: config.oidc ? new OidcLogin(config.oidc) : undefined,
@@ -31,7 +31,7 @@ async function main() {
     const tick = () => readModel.refresh().catch((e) => console.error('[web] read model refresh failed:', (e as Error).message)).finally(() => { timer = setTimeout(tick, config.readModelRefreshSeconds * 1000); });
     timer = setTimeout(tick, 2000);
   }
-  const stop = () => { if (timer) clearTimeout(timer); server.close(() => { db.close(); audit.close(); process.exit(0); }); };
+  const stop = () => { if (timer) clearTimeout(timer); server.close(() => { db.close(); void Promise.all([audit.close(), close()]).finally(() => process.exit(0)); }); };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

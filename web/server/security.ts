@@ -72,7 +72,7 @@ const TASK_OR_CASE_PATH = /^\/(api\/)?(uppgifter|arenden|mina-arenden)(\/|$|\?)/
  * check refused it (group, kommun, CSRF, not signed in), so log review sees attempts as well as reads. The path
  * is kept without its query string (search terms can hold personal data).
  */
-export function auditRefusal(audit: AuditLog, req: Request, status: number, reason: string): void {
+export async function auditRefusal(audit: AuditLog, req: Request, status: number, reason: string): Promise<void> {
   if ((status !== 401 && status !== 403) || !TASK_OR_CASE_PATH.test(req.path)) return;
-  audit.record({ actor: req.session?.user?.id ?? 'anonym', action: 'access.denied', details: { method: req.method, path: req.path, status, reason } });
+  await audit.record({ actor: req.session?.user?.id ?? 'anonym', action: 'access.denied', details: { method: req.method, path: req.path, status, reason } });
 }

@@ -35,8 +35,8 @@ export const consentRecord = (deps: Deps) => defineHandler({
       throw new JobInputError(`consent.givenAt: ${(e as Error).message}`);
     }
     const givenAt = normaliseDateTime(consent.givenAt, 'consent.givenAt');
-    const rec = deps.consent.record({ caseRef, form: consent.form, givenAt, validUntil, parties: consent.parties, information: consent.information, guardiansConsented: consent.guardiansConsented ?? null }, job.jobKey);
-    deps.audit.record({ actor: deps.actor, action: 'consent.recorded', caseRef, details: { consentId: rec.id, form: rec.form, givenAt: rec.givenAt, validUntil: rec.validUntil, parties: rec.parties, information: rec.information, processInstanceKey: job.processInstanceKey } });
+    const rec = await deps.consent.record({ caseRef, form: consent.form, givenAt, validUntil, parties: consent.parties, information: consent.information, guardiansConsented: consent.guardiansConsented ?? null }, job.jobKey);
+    await deps.audit.record({ actor: deps.actor, action: 'consent.recorded', caseRef, details: { consentId: rec.id, form: rec.form, givenAt: rec.givenAt, validUntil: rec.validUntil, parties: rec.parties, information: rec.information, processInstanceKey: job.processInstanceKey } });
     return { consentId: rec.id, consentValidUntil: rec.validUntil };
   },
 });
@@ -58,8 +58,8 @@ export const consentCheck = (deps: Deps) => defineHandler({
   async handle({ variables, headers, job }) {
     const toParty = variables.toParty ?? headers.toParty;
     const at = DateTime.fromISO(normaliseDateTime(variables.consentCheckAt, 'consentCheckAt'), { setZone: true });
-    const r = deps.consent.check(variables.caseRef, toParty, headers.information, at);
-    deps.audit.record({ actor: deps.actor, action: r.ok ? 'consent.check.ok' : 'consent.check.missing', caseRef: variables.caseRef, details: { toParty, information: headers.information, checkedAt: at.toISO(), ...(r.ok ? { consentId: r.consent.id } : { reason: r.reason }), processInstanceKey: job.processInstanceKey, elementId: job.elementId } });
+    const r = await deps.consent.check(variables.caseRef, toParty, headers.information, at);
+    await deps.audit.record({ actor: deps.actor, action: r.ok ? 'consent.check.ok' : 'consent.check.missing', caseRef: variables.caseRef, details: { toParty, information: headers.information, checkedAt: at.toISO(), ...(r.ok ? { consentId: r.consent.id } : { reason: r.reason }), processInstanceKey: job.processInstanceKey, elementId: job.elementId } });
     if (!r.ok) throw new BpmnError('CONSENT_MISSING', r.message, { consentMissingReason: r.reason, consentMissingMessage: r.message });
     return { consentId: r.consent.id };
   },
@@ -71,8 +71,8 @@ export const consentWithdraw = (deps: Deps) => defineHandler({
   variables: z.looseObject({ caseRef: caseRefSchema(deps), withdrawnAt: isoDateOrDateTime.nullish() }),
   async handle({ variables, job }) {
     const at = variables.withdrawnAt ? normaliseDateTime(variables.withdrawnAt, 'withdrawnAt') : deps.now().toISO()!;
-    const n = deps.consent.withdraw(variables.caseRef, at);
-    deps.audit.record({ actor: deps.actor, action: 'consent.withdrawn', caseRef: variables.caseRef, details: { withdrawnAt: at, consents: n, processInstanceKey: job.processInstanceKey } });
+    const n = await deps.consent.withdraw(variables.caseRef, at);
+    await deps.audit.record({ actor: deps.actor, action: 'consent.withdrawn', caseRef: variables.caseRef, details: { withdrawnAt: at, consents: n, processInstanceKey: job.processInstanceKey } });
     return { consentWithdrawn: true };
   },
 });
@@ -83,7 +83,7 @@ export const shareRecord = (deps: Deps) => defineHandler({
   variables: shareVars(deps),
   async handle({ variables, headers, job }) {
     const toParty = variables.toParty ?? headers.toParty;
-    deps.audit.record({ actor: deps.actor, action: 'share.recorded', caseRef: variables.caseRef, details: { toParty, information: headers.information, consentId: variables.consentId ?? null, processInstanceKey: job.processInstanceKey, elementId: job.elementId } });
+    await deps.audit.record({ actor: deps.actor, action: 'share.recorded', caseRef: variables.caseRef, details: { toParty, information: headers.information, consentId: variables.consentId ?? null, processInstanceKey: job.processInstanceKey, elementId: job.elementId } });
     return {};
   },
 });

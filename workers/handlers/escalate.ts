@@ -31,10 +31,10 @@ export const escalate = (deps: Deps) => defineHandler({
     if (headers.level === 'breach' && !escalateTo) throw new JobInputError(`Breach escalation of deadline "${headers.deadline}" has no "escalateTo" header. Add it in the diagram and redeploy.`);
     const label = deps.deadlines.rules[headers.deadline]?.label ?? deps.deadlines.labels[headers.deadline] ?? headers.deadline;
 
-    const { step, first } = deps.escalations.claim({ jobKey: job.jobKey, processInstanceKey: job.processInstanceKey, caseRef: variables.caseRef, deadline: headers.deadline, level: headers.level, dueDate: due });
+    const { step, first } = await deps.escalations.claim({ jobKey: job.jobKey, processInstanceKey: job.processInstanceKey, caseRef: variables.caseRef, deadline: headers.deadline, level: headers.level, dueDate: due });
     const details = { deadline: headers.deadline, dueDate: due, processInstanceKey: job.processInstanceKey, elementId: job.elementId, group, escalateTo: escalateTo ?? null, step: step.step, jobKey: job.jobKey, engineTime: job.engineTime ?? null };
     // Recorded once per step even if the mail below fails and the job is retried.
-    if (first) deps.audit.record({ actor: deps.actor, action: `escalation.${headers.level}`, caseRef: variables.caseRef, details });
+    if (first) await deps.audit.record({ actor: deps.actor, action: `escalation.${headers.level}`, caseRef: variables.caseRef, details });
 
     const recipients = headers.level === 'reminder' ? [group] : [escalateTo!, group];
     const template = headers.level === 'reminder' ? 'paminnelse' as const : 'eskalering' as const;
@@ -45,7 +45,7 @@ export const escalate = (deps: Deps) => defineHandler({
     const mail = render(template, { caseRef: variables.caseRef, taskLabel: label, link: openUrl(deps.config.webBaseUrl, variables.caseRef, taskStep), dueDate: due, responsibleGroup: groupLabel(group), step: step.step });
     for (const { g, to } of targets) {
       const r = await deps.mail.send({ key: `${job.jobKey}:${headers.level}:${step.step}:${g}`, to, ...mail });
-      deps.audit.record({ actor: deps.actor, action: r.sent ? 'notification.sent' : r.uncertain ? 'notification.uncertain' : 'notification.duplicate-suppressed', caseRef: variables.caseRef, details: { ...details, recipientGroup: g, template, messageId: r.messageId } });
+      await deps.audit.record({ actor: deps.actor, action: r.sent ? 'notification.sent' : r.uncertain ? 'notification.uncertain' : 'notification.duplicate-suppressed', caseRef: variables.caseRef, details: { ...details, recipientGroup: g, template, messageId: r.messageId } });
     }
     return {};
   },

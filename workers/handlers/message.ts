@@ -32,7 +32,7 @@ export const messagePublish = (deps: Deps) => defineHandler({
     } catch (err) {
       if (!(ttl > 0 && /already published/i.test(String((err as Error)?.message ?? '')))) throw err;
     }
-    deps.audit.record({ actor: deps.actor, action: 'message.published', caseRef: v.caseRef, details: { name: headers.messageName, processInstanceKey: job.processInstanceKey, elementId: job.elementId } });
+    await deps.audit.record({ actor: deps.actor, action: 'message.published', caseRef: v.caseRef, details: { name: headers.messageName, processInstanceKey: job.processInstanceKey, elementId: job.elementId } });
     return {};
   },
 });

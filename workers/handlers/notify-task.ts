@@ -31,7 +31,7 @@ export const notifyTask = (deps: Deps) => defineHandler({
     });
     const to = groupAddresses(deps.config, group);
     const r = await deps.mail.send({ key: `${job.jobKey}:notify:${group}`, to, ...mail });
-    deps.audit.record({ actor: deps.actor, action: r.sent ? 'notification.sent' : r.uncertain ? 'notification.uncertain' : 'notification.duplicate-suppressed', caseRef: variables.caseRef, details: { group, template: headers.template, messageId: r.messageId, jobKey: job.jobKey, processInstanceKey: job.processInstanceKey, elementId: job.elementId } });
+    await deps.audit.record({ actor: deps.actor, action: r.sent ? 'notification.sent' : r.uncertain ? 'notification.uncertain' : 'notification.duplicate-suppressed', caseRef: variables.caseRef, details: { group, template: headers.template, messageId: r.messageId, jobKey: job.jobKey, processInstanceKey: job.processInstanceKey, elementId: job.elementId } });
     return {};
   },
 });

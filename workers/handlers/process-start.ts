@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqlDb } from '../../common/storage/db';
 import { z } from 'zod';
 import type { CamundaClient } from '../../common/camunda';
 import { ConfigError } from '../config';
@@ -17,16 +17,13 @@ import { caseRefSchema } from './common';
  * At most one instance per job: the job key is recorded with the instance key; before creating, an active
  * instance of the process with the same caseRef is looked for (covers a crash between create and record).
  */
-const PROCESS_STARTS_TABLE = 'CREATE TABLE IF NOT EXISTS process_starts (job_key TEXT PRIMARY KEY, case_ref TEXT NOT NULL, '
-  + 'process_id TEXT NOT NULL, process_instance_key TEXT NOT NULL, started_at TEXT NOT NULL)';
-
 export class ProcessStarts {
-  constructor(private readonly db: Database.Database) { db.exec(PROCESS_STARTS_TABLE); }
-  byJob(jobKey: string): string | undefined {
-    return (this.db.prepare('SELECT process_instance_key FROM process_starts WHERE job_key = ?').get(jobKey) as { process_instance_key: string } | undefined)?.process_instance_key;
+  constructor(private readonly db: SqlDb) {}
+  async byJob(jobKey: string): Promise<string | undefined> {
+    return (await this.db.get<{ process_instance_key: string }>('SELECT process_instance_key FROM process_starts WHERE job_key = ?', [jobKey]))?.process_instance_key;
   }
-  record(jobKey: string, caseRef: string, processId: string, processInstanceKey: string, at: string): void {
-    this.db.prepare('INSERT OR IGNORE INTO process_starts (job_key, case_ref, process_id, process_instance_key, started_at) VALUES (?, ?, ?, ?, ?)').run(jobKey, caseRef, processId, processInstanceKey, at);
+  async record(jobKey: string, caseRef: string, processId: string, processInstanceKey: string, at: string): Promise<void> {
+    await this.db.run('INSERT INTO process_starts (job_key, case_ref, process_id, process_instance_key, started_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (job_key) DO NOTHING', [jobKey, caseRef, processId, processInstanceKey, at]);
   }
 }
 
@@ -54,7 +51,7 @@ export const processStart = (deps: Deps) => defineHandler({
   }),
   async handle({ variables: v, headers, job }) {
     if (!deps.client) throw new ConfigError('vk.process.start needs the Camunda client (workers started without one).');
-    let key = deps.processStarts.byJob(job.jobKey) ?? await activeInstanceOf(deps.client, headers.processId, v.caseRef);
+    let key = await deps.processStarts.byJob(job.jobKey) ?? await activeInstanceOf(deps.client, headers.processId, v.caseRef);
     let created = false;
     if (!key) {
       // Nulls would only say "unknown"; the started process asks for what is missing.
@@ -63,8 +60,8 @@ export const processStart = (deps: Deps) => defineHandler({
       key = String((pi as { processInstanceKey: unknown }).processInstanceKey);
       created = true;
     }
-    deps.processStarts.record(job.jobKey, v.caseRef, headers.processId, key, deps.now().toISO()!);
-    deps.audit.record({ actor: deps.actor, action: created ? 'case.process-started' : 'case.process-start-duplicate-suppressed', caseRef: v.caseRef, details: { processId: headers.processId, processInstanceKey: key, startedBy: job.processInstanceKey } });
+    await deps.processStarts.record(job.jobKey, v.caseRef, headers.processId, key, deps.now().toISO()!);
+    await deps.audit.record({ actor: deps.actor, action: created ? 'case.process-started' : 'case.process-start-duplicate-suppressed', caseRef: v.caseRef, details: { processId: headers.processId, processInstanceKey: key, startedBy: job.processInstanceKey } });
     return { underPlaceringKey: key };
   },
 });

@@ -34,15 +34,15 @@ export const queueEnqueue = (deps: Deps) => defineHandler({
     const priority = v.queuePriority;
     let entry;
     try {
-      entry = deps.queue.enqueue({ caseRef: v.caseRef, kommun: v.kommun, home: v.home, priority, decisionDate: v.decisionDate.slice(0, 10), now: deps.now().toISO()!, processInstanceKey: job.processInstanceKey });
+      entry = await deps.queue.enqueue({ caseRef: v.caseRef, kommun: v.kommun, home: v.home, priority, decisionDate: v.decisionDate.slice(0, 10), now: deps.now().toISO()!, processInstanceKey: job.processInstanceKey });
     } catch (e) {
       if (e instanceof QueueStateError) throw new JobInputError(e.message);
       throw e;
     }
-    const placeAvailable = deps.queue.placeAvailable(v.home, v.caseRef);
+    const placeAvailable = await deps.queue.placeAvailable(v.home, v.caseRef);
     // The case goes straight to admission: its place is reserved, and it needs no plats-ledig message.
-    if (placeAvailable) deps.queue.markOffered(v.home, v.caseRef, deps.now().toISO()!);
-    deps.audit.record({ actor: deps.actor, action: 'queue.enqueued', caseRef: v.caseRef, details: { home: v.home, priority, position: entry.position, placeAvailable, processInstanceKey: job.processInstanceKey } });
+    if (placeAvailable) await deps.queue.markOffered(v.home, v.caseRef, deps.now().toISO()!);
+    await deps.audit.record({ actor: deps.actor, action: 'queue.enqueued', caseRef: v.caseRef, details: { home: v.home, priority, position: entry.position, placeAvailable, processInstanceKey: job.processInstanceKey } });
     // A case that jumps the line (higher priority) moves everyone behind it one step back.
     await syncPositions(clientOf(deps), deps.queue, v.home, v.caseRef);
     return { queuePosition: entry.position, placeAvailable };
@@ -56,13 +56,13 @@ export const queueAdmit = (deps: Deps) => defineHandler({
   async handle({ variables: v, job }) {
     let admittedAt: string;
     try {
-      admittedAt = deps.queue.admit(v.home, v.caseRef, deps.now().toISO()!, { kommun: v.kommun });
+      admittedAt = await deps.queue.admit(v.home, v.caseRef, deps.now().toISO()!, { kommun: v.kommun });
     } catch (e) {
       // The diagram admits only when a place is free; if it is taken after all, retry later (then incident).
       if (e instanceof NoPlaceError) throw new TransientError(e.message);
       throw e;
     }
-    deps.audit.record({ actor: deps.actor, action: 'queue.admitted', caseRef: v.caseRef, details: { home: v.home, admittedAt, processInstanceKey: job.processInstanceKey } });
+    await deps.audit.record({ actor: deps.actor, action: 'queue.admitted', caseRef: v.caseRef, details: { home: v.home, admittedAt, processInstanceKey: job.processInstanceKey } });
     await moveQueue(deps, v.home);
     return { admittedAt, queuePosition: null };
   },
@@ -73,8 +73,8 @@ export const queueRemove = (deps: Deps) => defineHandler({
   headers: z.object({}),
   variables: base(deps),
   async handle({ variables: v, job }) {
-    const removed = deps.queue.remove(v.home, v.caseRef, deps.now().toISO()!);
-    deps.audit.record({ actor: deps.actor, action: 'queue.removed', caseRef: v.caseRef, details: { home: v.home, wasQueued: removed, processInstanceKey: job.processInstanceKey } });
+    const removed = await deps.queue.remove(v.home, v.caseRef, deps.now().toISO()!);
+    await deps.audit.record({ actor: deps.actor, action: 'queue.removed', caseRef: v.caseRef, details: { home: v.home, wasQueued: removed, processInstanceKey: job.processInstanceKey } });
     // The case may have held an offer for a free place: it goes to the next in line.
     await moveQueue(deps, v.home);
     return {};
@@ -100,9 +100,9 @@ export const placeMove = (deps: Deps) => defineHandler({
   variables: z.looseObject({ caseRef: caseRefSchema(deps), kommun: z.string().min(1), fromHome: home, toHome: home }).refine((v) => v.fromHome !== v.toHome, 'fromHome and toHome must differ'),
   async handle({ variables: v }) {
     const now = deps.now().toISO()!;
-    const admittedAt = deps.queue.move(v.caseRef, v.fromHome, v.toHome, now, v.kommun);
-    const s = deps.queue.status(v.toHome);
-    deps.audit.record({ actor: deps.actor, action: 'queue.moved', caseRef: v.caseRef, details: { fromHome: v.fromHome, toHome: v.toHome, admittedAt, overCapacity: s.admitted > s.capacity } });
+    const admittedAt = await deps.queue.move(v.caseRef, v.fromHome, v.toHome, now, v.kommun);
+    const s = await deps.queue.status(v.toHome);
+    await deps.audit.record({ actor: deps.actor, action: 'queue.moved', caseRef: v.caseRef, details: { fromHome: v.fromHome, toHome: v.toHome, admittedAt, overCapacity: s.admitted > s.capacity } });
     await moveQueue(deps, v.fromHome, undefined, v.caseRef);
     await syncPositions(clientOf(deps), deps.queue, v.toHome);
     return { admittedAt };

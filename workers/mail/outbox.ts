@@ -1,10 +1,13 @@
-import Database from 'better-sqlite3';
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { SqlDb } from '../../common/storage/db';
 
 /**
- * The outbox makes e-mail idempotent across job retries and worker crashes: every message has an idempotency
- * key (job key + step + recipient group). `sending` is committed before the SMTP transaction and `sent` right after
- * the server accepts, before the job is completed — so a re-activated job finds `sent` and does not mail again, and
- * a crash during the transaction leaves `sending`, which the sender never repeats blindly (see MailSender.send).
+ * The outbox makes e-mail idempotent across job retries, worker crashes and replicas: every message has an
+ * idempotency key (job key + step + recipient group). A replica claims the row (`sending`, committed before the SMTP
+ * transaction) and marks it `sent` right after the server accepts, before the job is completed — so a re-activated
+ * job finds `sent` and does not mail again, and a crash during the transaction leaves `sending`, which the sender
+ * never repeats blindly (see MailSender.send).
  */
 export interface OutboxMessage { key: string; to: string[]; subject: string; text: string }
 
@@ -19,58 +22,87 @@ export interface OutboxRow extends OutboxMessage {
   messageId: string;
 }
 
+/** What a claim found. `busy`: another replica is sending this message right now (try again later). */
+export type Claim =
+  | { kind: 'claimed'; row: OutboxRow }
+  | { kind: 'sent'; row: OutboxRow }
+  | { kind: 'interrupted'; row: OutboxRow }
+  | { kind: 'busy' };
+
+/**
+ * Longer than a whole SMTP attempt (10 s connect + 10 s greeting + 20 s socket): a `sending` row another replica
+ * claimed more recently may still be on its way, an older one was interrupted.
+ */
+const IN_FLIGHT_MS = 60_000;
+
+/** This process, as recorded in claimed_by. */
+const REPLICA = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+
 export class Outbox {
-  constructor(private readonly db: Database.Database) {
-    db.exec(`CREATE TABLE IF NOT EXISTS outbox (
-      key TEXT PRIMARY KEY,
-      recipients TEXT NOT NULL,
-      subject TEXT NOT NULL,
-      body TEXT NOT NULL,
-      status TEXT NOT NULL DEFAULT 'pending',
-      attempts INTEGER NOT NULL DEFAULT 0,
-      last_error TEXT,
-      created_at TEXT NOT NULL,
-      sent_at TEXT,
-      message_id TEXT NOT NULL
-    )`);
-  }
+  constructor(private readonly db: SqlDb) {}
 
   /** Adds the message unless a message with the same key exists; returns the stored row either way. */
-  put(m: OutboxMessage, domain: string): OutboxRow {
+  async put(m: OutboxMessage, domain: string): Promise<OutboxRow> {
     const messageId = `<${m.key.replace(/[^A-Za-z0-9.-]/g, '.')}@${domain}>`;
-    this.db.prepare(`INSERT OR IGNORE INTO outbox (key, recipients, subject, body, created_at, message_id) VALUES (?, ?, ?, ?, ?, ?)`)
-      .run(m.key, JSON.stringify(m.to), m.subject, m.text, new Date().toISOString(), messageId);
-    return this.get(m.key)!;
+    await this.db.run(`INSERT INTO outbox (key, recipients, subject, body, created_at, message_id) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
+      [m.key, JSON.stringify(m.to), m.subject, m.text, new Date().toISOString(), messageId]);
+    return (await this.get(m.key))!;
   }
 
-  get(key: string): OutboxRow | undefined {
-    const r = this.db.prepare('SELECT * FROM outbox WHERE key = ?').get(key) as Record<string, unknown> | undefined;
-    if (!r) return undefined;
-    return {
-      key: String(r.key), to: JSON.parse(String(r.recipients)) as string[], subject: String(r.subject), text: String(r.body),
-      status: r.status as OutboxRow['status'], attempts: Number(r.attempts), lastError: (r.last_error as string | null) ?? null,
-      createdAt: String(r.created_at), sentAt: (r.sent_at as string | null) ?? null, messageId: String(r.message_id),
-    };
+  async get(key: string): Promise<OutboxRow | undefined> {
+    const r = await this.db.get('SELECT * FROM outbox WHERE key = ?', [key]);
+    return r ? toRow(r) : undefined;
   }
 
-  markSent(key: string): void {
-    this.db.prepare(`UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE key = ?`).run(new Date().toISOString(), key);
+  /**
+   * Claims the row for one SMTP transaction, in one transaction: on PostgreSQL the row is locked FOR UPDATE SKIP
+   * LOCKED, so of two replicas claiming at once one gets it and the other is told `busy` without waiting. `resend`
+   * also claims an interrupted row.
+   */
+  async claim(key: string, opts: { resendInterrupted: boolean; now?: Date }): Promise<Claim> {
+    const now = opts.now ?? new Date();
+    return this.db.tx(async (t) => {
+      const lock = t.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+      const r = await t.get(`SELECT * FROM outbox WHERE key = ?${lock}`, [key]);
+      if (!r) return { kind: 'busy' } as const;
+      const row = toRow(r);
+      if (row.status === 'sent') return { kind: 'sent', row } as const;
+      if (row.status === 'sending' && t.dialect === 'postgres' && r.claimed_by !== REPLICA && r.claimed_at
+        && now.getTime() - Date.parse(String(r.claimed_at)) < IN_FLIGHT_MS) return { kind: 'busy' } as const;
+      if ((row.status === 'sending' || row.status === 'uncertain') && !opts.resendInterrupted) return { kind: 'interrupted', row } as const;
+      await t.run(`UPDATE outbox SET status = 'sending', claimed_by = ?, claimed_at = ? WHERE key = ?`, [REPLICA, now.toISOString(), key]);
+      return { kind: 'claimed', row: { ...row, status: 'sending' } } as const;
+    });
   }
 
-  markFailed(key: string, error: string): void {
-    this.db.prepare(`UPDATE outbox SET status = 'pending', attempts = attempts + 1, last_error = ? WHERE key = ?`).run(error, key);
+  async markSent(key: string): Promise<void> {
+    await this.db.run(`UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE key = ?`, [new Date().toISOString(), key]);
   }
 
-  markSending(key: string): void {
-    this.db.prepare(`UPDATE outbox SET status = 'sending' WHERE key = ?`).run(key);
+  async markFailed(key: string, error: string): Promise<void> {
+    await this.db.run(`UPDATE outbox SET status = 'pending', attempts = attempts + 1, last_error = ? WHERE key = ?`, [error, key]);
   }
 
-  markUncertain(key: string): void {
-    this.db.prepare(`UPDATE outbox SET status = 'uncertain', last_error = 'worker stopped during the SMTP transaction; not resent (onInterruptedSend = skip)' WHERE key = ?`).run(key);
+  /** Only for tests and tools that stage an interrupted send. */
+  async markSending(key: string): Promise<void> {
+    await this.db.run(`UPDATE outbox SET status = 'sending' WHERE key = ?`, [key]);
+  }
+
+  async markUncertain(key: string): Promise<void> {
+    // Never over a `sent` written meanwhile by the replica that was sending it.
+    await this.db.run(`UPDATE outbox SET status = 'uncertain', last_error = 'worker stopped during the SMTP transaction; not resent (onInterruptedSend = skip)' WHERE key = ? AND status <> 'sent'`, [key]);
   }
 
   /** Rows an operator should check (interrupted sends that were not repeated). */
-  uncertain(): OutboxRow[] {
-    return (this.db.prepare(`SELECT key FROM outbox WHERE status = 'uncertain' ORDER BY created_at`).all() as Array<{ key: string }>).map((r) => this.get(r.key)!);
+  async uncertain(): Promise<OutboxRow[]> {
+    return (await this.db.all(`SELECT * FROM outbox WHERE status = 'uncertain' ORDER BY created_at`)).map(toRow);
   }
+}
+
+function toRow(r: Record<string, unknown>): OutboxRow {
+  return {
+    key: String(r.key), to: JSON.parse(String(r.recipients)) as string[], subject: String(r.subject), text: String(r.body),
+    status: r.status as OutboxRow['status'], attempts: Number(r.attempts), lastError: (r.last_error as string | null) ?? null,
+    createdAt: String(r.created_at), sentAt: (r.sent_at as string | null) ?? null, messageId: String(r.message_id),
+  };
 }

@@ -57,14 +57,18 @@ export class MailSender {
    * Message-ID).
    */
   async send(m: OutboxMessage): Promise<{ sent: boolean; messageId: string; uncertain?: boolean }> {
-    const row = this.outbox.put(m, this.domain);
-    if (row.status === 'sent') return { sent: false, messageId: row.messageId };
-    if ((row.status === 'sending' || row.status === 'uncertain') && this.onInterruptedSend === 'skip') {
-      this.outbox.markUncertain(row.key);
-      return { sent: false, messageId: row.messageId, uncertain: true };
+    const put = await this.outbox.put(m, this.domain);
+    const claim = await this.outbox.claim(put.key, { resendInterrupted: this.onInterruptedSend === 'resend' });
+    // Another replica holds the row (same job re-activated there): fail this attempt; the retry finds `sent`, or
+    // sends if that replica gave up. Completing now could lose the mail if that replica's attempt fails.
+    if (claim.kind === 'busy') throw new TransientError(`The e-mail ${put.key} is being sent by another worker replica; will check again.`);
+    if (claim.kind === 'sent') return { sent: false, messageId: claim.row.messageId };
+    if (claim.kind === 'interrupted') {
+      await this.outbox.markUncertain(claim.row.key);
+      return { sent: false, messageId: claim.row.messageId, uncertain: true };
     }
-    // Committed before the SMTP transaction: a crash from here on leaves `sending`, never a silent resend.
-    this.outbox.markSending(row.key);
+    // `sending` is committed by the claim: a crash from here on leaves it, never a silent resend.
+    const row = claim.row;
     try {
       await this.transport.sendMail({
         from: this.cfg.from, to: row.to, subject: row.subject, text: row.text, messageId: row.messageId,
@@ -72,10 +76,10 @@ export class MailSender {
       });
     } catch (err) {
       const classified = classifySmtpError(err, this.where);
-      this.outbox.markFailed(row.key, classified.message);
+      await this.outbox.markFailed(row.key, classified.message);
       throw classified;
     }
-    this.outbox.markSent(row.key);
+    await this.outbox.markSent(row.key);
     return { sent: true, messageId: row.messageId };
   }
 

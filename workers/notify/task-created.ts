@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqlDb } from '../../common/storage/db';
 import { DateTime } from 'luxon';
 import type { CamundaClient } from '../../common/camunda';
 import { groupAddresses } from '../config';
@@ -31,22 +31,17 @@ export class TaskCreatedNotifier {
   private running?: Promise<number>;
   private stopped = false;
 
-  constructor(private readonly client: CamundaClient, private readonly deps: Deps, private readonly db: Database.Database, private readonly opts: TaskCreatedOptions) {
-    db.exec(`CREATE TABLE IF NOT EXISTS task_notice_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), creation_date TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS task_notice (user_task_key TEXT PRIMARY KEY, creation_date TEXT NOT NULL, outcome TEXT NOT NULL, at TEXT NOT NULL);`);
-  }
+  constructor(private readonly client: CamundaClient, private readonly deps: Deps, private readonly db: SqlDb, private readonly opts: TaskCreatedOptions) {}
 
   /** The cursor; on the very first start, now minus the overlap (tasks that existed before are not mailed). */
-  cursor(): string {
-    const row = this.db.prepare('SELECT creation_date AS c FROM task_notice_cursor WHERE id = 1').get() as { c: string } | undefined;
-    if (row) return row.c;
+  async cursor(): Promise<string> {
     const first = this.deps.now().toUTC().minus({ milliseconds: this.opts.overlapMs }).toISO()!;
-    this.db.prepare('INSERT INTO task_notice_cursor (id, creation_date) VALUES (1, ?)').run(first);
-    return first;
+    // Replicas share one cursor: the first to start sets it.
+    await this.db.run('INSERT INTO task_notice_cursor (id, creation_date) VALUES (1, ?) ON CONFLICT (id) DO NOTHING', [first]);
+    return (await this.db.get<{ c: string }>('SELECT creation_date AS c FROM task_notice_cursor WHERE id = 1'))!.c;
   }
 
   start(): void {
-    this.cursor();
     const tick = () => {
       if (this.stopped) return;
       this.poll().catch((e: unknown) => console.error(`[workers] task-created poll failed: ${(e as Error).message}`))
@@ -68,9 +63,9 @@ export class TaskCreatedNotifier {
   }
 
   private async doPoll(): Promise<number> {
-    const cursor = this.cursor();
+    const cursor = await this.cursor();
     const since = new Date(Date.parse(cursor) - this.opts.overlapMs).toISOString();
-    const handled = this.db.prepare('SELECT 1 FROM task_notice WHERE user_task_key = ?');
+    const handled = (key: string) => this.db.get('SELECT 1 AS x FROM task_notice WHERE user_task_key = ?', [key]);
     let newCursor = cursor;
     let sent = 0;
     let after: string | undefined;
@@ -84,16 +79,16 @@ export class TaskCreatedNotifier {
         if (this.stopped) break outer;
         const key = String(t.userTaskKey);
         const created = t.creationDate ? new Date(t.creationDate).toISOString() : cursor;
-        if (!handled.get(key)) {
+        if (!(await handled(key))) {
           try {
             const outcome = await this.notify(t);
             if (outcome.startsWith('sent')) sent++;
-            this.remember(key, created, outcome);
+            await this.remember(key, created, outcome);
           } catch (e) {
             if (e instanceof TransientError) { console.error(`[workers] task-created mail for task ${key} will be retried: ${e.message}`); break outer; }
             // A person must fix it (address missing, mail refused): recorded and audited, not retried forever.
-            this.remember(key, created, `failed: ${(e as Error).message}`);
-            this.deps.audit.record({ actor: this.deps.actor, action: 'notification.failed', details: { userTaskKey: key, processInstanceKey: String(t.processInstanceKey), template: 'ny-uppgift', error: (e as Error).message } });
+            await this.remember(key, created, `failed: ${(e as Error).message}`);
+            await this.deps.audit.record({ actor: this.deps.actor, action: 'notification.failed', details: { userTaskKey: key, processInstanceKey: String(t.processInstanceKey), template: 'ny-uppgift', error: (e as Error).message } });
           }
         }
         if (created > newCursor) newCursor = created;
@@ -102,14 +97,16 @@ export class TaskCreatedNotifier {
       if (res.items.length < PAGE || !end) break;
       after = end;
     }
-    if (newCursor !== cursor) this.db.prepare('UPDATE task_notice_cursor SET creation_date = ? WHERE id = 1').run(newCursor);
+    // Never backwards: another replica's poll may have moved it further meanwhile.
+    if (newCursor !== cursor) await this.db.run('UPDATE task_notice_cursor SET creation_date = ? WHERE id = 1 AND creation_date < ?', [newCursor, newCursor]);
     // Only what the overlap can still return needs remembering.
-    this.db.prepare('DELETE FROM task_notice WHERE creation_date < ?').run(new Date(Date.parse(newCursor) - 2 * this.opts.overlapMs).toISOString());
+    await this.db.run('DELETE FROM task_notice WHERE creation_date < ?', [new Date(Date.parse(newCursor) - 2 * this.opts.overlapMs).toISOString()]);
     return sent;
   }
 
-  private remember(key: string, created: string, outcome: string): void {
-    this.db.prepare('INSERT OR REPLACE INTO task_notice (user_task_key, creation_date, outcome, at) VALUES (?, ?, ?, ?)').run(key, created, outcome.slice(0, 500), DateTime.utc().toISO());
+  private async remember(key: string, created: string, outcome: string): Promise<void> {
+    await this.db.run(`INSERT INTO task_notice (user_task_key, creation_date, outcome, at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (user_task_key) DO UPDATE SET creation_date = excluded.creation_date, outcome = excluded.outcome, at = excluded.at`, [key, created, outcome.slice(0, 500), DateTime.utc().toISO()]);
   }
 
   private async notify(t: Awaited<ReturnType<CamundaClient['searchUserTasks']>>['items'][number]): Promise<string> {
@@ -125,7 +122,7 @@ export class TaskCreatedNotifier {
     const sentTo: string[] = [];
     for (const { g, to } of targets) {
       const r = await this.deps.mail.send({ key: `task-created:${key}:${g}`, to, ...mail });
-      this.deps.audit.record({ actor: this.deps.actor, action: r.sent ? 'notification.sent' : r.uncertain ? 'notification.uncertain' : 'notification.duplicate-suppressed', caseRef, details: { group: g, template: 'ny-uppgift', messageId: r.messageId, userTaskKey: key, processInstanceKey: String(t.processInstanceKey), elementId: String(t.elementId) } });
+      await this.deps.audit.record({ actor: this.deps.actor, action: r.sent ? 'notification.sent' : r.uncertain ? 'notification.uncertain' : 'notification.duplicate-suppressed', caseRef, details: { group: g, template: 'ny-uppgift', messageId: r.messageId, userTaskKey: key, processInstanceKey: String(t.processInstanceKey), elementId: String(t.elementId) } });
       if (r.sent) sentTo.push(g);
     }
     return sentTo.length ? `sent: ${sentTo.join(',')}` : 'already sent';

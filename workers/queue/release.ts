@@ -13,17 +13,17 @@ import type { Home, PlacementQueue, QueueEntry } from './queue';
 const OFFER_TTL_MS = 24 * 3_600_000;
 
 export async function offerFreePlaces(client: CamundaClient, queue: PlacementQueue, audit: AuditLog, home: Home, actor: string, now: string, freedBy?: string): Promise<QueueEntry[]> {
-  const offers = queue.takeOffers(home, now);
+  const offers = await queue.takeOffers(home, now);
   for (const q of offers) {
     try {
       await client.publishMessage({ name: 'plats-ledig', correlationKey: q.caseRef, variables: { home }, timeToLive: OFFER_TTL_MS, messageId: `plats-ledig:${home}:${q.caseRef}:${q.enqueuedAt}` } as never);
     } catch (err) {
       if (!isDuplicateMessage(err)) {
-        queue.withdrawOffer(home, q.caseRef);
+        await queue.withdrawOffer(home, q.caseRef);
         throw err;
       }
     }
-    audit.record({ actor, action: 'queue.place-offered', caseRef: q.caseRef, details: { home, position: q.position, ...(freedBy ? { freedBy } : {}) } });
+    await audit.record({ actor, action: 'queue.place-offered', caseRef: q.caseRef, details: { home, position: q.position, ...(freedBy ? { freedBy } : {}) } });
   }
   return offers;
 }
@@ -39,7 +39,7 @@ export function syncPositions(client: CamundaClient, queue: PlacementQueue, home
     let updated = 0;
     const written = new Map<string, number>();
     for (let round = 0; round < 5; round++) {
-      const due = queue.list(home).filter((q) => q.processInstanceKey && q.caseRef !== except && written.get(q.caseRef) !== q.position);
+      const due = (await queue.list(home)).filter((q) => q.processInstanceKey && q.caseRef !== except && written.get(q.caseRef) !== q.position);
       if (due.length === 0) break;
       for (const q of due) {
         try {
@@ -69,8 +69,8 @@ export async function releasePlace(
   r: { home: Home; caseRef: string; actor: string; now?: string; reason?: string },
 ): Promise<QueueEntry | undefined> {
   const now = r.now ?? new Date().toISOString();
-  const next = queue.discharge(r.home, r.caseRef, now);
-  audit.record({ actor: r.actor, action: 'queue.discharged', caseRef: r.caseRef, details: { home: r.home, reason: r.reason ?? null, nextInQueue: next?.caseRef ?? null } });
+  const next = await queue.discharge(r.home, r.caseRef, now);
+  await audit.record({ actor: r.actor, action: 'queue.discharged', caseRef: r.caseRef, details: { home: r.home, reason: r.reason ?? null, nextInQueue: next?.caseRef ?? null } });
   await offerFreePlaces(client, queue, audit, r.home, r.actor, now, r.caseRef);
   await syncPositions(client, queue, r.home);
   return next;

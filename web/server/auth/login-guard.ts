@@ -21,7 +21,7 @@ const attemptedUser = (req: Request): string => (typeof req.body?.username === '
  * count, per username and per client address; once a limit is reached every attempt — also one with the right
  * password — is refused until the window ends. `refuse` answers the locked attempt (Swedish page, audit row).
  */
-export function loginGuards(limits: LoginLimits, refuse: (req: Request, res: Response, scope: 'user' | 'address', minutes: number) => void): RequestHandler[] {
+export function loginGuards(limits: LoginLimits, refuse: (req: Request, res: Response, scope: 'user' | 'address', minutes: number) => Promise<void>): RequestHandler[] {
   const common = {
     windowMs: limits.windowMinutes * 60_000,
     skipSuccessfulRequests: true,
@@ -34,13 +34,13 @@ export function loginGuards(limits: LoginLimits, refuse: (req: Request, res: Res
     keyGenerator: (req) => `user:${attemptedUser(req)}`,
     // An empty username is a malformed attempt, counted by address only.
     skip: (req) => attemptedUser(req) === '',
-    handler: (req, res) => refuse(req, res, 'user', limits.windowMinutes),
+    handler: (req, res, next) => { refuse(req, res, 'user', limits.windowMinutes).catch(next); },
   });
   const byAddress = rateLimit({
     ...common,
     limit: limits.maxFailuresPerAddress,
     keyGenerator: (req) => `ip:${ipKeyGenerator(req.ip ?? 'unknown')}`,
-    handler: (req, res) => refuse(req, res, 'address', limits.windowMinutes),
+    handler: (req, res, next) => { refuse(req, res, 'address', limits.windowMinutes).catch(next); },
   });
   return [byAddress, byUser];
 }

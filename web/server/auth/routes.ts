@@ -52,9 +52,9 @@ export function authRoutes(deps: { config: WebConfig; users?: LocalUsers; oidc?:
 
   r.get('/login', (req, res) => { res.send(loginPage(req)); });
 
-  const guards = loginGuards(deps.config.loginLimits ?? DEFAULT_LOGIN_LIMITS, (req, res, scope, minutes) => {
+  const guards = loginGuards(deps.config.loginLimits ?? DEFAULT_LOGIN_LIMITS, async (req, res, scope, minutes) => {
     const actor = typeof req.body?.username === 'string' && req.body.username.trim() ? req.body.username.trim().slice(0, 100) : 'okänd';
-    deps.audit.record({ actor, action: 'auth.login.locked', details: { scope, ip: req.ip } });
+    await deps.audit.record({ actor, action: 'auth.login.locked', details: { scope, ip: req.ip } });
     res.status(429).send(loginPage(req, `För många misslyckade inloggningar. Inloggningen är spärrad i upp till ${minutes} minuter; försök igen senare eller kontakta din administratör.`));
   });
 
@@ -65,19 +65,19 @@ export function authRoutes(deps: { config: WebConfig; users?: LocalUsers; oidc?:
       if (!body.success) { res.status(400).send(loginPage(req, 'Fyll i användarnamn och lösenord.')); return; }
       const result = await deps.users.verify(body.data.username, body.data.password);
       if (!result.ok && result.reason === 'demo-in-production') {
-        deps.audit.record({ actor: body.data.username, action: 'auth.login.failed', details: { reason: 'demo-user-in-production' } });
+        await deps.audit.record({ actor: body.data.username, action: 'auth.login.failed', details: { reason: 'demo-user-in-production' } });
         res.status(403).send(loginPage(req, 'Demoanvändare är avstängda i produktion. Logga in med ett riktigt konto eller organisationens inloggning.'));
         return;
       }
       if (!result.ok) {
-        deps.audit.record({ actor: body.data.username, action: 'auth.login.failed' });
+        await deps.audit.record({ actor: body.data.username, action: 'auth.login.failed' });
         res.status(401).send(loginPage(req, 'Fel användarnamn eller lösenord. Försök igen.'));
         return;
       }
       const user = result.user;
       const target = takeTarget(req);
       await regenerate(req, user);
-      deps.audit.record({ actor: user.id, action: 'auth.login' });
+      await deps.audit.record({ actor: user.id, action: 'auth.login' });
       res.redirect(303, target ?? landingPage(user));
     } catch (e) { next(e); }
   });
@@ -103,14 +103,14 @@ export function authRoutes(deps: { config: WebConfig; users?: LocalUsers; oidc?:
         user = await deps.oidc.finish(new URL(req.originalUrl, deps.config.oidc!.redirectUri), pending);
       } catch (e) {
         if (e instanceof UserError && e.status < 500) {
-          deps.audit.record({ actor: (e instanceof OidcRefused && e.sub) || 'okänd', action: 'auth.login.failed', details: { mode: 'oidc', status: e.status } });
+          await deps.audit.record({ actor: (e instanceof OidcRefused && e.sub) || 'okänd', action: 'auth.login.failed', details: { mode: 'oidc', status: e.status } });
         }
         if (pending) await save(req);
         throw e;
       }
       const target = takeTarget(req);
       await regenerate(req, user);
-      deps.audit.record({ actor: user.id, action: 'auth.login', details: { mode: 'oidc' } });
+      await deps.audit.record({ actor: user.id, action: 'auth.login', details: { mode: 'oidc' } });
       res.redirect(303, target ?? landingPage(user));
     } catch (e) { next(e); }
   });
@@ -144,13 +144,13 @@ export function authRoutes(deps: { config: WebConfig; users?: LocalUsers; oidc?:
         if (e instanceof UserError && e.status < 500) {
           const actor = (e instanceof SamlRefused && e.subject) || 'okänd';
           const reason = e instanceof SamlInvalid ? e.reason.slice(0, 300) : e instanceof SamlRefused ? 'no-known-group' : 'no-pending-login';
-          deps.audit.record({ actor, action: 'auth.login.failed', details: { mode: 'saml', status: e.status, reason } });
+          await deps.audit.record({ actor, action: 'auth.login.failed', details: { mode: 'saml', status: e.status, reason } });
         }
         throw e;
       }
       const target = ownPage(req.body?.RelayState);
       await regenerate(req, user);
-      deps.audit.record({ actor: user.id, action: 'auth.login', details: { mode: 'saml' } });
+      await deps.audit.record({ actor: user.id, action: 'auth.login', details: { mode: 'saml' } });
       res.redirect(303, target ?? landingPage(user));
     } catch (e) { next(e); }
   });
@@ -165,9 +165,11 @@ export function authRoutes(deps: { config: WebConfig; users?: LocalUsers; oidc?:
   r.post('/logga-ut', (req, res) => {
     const id = req.session.user?.id;
     req.session.destroy(() => {
-      if (id) deps.audit.record({ actor: id, action: 'auth.logout' });
-      res.clearCookie('vk.sid');
-      res.redirect(303, '/login');
+      void (async () => {
+        if (id) await deps.audit.record({ actor: id, action: 'auth.logout' });
+        res.clearCookie('vk.sid');
+        res.redirect(303, '/login');
+      })().catch((e: unknown) => { console.error('[web] logout audit failed:', (e as Error).message); res.redirect(303, '/login'); });
     });
   });
   return r;

@@ -27,11 +27,11 @@ export type Effect =
 
 export interface ConsentInput { form: string; givenAt: string; parties: string[]; information: string[]; guardiansConsented: boolean | null }
 
-/** The consent registry as the web app uses it (shared with the workers' vk.consent.check through workers.sqlite). */
+/** The consent registry as the web app uses it (shared with the workers' vk.consent.check: the same table). */
 export interface ConsentPort {
-  record(caseRef: string, c: ConsentInput, idempotencyKey: string, now: Date): { id: string; validUntil: string };
-  withdraw(caseRef: string, at: Date): number;
-  current(caseRef: string, now: Date): { id: string; validUntil: string } | undefined;
+  record(caseRef: string, c: ConsentInput, idempotencyKey: string, now: Date): Promise<{ id: string; validUntil: string }>;
+  withdraw(caseRef: string, at: Date): Promise<number>;
+  current(caseRef: string, now: Date): Promise<{ id: string; validUntil: string } | undefined>;
 }
 
 export interface ActionDef {

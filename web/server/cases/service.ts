@@ -52,7 +52,7 @@ export interface CaseDeps {
   /** The consent registry (workers.sqlite); without it the consent actions are not offered. */
   consent?: ConsentPort;
   /** The client's place or queue position (common/places.ts); without it the summary leaves it out. */
-  placeOf?: (caseRef: string) => CasePlaceView | undefined;
+  placeOf?: (caseRef: string) => Promise<CasePlaceView | undefined>;
   /** Display name of a user id, when the sign-in mode knows it. */
   userName?: (id: string) => string | undefined;
 }
@@ -98,7 +98,7 @@ export class CaseService {
     const kommun = userKommun(user)!;
     const caseRef = newCaseRef(this.d.now());
     const pi = await this.d.client.createProcessInstance({ processDefinitionId: processId as never, variables: { caseRef, kommun } });
-    this.d.audit.record({ actor: user.id, action: 'case.started', caseRef, details: { processDefinitionId: processId, processInstanceKey: String(pi.processInstanceKey), kommun } });
+    await this.d.audit.record({ actor: user.id, action: 'case.started', caseRef, details: { processDefinitionId: processId, processInstanceKey: String(pi.processInstanceKey), kommun } });
     return { processInstanceKey: String(pi.processInstanceKey), caseRef };
   }
 
@@ -116,7 +116,7 @@ export class CaseService {
   /** The case for the case view; every read (and every refused attempt) is written to the audit log. */
   async get(user: SessionUser, processInstanceKey: string, opts: { caseAccess?: boolean } = {}): Promise<CaseView> {
     const c = await this.load(user, processInstanceKey, opts.caseAccess === true);
-    this.d.audit.record({ actor: user.id, action: 'case.read', caseRef: c.caseRef, details: { processInstanceKey } });
+    await this.d.audit.record({ actor: user.id, action: 'case.read', caseRef: c.caseRef, details: { processInstanceKey } });
     return c;
   }
 
@@ -151,7 +151,7 @@ export class CaseService {
         }
       }
     } catch (err) {
-      this.d.audit.record({ actor: user.id, action: 'case.read.denied', caseRef, details: { processInstanceKey } });
+      await this.d.audit.record({ actor: user.id, action: 'case.read.denied', caseRef, details: { processInstanceKey } });
       throw err;
     }
     const elRes = await this.d.client.searchElementInstances({ filter: { processInstanceKey } as never, page: { limit: 1000 } as never, sort: [{ field: 'startDate', order: 'ASC' }] as never }, NOW as never);
@@ -161,7 +161,7 @@ export class CaseService {
     const deadlines = Object.entries(vars)
       .filter(([k, v]) => /Deadline$/.test(k) && typeof v === 'string')
       .map(([k, v]) => ({ name: k, value: v as string, passed: Date.parse(v as string) < now }));
-    const escalations = caseRef ? this.d.audit.query({ caseRef, action: 'escalation.', limit: 200 }) : [];
+    const escalations = caseRef ? await this.d.audit.query({ caseRef, action: 'escalation.', limit: 200 }) : [];
     return {
       processInstanceKey, processDefinitionKey: String(pi.processDefinitionKey), processDefinitionId: String(pi.processDefinitionId), processName: pi.processDefinitionName || String(pi.processDefinitionId),
       state: pi.state, startDate: pi.startDate, endDate: pi.endDate, caseRef, kommun,
@@ -189,19 +189,19 @@ export class CaseService {
     // kommun's case exists. Both outcomes, and the found ones, are audited.
     const unknown = () => notFound(`Inget ärende med nummer ${caseRef} som du har tillgång till.`);
     if (!key) {
-      this.d.audit.record({ actor: user.id, action: 'case.lookup', caseRef, details: { found: false } });
+      await this.d.audit.record({ actor: user.id, action: 'case.lookup', caseRef, details: { found: false } });
       throw unknown();
     }
     try {
       await this.load(user, key);
     } catch (err) {
       if (err instanceof UserError && err.status === 403) {
-        this.d.audit.record({ actor: user.id, action: 'case.lookup.denied', caseRef, details: { processInstanceKey: key } });
+        await this.d.audit.record({ actor: user.id, action: 'case.lookup.denied', caseRef, details: { processInstanceKey: key } });
         throw unknown();
       }
       throw err;
     }
-    this.d.audit.record({ actor: user.id, action: 'case.lookup', caseRef, details: { found: true, processInstanceKey: key } });
+    await this.d.audit.record({ actor: user.id, action: 'case.lookup', caseRef, details: { found: true, processInstanceKey: key } });
     return key;
   }
 
@@ -218,8 +218,8 @@ export class CaseService {
   }
 
   /** Withdrawal needs something to withdraw: a consent in the registry or a running SIP. */
-  private appliesNow(def: ActionDef, o: CaseOverview): boolean {
-    if (def.id === 'aterkalla-samtycke') return !!this.d.consent?.current(o.caseRef, this.d.now()) || caseWaitsFor(o, 'samtycke-aterkallat');
+  private appliesNow(def: ActionDef, o: CaseOverview, hasConsent: boolean): boolean {
+    if (def.id === 'aterkalla-samtycke') return hasConsent || caseWaitsFor(o, 'samtycke-aterkallat');
     return def.applies(o);
   }
 
@@ -250,7 +250,7 @@ export class CaseService {
     const o = await loadCaseOverview(this.d.client, caseRef);
     if (!o) throw notFound(`Inget ärende med nummer ${caseRef}.`);
     if (!this.mayOpen(user, o)) {
-      this.d.audit.record({ actor: user.id, action: auditAs, caseRef, details: { reason: 'no-access' } });
+      await this.d.audit.record({ actor: user.id, action: auditAs, caseRef, details: { reason: 'no-access' } });
       throw forbidden('Du har inte behörighet till det här ärendet: det tillhör en annan kommun eller grupp.');
     }
     return o;
@@ -266,17 +266,18 @@ export class CaseService {
   /** The whole case of the client: every process, the summary, the actions for this user, business history. */
   async full(user: SessionUser, caseRef: string): Promise<CaseFull> {
     const o = await this.overviewFor(user, caseRef, 'case.read.denied');
-    this.d.audit.record({ actor: user.id, action: 'case.read', caseRef, details: { view: 'case' } });
-    const actions = this.offered().filter((a) => a.allowed(user, o)).map((def) => ({ def, applies: this.appliesNow(def, o) }));
-    const all = this.offered().filter((a) => this.appliesNow(a, o));
+    await this.d.audit.record({ actor: user.id, action: 'case.read', caseRef, details: { view: 'case' } });
+    const hasConsent = !!(await this.d.consent?.current(caseRef, this.d.now()));
+    const actions = this.offered().filter((a) => a.allowed(user, o)).map((def) => ({ def, applies: this.appliesNow(def, o, hasConsent) }));
+    const all = this.offered().filter((a) => this.appliesNow(a, o, hasConsent));
     const moving = all.filter((a) => a.advances);
     const hint = moving.length ? { labels: moving.map((a) => a.label), who: moving[0].whoLabel(o) } : undefined;
-    const entries = this.d.audit.query({ caseRef, limit: 500 });
+    const entries = await this.d.audit.query({ caseRef, limit: 500 });
     return {
       ...o, actions, summary: summarize(o, this.d.now(), hint),
       history: businessHistory(entries, o, this.nameOf),
       escalations: entries.filter((e) => e.action.startsWith('escalation.')),
-      place: this.d.placeOf?.(caseRef),
+      place: await this.d.placeOf?.(caseRef),
     };
   }
 
@@ -289,7 +290,7 @@ export class CaseService {
     if (!def) throw notFound('Åtgärden finns inte.');
     const o = await this.overviewFor(user, caseRef, 'case.action.denied');
     if (!def.allowed(user, o)) {
-      this.d.audit.record({ actor: user.id, action: 'case.action.denied', caseRef, details: { action: def.id, groups: user.groups } });
+      await this.d.audit.record({ actor: user.id, action: 'case.action.denied', caseRef, details: { action: def.id, groups: user.groups } });
       throw forbidden(`Du får inte ${def.label.toLowerCase()} i det här ärendet. Åtgärden görs av: ${def.whoLabel(o)}.`);
     }
     const token = typeof body.token === 'string' && /^[A-Za-z0-9_-]{16,64}$/.test(body.token) ? body.token : undefined;
@@ -297,14 +298,14 @@ export class CaseService {
     if (!parsed.success || !token) {
       const errs = parsed.success ? {} : fieldErrors(parsed.error);
       if (!token) errs._ = 'Formuläret saknar engångsnyckel. Ladda om sidan och försök igen.';
-      this.d.audit.record({ actor: user.id, action: 'case.action.rejected', caseRef, details: { action: def.id, fields: Object.keys(errs) } });
+      await this.d.audit.record({ actor: user.id, action: 'case.action.rejected', caseRef, details: { action: def.id, fields: Object.keys(errs) } });
       throw new UserError(400, 'Kontrollera de markerade fälten.', { fieldErrors: errs });
     }
     const once = this.db.prepare('INSERT OR IGNORE INTO case_action_once (token, case_ref, action, actor, at) VALUES (?, ?, ?, ?, ?)')
       .run(token, caseRef, def.id, user.id, this.d.now().toISOString());
     if (once.changes === 0) return { duplicate: true, label: def.label };
     try {
-      if (!this.appliesNow(def, o)) throw new UserError(409, `${def.label} går inte just nu. ${def.notNow}`);
+      if (!this.appliesNow(def, o, !!(await this.d.consent?.current(caseRef, this.d.now())))) throw new UserError(409, `${def.label} går inte just nu. ${def.notNow}`);
       const effect = def.effect(parsed.data, o, user);
       let processInstanceKey: string | undefined;
       const extra: Record<string, unknown> = {};
@@ -320,7 +321,7 @@ export class CaseService {
         }
       };
       // The registry's current consent replaces what the case's variables held (it may have been withdrawn since).
-      const consent = def.withConsent ? this.d.consent?.current(caseRef, this.d.now()) : undefined;
+      const consent = def.withConsent ? await this.d.consent?.current(caseRef, this.d.now()) : undefined;
       const consentVars = consent ? { consentId: consent.id, consentValidUntil: consent.validUntil } : {};
       if (def.withConsent) extra.withConsent = !!consent;
       if (effect.kind === 'message') {
@@ -333,16 +334,16 @@ export class CaseService {
         extra.processDefinitionId = effect.processId;
       } else if (effect.kind === 'consent-record') {
         if (!this.d.consent) throw new UserError(503, 'Samtyckesregistret är inte anslutet. Registrera samtycket i SIP-uppgiften eller kontakta support.');
-        const r = this.d.consent.record(caseRef, effect.consent, token, this.d.now());
+        const r = await this.d.consent.record(caseRef, effect.consent, token, this.d.now());
         extra.consentId = r.id;
         extra.validUntil = r.validUntil;
       } else {
         if (!this.d.consent) throw new UserError(503, 'Samtyckesregistret är inte anslutet. Kontakta support.');
-        extra.withdrawn = this.d.consent.withdraw(caseRef, this.d.now());
+        extra.withdrawn = await this.d.consent.withdraw(caseRef, this.d.now());
         // A running SIP stops on the message; without one the registry is all there is to change.
         await correlate(effect.message, {}, true);
       }
-      this.d.audit.record({ actor: user.id, action: `case.action.${def.id}`, caseRef, details: { label: def.label, done: def.done(parsed.data), actorName: user.name, fields: Object.keys(parsed.data), processInstanceKey, ...extra } });
+      await this.d.audit.record({ actor: user.id, action: `case.action.${def.id}`, caseRef, details: { label: def.label, done: def.done(parsed.data), actorName: user.name, fields: Object.keys(parsed.data), processInstanceKey, ...extra } });
       return { duplicate: false, label: def.label, processInstanceKey };
     } catch (err) {
       // Not sent: the token may be used again once the user has fixed what was wrong.
@@ -364,7 +365,7 @@ export class CaseService {
     const def = PSYCHIATRY_STARTS.find((s) => s.id === kind);
     if (!def) throw notFound('Sidan finns inte.');
     if (!this.psychiatryStartsFor(user).includes(def)) {
-      this.d.audit.record({ actor: user.id, action: 'case.start.denied', details: { processDefinitionId: def.processId, groups: user.groups } });
+      await this.d.audit.record({ actor: user.id, action: 'case.start.denied', details: { processDefinitionId: def.processId, groups: user.groups } });
       throw forbidden(`Endast ${def.groups.map((g) => g === 'psykiatri' ? 'psykiatrin' : 'psykiatrins remissport').join(' och ')} registrerar ${def.label.toLowerCase()}.`);
     }
     const parsed = psychiatrySchema(this.d.now).safeParse(body);
@@ -377,7 +378,7 @@ export class CaseService {
       caseRef = given;
     }
     const pi = await this.d.client.createProcessInstance({ processDefinitionId: def.processId as never, variables: { caseRef, kommun, [def.dateVariable]: date } });
-    this.d.audit.record({ actor: user.id, action: 'case.started', caseRef, details: { processDefinitionId: def.processId, processName: def.label, processInstanceKey: String(pi.processInstanceKey), kommun, linked: !!given, actorName: user.name } });
+    await this.d.audit.record({ actor: user.id, action: 'case.started', caseRef, details: { processDefinitionId: def.processId, processName: def.label, processInstanceKey: String(pi.processInstanceKey), kommun, linked: !!given, actorName: user.name } });
     return { caseRef, processInstanceKey: String(pi.processInstanceKey), linked: !!given };
   }
 }

@@ -64,7 +64,7 @@ export function svNumber(v: number): string {
 const share = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 1000) / 10 : null);
 const DAY = 86_400_000;
 
-export function computeDashboard(db: Database.Database, audit: AuditLog, f: DashboardFilter, now: Date, dueSoonDays: number): Dashboard {
+export async function computeDashboard(db: Database.Database, audit: AuditLog, f: DashboardFilter, now: Date, dueSoonDays: number): Promise<Dashboard> {
   const nowIso = now.toISOString();
 
   // Deadline compliance: tasks with a due date completed in the period; on time = completed at or before the due date.
@@ -75,7 +75,7 @@ export function computeDashboard(db: Database.Database, audit: AuditLog, f: Dash
 
   // Open items, judged by the product's time (web clock or the engine's recorded escalation steps, product-time.ts):
   // breached = late; at risk = due within dueSoonDays or the reminder timer fired.
-  syncEscalations(db, audit);
+  await syncEscalations(db, audit);
   const o = scope(f, null, 't');
   const risk = (db.prepare(`SELECT t.process_definition_id AS process, SUM(${LATE_SQL}) AS breached, SUM(${AT_RISK_SQL}) AS atRisk
     FROM rm_tasks t WHERE t.state = 'CREATED' AND t.due_date IS NOT NULL${o.where} GROUP BY t.process_definition_id ORDER BY process`).all(timeParams(now, dueSoonDays), ...o.params) as Array<{ process: string; breached: number; atRisk: number }>)

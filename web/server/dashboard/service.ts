@@ -22,22 +22,22 @@ export class DashboardService {
 
   async dashboard(user: SessionUser, f: DashboardFilter): Promise<DashboardView> {
     await this.ensureFresh();
-    this.d.audit.record({ actor: user.id, action: 'dashboard.read', details: { kommun: f.kommun ?? null, from: f.from ?? null, to: f.to ?? null } });
-    return { ...computeDashboard(this.d.db, this.d.audit, f, this.at, this.d.dueSoonDays), readModelAt: this.d.readModel.lastRefresh(), refreshing: this.d.readModel.refreshing };
+    await this.d.audit.record({ actor: user.id, action: 'dashboard.read', details: { kommun: f.kommun ?? null, from: f.from ?? null, to: f.to ?? null } });
+    return { ...(await computeDashboard(this.d.db, this.d.audit, f, this.at, this.d.dueSoonDays)), readModelAt: this.d.readModel.lastRefresh(), refreshing: this.d.readModel.refreshing };
   }
 
   /** The cases behind one dashboard figure (same filter and definitions); logged like a dashboard view. */
   async drill(user: SessionUser, f: DashboardFilter, kind: DrillKind, p: DrillParams): Promise<DrillList & { readModelAt?: string }> {
     await this.ensureFresh();
-    syncEscalations(this.d.db, this.d.audit);
-    this.d.audit.record({ actor: user.id, action: 'dashboard.read', details: { list: kind, ...p, kommun: f.kommun ?? null, from: f.from ?? null, to: f.to ?? null } });
+    await syncEscalations(this.d.db, this.d.audit);
+    await this.d.audit.record({ actor: user.id, action: 'dashboard.read', details: { list: kind, ...p, kommun: f.kommun ?? null, from: f.from ?? null, to: f.to ?? null } });
     return { ...drillDown(this.d.db, f, kind, p, this.at, this.d.dueSoonDays), readModelAt: this.d.readModel.lastRefresh() };
   }
 
   /** The per-case "Ej verkställda beslut" report for IVO. */
   async ejVerkstallda(user: SessionUser, f: DashboardFilter): Promise<DrillList & { readModelAt?: string }> {
     await this.ensureFresh();
-    this.d.audit.record({ actor: user.id, action: 'dashboard.read', details: { list: 'ej-verkstallda', kommun: f.kommun ?? null, from: f.from ?? null, to: f.to ?? null } });
+    await this.d.audit.record({ actor: user.id, action: 'dashboard.read', details: { list: 'ej-verkstallda', kommun: f.kommun ?? null, from: f.from ?? null, to: f.to ?? null } });
     return { ...ejVerkstallda(this.d.db, f, this.at), readModelAt: this.d.readModel.lastRefresh() };
   }
 

@@ -37,10 +37,10 @@ function toQuery(s: SearchInput): AuditQuery {
   };
 }
 
-function requireReviewer(req: Request, audit: AuditLog): SessionUser {
+async function requireReviewer(req: Request, audit: AuditLog): Promise<SessionUser> {
   const user = req.session.user!;
   if (!user.groups.includes(LOG_REVIEW_GROUP)) {
-    audit.record({ actor: user.id, action: 'access.denied', details: { method: req.method, path: req.path, status: 403, reason: 'not-log-reviewer' } });
+    await audit.record({ actor: user.id, action: 'access.denied', details: { method: req.method, path: req.path, status: 403, reason: 'not-log-reviewer' } });
     throw forbidden('Loggkontroll är bara för loggranskare (gruppen loggkontroll). Be din chef om behörigheten om du ska granska loggar.');
   }
   return user;
@@ -52,9 +52,9 @@ const firstError = (e: z.ZodError) => e.issues[0]?.message ?? 'Kontrollera fält
 export function logReviewRoutes(audit: AuditLog): Router {
   const r = Router();
 
-  const view = (req: Request, user: SessionUser, s: SearchInput, rows: AuditEntry[], opts: { error?: string; sample?: boolean } = {}) => {
+  const view = async (req: Request, user: SessionUser, s: SearchInput, rows: AuditEntry[], opts: { error?: string; sample?: boolean } = {}) => {
     const csrf = csrfToken(req);
-    const reviews = audit.reviewsOf(rows.map((e) => e.id));
+    const reviews = await audit.reviewsOf(rows.map((e) => e.id));
     const latest = new Map<number, (typeof reviews)[number]>();
     for (const rv of reviews) if (!latest.has(rv.auditId)) latest.set(rv.auditId, rv);
     const flash = req.session.flash; delete req.session.flash;
@@ -94,39 +94,39 @@ export function logReviewRoutes(audit: AuditLog): Router {
       </tbody></table>`}`);
   };
 
-  r.get('/loggkontroll', (req, res, next) => {
+  r.get('/loggkontroll', async (req, res, next) => {
     try {
-      const user = requireReviewer(req, audit);
+      const user = await requireReviewer(req, audit);
       const s = Search.safeParse(req.query);
-      if (!s.success) { res.status(400).send(view(req, user, Search.parse({}), [], { error: firstError(s.error) })); return; }
-      const rows = audit.query({ ...toQuery(s.data), limit: 200 });
+      if (!s.success) { res.status(400).send(await view(req, user, Search.parse({}), [], { error: firstError(s.error) })); return; }
+      const rows = await audit.query({ ...toQuery(s.data), limit: 200 });
       // Reviewing the log is itself logged: who searched for whom.
-      audit.record({ actor: user.id, action: 'audit.searched', ...(s.data.arende ? { caseRef: s.data.arende } : {}), details: { ...s.data, hits: rows.length } });
-      res.send(view(req, user, s.data, rows));
+      await audit.record({ actor: user.id, action: 'audit.searched', ...(s.data.arende ? { caseRef: s.data.arende } : {}), details: { ...s.data, hits: rows.length } });
+      res.send(await view(req, user, s.data, rows));
     } catch (e) { next(e); }
   });
 
-  r.post('/loggkontroll/stickprov', (req, res, next) => {
+  r.post('/loggkontroll/stickprov', async (req, res, next) => {
     try {
-      const user = requireReviewer(req, audit);
+      const user = await requireReviewer(req, audit);
       const s = Sample.safeParse(req.body);
-      if (!s.success) { res.status(400).send(view(req, user, Search.parse({}), [], { error: firstError(s.error) })); return; }
+      if (!s.success) { res.status(400).send(await view(req, user, Search.parse({}), [], { error: firstError(s.error) })); return; }
       const { antal, ...search } = s.data;
-      const rows = audit.sample({ ...toQuery(search), action: 'case.read' }, antal);
-      audit.record({ actor: user.id, action: 'audit.sampled', details: { ...search, size: antal, auditIds: rows.map((e) => e.id) } });
-      res.send(view(req, user, search, rows, { sample: true }));
+      const rows = await audit.sample({ ...toQuery(search), action: 'case.read' }, antal);
+      await audit.record({ actor: user.id, action: 'audit.sampled', details: { ...search, size: antal, auditIds: rows.map((e) => e.id) } });
+      res.send(await view(req, user, search, rows, { sample: true }));
     } catch (e) { next(e); }
   });
 
-  r.post('/loggkontroll/granskning', (req, res, next) => {
+  r.post('/loggkontroll/granskning', async (req, res, next) => {
     try {
-      const user = requireReviewer(req, audit);
+      const user = await requireReviewer(req, audit);
       const body = Review.safeParse(req.body);
-      if (!body.success) { res.status(400).send(view(req, user, Search.parse({}), [], { error: firstError(body.error) })); return; }
-      const entry = audit.entry(body.data.auditId);
-      if (!entry) { res.status(404).send(view(req, user, Search.parse({}), [], { error: 'Loggraden finns inte. Sök fram den igen.' })); return; }
-      audit.recordReview({ auditId: entry.id, reviewer: user.id, outcome: body.data.outcome, ...(body.data.note ? { note: body.data.note } : {}) });
-      audit.record({ actor: user.id, action: 'audit.reviewed', ...(entry.caseRef ? { caseRef: entry.caseRef } : {}), details: { auditId: entry.id, outcome: body.data.outcome } });
+      if (!body.success) { res.status(400).send(await view(req, user, Search.parse({}), [], { error: firstError(body.error) })); return; }
+      const entry = await audit.entry(body.data.auditId);
+      if (!entry) { res.status(404).send(await view(req, user, Search.parse({}), [], { error: 'Loggraden finns inte. Sök fram den igen.' })); return; }
+      await audit.recordReview({ auditId: entry.id, reviewer: user.id, outcome: body.data.outcome, ...(body.data.note ? { note: body.data.note } : {}) });
+      await audit.record({ actor: user.id, action: 'audit.reviewed', ...(entry.caseRef ? { caseRef: entry.caseRef } : {}), details: { auditId: entry.id, outcome: body.data.outcome } });
       req.session.flash = `Granskningen av loggrad ${entry.id} är sparad: ${OUTCOMES[body.data.outcome]}.`;
       const back = new URLSearchParams({ anvandare: entry.actor, ...(entry.caseRef ? { arende: entry.caseRef } : {}) });
       res.redirect(303, `/loggkontroll?${back.toString()}`);

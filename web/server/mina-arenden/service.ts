@@ -53,7 +53,7 @@ export class CaseListService {
   async fresh(): Promise<void> {
     const last = this.d.readModel.lastRefresh();
     if (!last || this.d.now().getTime() - Date.parse(last) >= this.d.maxAgeMs) await this.d.readModel.refresh();
-    syncEscalations(this.d.db, this.d.audit);
+    await syncEscalations(this.d.db, this.d.audit);
   }
 
   async list(user: SessionUser, q: CaseListQuery): Promise<CaseList> {

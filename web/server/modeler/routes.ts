@@ -30,7 +30,7 @@ const h = (fn: Handler) => (req: Request, res: Response, next: NextFunction) => 
 export function modelerRoutes(svc: ModelerService): Router {
   const r = Router();
   r.use(['/modellering', '/api/modellering'], (req, _res, next) => {
-    try { svc.authorize(user(req), `${req.method} ${req.originalUrl}`); next(); } catch (e) { next(e); }
+    svc.authorize(user(req), `${req.method} ${req.originalUrl}`).then(() => next(), next);
   });
 
   r.get('/modellering', h(async (req, res) => {

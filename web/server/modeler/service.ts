@@ -55,9 +55,9 @@ export class ModelerService {
   }
 
   /** Only `processagare` may model; every refusal is audited with what was asked for. */
-  authorize(user: SessionUser, what: string): void {
+  async authorize(user: SessionUser, what: string): Promise<void> {
     if (user.groups.includes(PROCESS_OWNER_GROUP)) return;
-    this.d.audit.record({ actor: user.id, action: 'modeler.denied', details: { what } });
+    await this.d.audit.record({ actor: user.id, action: 'modeler.denied', details: { what } });
     throw forbidden('Modelleringen är till för processägare (gruppen processagare). Be din chef om behörigheten om du ska ändra processerna.');
   }
 
@@ -83,7 +83,7 @@ export class ModelerService {
   private async definitions(filter: Record<string, unknown>): Promise<ProcessVersion[]> {
     const out: ProcessVersion[] = [];
     let after: string | undefined;
-    const deployed = this.deployments('process.deployed', 'processDefinitionKey');
+    const deployed = await this.deployments('process.deployed', 'processDefinitionKey');
     for (;;) {
       const page: Record<string, unknown> = { limit: 500 };
       if (after) page.after = after;
@@ -104,9 +104,9 @@ export class ModelerService {
   }
 
   /** The first audit entry per deployed key (a redeploy of unchanged files by `npm start` returns the same key). */
-  private deployments(action: string, keyField: string): Map<string, AuditEntry> {
+  private async deployments(action: string, keyField: string): Promise<Map<string, AuditEntry>> {
     const byKey = new Map<string, AuditEntry>();
-    for (const e of this.d.audit.query({ action, limit: 100_000 })) byKey.set(String(e.details?.[keyField]), e); // newest first → oldest wins
+    for (const e of await this.d.audit.query({ action, limit: 100_000 })) byKey.set(String(e.details?.[keyField]), e); // newest first → oldest wins
     return byKey;
   }
 
@@ -181,7 +181,7 @@ export class ModelerService {
     const problems = await this.lint(file);
     const errors = problems.filter((p) => p.category === 'error');
     if (errors.length) {
-      this.d.audit.record({ actor: user.id, action: 'modeler.deploy.refused', details: { kind: req.kind, id: req.expectedId, errors: errors.length } });
+      await this.d.audit.record({ actor: user.id, action: 'modeler.deploy.refused', details: { kind: req.kind, id: req.expectedId, errors: errors.length } });
       throw new ModelerError(422, `Driftsättningen stoppades: ${errors.length === 1 ? 'ett fel' : `${errors.length} fel`} måste rättas först. Ingenting har driftsatts.`, { problems });
     }
     const definesId = req.kind === 'bpmn'

@@ -38,7 +38,7 @@ export class NoticeService {
 
   async list(user: SessionUser, limit = 200): Promise<Notice[]> {
     await this.d.fresh();
-    syncEscalations(this.d.db, this.d.audit);
+    await syncEscalations(this.d.db, this.d.audit);
     const rows = this.d.db.prepare(`SELECT e.level, e.at, e.case_ref AS caseRef, e.process_instance_key AS pi, e.deadline, e.due_date AS due, e.step, e.group_name AS grp, e.escalate_to AS escTo,
         (SELECT t.name FROM rm_tasks t WHERE t.process_instance_key = e.process_instance_key AND t.due_date = e.due_date ORDER BY t.state = 'CREATED' DESC LIMIT 1) AS taskName,
         (SELECT t.state FROM rm_tasks t WHERE t.process_instance_key = e.process_instance_key AND t.due_date = e.due_date ORDER BY t.state = 'CREATED' DESC LIMIT 1) AS taskState

@@ -4,7 +4,7 @@ import { forbidden } from '../errors';
 
 /**
  * "Platser och kö" (issue 10 item 3): per home capacity, occupied, free and the ranked queue, read from the places
- * store the workers keep (common/places.ts, $DATA_DIR/workers.sqlite). The web app only reads it; the queue moves
+ * store the workers keep (common/places.ts, workers.sqlite or the shared PostgreSQL). The web app only reads it; the queue moves
  * by itself (admission, utskrivning, a move out of a home).
  */
 export interface RankedEntryView { position: number; caseRef: string; kommun: string; priority: string; priorityReason: string; decisionDate: string; daysWaiting: number; enqueuedAt: string }
@@ -13,8 +13,8 @@ export interface CasePlaceView { home: string; status: 'queued' | 'admitted' | '
 
 /** What the web app needs of common/places.ts's reader. */
 export interface PlacesPort {
-  overview(now: Date): HomeOverviewView[];
-  placeOf(caseRef: string): CasePlaceView | undefined;
+  overview(now: Date): Promise<HomeOverviewView[]>;
+  placeOf(caseRef: string): Promise<CasePlaceView | undefined>;
 }
 
 export class PlacesService {
@@ -26,24 +26,24 @@ export class PlacesService {
     return user.groups.includes('remissgruppen') || m === 'all' || m.length > 0;
   }
 
-  overview(user: SessionUser): HomeOverviewView[] {
+  async overview(user: SessionUser): Promise<HomeOverviewView[]> {
     if (!this.mayView(user)) {
-      this.d.audit.record({ actor: user.id, action: 'places.read.denied', details: { groups: user.groups } });
+      await this.d.audit.record({ actor: user.id, action: 'places.read.denied', details: { groups: user.groups } });
       throw forbidden('Platser och kö visas för remissgruppen och chefer.');
     }
     const m = managedKommuner(user);
     const all = user.groups.includes('remissgruppen') || m === 'all';
-    const homes = this.d.places.overview(this.d.now()).map((h) => all ? h : {
+    const homes = (await this.d.places.overview(this.d.now())).map((h) => all ? h : {
       ...h,
       // The ranking stays the whole queue's: a kommun sees where its clients stand among everyone.
       queue: h.queue.filter((q) => (m as string[]).includes(q.kommun)),
       occupants: h.occupants.filter((o) => (m as string[]).includes(o.kommun)),
     });
-    this.d.audit.record({ actor: user.id, action: 'places.read', details: { scope: all ? 'all' : m } });
+    await this.d.audit.record({ actor: user.id, action: 'places.read', details: { scope: all ? 'all' : m } });
     return homes;
   }
 
-  placeOf(caseRef: string): CasePlaceView | undefined {
+  placeOf(caseRef: string): Promise<CasePlaceView | undefined> {
     return this.d.places.placeOf(caseRef);
   }
 }

@@ -113,7 +113,7 @@ export class TaskService {
     const items = raw.map((t) => this.view(t, vars.get(String(t.processInstanceKey)) ?? {}));
     // Inbox rows show case data (reference, kommun, task): one audit row per page shown, naming every case on it.
     const caseRefs = [...new Set(items.map((t) => t.caseRef).filter((r): r is string => typeof r === 'string'))];
-    if (caseRefs.length > 0) this.d.audit.record({ actor: user.id, action: 'inbox.read', details: { caseRefs, filter: q.filter, page: q.page } });
+    if (caseRefs.length > 0) await this.d.audit.record({ actor: user.id, action: 'inbox.read', details: { caseRefs, filter: q.filter, page: q.page } });
     return { items, total, page: q.page, pages: Math.max(1, Math.ceil(total / q.size)), size: q.size, query: q };
   }
 
@@ -201,7 +201,7 @@ export class TaskService {
   /** The form for the browser or the task page: it shows case data, so it is audited as a case read. */
   async formForDisplay(user: SessionUser, userTaskKey: string, source: 'task-form' | 'task-page' | 'task-print' = 'task-form') {
     const { task, schema, data, context } = await this.form(user, userTaskKey);
-    this.d.audit.record({ actor: user.id, action: 'case.read', caseRef: task.caseRef, details: { source, userTaskKey, fields: [...Object.keys(data)] } });
+    await this.d.audit.record({ actor: user.id, action: 'case.read', caseRef: task.caseRef, details: { source, userTaskKey, fields: [...Object.keys(data)] } });
     return { task, schema, data, context, printable: this.d.forms.sidecar(schema?.id).printable };
   }
 
@@ -210,7 +210,7 @@ export class TaskService {
     if (t.state !== 'CREATED') throw new UserError(409, 'Uppgiften är redan slutförd.');
     if (t.assignee && t.assignee !== user.id) throw new UserError(409, `Uppgiften är redan tilldelad ${t.assigneeName}. Välj "Ta över" om du ska ta den i stället.`);
     await this.d.client.assignUserTask({ userTaskKey: userTaskKey as never, assignee: user.id, allowOverride: false } as never);
-    this.d.audit.record({ actor: user.id, action: 'task.claimed', caseRef: t.caseRef, details: { userTaskKey, elementId: t.elementId, processInstanceKey: t.processInstanceKey } });
+    await this.d.audit.record({ actor: user.id, action: 'task.claimed', caseRef: t.caseRef, details: { userTaskKey, elementId: t.elementId, processInstanceKey: t.processInstanceKey } });
   }
 
   /**
@@ -223,7 +223,7 @@ export class TaskService {
     if (!t.assignee) throw new UserError(409, 'Ingen har uppgiften just nu. Välj "Ta uppgiften" i stället.');
     if (t.assignee === user.id) throw new UserError(409, 'Du har redan uppgiften.');
     await this.d.client.assignUserTask({ userTaskKey: userTaskKey as never, assignee: user.id, allowOverride: true } as never);
-    this.d.audit.record({ actor: user.id, action: 'task.takenOver', caseRef: t.caseRef, details: { userTaskKey, elementId: t.elementId, processInstanceKey: t.processInstanceKey, from: t.assignee } });
+    await this.d.audit.record({ actor: user.id, action: 'task.takenOver', caseRef: t.caseRef, details: { userTaskKey, elementId: t.elementId, processInstanceKey: t.processInstanceKey, from: t.assignee } });
     return { from: t.assigneeName ?? t.assignee };
   }
 
@@ -232,7 +232,7 @@ export class TaskService {
     if (t.state !== 'CREATED') throw new UserError(409, 'Uppgiften är redan slutförd.');
     if (t.assignee !== user.id) throw new UserError(409, 'Uppgiften är inte tilldelad dig, så du kan inte lämna tillbaka den.');
     await this.d.client.unassignUserTask({ userTaskKey: userTaskKey as never });
-    this.d.audit.record({ actor: user.id, action: 'task.unclaimed', caseRef: t.caseRef, details: { userTaskKey, elementId: t.elementId, processInstanceKey: t.processInstanceKey } });
+    await this.d.audit.record({ actor: user.id, action: 'task.unclaimed', caseRef: t.caseRef, details: { userTaskKey, elementId: t.elementId, processInstanceKey: t.processInstanceKey } });
   }
 
   /**
@@ -263,7 +263,7 @@ export class TaskService {
         if (s === 404 || s === 409) throw new UserError(409, 'Uppgiften är redan slutförd.');
         throw err;
       }
-      this.d.audit.record({ actor: user.id, action: 'task.completed', caseRef: t.caseRef, details: { userTaskKey, elementId: t.elementId, processInstanceKey: t.processInstanceKey, fields: Object.keys(variables) } });
+      await this.d.audit.record({ actor: user.id, action: 'task.completed', caseRef: t.caseRef, details: { userTaskKey, elementId: t.elementId, processInstanceKey: t.processInstanceKey, fields: Object.keys(variables) } });
     } finally {
       this.completing.delete(userTaskKey);
     }

@@ -27,11 +27,11 @@ export function ensureEscalationSchema(db: Database.Database): void {
 const AUDIT_OVERLAP_MS = 5 * 60_000;
 
 /** Copies new escalation records from the audit log (idempotent by audit id). */
-export function syncEscalations(db: Database.Database, audit: AuditLog): number {
+export async function syncEscalations(db: Database.Database, audit: AuditLog): Promise<number> {
   ensureEscalationSchema(db);
   const last = (db.prepare('SELECT MAX(at) AS at FROM rm_escalations').get() as { at: string | null }).at;
   const from = last ? new Date(Date.parse(last) - AUDIT_OVERLAP_MS).toISOString() : undefined;
-  const rows = audit.query({ action: 'escalation.', from, limit: 1_000_000 });
+  const rows = await audit.query({ action: 'escalation.', from, limit: 1_000_000 });
   const ins = db.prepare(`INSERT OR IGNORE INTO rm_escalations (audit_id, at, case_ref, process_instance_key, deadline, level, step, due_date, group_name, escalate_to, element_id, engine_time)
     VALUES (@id, @at, @caseRef, @pi, @deadline, @level, @step, @due, @group, @escalateTo, @elementId, @engineTime)`);
   let n = 0;
@@ -92,8 +92,8 @@ export function judge(task: { dueDate?: string | null; state?: string }, recorde
 }
 
 /** Escalation records per process instance, read from web.sqlite after a sync (for judge()). */
-export function recordedFor(db: Database.Database, audit: AuditLog, processInstanceKeys: string[]): Map<string, Array<{ level: string; dueDate: string | null; step: number }>> {
-  syncEscalations(db, audit);
+export async function recordedFor(db: Database.Database, audit: AuditLog, processInstanceKeys: string[]): Promise<Map<string, Array<{ level: string; dueDate: string | null; step: number }>>> {
+  await syncEscalations(db, audit);
   const out = new Map<string, Array<{ level: string; dueDate: string | null; step: number }>>();
   for (let i = 0; i < processInstanceKeys.length; i += 500) {
     const chunk = processInstanceKeys.slice(i, i + 500);
@@ -125,6 +125,8 @@ export function isoInstant(v: string | null | undefined): string | null {
  * every escalated task done) it is the web server's clock. Only records of tasks still open count (open unless the
  * read model has seen the task done or its instance ended), so a finished demo does not hold the product's time away
  * from the real one. Cached for `cacheMs` (it is read once per row).
+ * The audit log is read asynchronously (it may be the shared PostgreSQL): `refresh()` runs before each signed-in
+ * request, so `now()` stays a plain synchronous read of what it found.
  */
 export class ProductClock {
   private cached?: { at: number; offsetMs: number | null; atLeast: number | null; generation: number };
@@ -134,9 +136,16 @@ export class ProductClock {
 
   now(): Date {
     const wall = this.wall().getTime();
+    if (!this.cached) return new Date(wall);
+    const estimate = wall + (this.cached.offsetMs ?? 0);
+    return new Date(this.cached.atLeast === null ? estimate : Math.max(estimate, this.cached.atLeast));
+  }
+
+  async refresh(): Promise<void> {
+    const wall = this.wall().getTime();
     // A step recorded just now must count at once (a page read right after the reminder), so records are synced
     // more often than the result is recomputed; new records bump the generation and so drop the cached result.
-    if (this.syncedAt === undefined || Math.abs(wall - this.syncedAt) >= this.syncMs) { syncEscalations(this.db, this.audit); this.syncedAt = wall; }
+    if (this.syncedAt === undefined || Math.abs(wall - this.syncedAt) >= this.syncMs) { await syncEscalations(this.db, this.audit); this.syncedAt = wall; }
     if (!this.cached || this.cached.generation !== generation || Math.abs(wall - this.cached.at) >= this.cacheMs) {
       // Open unless the read model knows the task or its instance is over: a task too new for the read model counts.
       const open = `NOT EXISTS (SELECT 1 FROM rm_tasks t WHERE t.process_instance_key = e.process_instance_key AND t.due_date = e.due_date AND t.state <> 'CREATED')
@@ -150,7 +159,5 @@ export class ProductClock {
         atLeast: bound.t ? Date.parse(bound.t) : null,
       };
     }
-    const estimate = wall + (this.cached.offsetMs ?? 0);
-    return new Date(this.cached.atLeast === null ? estimate : Math.max(estimate, this.cached.atLeast));
   }
 }
