@@ -17,10 +17,10 @@ const DAY = 86_400_000;
 const now = new Date('2027-03-01T12:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
 
-test('ej verkställt: limit, reminder, breach, and what is not listed', () => {
+test('ej verkställt: limit, reminder, breach, and what is not listed', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vk-pd-sql-'));
   const db = openWebDb(dir);
-  const audit = AuditLog.open(path.join(dir, 'audit.sqlite'));
+  const audit = await AuditLog.open(path.join(dir, 'audit.sqlite'));
   ensureReadModelSchema(db);
   const ins = db.prepare(`INSERT INTO rm_instances (process_instance_key, process_definition_id, state, start_date, case_ref, kommun, decision_date, admitted_at, beslut, ej_verkstallt_deadline)
     VALUES (?, 'vk-placeringsforfragan', 'ACTIVE', '2026-10-01T00:00:00.000Z', ?, 'vaxjo', ?, ?, ?, ?)`);
@@ -30,8 +30,8 @@ test('ej verkställt: limit, reminder, breach, and what is not listed', () => {
   ins.run('4', 'VK-2027-000004', iso(now.getTime() - 60 * DAY), null, 'bifall', iso(now.getTime() + DAY)); // near
   ins.run('5', 'VK-2027-000005', iso(now.getTime() - 100 * DAY), null, 'avslag', null);
   ins.run('6', 'VK-2027-000006', iso(now.getTime() - 100 * DAY), iso(now.getTime() - DAY), 'bifall', null);
-  audit.record({ actor: 'worker:test', action: 'escalation.reminder', caseRef: 'VK-2027-000002', details: { deadline: 'ej-verkstallt', dueDate: iso(now.getTime() + 10 * DAY), processInstanceKey: '2', step: 1 } });
-  syncEscalations(db, audit);
+  await audit.record({ actor: 'worker:test', action: 'escalation.reminder', caseRef: 'VK-2027-000002', details: { deadline: 'ej-verkstallt', dueDate: iso(now.getTime() + 10 * DAY), processInstanceKey: '2', step: 1 } });
+  await syncEscalations(db, audit);
   const rows = placementDeadlineRows(db, { allowed: 'all' }, now, 3);
   expect(rows.map((r) => [r.caseRef, r.deadline, r.late, r.atRisk])).toEqual([
     ['VK-2027-000003', EJ_VERKSTALLT, true, false],
