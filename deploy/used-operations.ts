@@ -29,6 +29,7 @@ export const USED_OPERATIONS = [
   'unassignUserTask', // web unclaim
   'completeUserTask', // web complete
   'searchVariables', // web task/case variables
+  'searchUserTaskVariables', // web task page (the task's own scope and every scope above it)
 ] as const;
 
 export type UsedOperation = (typeof USED_OPERATIONS)[number];

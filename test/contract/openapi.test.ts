@@ -144,6 +144,8 @@ specDescribe('(b) the embedded engine answers with the spec\'s shapes', () => {
     await call('assignUserTask', { userTaskKey }, { assignee: 'anna.socialsekreterare', allowOverride: true }, { expect: 204 });
     await call('unassignUserTask', { userTaskKey }, undefined, { expect: 204 });
     await call('searchVariables', {}, { filter: { processInstanceKey } }, { expect: 200 });
+    await call('searchUserTaskVariables', { userTaskKey }, {}, { expect: 200 });
+    await call('searchUserTaskVariables', { userTaskKey: '2251799813999999' }, {}, { expect: 404 });
     await call('completeUserTask', { userTaskKey }, { variables: { kommentar: 'klart' } }, { expect: 204 });
     await call('completeUserTask', { userTaskKey }, { variables: {} }, { expect: 404 });
 
