@@ -10,7 +10,8 @@ export class UnstorableValueError extends Error {}
  */
 export function toJson(value: unknown): unknown {
   if (value === null || value === undefined) return null;
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  // -0 has no JSON form (it is written as 0) and no FEEL meaning apart from 0, as in Zeebe's decimals.
+  if (typeof value === 'number') return Number.isFinite(value) ? (Object.is(value, -0) ? 0 : value) : null;
   if (typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'bigint') return Number(value);
   if (value instanceof FeelDateTime) return dateTimeToIso(value);

@@ -13,6 +13,11 @@ function errorOf(run: () => unknown): ExpressionError {
 }
 
 describe('evaluate', () => {
+  it('negative zero is stored as 0 (JSON has no -0; FEEL decimals have none)', () => {
+    expect(Object.is(evaluate('=-0', {}), 0)).toBe(true);
+    expect(Object.is(evaluate('=0 * -1', {}), 0)).toBe(true);
+  });
+
   it('returns static values (no leading =) unchanged as strings', () => {
     expect(evaluate('vk.notify', {})).toBe('vk.notify');
     expect(evaluate('42', {})).toBe('42');
