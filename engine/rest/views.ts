@@ -2,7 +2,8 @@ import type { ElementInstanceRow, ProcessDefinitionRow } from '../runtime/contex
 import type { IncidentRow } from '../runtime/incidents';
 import type { JobRow } from '../runtime/jobs';
 import type { UserTaskRow } from '../runtime/userTasks';
-import { prepare, type Db } from '../store/db';
+import type { Db } from '../store/db';
+import { getForm } from '../store/definitions';
 
 /**
  * Store rows → API JSON, exactly in the shapes the official client validates: keys as strings,
@@ -23,7 +24,7 @@ export const HAS_START_FORM_SQL = "json_extract(compiled, '$.startForm.formId') 
 
 /** FormResult of the form endpoints (user task form, start form); undefined when no such form row exists. */
 export function formResultView(db: Db, formKey: number) {
-  const form = prepare(db, 'SELECT form_id, version, schema FROM forms WHERE key = ?').get(formKey) as { form_id: string; version: number; schema: string } | undefined;
+  const form = getForm({ db }, formKey);
   if (!form) return undefined;
   return { formKey: key(formKey), formId: form.form_id, version: form.version, schema: JSON.parse(form.schema), tenantId: TENANT };
 }

@@ -5,7 +5,7 @@ import * as expr from './expressions';
 import { evaluateStoredDecision, findDecision } from './decisions';
 import { parseData } from './model';
 import { visibleVariables } from './variables';
-import { prepare } from '../store/db';
+import { updateData } from '../store/elementInstances';
 
 /**
  * A business rule task with zeebe:calledDecision: the engine evaluates the decision with the task's variables and
@@ -31,6 +31,6 @@ export function evaluateCalledDecision(ctx: Ctx, ei: ElementInstanceRow, node: F
     failure.afterRollback = () => evaluateStoredDecision(ctx, decision, vars, link);
     throw failure;
   }
-  prepare(ctx.db, 'UPDATE element_instances SET data = ? WHERE key = ?').run(JSON.stringify({ ...parseData(ei), triggerVars: { [called.resultVariable]: evaluation.output } }), ei.key);
+  updateData(ctx, ei.key, { ...parseData(ei), triggerVars: { [called.resultVariable]: evaluation.output } });
   leave();
 }

@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
-import { nextKey, prepare } from '../store/db';
+import { nextKey } from '../store/db';
+import {
+  decisionByBinding, decisionsOfDrg, drgCompiled, insertDecisionDefinition, insertDecisionInstance, insertDrg, latestDecisionVersion, latestDrgVersion,
+  liveDecisionByKey, type DecisionDefinitionRow,
+} from '../store/decisions';
 import { evaluateDrg, type DrgEvaluation } from '../dmn/evaluate';
 import type { CompiledDrg } from '../dmn/types';
 import type { Ctx } from './context';
@@ -35,46 +39,28 @@ export interface DeployedDrgResult {
   resourceName: string;
 }
 
-export interface DecisionDefinitionRow {
-  key: number;
-  decision_id: string;
-  version: number;
-  name: string;
-  version_tag: string | null;
-  drg_key: number;
-  drg_id: string;
-  decision_type: string;
-  deployment_key: number;
-}
+export type { DecisionDefinitionRow };
 
 /** Deploying identical content again returns the stored versions, like Zeebe (the checksum covers the file). */
 export function storeDrg(ctx: Ctx, deploymentKey: number, parsed: ParsedDrg): Array<DeployedDecisionResult | DeployedDrgResult> {
   const { drg } = parsed;
   const sum = createHash('sha256').update(parsed.xml).digest('hex');
-  const latest = prepare(ctx.db, 'SELECT key, version, checksum, deleted_at FROM decision_requirements WHERE drg_id = ? ORDER BY version DESC LIMIT 1').get(drg.id) as
-    | { key: number; version: number; checksum: string; deleted_at: number | null }
-    | undefined;
+  const latest = latestDrgVersion(ctx, drg.id);
   if (latest && latest.checksum === sum && latest.deleted_at === null) {
-    const rows = prepare(ctx.db, 'SELECT * FROM decision_definitions WHERE drg_key = ? ORDER BY key').all(latest.key) as DecisionDefinitionRow[];
+    const rows = decisionsOfDrg(ctx, latest.key);
     return [...rows.map(decisionResult), { kind: 'decisionRequirements', key: latest.key, drgId: drg.id, name: drg.name, version: latest.version, resourceName: parsed.resourceName }];
   }
   const drgKey = nextKey(ctx.db);
   const drgVersion = (latest?.version ?? 0) + 1;
-  prepare(ctx.db, 'INSERT INTO decision_requirements (key, drg_id, version, name, resource_name, checksum, xml, compiled, deployment_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-    .run(drgKey, drg.id, drgVersion, drg.name, parsed.resourceName, sum, parsed.xml, JSON.stringify(drg), deploymentKey);
+  insertDrg(ctx, { key: drgKey, drgId: drg.id, version: drgVersion, name: drg.name, resourceName: parsed.resourceName, checksum: sum, xml: parsed.xml, compiled: drg, deploymentKey });
   const results: Array<DeployedDecisionResult | DeployedDrgResult> = [];
   for (const decision of drg.decisions) {
-    const previous = prepare(ctx.db, 'SELECT MAX(version) AS v FROM decision_definitions WHERE decision_id = ?').get(decision.id) as { v: number | null };
     const key = nextKey(ctx.db);
     const row: DecisionDefinitionRow = {
-      key, decision_id: decision.id, version: (previous.v ?? 0) + 1, name: decision.name, version_tag: decision.versionTag ?? null,
+      key, decision_id: decision.id, version: (latestDecisionVersion(ctx, decision.id) ?? 0) + 1, name: decision.name, version_tag: decision.versionTag ?? null,
       drg_key: drgKey, drg_id: drg.id, decision_type: decision.logic.kind, deployment_key: deploymentKey,
     };
-    prepare(ctx.db, 
-        `INSERT INTO decision_definitions (key, decision_id, version, name, version_tag, drg_key, drg_id, decision_type, deployment_key)
-         VALUES (@key, @decision_id, @version, @name, @version_tag, @drg_key, @drg_id, @decision_type, @deployment_key)`,
-      )
-      .run(row);
+    insertDecisionDefinition(ctx, row);
     results.push(decisionResult(row));
   }
   results.push({ kind: 'decisionRequirements', key: drgKey, drgId: drg.id, name: drg.name, version: drgVersion, resourceName: parsed.resourceName });
@@ -92,14 +78,11 @@ export function findDecision(
   binding: 'latest' | 'deployment' | 'versionTag' = 'latest',
   opts: { deploymentKey?: number; versionTag?: string } = {},
 ): DecisionDefinitionRow | undefined {
-  const base = 'SELECT * FROM decision_definitions WHERE decision_id = ? AND deleted_at IS NULL';
-  if (binding === 'deployment') return prepare(ctx.db, `${base} AND deployment_key = ? ORDER BY version DESC LIMIT 1`).get(decisionId, opts.deploymentKey ?? -1) as DecisionDefinitionRow | undefined;
-  if (binding === 'versionTag') return prepare(ctx.db, `${base} AND version_tag = ? ORDER BY version DESC LIMIT 1`).get(decisionId, opts.versionTag ?? '') as DecisionDefinitionRow | undefined;
-  return prepare(ctx.db, `${base} ORDER BY version DESC LIMIT 1`).get(decisionId) as DecisionDefinitionRow | undefined;
+  return decisionByBinding(ctx, decisionId, binding, opts);
 }
 
 export function decisionByKey(ctx: Pick<Ctx, 'db'>, key: number): DecisionDefinitionRow | undefined {
-  return prepare(ctx.db, 'SELECT * FROM decision_definitions WHERE key = ? AND deleted_at IS NULL').get(key) as DecisionDefinitionRow | undefined;
+  return liveDecisionByKey(ctx, key);
 }
 
 export interface StoredEvaluation {
@@ -119,29 +102,21 @@ export function evaluateStoredDecision(
   variables: Record<string, unknown>,
   link: { processDefinitionKey: number; processInstanceKey: number; elementInstanceKey: number } | undefined = undefined,
 ): StoredEvaluation {
-  const drgRow = prepare(ctx.db, 'SELECT compiled FROM decision_requirements WHERE key = ?').get(decision.drg_key) as { compiled: string };
-  const drg = JSON.parse(drgRow.compiled) as CompiledDrg;
+  const drg = JSON.parse(drgCompiled(ctx, decision.drg_key)) as CompiledDrg;
   const evaluation = evaluateDrg(drg, decision.decision_id, variables, new Date(ctx.now));
   const evaluationKey = nextKey(ctx.db);
-  const siblings = prepare(ctx.db, 'SELECT * FROM decision_definitions WHERE drg_key = ?').all(decision.drg_key) as DecisionDefinitionRow[];
+  const siblings = decisionsOfDrg(ctx, decision.drg_key);
   const rowOf = (id: string) => siblings.find((s) => s.decision_id === id) ?? decision;
-  const insert = prepare(ctx.db, 
-    `INSERT INTO decision_instances (key, evaluation_key, idx, state, evaluation_date, failure, decision_key, decision_id, decision_name, decision_version,
-       decision_type, result, evaluated_inputs, matched_rules, process_definition_key, process_instance_key, element_instance_key)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
   const instanceKeys: number[] = [];
   const evaluatedRows = evaluation.evaluated.map((evaluated, i) => {
     const row = rowOf(evaluated.decisionId);
     const instanceKey = nextKey(ctx.db);
     instanceKeys.push(instanceKey);
     const failed = evaluation.failure?.decisionId === evaluated.decisionId;
-    insert.run(
-      instanceKey, evaluationKey, i + 1, failed ? 'FAILED' : 'EVALUATED', ctx.now, failed ? evaluation.failure!.message : null,
-      row.key, row.decision_id, row.name, row.version, evaluated.decisionType, JSON.stringify(evaluated.output ?? null),
-      JSON.stringify(evaluated.evaluatedInputs), JSON.stringify(evaluated.matchedRules),
-      link?.processDefinitionKey ?? null, link?.processInstanceKey ?? null, link?.elementInstanceKey ?? null,
-    );
+    insertDecisionInstance(ctx, {
+      key: instanceKey, evaluationKey, idx: i + 1, state: failed ? 'FAILED' : 'EVALUATED', evaluationDate: ctx.now, failure: failed ? evaluation.failure!.message : null,
+      decision: row, decisionType: evaluated.decisionType, result: evaluated.output, evaluatedInputs: evaluated.evaluatedInputs, matchedRules: evaluated.matchedRules, link,
+    });
     return row;
   });
   return { evaluationKey, decision, evaluation, evaluatedRows, instanceKeys };

@@ -110,3 +110,14 @@ export function insertStartEventSubscription(s: Store, key: number, kind: 'messa
      VALUES (?, ?, ?, NULL, ?, NULL, NULL, ?)`,
   ).run(key, kind, name, elementId, definitionKey);
 }
+
+export interface FormRow {
+  form_id: string;
+  version: number;
+  /** The form's JSON schema text. */
+  schema: string;
+}
+
+export function getForm(s: Store, key: number): FormRow | undefined {
+  return prepare(s.db, 'SELECT form_id, version, schema FROM forms WHERE key = ?').get(key) as FormRow | undefined;
+}

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { prepare } from '../../store/db';
+import { isLiveDefinition } from '../../store/processInstances';
 import type { Engine } from '../../runtime/engine';
 import { notFound } from '../../runtime/errors';
 import { findDeployedForm } from '../../runtime/forms';
@@ -14,8 +14,7 @@ export function startFormRoutes(engine: Engine): Router {
   const router = Router();
   router.get('/process-definitions/:key/form', async (req, res) => {
     const key = parseKey(req.params.key, 'process definition key');
-    const live = prepare(engine.db, 'SELECT 1 FROM process_definitions WHERE key = ? AND deleted_at IS NULL').get(key);
-    if (!live) throw notFound(`Process definition with key '${key}' not found.`);
+    if (!isLiveDefinition(engine, key)) throw notFound(`Process definition with key '${key}' not found.`);
     const deployed = engine.definition(key);
     const link = deployed.process.startForm;
     if (!link) return void res.status(204).end();
