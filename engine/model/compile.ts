@@ -8,6 +8,7 @@ import { compileStartForm } from './startForm';
 import { compileJobUserTask, embeddedFormIdsOf } from './jobUserTask';
 import { compileCallActivity, compileIoMapping, compileJob, compileMultiInstance, compileUserTask, type IoMappingRules } from './activities';
 import { compileCalledDecision } from './decisions';
+import { compileAdHoc } from './adHoc';
 import {
   IGNORED_ATTRIBUTE_NAMESPACES,
   IGNORED_FLOW_ELEMENTS,
@@ -22,7 +23,7 @@ import {
 /** Unknown attributes in these namespaces are already reported by the parser as warnings. */
 const PARSER_NAMESPACES: ReadonlySet<string> = new Set(['http://www.omg.org/spec/BPMN/20100524/MODEL', 'http://camunda.org/schema/zeebe/1.0']);
 
-type ScopeKind = 'process' | 'subProcess' | 'eventSubProcess';
+type ScopeKind = 'process' | 'subProcess' | 'eventSubProcess' | 'adHocSubProcess';
 
 const JOB_TASKS: ReadonlySet<ElementType> = new Set(['serviceTask', 'sendTask', 'scriptTask', 'businessRuleTask']);
 const EVENTS: ReadonlySet<ElementType> = new Set(['startEvent', 'endEvent', 'intermediateCatchEvent', 'intermediateThrowEvent', 'boundaryEvent']);
@@ -132,6 +133,10 @@ export class ProcessCompiler {
     if (type === 'callActivity') assign(node, 'callActivity', compileCallActivity(element, this.findings));
     if (type === 'receiveTask') assign(node, 'eventDefinition', compileMessage(element, element.messageRef, 'receiveTask', this.findings));
     if (type === 'subProcess') this.compileSubProcess(element, node);
+    if (type === 'adHocSubProcess') {
+      node.adHoc = compileAdHoc(element, this.findings);
+      node.childIds = this.compileScope(element, node.id, 'adHocSubProcess');
+    }
     if (GATEWAYS.has(type) && element.default?.id) node.defaultFlow = element.default.id;
     if (isActivity(type)) assign(node, 'multiInstance', compileMultiInstance(element, this.findings));
     const ioMapping = compileIoMapping(element, ioRulesOf(node), this.findings);
@@ -310,7 +315,7 @@ function ioRulesOf(node: FlowNode): IoMappingRules {
 function eventPosition(type: ElementType, scope: ScopeKind): EventPosition {
   switch (type) {
     case 'startEvent':
-      return scope === 'process' ? 'processStart' : scope === 'subProcess' ? 'subProcessStart' : 'eventSubProcessStart';
+      return scope === 'process' ? 'processStart' : scope === 'eventSubProcess' ? 'eventSubProcessStart' : 'subProcessStart';
     case 'endEvent':
       return 'end';
     case 'intermediateCatchEvent':

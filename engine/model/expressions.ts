@@ -84,6 +84,8 @@ function nodeSites(node: FlowNode): ExpressionSite[] {
     ['multi-instance input collection', node.multiInstance?.inputCollection],
     ['multi-instance output element', node.multiInstance?.outputElement],
     ['multi-instance completion condition', node.multiInstance?.completionCondition],
+    ['active elements collection', node.adHoc?.activeElementsCollection],
+    ['completion condition', node.adHoc?.completionCondition],
     ...eventSites(node),
     ...(node.ioMapping?.inputs ?? []).map((m): RawSite => [`input mapping for '${m.target}'`, m.source]),
     ...(node.ioMapping?.outputs ?? []).map((m): RawSite => [`output mapping for '${m.target}'`, m.source]),

@@ -26,6 +26,7 @@ export const SUPPORTED_FLOW_NODES: Readonly<Record<string, ElementType>> = {
   // Split only: an inclusive join (several incoming flows) is refused in validate.ts.
   'bpmn:InclusiveGateway': 'inclusiveGateway',
   'bpmn:SubProcess': 'subProcess',
+  'bpmn:AdHocSubProcess': 'adHocSubProcess',
   'bpmn:CallActivity': 'callActivity',
 };
 
@@ -40,7 +41,6 @@ export const IGNORED_FLOW_ELEMENTS: ReadonlySet<string> = new Set([
 export const REJECTED_FLOW_NODES: Readonly<Record<string, string>> = {
   'bpmn:ComplexGateway': 'complex gateways are not supported (not by Zeebe either). Use exclusive or parallel gateways',
   'bpmn:Transaction': 'transaction subprocesses are not supported. Use an embedded subprocess',
-  'bpmn:AdHocSubProcess': 'ad-hoc subprocesses are not supported by the embedded engine. Use an embedded subprocess',
   'bpmn:CallChoreography': 'choreographies are not executable',
   'bpmn:SubChoreography': 'choreographies are not executable',
   'bpmn:ChoreographyTask': 'choreographies are not executable',
@@ -92,7 +92,7 @@ export const SUPPORTED_TIMERS: Readonly<Record<TimerPosition, readonly ('duratio
 };
 
 /** Only these hosts can receive an escalation from inside (Zeebe rule). */
-export const ESCALATION_BOUNDARY_HOSTS: readonly ElementType[] = ['subProcess', 'callActivity'];
+export const ESCALATION_BOUNDARY_HOSTS: readonly ElementType[] = ['subProcess', 'adHocSubProcess', 'callActivity'];
 
 /** Event definitions that are refused wherever they appear, with the reason. */
 export const REJECTED_EVENT_DEFINITIONS: Readonly<Record<string, string>> = {
@@ -134,6 +134,7 @@ export const SUPPORTED_EXTENSIONS: Readonly<Record<ElementType, readonly string[
   inclusiveGateway: ['zeebe:Properties'],
   eventBasedGateway: ['zeebe:Properties'],
   subProcess: ACTIVITY_COMMON,
+  adHocSubProcess: [...ACTIVITY_COMMON, 'zeebe:AdHoc'],
   callActivity: [...ACTIVITY_COMMON, 'zeebe:CalledElement'],
 };
 
@@ -142,7 +143,6 @@ export const REJECTED_EXTENSIONS: Readonly<Record<string, string>> = {
   'zeebe:ExecutionListeners': 'execution listeners are not supported by the embedded engine. Use a service task',
   'zeebe:TaskListeners': 'user task listeners are not supported by the embedded engine',
   'zeebe:LinkedResources': 'linked resources are not supported by the embedded engine',
-  'zeebe:AdHoc': 'ad-hoc subprocesses are not supported by the embedded engine',
   'zeebe:ConditionalFilter': 'conditional events are not supported by the embedded engine',
   'zeebe:JobPriorityDefinition': 'job priorities are not supported by the embedded engine',
   'zeebe:AgentDefinition': 'AI agent definitions are not supported by the embedded engine',

@@ -26,6 +26,7 @@ export type ElementType =
   | 'inclusiveGateway'
   | 'eventBasedGateway'
   | 'subProcess'
+  | 'adHocSubProcess'
   | 'callActivity';
 
 export type EventDefinition =
@@ -112,6 +113,16 @@ export interface CallActivityDefinition {
   versionTag?: string;
 }
 
+/** bpmn:adHocSubProcess with zeebe:adHoc (BPMN implementation, as in Zeebe 8.8). */
+export interface AdHocDefinition {
+  /** FEEL list of inner element ids activated on entry (zeebe:adHoc activeElementsCollection). */
+  activeElementsCollection?: string;
+  /** FEEL boolean evaluated whenever a path inside completes. */
+  completionCondition?: string;
+  /** Terminate the inner instances still active once the completion condition holds (BPMN default true). */
+  cancelRemainingInstances: boolean;
+}
+
 export interface CalledDecisionDefinition {
   /** The decision id, static or a FEEL expression (`=...`). */
   decisionId: string;
@@ -149,7 +160,8 @@ export interface FlowNode {
   callActivity?: CallActivityDefinition;
   /** Business rule tasks evaluated by the engine (zeebe:calledDecision) instead of a job worker. */
   calledDecision?: CalledDecisionDefinition;
-  /** Child flow node ids of a subProcess. */
+  adHoc?: AdHocDefinition;
+  /** Child flow node ids of a subProcess or adHocSubProcess. */
   childIds?: string[];
   documentation?: string;
 }

@@ -3,6 +3,7 @@ import type { ModdleElement } from './parse';
 import type { FindingCollector } from './findings';
 import { ESCALATION_BOUNDARY_HOSTS } from './support';
 import { validateLinks } from './links';
+import { validateAdHoc } from './adHoc';
 
 /**
  * Structural rules over a compiled process (Zeebe's deploy-time validation for the supported
@@ -40,6 +41,7 @@ function validateNode(process: CompiledProcess, node: FlowNode, report: Report):
   }
   if (node.type === 'eventBasedGateway') validateEventBasedGateway(process, node, report);
   if (node.type === 'subProcess' && node.triggeredByEvent) validateEventSubProcess(process, node, report);
+  if (node.type === 'adHocSubProcess') validateAdHoc(process, node, report);
   if (node.defaultFlow && !node.outgoing.includes(node.defaultFlow)) {
     report(node.id, `names '${node.defaultFlow}' as default flow, but that is not one of its outgoing flows. Pick one of its outgoing flows.`);
   }

@@ -11,7 +11,7 @@ import * as expr from './expressions';
 import { createIncident, resolveIncidentsOfElement } from './incidents';
 import {
   apiElementType, childrenOf, eventSubprocessStart, isNoneStart, isScopeType, MI_BODY_TYPE, parseData,
-  processOf, requireNode, ROOT_TYPE, type ElementData,
+  processOf, requireNode, ROOT_TYPE, AD_HOC_INNER_TYPE, type ElementData,
 } from './model';
 import { propagateVariables, setLocalVariable, setLocalVariables, visibleVariables, localVariables } from './variables';
 import { createJob } from './jobs';
@@ -23,6 +23,7 @@ import { engineLimits } from '../limits';
 import { linkCatchOf } from '../model/links';
 import { runScript } from './script';
 import { evaluateCalledDecision } from './businessRuleTask';
+import { enterAdHocSubProcess, onAdHocInnerCompleted } from './adHoc';
 
 /**
  * The token flow: element instance lifecycle (activate → enter → wait → leave / terminate), sequence
@@ -126,6 +127,8 @@ function enter(ctx: Ctx, ei: ElementInstanceRow): void {
       return enterScope(ctx, ei, node, data);
     case 'callActivity':
       return enterCallActivity(ctx, ei, node);
+    case 'adHocSubProcess':
+      return enterAdHocSubProcess(ctx, ei, node);
   }
 }
 
@@ -312,6 +315,10 @@ function onInnerCompleted(ctx: Ctx, body: ElementInstanceRow, inner: ElementInst
 
 /** Completes an element: output variables, bookkeeping, then the outgoing flows or its scope. */
 function leave(ctx: Ctx, ei: ElementInstanceRow): void {
+  if (ei.element_type === AD_HOC_INNER_TYPE) {
+    markEnded(ctx, ei, 'COMPLETED');
+    return onAdHocInnerCompleted(ctx, requireElementInstance(ctx, ei.flow_scope_key!));
+  }
   const process = processOf(ctx, ei);
   const data = parseData(ei);
   const node = ei.element_type === ROOT_TYPE ? undefined : requireNode(process, ei.element_id);
@@ -393,7 +400,7 @@ function arriveAtJoin(ctx: Ctx, scope: ElementInstanceRow, gateway: FlowNode, fl
 
 /** A scope completes when no child is active and no token waits at a join. */
 export function completeScopeIfDone(ctx: Ctx, scope: ElementInstanceRow): void {
-  if (scope.state !== 'ACTIVE' || !isScopeType(scope.element_type)) return;
+  if (scope.state !== 'ACTIVE' || !(isScopeType(scope.element_type) || scope.element_type === AD_HOC_INNER_TYPE)) return;
   if (activeChildren(ctx, scope.key).length > 0) return;
   if (hasJoinTokens(ctx, scope.key)) return;
   leaveNow(ctx, scope);

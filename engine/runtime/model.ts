@@ -7,6 +7,8 @@ export type { ElementData } from './context';
 
 export const ROOT_TYPE = 'PROCESS';
 export const MI_BODY_TYPE = 'MULTI_INSTANCE_BODY';
+/** One activation inside an ad-hoc subprocess: the flow scope (and variable scope) of the activated element, as in Zeebe 8.8. */
+export const AD_HOC_INNER_TYPE = 'AD_HOC_SUB_PROCESS_INNER_INSTANCE';
 
 const API_TYPES: Record<FlowNode['type'], string> = {
   startEvent: 'START_EVENT',
@@ -27,6 +29,7 @@ const API_TYPES: Record<FlowNode['type'], string> = {
   inclusiveGateway: 'INCLUSIVE_GATEWAY',
   eventBasedGateway: 'EVENT_BASED_GATEWAY',
   subProcess: 'SUB_PROCESS',
+  adHocSubProcess: 'AD_HOC_SUB_PROCESS',
   callActivity: 'CALL_ACTIVITY',
 };
 

@@ -81,6 +81,11 @@ export function modifyProcessInstance(ctx: Ctx, processInstanceKey: number, inpu
         `Expected to modify instance of process '${root.bpmn_process_id}' but it contains one or more activate instructions for elements that are unsupported: '${instruction.elementId}'. Activate the element after it (or the event sub-process itself) instead.`,
       );
     }
+    if (node.parentId !== undefined && process.elements[node.parentId]?.type === 'adHocSubProcess') {
+      throw invalidArgument(
+        `Expected to modify instance of process '${root.bpmn_process_id}' but it contains one or more activate instructions for elements inside ad-hoc sub-process '${node.parentId}': '${instruction.elementId}'. Activate them with POST /element-instances/ad-hoc-activities/{adHocSubProcessInstanceKey}/activation instead.`,
+      );
+    }
     const scope = flowScopeFor(ctx, root, node, instruction.ancestorElementInstanceKey);
     for (const v of instruction.variableInstructions) {
       if (v.scopeId && v.scopeId !== node.id && v.scopeId !== scope.element_id) {

@@ -87,7 +87,6 @@ describe('compileBpmn refuses unsupported gateways and subprocesses', () => {
   it.each([
     ['complexGateway', 'bpmn:ComplexGateway', /complex gateways/],
     ['transaction', 'bpmn:Transaction', /transaction/],
-    ['adHocSubProcess', 'bpmn:AdHocSubProcess', /ad-hoc/],
   ])('refuses %s', async (tag, type, text) => {
     const findings = await findingsOf(processXml(around(`<bpmn:${tag} id="t" />`)));
     expect(findings).toEqual([{ elementId: 't', message: expect.stringContaining(`Element 't' (${type}) is not supported by the embedded engine`) }]);

@@ -33,3 +33,14 @@ export function serviceTask(id: string, type = 'vk.test', extra = ''): string {
 export function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
+
+/**
+ * A bpmn:adHocSubProcess `id` around `inner`; `active` is the zeebe:adHoc activeElementsCollection, `condition`
+ * its completionCondition, `attrs` further XML attributes (e.g. cancelRemainingInstances="false").
+ */
+export function adHocSubProcess(id: string, inner: string, opts: { active?: string; condition?: string; attrs?: string; extra?: string } = {}): string {
+  const zeebe = opts.active === undefined ? '' : `<zeebe:adHoc activeElementsCollection="${escapeXml(opts.active)}" />`;
+  const extensions = zeebe || opts.extra ? `<bpmn:extensionElements>${zeebe}${opts.extra ?? ''}</bpmn:extensionElements>` : '';
+  const condition = opts.condition === undefined ? '' : `<bpmn:completionCondition xsi:type="bpmn:tFormalExpression">${escapeXml(opts.condition)}</bpmn:completionCondition>`;
+  return `<bpmn:adHocSubProcess id="${id}" ${opts.attrs ?? ''}>${extensions}${inner}${condition}</bpmn:adHocSubProcess>`;
+}

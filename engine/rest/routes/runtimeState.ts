@@ -8,6 +8,7 @@ import { resolveIncident, type IncidentRow } from '../../runtime/incidents';
 import { runSearch, type SearchDefinition } from '../search';
 import { parseInput, parseKey, variablesObject } from '../validation';
 import { setVariablesCommand } from '../../runtime/variables';
+import { activateAdHocActivities } from '../../runtime/adHoc';
 import { elementInstanceView, incidentView, TENANT, variableView, type VariableView } from '../views';
 
 const ELEMENT_TYPES = [
@@ -125,6 +126,18 @@ export function runtimeStateRoutes(engine: Engine): Router {
     const key = parseKey(req.params.key, 'element instance key');
     const input = parseInput(setVariablesSchema, req.body);
     await engine.execute((ctx) => setVariablesCommand(ctx, key, input.variables, input.local ?? false));
+    res.status(204).end();
+  });
+
+  const adHocActivationSchema = z.strictObject({
+    elements: z.array(z.strictObject({ elementId: z.string().min(1), variables: variablesObject.optional() })),
+    // Zeebe 8.8 takes it in the instruction record but its activation processor does not act on it.
+    cancelRemainingInstances: z.boolean().optional(),
+  });
+  router.post('/element-instances/ad-hoc-activities/:key/activation', async (req, res) => {
+    const key = parseKey(req.params.key, 'ad-hoc sub-process instance key');
+    const input = parseInput(adHocActivationSchema, req.body);
+    await engine.execute((ctx) => activateAdHocActivities(ctx, key, input));
     res.status(204).end();
   });
 
