@@ -15,12 +15,9 @@ const key = (value: number) => String(value);
 const date = (ms: number) => new Date(ms).toISOString();
 
 export type ProcessDefinitionView = Pick<ProcessDefinitionRow, 'key' | 'bpmn_process_id' | 'version' | 'name' | 'version_tag' | 'resource_name'> & {
-  /** 1 when the compiled process has a start form (HAS_START_FORM_SQL). */
+  /** 1 when the compiled process has a start form (store/definitions LIVE_DEFINITIONS). */
   has_start_form: number;
 };
-
-/** Selects has_start_form from a process_definitions row: the compiled model names the start form. */
-export const HAS_START_FORM_SQL = "json_extract(compiled, '$.startForm.formId') IS NOT NULL AS has_start_form";
 
 /** FormResult of the form endpoints (user task form, start form); undefined when no such form row exists. */
 export function formResultView(db: Db, formKey: number) {

@@ -121,3 +121,16 @@ export interface FormRow {
 export function getForm(s: Store, key: number): FormRow | undefined {
   return prepare(s.db, 'SELECT form_id, version, schema FROM forms WHERE key = ?').get(key) as FormRow | undefined;
 }
+
+/** Selects has_start_form from a process_definitions row: 1 when the compiled model names a start form. */
+const HAS_START_FORM = "json_extract(compiled, '$.startForm.formId') IS NOT NULL AS has_start_form";
+
+/** Search source of the definitions the API shows (deleted ones are gone for it), with has_start_form. */
+export const LIVE_DEFINITIONS = `(SELECT *, ${HAS_START_FORM} FROM process_definitions WHERE deleted_at IS NULL) d`;
+
+/** A live definition with has_start_form and its XML. */
+export function liveDefinitionWithXml(s: Store, key: number): (ProcessDefinitionRow & { has_start_form: number; xml: string }) | undefined {
+  return prepare(s.db, `SELECT *, ${HAS_START_FORM} FROM process_definitions WHERE key = ? AND deleted_at IS NULL`).get(key) as
+    | (ProcessDefinitionRow & { has_start_form: number; xml: string })
+    | undefined;
+}

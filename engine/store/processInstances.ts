@@ -58,3 +58,16 @@ export function processInstanceLink(s: Store, key: number): ProcessInstanceLink 
     'SELECT state, parent_process_instance_key AS parentProcessInstanceKey, parent_element_instance_key AS parentElementInstanceKey FROM process_instances WHERE key = ?',
   ).get(key) as ProcessInstanceLink | undefined;
 }
+
+/** The non-deleted definition of a process id with this version number. */
+export function definitionKeyByVersion(s: Store, bpmnProcessId: string, version: number): number | undefined {
+  return (prepare(s.db, 'SELECT key FROM process_definitions WHERE bpmn_process_id = ? AND version = ? AND deleted_at IS NULL').get(bpmnProcessId, version) as { key: number } | undefined)?.key;
+}
+
+export function processInstanceState(s: Store, key: number): ProcessInstanceState | undefined {
+  return (prepare(s.db, 'SELECT state FROM process_instances WHERE key = ?').get(key) as { state: ProcessInstanceState } | undefined)?.state;
+}
+
+/** Search source of process instances: each row with its definition's name and version tag. */
+export const PROCESS_INSTANCES_WITH_DEFINITION =
+  '(SELECT pi.*, d.name AS definition_name, d.version_tag AS version_tag FROM process_instances pi JOIN process_definitions d ON d.key = pi.process_definition_key) p';

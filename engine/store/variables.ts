@@ -45,3 +45,7 @@ export function upsertVariable(s: Store, scopeKey: number, processInstanceKey: n
       .run(nextKey(s.db), name, json, scopeKey, processInstanceKey);
   }
 }
+
+export function getVariable(s: Store, key: number): VariableRow | undefined {
+  return prepare(s.db, 'SELECT * FROM variables WHERE key = ?').get(key) as VariableRow | undefined;
+}

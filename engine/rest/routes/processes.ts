@@ -1,12 +1,14 @@
-import { prepare } from '../../store/db';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Engine } from '../../runtime/engine';
-import { EngineError, invalidArgument, notFound } from '../../runtime/errors';
-import { cancelProcessInstance, createProcessInstance, isLiveDefinition, latestDefinitionById } from '../../runtime/instances';
+import { invalidArgument, notFound } from '../../runtime/errors';
+import { cancelProcessInstance } from '../../runtime/instances';
+import { awaitCompletion, startProcessInstance } from '../../runtime/startInstance';
+import { LIVE_DEFINITIONS, liveDefinitionWithXml } from '../../store/definitions';
+import { PROCESS_INSTANCES_WITH_DEFINITION } from '../../store/processInstances';
 import { runSearch, WhereBuilder, type FieldSpecs, type SearchDefinition } from '../search';
 import { keyString, millis, parseInput, parseKey, variablesObject } from '../validation';
-import { HAS_START_FORM_SQL, processDefinitionView, processInstanceView, TENANT, type ProcessDefinitionView, type ProcessInstanceView } from '../views';
+import { processDefinitionView, processInstanceView, TENANT, type ProcessDefinitionView, type ProcessInstanceView } from '../views';
 
 /** Camunda's TagSet: up to 10 distinct tags, each starting with a letter (then alphanumerics, `_ - : .`), ≤ 100 chars. */
 const tag = z.string().regex(/^[A-Za-z][A-Za-z0-9_\-:.]{0,99}$/, 'a tag starts with a letter, then letters, digits, _ - : or . (at most 100 characters)');
@@ -30,7 +32,7 @@ const createSchema = z.union([
 
 /** Deleted definitions are gone for the API (as in Zeebe); the rows stay for the instances still running on them. */
 const definitionSearch: SearchDefinition<ProcessDefinitionView, ReturnType<typeof processDefinitionView>> = {
-  from: `(SELECT *, ${HAS_START_FORM_SQL} FROM process_definitions WHERE deleted_at IS NULL) d`,
+  from: LIVE_DEFINITIONS,
   fields: {
     processDefinitionKey: { column: 'd.key', kind: 'key' },
     processDefinitionId: { column: 'd.bpmn_process_id', kind: 'string' },
@@ -88,7 +90,7 @@ export function applyVariableFilters(where: WhereBuilder, filters: unknown, scop
 }
 
 export const instanceSearch: SearchDefinition<ProcessInstanceView, ReturnType<typeof processInstanceView>> = {
-  from: `(SELECT pi.*, d.name AS definition_name, d.version_tag AS version_tag FROM process_instances pi JOIN process_definitions d ON d.key = pi.process_definition_key) p`,
+  from: PROCESS_INSTANCES_WITH_DEFINITION,
   fields: instanceFields,
   extraFilters: { hasIncident: z.boolean(), variables: variableValueFilter, tags: tagSet },
   applyExtraFilters: (where, filter) => {
@@ -107,25 +109,6 @@ export const instanceSearch: SearchDefinition<ProcessInstanceView, ReturnType<ty
   toItem: processInstanceView,
 };
 
-/** Default wait of awaitCompletion when the request sets no requestTimeout. */
-const DEFAULT_AWAIT_TIMEOUT = 10_000;
-
-/** Waits until the instance ended; returns its root variables (all, or the requested ones). */
-async function awaitCompletion(engine: Engine, key: number, requestTimeout: number | undefined, fetch: string[] | undefined) {
-  const deadline = Date.now() + (requestTimeout || DEFAULT_AWAIT_TIMEOUT);
-  const stateOf = () => (prepare(engine.db, 'SELECT state FROM process_instances WHERE key = ?').get(key) as { state: string }).state;
-  while (stateOf() === 'ACTIVE') {
-    const remaining = deadline - Date.now();
-    if (remaining <= 0 || engine.closing) {
-      throw new EngineError(504, 'DEADLINE_EXCEEDED', `Process instance ${key} did not complete within ${requestTimeout || DEFAULT_AWAIT_TIMEOUT} ms. It keeps running; query it by key.`);
-    }
-    await engine.completionWaiters.wait(key, remaining);
-  }
-  const rows = prepare(engine.db, 'SELECT name, value FROM variables WHERE scope_key = ?').all(key) as { name: string; value: string }[];
-  const wanted = fetch && fetch.length > 0 ? new Set(fetch) : undefined;
-  return Object.fromEntries(rows.filter((r) => !wanted || wanted.has(r.name)).map((r) => [r.name, JSON.parse(r.value)]));
-}
-
 /** Process definitions (search/get/XML) and process instances (create/get/search/cancel). */
 export function processRoutes(engine: Engine): Router {
   const router = Router();
@@ -136,7 +119,7 @@ export function processRoutes(engine: Engine): Router {
 
   const getDefinitionRow = (keyParam: string) => {
     const key = parseKey(keyParam, 'process definition key');
-    const row = prepare(engine.db, `SELECT *, ${HAS_START_FORM_SQL} FROM process_definitions WHERE key = ? AND deleted_at IS NULL`).get(key) as (ProcessDefinitionView & { xml: string }) | undefined;
+    const row = liveDefinitionWithXml(engine, key);
     if (!row) throw notFound(`Process definition with key '${key}' not found.`);
     return row;
   };
@@ -153,27 +136,10 @@ export function processRoutes(engine: Engine): Router {
       throw invalidArgument('Give either processDefinitionId (with an optional processDefinitionVersion) or processDefinitionKey, not both.');
     }
     const input = parseInput(createSchema, req.body);
-    const result = await engine.execute((ctx) => {
-      let deployed;
-      if ('processDefinitionKey' in input) {
-        if (!isLiveDefinition(ctx, Number(input.processDefinitionKey))) {
-          throw notFound(`Expected to find process definition with key '${input.processDefinitionKey}', but none found.`);
-        }
-        deployed = ctx.definition(Number(input.processDefinitionKey));
-      } else if (input.processDefinitionVersion !== undefined && input.processDefinitionVersion !== -1) {
-        const row = prepare(ctx.db, 'SELECT key FROM process_definitions WHERE bpmn_process_id = ? AND version = ? AND deleted_at IS NULL').get(input.processDefinitionId, input.processDefinitionVersion) as { key: number } | undefined;
-        if (!row) throw notFound(`Expected to find process definition with process ID '${input.processDefinitionId}' and version '${input.processDefinitionVersion}', but none found.`);
-        deployed = ctx.definition(row.key);
-      } else {
-        deployed = latestDefinitionById(ctx, input.processDefinitionId);
-        if (!deployed) throw notFound(`Expected to find process definition with process ID '${input.processDefinitionId}', but none found. Deploy it first.`);
-      }
-      if (!deployed.process.startEventIds.some((id) => { const d = deployed.process.elements[id]?.eventDefinition; return !d || d.kind === 'none'; })) {
-        throw invalidArgument(`Process '${deployed.row.bpmn_process_id}' has no none start event; it can only be started by its message, timer or signal start event.`);
-      }
-      const key = createProcessInstance(ctx, deployed, input.variables ?? {}, { tags: input.tags });
-      return { key, deployed };
-    });
+    const ref = 'processDefinitionKey' in input
+      ? { processDefinitionKey: Number(input.processDefinitionKey) }
+      : { processDefinitionId: input.processDefinitionId, processDefinitionVersion: input.processDefinitionVersion };
+    const result = await engine.execute((ctx) => startProcessInstance(ctx, ref, input.variables ?? {}, input.tags));
     const variables = input.awaitCompletion ? await awaitCompletion(engine, result.key, input.requestTimeout, input.fetchVariables) : {};
     res.json({
       processInstanceKey: String(result.key),

@@ -1,4 +1,4 @@
-import { prepare } from '../../store/db';
+import { getVariable } from '../../store/variables';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Engine } from '../../runtime/engine';
@@ -146,7 +146,7 @@ export function runtimeStateRoutes(engine: Engine): Router {
   });
   router.get('/variables/:key', async (req, res) => {
     const key = parseKey(req.params.key, 'variable key');
-    const row = prepare(engine.db, 'SELECT * FROM variables WHERE key = ?').get(key) as VariableView | undefined;
+    const row = getVariable(engine, key);
     if (!row) throw notFound(`Variable with key '${key}' not found.`);
     res.json(variableView(row, false));
   });
