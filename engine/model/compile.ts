@@ -50,6 +50,8 @@ export class ProcessCompiler {
   /** Ids of refused elements: flows touching them are not reported again. */
   private readonly refused = new Set<string>();
   private startForm: CompiledProcess['startForm'];
+  /** bpmn:association source → target ids: what links a compensation boundary event to its handler. */
+  private readonly associations: [string, string][] = [];
   private embeddedFormIds: ReadonlySet<string> = new Set();
 
   constructor(
@@ -66,6 +68,7 @@ export class ProcessCompiler {
     this.compileScope(process, undefined, 'process');
     this.connectFlows();
     this.attachBoundaryEvents();
+    this.linkCompensationHandlers();
     const compiled: CompiledProcess = {
       id: process.id!,
       elements: this.elements,
@@ -89,6 +92,11 @@ export class ProcessCompiler {
 
   private compileScope(container: ModdleElement, parentId: string | undefined, scope: ScopeKind): string[] {
     const childIds: string[] = [];
+    for (const artifact of (container.artifacts as ModdleElement[] | undefined) ?? []) {
+      const source = artifact.sourceRef?.id as string | undefined;
+      const target = artifact.targetRef?.id as string | undefined;
+      if (artifact.$type === 'bpmn:Association' && source && target) this.associations.push([source, target]);
+    }
     for (const element of (container.flowElements as ModdleElement[] | undefined) ?? []) {
       if (element.$type === 'bpmn:SequenceFlow') {
         this.compileFlow(element);
@@ -139,6 +147,7 @@ export class ProcessCompiler {
     }
     if (GATEWAYS.has(type) && element.default?.id) node.defaultFlow = element.default.id;
     if (isActivity(type)) assign(node, 'multiInstance', compileMultiInstance(element, this.findings));
+    if (element.isForCompensation === true) node.isForCompensation = true;
     const ioMapping = compileIoMapping(element, ioRulesOf(node), this.findings);
     if (ioMapping && (ioMapping.inputs.length > 0 || ioMapping.outputs.length > 0)) node.ioMapping = ioMapping;
     return node;
@@ -257,6 +266,22 @@ export class ProcessCompiler {
     }
   }
 
+  /** A compensation boundary event names its handler through an association (either direction, as modelers draw it). */
+  private linkCompensationHandlers(): void {
+    for (const boundary of Object.values(this.elements)) {
+      if (boundary.type !== 'boundaryEvent' || boundary.eventDefinition?.kind !== 'compensation' || !boundary.attachedToRef) continue;
+      const handlers = this.associations
+        .map(([source, target]) => (source === boundary.id ? target : target === boundary.id ? source : undefined))
+        .filter((id): id is string => id !== undefined && this.elements[id] !== undefined);
+      if (handlers.length !== 1) {
+        this.findings.report(this.sourceOf(boundary.id), `is a compensation boundary event with ${handlers.length} associated compensation handlers. Connect it by an association to exactly one activity marked "for compensation".`);
+        continue;
+      }
+      const host = this.elements[boundary.attachedToRef];
+      if (host) host.compensationHandlerId = handlers[0]!;
+    }
+  }
+
   /** Reports refused and unknown extension elements; returns the refused zeebe:* types found. */
   private checkExtensions(element: ModdleElement, supported: readonly string[]): string[] {
     const rejected: string[] = [];
@@ -286,9 +311,6 @@ export class ProcessCompiler {
   }
 
   private checkExecutionSemantics(element: ModdleElement): void {
-    if (element.isForCompensation === true) {
-      this.findings.report(element, 'is a compensation handler; compensation is not supported by the embedded engine. Remove it or deploy to a Camunda 8 cluster.');
-    }
     const dataAssociations = [...(element.dataInputAssociations ?? []), ...(element.dataOutputAssociations ?? [])];
     if (dataAssociations.length > 0) {
       this.findings.report(element, 'has data input/output associations, which the engine cannot execute. Use zeebe:ioMapping inputs and outputs instead.');

@@ -14,6 +14,7 @@ const KIND_BY_TYPE: Readonly<Record<string, EventKind>> = {
   'bpmn:EscalationEventDefinition': 'escalation',
   'bpmn:TerminateEventDefinition': 'terminate',
   'bpmn:LinkEventDefinition': 'link',
+  'bpmn:CompensateEventDefinition': 'compensation',
 };
 
 const POSITION_LABEL: Readonly<Record<EventPosition, string>> = {
@@ -74,6 +75,10 @@ export function compileEventDefinition(
       return compileError(event, definition, position, findings);
     case 'escalation':
       return compileEscalation(event, definition, position, findings);
+    case 'compensation': {
+      const activityRef = (definition.activityRef as ModdleElement | undefined)?.id;
+      return activityRef ? { kind: 'compensation', activityRef } : { kind: 'compensation' };
+    }
   }
 }
 

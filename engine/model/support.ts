@@ -57,17 +57,17 @@ export type EventPosition =
   | 'intermediateThrow'
   | 'boundary';
 
-export type EventKind = 'none' | 'terminate' | 'timer' | 'message' | 'signal' | 'error' | 'escalation' | 'link';
+export type EventKind = 'none' | 'terminate' | 'timer' | 'message' | 'signal' | 'error' | 'escalation' | 'link' | 'compensation';
 
 export const SUPPORTED_EVENTS: Readonly<Record<EventPosition, readonly EventKind[]>> = {
   processStart: ['none', 'timer', 'message', 'signal'],
   subProcessStart: ['none'],
   eventSubProcessStart: ['timer', 'message', 'signal', 'error', 'escalation'],
   // Message end and throw events run as job workers (zeebe:taskDefinition), as in Zeebe 8.8.
-  end: ['none', 'terminate', 'error', 'escalation', 'signal', 'message'],
+  end: ['none', 'terminate', 'error', 'escalation', 'signal', 'message', 'compensation'],
   intermediateCatch: ['timer', 'message', 'signal', 'link'],
-  intermediateThrow: ['none', 'escalation', 'signal', 'message', 'link'],
-  boundary: ['timer', 'message', 'signal', 'error', 'escalation'],
+  intermediateThrow: ['none', 'escalation', 'signal', 'message', 'link', 'compensation'],
+  boundary: ['timer', 'message', 'signal', 'error', 'escalation', 'compensation'],
 };
 
 /**
@@ -96,7 +96,6 @@ export const ESCALATION_BOUNDARY_HOSTS: readonly ElementType[] = ['subProcess', 
 
 /** Event definitions that are refused wherever they appear, with the reason. */
 export const REJECTED_EVENT_DEFINITIONS: Readonly<Record<string, string>> = {
-  'bpmn:CompensateEventDefinition': 'compensation events are not supported by the embedded engine',
   'bpmn:ConditionalEventDefinition': 'conditional events are not supported by the embedded engine. Use a message or timer event',
   'bpmn:CancelEventDefinition': 'cancel events are not supported (they need transaction subprocesses)',
 };

@@ -40,7 +40,9 @@ export type EventDefinition =
   /** Link throw/catch pair within one scope, matched by name. */
   | { kind: 'link'; linkName: string }
   /** Message throw/end events: Zeebe runs them only as job workers, so the message name is informational. */
-  | { kind: 'messageThrow'; messageName?: string };
+  | { kind: 'messageThrow'; messageName?: string }
+  /** Compensation boundary (activityRef unset) or throw/end event: compensates activityRef, or every compensable activity of its scope. */
+  | { kind: 'compensation'; activityRef?: string };
 
 /** `expression` is an ISO 8601 duration / date-time / repeating interval, or a FEEL expression producing one. */
 export interface TimerDefinition {
@@ -161,6 +163,10 @@ export interface FlowNode {
   /** Business rule tasks evaluated by the engine (zeebe:calledDecision) instead of a job worker. */
   calledDecision?: CalledDecisionDefinition;
   adHoc?: AdHocDefinition;
+  /** Activities: isForCompensation="true", run only as the compensation handler of another activity. */
+  isForCompensation?: boolean;
+  /** Activities with a compensation boundary event: the handler associated with that boundary event. */
+  compensationHandlerId?: string;
   /** Child flow node ids of a subProcess or adHocSubProcess. */
   childIds?: string[];
   documentation?: string;

@@ -4,6 +4,7 @@ import type { FindingCollector } from './findings';
 import { ESCALATION_BOUNDARY_HOSTS } from './support';
 import { validateLinks } from './links';
 import { validateAdHoc } from './adHoc';
+import { validateCompensation } from './compensation';
 
 /**
  * Structural rules over a compiled process (Zeebe's deploy-time validation for the supported
@@ -17,6 +18,7 @@ export function validateStructure(process: CompiledProcess, sourceOf: (id: strin
   for (const node of nodes) validateNode(process, node, report);
   for (const flow of Object.values(process.flows)) validateFlow(process, flow, report);
   validateLinks(process, report);
+  validateCompensation(process, report);
 }
 
 function validateCatchSets(process: CompiledProcess, nodes: FlowNode[], report: Report): void {

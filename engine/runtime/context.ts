@@ -27,6 +27,12 @@ export interface ElementData {
   /** Variables to set on the start event trigger of a scope. */
   startVars?: Record<string, unknown>;
   childProcessInstanceKey?: number;
+  /** A completed activity whose compensation handler already ran (it is compensated once). */
+  compensated?: boolean;
+  /** A compensation throw/end event: the completed activities whose handlers are still to run, in order. */
+  compensationPending?: number[];
+  /** A compensation handler instance: the throw/end event waiting for it. */
+  compensationThrowKey?: number;
   /**
    * Multi-instance body counters; the items (and the inner instances' output elements) are rows of `mi_items`,
    * so completing one inner instance reads and writes a constant amount whatever the collection size.

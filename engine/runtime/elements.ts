@@ -24,6 +24,7 @@ import { linkCatchOf } from '../model/links';
 import { runScript } from './script';
 import { evaluateCalledDecision } from './businessRuleTask';
 import { enterAdHocSubProcess, onAdHocInnerCompleted } from './adHoc';
+import { enterCompensationThrow, onCompensationHandlerCompleted } from './compensation';
 
 /**
  * The token flow: element instance lifecycle (activate → enter → wait → leave / terminate), sequence
@@ -162,6 +163,8 @@ function enterThrowEvent(ctx: Ctx, ei: ElementInstanceRow, node: FlowNode): void
       broadcastSignal(ctx, def.signalName, {});
       return leaveNow(ctx, ei);
     }
+    case 'compensation':
+      return enterCompensationThrow(ctx, ei, node);
     default:
       return leaveNow(ctx, ei);
   }
@@ -341,6 +344,7 @@ function leave(ctx: Ctx, ei: ElementInstanceRow): void {
 
   markEnded(ctx, ei, 'COMPLETED');
   if (ei.element_type === ROOT_TYPE) return onProcessCompleted(ctx, ei);
+  if (data.compensationThrowKey !== undefined) return onCompensationHandlerCompleted(ctx, data.compensationThrowKey);
   const scope = requireElementInstance(ctx, ei.flow_scope_key!);
   if (scope.element_type === MI_BODY_TYPE && data.inner) return onInnerCompleted(ctx, scope, ei);
   for (const flowId of outgoing) takeFlow(ctx, scope, flowId);

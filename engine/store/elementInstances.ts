@@ -37,6 +37,11 @@ export function activeChildren(s: Store, scopeKey: number): ElementInstanceRow[]
   return prepare(s.db, `SELECT * FROM element_instances WHERE flow_scope_key = ? AND state = 'ACTIVE' ORDER BY key`).all(scopeKey) as ElementInstanceRow[];
 }
 
+/** Completed children of a scope, the most recently completed first (compensation runs in reverse order). */
+export function completedChildrenLatestFirst(s: Store, scopeKey: number): ElementInstanceRow[] {
+  return prepare(s.db, `SELECT * FROM element_instances WHERE flow_scope_key = ? AND state = 'COMPLETED' ORDER BY end_date DESC, key DESC`).all(scopeKey) as ElementInstanceRow[];
+}
+
 export interface NewElementInstance {
   key: number;
   processInstanceKey: number;

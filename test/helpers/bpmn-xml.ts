@@ -44,3 +44,15 @@ export function adHocSubProcess(id: string, inner: string, opts: { active?: stri
   const condition = opts.condition === undefined ? '' : `<bpmn:completionCondition xsi:type="bpmn:tFormalExpression">${escapeXml(opts.condition)}</bpmn:completionCondition>`;
   return `<bpmn:adHocSubProcess id="${id}" ${opts.attrs ?? ''}>${extensions}${inner}${condition}</bpmn:adHocSubProcess>`;
 }
+
+/** Service task `id` with a compensation boundary event associated to its handler `handlerId` (isForCompensation). */
+export function compensable(id: string, type: string, handlerId: string, handlerType: string): string {
+  return `${serviceTask(id, type)}<bpmn:boundaryEvent id="${id}_comp" attachedToRef="${id}"><bpmn:compensateEventDefinition /></bpmn:boundaryEvent>`
+    + `<bpmn:serviceTask id="${handlerId}" isForCompensation="true"><bpmn:extensionElements><zeebe:taskDefinition type="${handlerType}" /></bpmn:extensionElements></bpmn:serviceTask>`
+    + `<bpmn:association id="${id}_assoc" associationDirection="One" sourceRef="${id}_comp" targetRef="${handlerId}" />`;
+}
+
+/** A compensation intermediate throw or end event, compensating `activityRef` or (without) its whole scope. */
+export function compensationThrow(id: string, kind: 'intermediateThrowEvent' | 'endEvent', activityRef?: string): string {
+  return `<bpmn:${kind} id="${id}"><bpmn:compensateEventDefinition${activityRef ? ` activityRef="${activityRef}"` : ''} /></bpmn:${kind}>`;
+}
