@@ -105,3 +105,44 @@ export function insertDecisionInstance(s: Store, d: NewDecisionInstance): void {
     d.link?.processDefinitionKey ?? null, d.link?.processInstanceKey ?? null, d.link?.elementInstanceKey ?? null,
   );
 }
+
+export interface DrgRow {
+  key: number;
+  drg_id: string;
+  version: number;
+  name: string;
+  resource_name: string;
+  xml: string;
+}
+
+export interface DecisionInstanceRow {
+  key: number;
+  evaluation_key: number;
+  state: DecisionInstanceState;
+  evaluation_date: number;
+  failure: string | null;
+  decision_key: number;
+  decision_id: string;
+  decision_name: string;
+  decision_version: number;
+  decision_type: string;
+  /** JSON texts. */
+  result: string;
+  evaluated_inputs: string;
+  matched_rules: string;
+  process_definition_key: number | null;
+  process_instance_key: number | null;
+  element_instance_key: number | null;
+}
+
+/** Search sources of the decision definitions and DRGs the API shows (deleted ones are gone for it). */
+export const LIVE_DECISION_DEFINITIONS = '(SELECT * FROM decision_definitions WHERE deleted_at IS NULL) d';
+export const LIVE_DECISION_REQUIREMENTS = '(SELECT * FROM decision_requirements WHERE deleted_at IS NULL) r';
+
+export function liveDrgByKey(s: Store, key: number): DrgRow | undefined {
+  return prepare(s.db, 'SELECT * FROM decision_requirements WHERE key = ? AND deleted_at IS NULL').get(key) as DrgRow | undefined;
+}
+
+export function getDecisionInstance(s: Store, key: number): DecisionInstanceRow | undefined {
+  return prepare(s.db, 'SELECT * FROM decision_instances WHERE key = ?').get(key) as DecisionInstanceRow | undefined;
+}

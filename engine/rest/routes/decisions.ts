@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { prepare } from '../../store/db';
+import {
+  getDecisionInstance, LIVE_DECISION_DEFINITIONS, LIVE_DECISION_REQUIREMENTS, liveDrgByKey, type DecisionInstanceRow, type DrgRow,
+} from '../../store/decisions';
 import type { Engine } from '../../runtime/engine';
 import { notFound } from '../../runtime/errors';
 import { decisionByKey, evaluateStoredDecision, findDecision, type DecisionDefinitionRow } from '../../runtime/decisions';
@@ -25,16 +27,10 @@ function decisionDefinitionView(row: DecisionDefinitionRow) {
   };
 }
 
-interface DrgRow { key: number; drg_id: string; version: number; name: string; resource_name: string; xml: string }
 function drgView(row: DrgRow) {
   return { decisionRequirementsName: row.name, version: row.version, decisionRequirementsId: row.drg_id, resourceName: row.resource_name, tenantId: TENANT, decisionRequirementsKey: String(row.key) };
 }
 
-interface DecisionInstanceRow {
-  key: number; evaluation_key: number; state: string; evaluation_date: number; failure: string | null; decision_key: number; decision_id: string;
-  decision_name: string; decision_version: number; decision_type: string; result: string; evaluated_inputs: string; matched_rules: string;
-  process_definition_key: number | null; process_instance_key: number | null; element_instance_key: number | null;
-}
 function decisionInstanceView(row: DecisionInstanceRow) {
   return {
     decisionEvaluationInstanceKey: String(row.key), state: row.state, evaluationDate: new Date(row.evaluation_date).toISOString(),
@@ -58,7 +54,7 @@ function evaluatedDetails(row: Pick<DecisionInstanceRow, 'evaluated_inputs' | 'm
 }
 
 const definitionSearch: SearchDefinition<DecisionDefinitionRow, ReturnType<typeof decisionDefinitionView>> = {
-  from: '(SELECT * FROM decision_definitions WHERE deleted_at IS NULL) d',
+  from: LIVE_DECISION_DEFINITIONS,
   fields: {
     decisionDefinitionKey: { column: 'd.key', kind: 'key' },
     decisionDefinitionId: { column: 'd.decision_id', kind: 'string' },
@@ -77,7 +73,7 @@ const definitionSearch: SearchDefinition<DecisionDefinitionRow, ReturnType<typeo
 };
 
 const drgSearch: SearchDefinition<DrgRow, ReturnType<typeof drgView>> = {
-  from: '(SELECT * FROM decision_requirements WHERE deleted_at IS NULL) r',
+  from: LIVE_DECISION_REQUIREMENTS,
   fields: {
     decisionRequirementsKey: { column: 'r.key', kind: 'key' },
     decisionRequirementsId: { column: 'r.drg_id', kind: 'string' },
@@ -173,7 +169,7 @@ export function decisionRoutes(engine: Engine): Router {
   });
   const drg = (param: string) => {
     const key = parseKey(param, 'decision requirements key');
-    const row = prepare(engine.db, 'SELECT * FROM decision_requirements WHERE key = ? AND deleted_at IS NULL').get(key) as DrgRow | undefined;
+    const row = liveDrgByKey(engine, key);
     if (!row) throw notFound(`Decision requirements with key '${key}' not found.`);
     return row;
   };
@@ -189,7 +185,7 @@ export function decisionRoutes(engine: Engine): Router {
   });
   router.get('/decision-instances/:key', async (req, res) => {
     const key = parseKey(req.params.key, 'decision evaluation instance key');
-    const row = prepare(engine.db, 'SELECT * FROM decision_instances WHERE key = ?').get(key) as DecisionInstanceRow | undefined;
+    const row = getDecisionInstance(engine, key);
     if (!row) throw notFound(`Decision instance with key '${key}' not found.`);
     res.json({ ...decisionInstanceView(row), ...evaluatedDetails(row) });
   });
