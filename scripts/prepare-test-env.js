@@ -14,9 +14,12 @@ function sh(cmd) {
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 let updated = false;
+// Another apt run on the machine (a second CI job, unattended upgrades) holds the dpkg lock for a while: wait for it
+// instead of failing the whole test run.
+const APT = 'apt-get -o DPkg::Lock::Timeout=900';
 function aptInstall(packages) {
-  if (!updated) { sh('apt-get update -qq'); updated = true; }
-  sh(`apt-get install -y -qq ${packages}`);
+  if (!updated) { sh(`${APT} update -qq`); updated = true; }
+  sh(`${APT} install -y -qq ${packages}`);
 }
 
 if (!fs.existsSync(CHROMIUM)) {
