@@ -3,7 +3,8 @@
  * message throw/end events with job workers, variable mappings on events, FEEL string literals over several lines.
  * Each: what compiles, and what is refused with Zeebe's message (or a clearer one) naming the element.
  */
-import { BpmnDeployError, compileBpmn, type CompiledProcess } from '../../engine/model';
+import { compileBpmn, type CompiledProcess } from '../../engine/model';
+import { findingsOf } from '../helpers/deploy-findings';
 import { around, flow, processXml, serviceTask } from '../helpers/bpmn-xml';
 
 async function compileOne(xml: string): Promise<CompiledProcess> {
@@ -11,15 +12,7 @@ async function compileOne(xml: string): Promise<CompiledProcess> {
   return process!;
 }
 
-async function findings(xml: string): Promise<{ elementId: string; message: string }[]> {
-  try {
-    await compileBpmn(xml, 'breadth.bpmn');
-  } catch (error) {
-    if (error instanceof BpmnDeployError) return error.findings;
-    throw error;
-  }
-  throw new Error('expected the diagram to be refused, but it compiled');
-}
+const findings = (xml: string) => findingsOf(xml, 'breadth.bpmn');
 
 const script = (id: string, attrs: string, extra = '') =>
   `<bpmn:scriptTask id="${id}"><bpmn:extensionElements><zeebe:script ${attrs} />${extra}</bpmn:extensionElements></bpmn:scriptTask>`;

@@ -1,19 +1,7 @@
-import { BpmnDeployError, compileBpmn, type UnsupportedFinding } from '../../engine/model';
+import { BpmnDeployError, compileBpmn } from '../../engine/model';
+import { deployError, findingsOf } from '../helpers/deploy-findings';
 import { around, definitions, flow, processXml, serviceTask } from '../helpers/bpmn-xml';
 
-async function deployError(xml: string): Promise<BpmnDeployError> {
-  try {
-    await compileBpmn(xml, 'diagram.bpmn');
-  } catch (error) {
-    if (error instanceof BpmnDeployError) return error;
-    throw error;
-  }
-  throw new Error('expected compileBpmn to refuse the diagram, but it compiled');
-}
-
-async function findingsOf(xml: string): Promise<UnsupportedFinding[]> {
-  return (await deployError(xml)).findings;
-}
 
 /** Exactly one finding, naming `elementId` in both the field and the message, matching `text`. */
 async function expectSingleFinding(xml: string, elementId: string, text: RegExp): Promise<void> {
