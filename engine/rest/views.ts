@@ -4,6 +4,7 @@ import type { JobRow } from '../runtime/jobs';
 import type { UserTaskRow } from '../runtime/userTasks';
 import type { Db } from '../store/db';
 import { getForm } from '../store/definitions';
+import type { ProcessInstanceSearchRow } from '../store/processInstances';
 
 /**
  * Store rows → API JSON, exactly in the shapes the official client validates: keys as strings,
@@ -39,23 +40,8 @@ export function processDefinitionView(row: ProcessDefinitionView) {
   };
 }
 
-export interface ProcessInstanceView {
-  key: number;
-  process_definition_key: number;
-  bpmn_process_id: string;
-  version: number;
-  state: string;
-  start_date: number;
-  end_date: number | null;
-  parent_process_instance_key: number | null;
-  parent_element_instance_key: number | null;
-  incident_count: number;
-  definition_name: string | null;
-  version_tag: string | null;
-  tags: string;
-}
 
-export function processInstanceView(row: ProcessInstanceView) {
+export function processInstanceView(row: ProcessInstanceSearchRow) {
   return {
     processInstanceKey: key(row.key),
     processDefinitionKey: key(row.process_definition_key),

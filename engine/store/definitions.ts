@@ -128,6 +128,14 @@ const HAS_START_FORM = "json_extract(compiled, '$.startForm.formId') IS NOT NULL
 /** Search source of the definitions the API shows (deleted ones are gone for it), with has_start_form. */
 export const LIVE_DEFINITIONS = `(SELECT *, ${HAS_START_FORM} FROM process_definitions WHERE deleted_at IS NULL) d`;
 
+/**
+ * Condition on LIVE_DEFINITIONS: the definition is (`true`) or is not (`false`) the newest live version of its
+ * process id.
+ */
+export function isLatestVersion(latest: boolean): string {
+  return `d.version ${latest ? '=' : '<'} (SELECT MAX(version) FROM process_definitions x WHERE x.bpmn_process_id = d.bpmn_process_id AND x.deleted_at IS NULL)`;
+}
+
 /** A live definition with has_start_form and its XML. */
 export function liveDefinitionWithXml(s: Store, key: number): (ProcessDefinitionRow & { has_start_form: number; xml: string }) | undefined {
   return prepare(s.db, `SELECT *, ${HAS_START_FORM} FROM process_definitions WHERE key = ? AND deleted_at IS NULL`).get(key) as

@@ -68,6 +68,35 @@ export function processInstanceState(s: Store, key: number): ProcessInstanceStat
   return (prepare(s.db, 'SELECT state FROM process_instances WHERE key = ?').get(key) as { state: ProcessInstanceState } | undefined)?.state;
 }
 
-/** Search source of process instances: each row with its definition's name and version tag. */
+/** A row of PROCESS_INSTANCES_WITH_DEFINITION. */
+export interface ProcessInstanceSearchRow {
+  key: number;
+  process_definition_key: number;
+  bpmn_process_id: string;
+  version: number;
+  state: ProcessInstanceState;
+  start_date: number;
+  end_date: number | null;
+  parent_process_instance_key: number | null;
+  parent_element_instance_key: number | null;
+  incident_count: number;
+  definition_name: string | null;
+  version_tag: string | null;
+  /** JSON array of strings. */
+  tags: string;
+}
+
+/** Search source of process instances (alias `p`): each row with its definition's name and version tag. */
 export const PROCESS_INSTANCES_WITH_DEFINITION =
   '(SELECT pi.*, d.name AS definition_name, d.version_tag AS version_tag FROM process_instances pi JOIN process_definitions d ON d.key = pi.process_definition_key) p';
+
+/** Condition on PROCESS_INSTANCES_WITH_DEFINITION: the instance carries the tag bound to `?`. */
+export const CARRIES_TAG = 'EXISTS (SELECT 1 FROM json_each(p.tags) WHERE json_each.value = ?)';
+
+/**
+ * Condition on PROCESS_INSTANCES_WITH_DEFINITION: an active element instance of the instance satisfies
+ * `condition` (written on alias `e` of element_instances).
+ */
+export function hasActiveElement(condition: string): string {
+  return `EXISTS (SELECT 1 FROM element_instances e WHERE e.process_instance_key = p.key AND e.state = 'ACTIVE' AND ${condition})`;
+}

@@ -12,6 +12,17 @@ export interface VariableRow {
   process_instance_key: number;
 }
 
+/**
+ * Condition: `scopeColumn` names a scope holding a variable of the name bound to the first `?` whose value (alias
+ * `v.value`) satisfies every one of `valueConditions` (their parameters follow the name). IN over the matching
+ * variables, not EXISTS per row: the subquery runs once on the (name, value) index, so a selective filter (a case
+ * reference) costs its matches instead of one lookup per candidate row.
+ */
+export function scopeHasVariable(scopeColumn: string, valueConditions: readonly string[]): string {
+  const extra = valueConditions.map((c) => ` AND ${c}`).join('');
+  return `${scopeColumn} IN (SELECT v.scope_key FROM variables v WHERE v.name = ?${extra})`;
+}
+
 export function parentScopeKey(s: Store, scopeKey: number): number | null {
   const row = prepare(s.db, 'SELECT flow_scope_key FROM element_instances WHERE key = ?').get(scopeKey) as { flow_scope_key: number | null } | undefined;
   return row?.flow_scope_key ?? null;

@@ -2,7 +2,7 @@
  * Process instances through the official client: create (by id, by key, by version, awaitCompletion),
  * get, search with filters, cancel; unknown keys and bad bodies → 404/400 problem+json with the store unchanged.
  */
-import { NOW, activateNow, deploy, expectHttpError, expectProblem, key, raw, start, expectStoreUnchangedByEachTest, storeSnapshot, useEngine, waitForInstanceState } from '../helpers/api';
+import { NOW, activateNow, bpmnFile, deploy, fixtureXml, expectHttpError, expectProblem, key, raw, start, expectStoreUnchangedByEachTest, storeSnapshot, useEngine, waitForInstanceState } from '../helpers/api';
 
 const t = useEngine();
 let chainKey: string;
@@ -158,4 +158,21 @@ describe('bad input leaves the store unchanged', () => {
   test('unknown process id over raw HTTP → 404 problem+json', async () => {
     expectProblem(await raw(t.url, 'POST', '/process-instances', { processDefinitionId: 'no-such-process' }), 404);
   });
+});
+
+test('definition search by isLatestVersion, instance search by the element a token waits at', async () => {
+  const v1 = fixtureXml('user-task').replaceAll('"user-task"', '"versioned-task"');
+  const v2 = v1.replace('name="User task"', 'name="User task, second version"');
+  await t.client.createDeployment({ resources: [bpmnFile('versioned-task', v1)] });
+  await t.client.createDeployment({ resources: [bpmnFile('versioned-task', v2)] });
+  const versions = async (isLatestVersion: boolean) =>
+    (await t.client.searchProcessDefinitions({ filter: { processDefinitionId: 'versioned-task', isLatestVersion } } as never, NOW)).items?.map((d) => d.version);
+  expect(await versions(true)).toEqual([2]);
+  expect(await versions(false)).toEqual([1]);
+
+  const waiting = await start(t.client, 'versioned-task');
+  const at = async (elementId: string) =>
+    (await t.client.searchProcessInstances({ filter: { processDefinitionId: 'versioned-task', elementId } } as never, NOW)).items.map((i) => i.processInstanceKey);
+  expect(await at('review')).toEqual([waiting.processInstanceKey]);
+  expect(await at('start')).toEqual([]);
 });

@@ -4,11 +4,12 @@ import type { Engine } from '../../runtime/engine';
 import { invalidArgument, notFound } from '../../runtime/errors';
 import { cancelProcessInstance } from '../../runtime/instances';
 import { awaitCompletion, startProcessInstance } from '../../runtime/startInstance';
-import { LIVE_DEFINITIONS, liveDefinitionWithXml } from '../../store/definitions';
-import { PROCESS_INSTANCES_WITH_DEFINITION } from '../../store/processInstances';
+import { isLatestVersion, LIVE_DEFINITIONS, liveDefinitionWithXml } from '../../store/definitions';
+import { CARRIES_TAG, hasActiveElement, PROCESS_INSTANCES_WITH_DEFINITION, type ProcessInstanceSearchRow } from '../../store/processInstances';
+import { scopeHasVariable } from '../../store/variables';
 import { runSearch, WhereBuilder, type FieldSpecs, type SearchDefinition } from '../search';
 import { keyString, millis, parseInput, parseKey, variablesObject } from '../validation';
-import { processDefinitionView, processInstanceView, TENANT, type ProcessDefinitionView, type ProcessInstanceView } from '../views';
+import { processDefinitionView, processInstanceView, TENANT, type ProcessDefinitionView } from '../views';
 
 /** Camunda's TagSet: up to 10 distinct tags, each starting with a letter (then alphanumerics, `_ - : .`), ≤ 100 chars. */
 const tag = z.string().regex(/^[A-Za-z][A-Za-z0-9_\-:.]{0,99}$/, 'a tag starts with a letter, then letters, digits, _ - : or . (at most 100 characters)');
@@ -43,8 +44,7 @@ const definitionSearch: SearchDefinition<ProcessDefinitionView, ReturnType<typeo
   },
   extraFilters: { isLatestVersion: z.boolean(), tenantId, hasStartForm: z.boolean() },
   applyExtraFilters: (where, filter) => {
-    if (filter.isLatestVersion === true) where.add('d.version = (SELECT MAX(version) FROM process_definitions x WHERE x.bpmn_process_id = d.bpmn_process_id AND x.deleted_at IS NULL)');
-    if (filter.isLatestVersion === false) where.add('d.version < (SELECT MAX(version) FROM process_definitions x WHERE x.bpmn_process_id = d.bpmn_process_id AND x.deleted_at IS NULL)');
+    if (typeof filter.isLatestVersion === 'boolean') where.add(isLatestVersion(filter.isLatestVersion));
     if (filter.hasStartForm === true) where.add('d.has_start_form = 1');
     if (filter.hasStartForm === false) where.add('d.has_start_form = 0');
   },
@@ -69,10 +69,7 @@ const instanceFields: FieldSpecs = {
   endDate: { column: 'p.end_date', kind: 'date' },
   state: { column: 'p.state', kind: 'string', values: ['ACTIVE', 'COMPLETED', 'TERMINATED'] },
   tenantId: { column: `'${TENANT}'`, kind: 'string' },
-  elementId: {
-    column: 'e.element_id', kind: 'string',
-    via: (c) => `EXISTS (SELECT 1 FROM element_instances e WHERE e.process_instance_key = p.key AND e.state = 'ACTIVE' AND ${c})`,
-  },
+  elementId: { column: 'e.element_id', kind: 'string', via: hasActiveElement },
 };
 
 const variableValueFilter = z.array(z.strictObject({ name: z.string(), value: z.union([z.string(), z.record(z.string(), z.unknown())]) }));
@@ -82,21 +79,18 @@ export function applyVariableFilters(where: WhereBuilder, filters: unknown, scop
   for (const { name, value } of (filters as { name: string; value: unknown }[] | undefined) ?? []) {
     const valueConditions = new WhereBuilder();
     valueConditions.field({ column: 'v.value', kind: 'string' }, value);
-    const extra = valueConditions.conditions.map((c) => ` AND ${c}`).join('');
-    // IN over the matching variables, not EXISTS per row: the subquery runs once on the (name, value) index, so a
-    // selective filter (a case reference) costs its matches instead of one lookup per candidate row.
-    where.add(`${scopeColumn} IN (SELECT v.scope_key FROM variables v WHERE v.name = ?${extra})`, name, ...valueConditions.params);
+    where.add(scopeHasVariable(scopeColumn, valueConditions.conditions), name, ...valueConditions.params);
   }
 }
 
-export const instanceSearch: SearchDefinition<ProcessInstanceView, ReturnType<typeof processInstanceView>> = {
+export const instanceSearch: SearchDefinition<ProcessInstanceSearchRow, ReturnType<typeof processInstanceView>> = {
   from: PROCESS_INSTANCES_WITH_DEFINITION,
   fields: instanceFields,
   extraFilters: { hasIncident: z.boolean(), variables: variableValueFilter, tags: tagSet },
   applyExtraFilters: (where, filter) => {
     if (filter.hasIncident !== undefined) where.add(filter.hasIncident ? 'p.incident_count > 0' : 'p.incident_count = 0');
     // An instance matches when it carries every tag of the filter.
-    for (const t of (filter.tags as string[] | undefined) ?? []) where.add('EXISTS (SELECT 1 FROM json_each(p.tags) WHERE json_each.value = ?)', t);
+    for (const t of (filter.tags as string[] | undefined) ?? []) where.add(CARRIES_TAG, t);
     applyVariableFilters(where, filter.variables, 'p.key');
   },
   sort: {
