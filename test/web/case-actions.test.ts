@@ -26,6 +26,21 @@ async function openTasks(key: string) {
   return (await engine.client.searchUserTasks({ filter: { processInstanceKey: key, state: 'CREATED' } as never, page: { limit: 100 } as never }, NOW)).items;
 }
 const actions = () => web.audit.query({ caseRef, action: 'case.action.' });
+async function searchInstances(filter: Record<string, unknown>) {
+  return (await engine.client.searchProcessInstances({ filter: filter as never }, NOW as never)).items;
+}
+/** Completes the job of `type` that belongs to instance `key` (there are no workers here; others are handed back). */
+async function completeJobOf(key: string, type: string, variables: Record<string, unknown>) {
+  await until(async () => {
+    const { jobs } = await engine.client.activateJobs({ type, maxJobsToActivate: 10, timeout: 60_000, worker: 'case-actions-test' });
+    let done = false;
+    for (const j of jobs) {
+      if (String(j.processInstanceKey) === key && !done) { await engine.client.completeJob({ jobKey: j.jobKey, variables }); done = true; }
+      else await engine.client.failJob({ jobKey: j.jobKey, retries: j.retries, errorMessage: 'not this test\'s job' });
+    }
+    return done;
+  }, `${type} job of ${key}`, 20_000);
+}
 
 beforeAll(async () => {
   engine = await startTestEngine();
@@ -182,6 +197,29 @@ describe('actions send what the diagrams wait for', () => {
     expect(again.json.error).toMatch(/går inte just nu/);
     // the history names who did what
     expect(o.history.map((h: any) => `${h.who} ${h.what}`)).toEqual(expect.arrayContaining([expect.stringMatching(/^Sara Lind .* planerade hemflytt \(utflytt .*\)$/)]));
+  });
+
+  test('after the confirmed utflytt "Avsluta placering / skriv ut" is no longer offered (the SIP continues, the place is free)', async () => {
+    const avsluta = async () => (await ss.get(`/api/arenden/${caseRef}/oversikt`)).json.actions.find((a: any) => a.id === 'avsluta-placering');
+    expect((await avsluta()).applies).toBe(true); // placed, hemflytt planned: the placement can still end early
+    const hemKey = String((await until(async () => (await searchInstances({ parentProcessInstanceKey: underKey, processDefinitionId: 'vk-infor-hemflytt' }))[0], 'inför hemflytt')).processInstanceKey);
+    // Setup through the API (no workers in this file): the SIP deadline, the plan, the SIP meeting held, the utflytt.
+    await completeJobOf(hemKey, 'vk.deadline.calculate', { sipMoteDeadline: `${iso(26)}T16:00:00+01:00`, sipMoteDeadlineReminder: `${iso(23)}T16:00:00+01:00` });
+    const plan = await until(async () => (await openTasks(hemKey)).find((x) => x.elementId === 'Planera'), 'Planera insatser');
+    await engine.client.completeUserTask({ userTaskKey: plan.userTaskKey, variables: {} });
+    await engine.client.publishMessage({ name: 'sip-mote-hallet', correlationKey: caseRef, timeToLive: 600_000, variables: {} });
+    const utflytt = await until(async () => (await openTasks(hemKey)).find((x) => x.elementId === 'Utflytt'), 'Bekräfta utflytt', 20_000);
+    expect((await avsluta()).applies).toBe(true);
+    await engine.client.completeUserTask({ userTaskKey: utflytt.userTaskKey, variables: { utflyttadDatum: `${iso(0)}T10:00:00+01:00` } });
+    const o = await until(async () => { const r = await ss.get(`/api/arenden/${caseRef}/oversikt`); return r.json.summary.status.startsWith('Utflyttad') ? r.json : undefined; }, 'utflyttad on the case');
+    expect(o.summary.status).toMatch(/^Utflyttad från HVB Ekeliden \d{4}-\d{2}-\d{2}\./);
+    expect(o.actions.find((a: any) => a.id === 'avsluta-placering').applies).toBe(false);
+    // under placering still takes the message (it waits for the SIP), but the action is refused and sends nothing
+    expect((await engine.client.getProcessInstance({ processInstanceKey: underKey as never }, NOW as never)).state).toBe('ACTIVE');
+    const res = await ss.post(`/api/arenden/${caseRef}/atgarder/avsluta-placering`, { token: token(), avslutDatum: iso(0), avslutOrsak: 'behandling-klar' });
+    expect(res.status).toBe(409);
+    expect((await actions()).filter((e) => e.action === 'case.action.avsluta-placering')).toHaveLength(0);
+    expect((await engine.client.getProcessInstance({ processInstanceKey: underKey as never }, NOW as never)).state).toBe('ACTIVE');
   });
 });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { SessionUser } from '../auth/user';
-import { caseWaitsFor, type CaseOverview } from './overview';
+import { caseWaitsFor, placementRuns, type CaseOverview } from './overview';
 import { groupLabel } from './labels';
 
 /**
@@ -237,7 +237,9 @@ export function caseActions(now: () => Date): ActionDef[] {
         avslutOrsak: z.enum(['behandling-klar', 'klienten-avbryter', 'annan-vard', 'ovrigt'], { error: 'Välj orsak.' }),
       }),
       allowed: isSocialsekreterare,
-      applies: message('placering-avslutad'),
+      // Under placering takes placering-avslutad until it ends, also after the utflytt while the SIP continues: the
+      // placement is over then (the place was freed), so ending it again would free a place another client holds.
+      applies: (o) => caseWaitsFor(o, 'placering-avslutad') && placementRuns(o),
       effect: (d) => ({ kind: 'message', message: 'placering-avslutad', variables: { avslutDatum: d.avslutDatum, avslutOrsak: d.avslutOrsak } }),
       done: (d) => `avslutade placeringen (${String(d.avslutDatum)})`,
       advances: true,

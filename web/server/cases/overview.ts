@@ -24,6 +24,8 @@ export interface CaseProcess {
   taskAssignees: string[];
   taskNames: Map<string, string>;
   waits: MessageWaits;
+  /** The instance's own root variables (the case's `vars` merge them over all processes). */
+  vars: Record<string, unknown>;
 }
 
 export interface CaseOverview {
@@ -85,6 +87,7 @@ export async function loadCaseOverview(client: CamundaClient, caseRef: string): 
       taskAssignees: [...new Set(tasks.items.map((t) => t.assignee).filter((a): a is string => !!a))],
       taskNames: new Map(tasks.items.map((t) => [String(t.userTaskKey), t.name ?? String(t.elementId)])),
       waits,
+      vars: varsByKey.get(key) ?? {},
     };
   }))).filter((p): p is CaseProcess => !!p).sort((a, b) => a.startDate.localeCompare(b.startDate));
   if (processes.length === 0) return undefined;
@@ -96,6 +99,20 @@ export async function loadCaseOverview(client: CamundaClient, caseRef: string): 
 /** Does some active process of the case wait for this message now? */
 export function caseWaitsFor(o: CaseOverview, message: string): boolean {
   return o.processes.some((p) => waitsFor(p.waits, message, p.activeElementIds, p.state === 'ACTIVE'));
+}
+
+/**
+ * The date of the confirmed utflytt when an inför hemflytt called by this under placering has confirmed it: the client
+ * has then left the home (the place is freed), though under placering keeps running while the SIP continues.
+ */
+export function movedOutOf(o: CaseOverview, placement: CaseProcess): string | undefined {
+  const hemflytt = o.processes.find((p) => p.parentProcessInstanceKey === placement.processInstanceKey && p.processDefinitionId === 'vk-infor-hemflytt' && typeof p.vars.utflyttadDatum === 'string');
+  return hemflytt ? String(hemflytt.vars.utflyttadDatum) : undefined;
+}
+
+/** Does a placement run: an active under placering whose client has not moved out? */
+export function placementRuns(o: CaseOverview): boolean {
+  return o.processes.some((p) => p.processDefinitionId === 'vk-under-placering' && p.state === 'ACTIVE' && !movedOutOf(o, p));
 }
 
 export interface CaseSummary {
@@ -128,8 +145,8 @@ export function summarize(o: CaseOverview, now: Date, actionsHint: { labels: str
   const steps = leaf.openTasks.length ? leaf.openTasks.map((t) => t.name) : leaf.currentSteps;
   const where = `${leaf.name}${steps.length ? ': ' + steps.join(', ') : ''}`;
   // After the confirmed utflytt the client has left the home, though under placering waits for the SIP to end.
-  const movedOut = typeof o.vars.utflyttadDatum === 'string' && o.processes.some((p) => p.processDefinitionId === 'vk-infor-hemflytt');
-  const status = placed && o.vars.home ? `${movedOut ? `Utflyttad från ${home} ${String(o.vars.utflyttadDatum).slice(0, 10)}` : `Placerad på ${home}`}. ${where}.` : `${where}.`;
+  const movedOut = placed && movedOutOf(o, placed);
+  const status = placed && o.vars.home ? `${movedOut ? `Utflyttad från ${home} ${movedOut.slice(0, 10)}` : `Placerad på ${home}`}. ${where}.` : `${where}.`;
   const tasks = active.flatMap((p) => p.openTasks.map((t) => ({ ...t, process: p.name })))
     .sort((a, b) => (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999'));
   let next: CaseSummary['next'];
