@@ -1,27 +1,18 @@
 import { z } from 'zod';
-import { prepare, type Db } from '../store/db';
+import type { Db } from '../store/db';
+import {
+  matchingKeys, parseOrder, searchPage, WhereBuilder, type FieldSpec, type FieldSpecs, type OrderTerm, type PageRequest, type SortValue,
+} from '../store/search';
 import { invalidArgument } from '../runtime/errors';
 import { iso, keyString, parseInput } from './validation';
 
 /**
- * Search endpoints (POST .../search): the filter/sort/page request of the Orchestration Cluster API
- * translated to one SQL query with bound parameters, so filtering and paging happen in SQLite on
- * indexed columns instead of in memory.
+ * Search endpoints (POST .../search): the filter/sort/page request of the Orchestration Cluster API validated and
+ * translated to a query of engine/store/search.ts (one SQL query with bound parameters, so filtering and paging
+ * happen in SQLite on indexed columns instead of in memory), and its rows to the answer with page cursors.
  */
 
-export type FieldKind = 'string' | 'key' | 'int' | 'date' | 'bool';
-
-export interface FieldSpec {
-  /** SQL expression of the column (e.g. `t.assignee`). */
-  column: string;
-  kind: FieldKind;
-  /** For fields stored in another table: wraps a condition on `column` (e.g. an EXISTS subquery). */
-  via?: (condition: string) => string;
-  /** Allowed values (enums). */
-  values?: readonly string[];
-}
-
-export type FieldSpecs = Record<string, FieldSpec>;
+export { WhereBuilder, type FieldKind, type FieldSpec, type FieldSpecs } from '../store/search';
 
 function valueSchema(spec: FieldSpec): z.ZodType {
   switch (spec.kind) {
@@ -77,74 +68,12 @@ export type SearchRequest = {
   page?: { from?: number; limit?: number; after?: string; before?: string };
 };
 
-function toSql(spec: FieldSpec, value: unknown): unknown {
-  if (value === null || value === undefined) return null;
-  if (spec.kind === 'key') return Number(value);
-  if (spec.kind === 'date') return Date.parse(String(value));
-  if (spec.kind === 'bool') return value ? 1 : 0;
-  return value;
-}
-
-/** Camunda's $like uses `*` (any run) and `?` (one character); `\` escapes. */
-function likePattern(pattern: string): string {
-  let out = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '\\' && i + 1 < pattern.length) out += escapeLike(pattern[++i]);
-    else if (c === '*') out += '%';
-    else if (c === '?') out += '_';
-    else out += escapeLike(c);
-  }
-  return out;
-}
-const escapeLike = (c: string) => (c === '%' || c === '_' || c === '!' ? `!${c}` : c);
-
-export class WhereBuilder {
-  readonly conditions: string[] = [];
-  readonly params: unknown[] = [];
-
-  add(condition: string, ...params: unknown[]): void {
-    this.conditions.push(condition);
-    this.params.push(...params);
-  }
-
-  field(spec: FieldSpec, filter: unknown): void {
-    const wrap = (condition: string) => (spec.via ? spec.via(condition) : condition);
-    const col = spec.column;
-    if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) {
-      return this.add(wrap(`${col} = ?`), toSql(spec, filter));
-    }
-    const ops = filter as Record<string, unknown>;
-    const compare: Record<string, string> = { $eq: '=', $neq: '<>', $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' };
-    for (const [op, value] of Object.entries(ops)) {
-      if (value === undefined) continue;
-      if (op in compare) this.add(wrap(`${col} ${compare[op]} ?`), toSql(spec, value));
-      else if (op === '$exists') this.add(value ? wrap(`${col} IS NOT NULL`) : spec.via ? `NOT ${spec.via(`${col} IS NOT NULL`)}` : `${col} IS NULL`);
-      else if (op === '$in' || op === '$notIn') {
-        const list = (value as unknown[]).map((v) => toSql(spec, v));
-        if (list.length === 0) {
-          this.add(op === '$in' ? '0' : '1');
-          continue;
-        }
-        const marks = list.map(() => '?').join(', ');
-        if (op === '$in') this.add(wrap(`${col} IN (${marks})`), ...list);
-        else this.add(spec.via ? `NOT ${spec.via(`${col} IN (${marks})`)}` : `(${col} IS NULL OR ${col} NOT IN (${marks}))`, ...list);
-      } else if (op === '$like') this.add(wrap(`${col} LIKE ? ESCAPE '!'`), likePattern(String(value)));
-    }
-  }
-
-  sql(): string {
-    return this.conditions.length > 0 ? `WHERE ${this.conditions.join(' AND ')}` : '';
-  }
-}
-
 /**
  * A cursor carries the row's position (`o`, for the answer's offset bookkeeping) and the values of every
  * ORDER BY term of the row it points at (`v`; the default order ends in a unique key). The next page is the
  * rows strictly after those values in that order (keyset paging), so reading page n costs the same as
  * reading page 1, under any sort. Cursors of the key-only form (`k`) are still read.
  */
-type SortValue = number | string | null;
 interface Cursor { o: number; v?: SortValue[]; k?: number }
 const encodeCursor = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toString('base64');
 const isSortValue = (x: unknown): x is SortValue => x === null || typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x));
@@ -162,58 +91,10 @@ function decodeCursor(cursor: string): Cursor {
   throw invalidArgument(`The page cursor '${cursor}' is not valid. Use a startCursor/endCursor from a previous answer.`);
 }
 
-interface OrderTerm { expr: string; desc: boolean }
-
-/** `t.a ASC, t.key DESC` → terms (default orders are plain column lists). */
-function parseOrder(order: string): OrderTerm[] {
-  return order.split(/,\s*/).map((part) => {
-    const m = /^(.+?)\s+(ASC|DESC)$/i.exec(part.trim());
-    return m ? { expr: m[1], desc: m[2].toUpperCase() === 'DESC' } : { expr: part.trim(), desc: false };
-  });
-}
-
-/**
- * "Row comes strictly after `values` in the order of `terms`", NULL-aware as SQLite sorts (NULL first
- * ascending, last descending): (e0 after v0) OR (e0 IS v0 AND e1 after v1) OR …
- */
-function afterCondition(terms: OrderTerm[], values: SortValue[]): { sql: string; params: unknown[] } {
-  const alternatives: string[] = [];
-  const params: unknown[] = [];
-  for (let i = 0; i < terms.length; i++) {
-    const parts: string[] = [];
-    const partParams: unknown[] = [];
-    for (let j = 0; j < i; j++) {
-      parts.push(`${terms[j].expr} IS ?`);
-      partParams.push(values[j]);
-    }
-    const { expr, desc } = terms[i];
-    const value = values[i];
-    if (value === null) {
-      if (desc) continue; // nothing sorts after NULL when descending
-      parts.push(`${expr} IS NOT NULL`);
-    } else if (desc) {
-      parts.push(`(${expr} < ? OR ${expr} IS NULL)`);
-      partParams.push(value);
-    } else {
-      parts.push(`${expr} > ?`);
-      partParams.push(value);
-    }
-    alternatives.push(`(${parts.join(' AND ')})`);
-    params.push(...partParams);
-  }
-  return { sql: alternatives.length > 0 ? `(${alternatives.join(' OR ')})` : '0', params };
-}
-
-const orderSql = (terms: OrderTerm[]) => terms.map((t) => `${t.expr} ${t.desc ? 'DESC' : 'ASC'}`).join(', ');
-const reversed = (terms: OrderTerm[]) => terms.map((t) => ({ expr: t.expr, desc: !t.desc }));
-
 export interface SearchDefinition<Row, Item> {
-  /** FROM clause, e.g. `user_tasks t`. */
+  /** FROM clause, e.g. `user_tasks t` (see SearchSource in engine/store/search.ts). */
   from: string;
-  /**
-   * FROM clause for the total when `from` joins tables that only add display columns and never drop a row (the
-   * count then skips one lookup per matching row, which is most of its cost over thousands of rows).
-   */
+  /** FROM clause for the total (SearchSource.countFrom). */
   countFrom?: string;
   fields: FieldSpecs;
   /** API sort field → SQL expression. */
@@ -280,32 +161,22 @@ export function runSearch<Row, Item>(db: Db, def: SearchDefinition<Row, Item>, b
   ];
   const cursor = request.page?.after ?? request.page?.before;
   const boundary = cursor === undefined ? undefined : cursorValues(decodeCursor(cursor), terms, cursor);
-  const total = (prepare(db, `SELECT COUNT(*) AS n FROM ${def.countFrom ?? def.from} ${where.sql()}`).get(...(def.countFrom ? [] : fromParams), ...where.params) as { n: number }).n;
-  // The order terms' values ride along as _s0, _s1, … so the answer's cursors can carry them.
-  const select = `SELECT *, ${terms.map((t, i) => `${t.expr} AS _s${i}`).join(', ')} FROM ${def.from}`;
-  let rows: Record<string, unknown>[];
-  let offset: number;
-  if (boundary && request.page?.after) {
-    const after = afterCondition(terms, boundary.values);
-    where.add(after.sql, ...after.params);
-    rows = prepare(db, `${select} ${where.sql()} ORDER BY ${orderSql(terms)} LIMIT ?`).all(...fromParams, ...where.params, limit) as Record<string, unknown>[];
-    offset = boundary.offset;
-  } else if (boundary) {
-    const back = reversed(terms);
-    const before = afterCondition(back, boundary.values);
-    where.add(before.sql, ...before.params);
-    rows = (prepare(db, `${select} ${where.sql()} ORDER BY ${orderSql(back)} LIMIT ?`).all(...fromParams, ...where.params, limit) as Record<string, unknown>[]).reverse();
-    offset = Math.max(0, boundary.offset - rows.length);
-  } else {
-    offset = request.page?.from ?? 0;
-    rows = prepare(db, `${select} ${where.sql()} ORDER BY ${orderSql(terms)} LIMIT ? OFFSET ?`).all(...fromParams, ...where.params, limit, offset) as Record<string, unknown>[];
-  }
-  const valuesOf = (row: Record<string, unknown>) => terms.map((_, i) => row[`_s${i}`] as SortValue);
+  const pageRequest: PageRequest = boundary
+    ? { kind: request.page?.after ? 'after' : 'before', values: boundary.values, limit }
+    : { kind: 'offset', offset: request.page?.from ?? 0, limit };
+  const { total, rows, sortValues } = searchPage<Row>(db, { from: def.from, fromParams, countFrom: def.countFrom }, where, terms, pageRequest);
+  const offset = !boundary ? (request.page?.from ?? 0) : request.page?.after ? boundary.offset : Math.max(0, boundary.offset - rows.length);
   const page: { totalItems: number; hasMoreTotalItems: boolean; startCursor?: string; endCursor?: string } = { totalItems: total, hasMoreTotalItems: false };
   if (rows.length > 0) {
-    page.startCursor = encodeCursor({ o: offset, v: valuesOf(rows[0]) });
-    page.endCursor = encodeCursor({ o: offset + rows.length, v: valuesOf(rows[rows.length - 1]) });
+    page.startCursor = encodeCursor({ o: offset, v: sortValues[0] });
+    page.endCursor = encodeCursor({ o: offset + rows.length, v: sortValues[rows.length - 1] });
   }
-  for (const row of rows) for (let i = 0; i < terms.length; i++) delete row[`_s${i}`];
-  return { items: (rows as Row[]).map(def.toItem), page };
+  return { items: rows.map(def.toItem), page };
+}
+
+/** Keys (`keyColumn`) of the rows a search's `filter` selects, plus `extra` conditions (batch operations). */
+export function filterKeys<Row, Item>(db: Db, def: SearchDefinition<Row, Item>, filter: unknown, keyColumn: string, extra: (where: WhereBuilder) => void = () => {}): number[] {
+  const where = filterWhere(def, filter);
+  extra(where);
+  return matchingKeys(db, { from: def.from }, where, keyColumn);
 }

@@ -1,4 +1,5 @@
 import { prepare, type Db } from './db';
+import type { SearchSource, WhereBuilder } from './search';
 
 /** The element-instance table: one row per element instance; the process instance is the root row. */
 
@@ -75,4 +76,37 @@ export function setElementIncident(s: Store, key: number, incidentKey: number): 
 /** Clears the element's incident mark only if it is still this incident's. */
 export function clearElementIncident(s: Store, key: number, incidentKey: number): void {
   prepare(s.db, 'UPDATE element_instances SET incident_key = NULL WHERE key = ? AND incident_key = ?').run(key, incidentKey);
+}
+
+/** Counts of one element's instances, as Operate's heatmap shows them. */
+export interface ElementStatistics {
+  elementId: string;
+  /** Active without an incident. */
+  active: number;
+  canceled: number;
+  /** Active with an incident. */
+  incidents: number;
+  completed: number;
+}
+
+const STATISTICS_SELECT = `SELECT e.element_id AS elementId,
+    SUM(e.state = 'ACTIVE' AND e.incident_key IS NULL) AS active,
+    SUM(e.state = 'TERMINATED') AS canceled,
+    SUM(e.state = 'ACTIVE' AND e.incident_key IS NOT NULL) AS incidents,
+    SUM(e.state = 'COMPLETED') AS completed
+  FROM element_instances e`;
+
+/** Per element of one process instance (the process itself is no element here), by element id. */
+export function elementStatisticsOfInstance(s: Store, processInstanceKey: number): ElementStatistics[] {
+  return prepare(s.db, `${STATISTICS_SELECT} WHERE e.process_instance_key = ? AND e.element_type <> 'PROCESS' GROUP BY e.element_id ORDER BY e.element_id`)
+    .all(processInstanceKey) as ElementStatistics[];
+}
+
+/** Per element over the process instances of `source` (its key column `keyColumn`) that `where` selects, by element id. */
+export function elementStatisticsOfInstances(s: Store, source: SearchSource, where: WhereBuilder, keyColumn: string): ElementStatistics[] {
+  return prepare(
+    s.db,
+    `${STATISTICS_SELECT} WHERE e.element_type <> 'PROCESS' AND e.process_instance_key IN (SELECT ${keyColumn} FROM ${source.from} ${where.sql()})
+     GROUP BY e.element_id ORDER BY e.element_id`,
+  ).all(...(source.fromParams ?? []), ...where.params) as ElementStatistics[];
 }

@@ -100,3 +100,38 @@ export function deleteExpiredMessageRows(s: Store, now: number): void {
   prepare(s.db, 'DELETE FROM message_correlations WHERE message_key IN (SELECT key FROM messages WHERE expires_at <= ?)').run(now);
   prepare(s.db, 'DELETE FROM messages WHERE expires_at <= ?').run(now);
 }
+
+/** A row of CORRELATED_SUBSCRIPTIONS. */
+export interface CorrelatedSubscriptionRow {
+  message_key: number;
+  subscription_key: number;
+  message_name: string;
+  correlation_key: string | null;
+  correlation_time: number;
+  element_id: string;
+  element_instance_key: number | null;
+  process_instance_key: number;
+  process_definition_key: number;
+  bpmn_process_id: string;
+}
+
+/** Search source (alias `c`) of the correlated message subscriptions. */
+export const CORRELATED_SUBSCRIPTIONS = 'correlated_subscriptions c';
+
+/** A row of OPEN_MESSAGE_SUBSCRIPTIONS: a waiting element's subscription and when the element began waiting. */
+export interface OpenMessageSubscriptionRow {
+  key: number;
+  name: string;
+  correlation_key: string | null;
+  element_id: string;
+  element_instance_key: number;
+  process_instance_key: number;
+  process_definition_key: number;
+  bpmn_process_id: string;
+  /** The element instance's start date. */
+  opened: number;
+}
+
+/** Search source (alias `m`) of open message subscriptions of running elements (a row exists only while its element waits). */
+export const OPEN_MESSAGE_SUBSCRIPTIONS = `(SELECT s.*, e.bpmn_process_id, e.start_date AS opened FROM subscriptions s JOIN element_instances e ON e.key = s.element_instance_key
+  WHERE s.kind = 'message' AND s.element_instance_key IS NOT NULL) m`;

@@ -64,6 +64,31 @@ export function definitionKeyByVersion(s: Store, bpmnProcessId: string, version:
   return (prepare(s.db, 'SELECT key FROM process_definitions WHERE bpmn_process_id = ? AND version = ? AND deleted_at IS NULL').get(bpmnProcessId, version) as { key: number } | undefined)?.key;
 }
 
+/** A process instance with its definition's name (null when the definition has none). */
+export interface ProcessInstanceSummary {
+  key: number;
+  process_definition_key: number;
+  bpmn_process_id: string;
+  parent_process_instance_key: number | null;
+  definition_name: string | null;
+}
+
+export function processInstanceSummary(s: Store, key: number): ProcessInstanceSummary | undefined {
+  return prepare(
+    s.db,
+    `SELECT p.key, p.process_definition_key, p.bpmn_process_id, p.parent_process_instance_key, d.name AS definition_name
+     FROM process_instances p JOIN process_definitions d ON d.key = p.process_definition_key WHERE p.key = ?`,
+  ).get(key) as ProcessInstanceSummary | undefined;
+}
+
+/**
+ * Condition: `column` is the instance bound to `?` or an instance it called, directly or further down (call
+ * activities).
+ */
+export function inInstanceTree(column: string): string {
+  return `${column} IN (WITH RECURSIVE tree(k) AS (SELECT ? UNION ALL SELECT p.key FROM process_instances p JOIN tree ON p.parent_process_instance_key = tree.k) SELECT k FROM tree)`;
+}
+
 export function processInstanceState(s: Store, key: number): ProcessInstanceState | undefined {
   return (prepare(s.db, 'SELECT state FROM process_instances WHERE key = ?').get(key) as { state: ProcessInstanceState } | undefined)?.state;
 }

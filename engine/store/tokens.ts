@@ -36,6 +36,18 @@ export function recordTakenFlow(s: Store, processInstanceKey: number, flowId: st
     .run(processInstanceKey, flowId, processDefinitionKey, bpmnProcessId);
 }
 
+export interface TakenFlowRow {
+  flow_id: string;
+  process_definition_key: number;
+  bpmn_process_id: string;
+}
+
+/** The sequence flows an instance has taken (each once), by flow id. */
+export function takenFlows(s: Store, processInstanceKey: number): TakenFlowRow[] {
+  return prepare(s.db, 'SELECT flow_id, process_definition_key, bpmn_process_id FROM taken_flows WHERE process_instance_key = ? ORDER BY flow_id')
+    .all(processInstanceKey) as TakenFlowRow[];
+}
+
 export function insertMultiInstanceItems(s: Store, bodyKey: number, items: unknown[]): void {
   const insert = prepare(s.db, 'INSERT INTO mi_items (body_key, idx, item) VALUES (?, ?, ?)');
   items.forEach((item, i) => insert.run(bodyKey, i, JSON.stringify(item ?? null)));

@@ -1,4 +1,3 @@
-import { prepare } from '../../store/db';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Engine } from '../../runtime/engine';
@@ -6,7 +5,11 @@ import { invalidArgument, notFound } from '../../runtime/errors';
 import {
   cancelProcessInstancesBatch, deleteResource, migrateProcessInstance, modifyProcessInstance, resolveIncidentsBatch,
 } from '../../runtime/operations';
-import { filterWhere, runSearch, type SearchDefinition } from '../search';
+import { elementStatisticsOfInstance, elementStatisticsOfInstances } from '../../store/elementInstances';
+import { CORRELATED_SUBSCRIPTIONS, OPEN_MESSAGE_SUBSCRIPTIONS, type CorrelatedSubscriptionRow, type OpenMessageSubscriptionRow } from '../../store/messages';
+import { inInstanceTree, isLiveDefinition, processInstanceSummary } from '../../store/processInstances';
+import { takenFlows } from '../../store/tokens';
+import { filterKeys, filterWhere, runSearch, type SearchDefinition } from '../search';
 import { keyString, parseInput, parseKey, variablesObject } from '../validation';
 import { TENANT } from '../views';
 import { instanceSearch } from './processes';
@@ -20,10 +23,10 @@ const date = (ms: number) => new Date(ms).toISOString();
 /** Keys of the process instances a batch filter selects (the API ignores state: only active ones are acted on). */
 function selectInstances(engine: Engine, filter: Record<string, unknown> | undefined, rootsOnly: boolean): number[] {
   const { state: _ignored, ...rest } = filter ?? {};
-  const where = filterWhere(instanceSearch, rest);
-  where.add(`p.state = 'ACTIVE'`);
-  if (rootsOnly) where.add('p.parent_process_instance_key IS NULL');
-  return (prepare(engine.db, `SELECT p.key FROM ${instanceSearch.from} ${where.sql()} ORDER BY p.key`).all(...where.params) as { key: number }[]).map((r) => r.key);
+  return filterKeys(engine.db, instanceSearch, rest, 'p.key', (where) => {
+    where.add(`p.state = 'ACTIVE'`);
+    if (rootsOnly) where.add('p.parent_process_instance_key IS NULL');
+  });
 }
 
 const modificationSchema = z.strictObject({
@@ -44,12 +47,8 @@ const migrationSchema = z.strictObject({
   mappingInstructions: z.array(z.strictObject({ sourceElementId: z.string().min(1), targetElementId: z.string().min(1) })),
 });
 
-interface CorrelatedRow {
-  message_key: number; subscription_key: number; message_name: string; correlation_key: string; correlation_time: number; element_id: string;
-  element_instance_key: number | null; process_instance_key: number; process_definition_key: number; bpmn_process_id: string;
-}
-const correlatedSearch: SearchDefinition<CorrelatedRow, Record<string, unknown>> = {
-  from: 'correlated_subscriptions c',
+const correlatedSearch: SearchDefinition<CorrelatedSubscriptionRow, Record<string, unknown>> = {
+  from: CORRELATED_SUBSCRIPTIONS,
   fields: {
     correlationKey: { column: 'c.correlation_key', kind: 'string' },
     correlationTime: { column: 'c.correlation_time', kind: 'date' },
@@ -86,14 +85,8 @@ const correlatedSearch: SearchDefinition<CorrelatedRow, Record<string, unknown>>
   }),
 };
 
-interface SubscriptionRow {
-  key: number; name: string; correlation_key: string | null; element_id: string; element_instance_key: number; process_instance_key: number;
-  process_definition_key: number; bpmn_process_id: string; opened: number;
-}
-/** Open message subscriptions of running elements (a subscription row exists only while its element waits). */
-const subscriptionSearch: SearchDefinition<SubscriptionRow, Record<string, unknown>> = {
-  from: `(SELECT s.*, e.bpmn_process_id, e.start_date AS opened FROM subscriptions s JOIN element_instances e ON e.key = s.element_instance_key
-          WHERE s.kind = 'message' AND s.element_instance_key IS NOT NULL) m`,
+const subscriptionSearch: SearchDefinition<OpenMessageSubscriptionRow, Record<string, unknown>> = {
+  from: OPEN_MESSAGE_SUBSCRIPTIONS,
   fields: {
     messageSubscriptionKey: { column: 'm.key', kind: 'key' },
     processDefinitionId: { column: 'm.bpmn_process_id', kind: 'string' },
@@ -127,18 +120,8 @@ const subscriptionSearch: SearchDefinition<SubscriptionRow, Record<string, unkno
   }),
 };
 
-/** Counts per element, as Operate's heatmap shows them: active (without incident), with incident, completed, canceled. */
-const STATISTICS_SELECT = `SELECT e.element_id AS elementId,
-    SUM(e.state = 'ACTIVE' AND e.incident_key IS NULL) AS active,
-    SUM(e.state = 'TERMINATED') AS canceled,
-    SUM(e.state = 'ACTIVE' AND e.incident_key IS NOT NULL) AS incidents,
-    SUM(e.state = 'COMPLETED') AS completed
-  FROM element_instances e`;
-
 function requireInstance(engine: Engine, processInstanceKey: number) {
-  const row = prepare(engine.db, 'SELECT key, process_definition_key, bpmn_process_id, parent_process_instance_key FROM process_instances WHERE key = ?').get(processInstanceKey) as
-    | { key: number; process_definition_key: number; bpmn_process_id: string; parent_process_instance_key: number | null }
-    | undefined;
+  const row = processInstanceSummary(engine, processInstanceKey);
   if (!row) throw notFound(`Process instance with key '${processInstanceKey}' not found.`);
   return row;
 }
@@ -207,32 +190,25 @@ export function operationRoutes(engine: Engine): Router {
   router.post('/process-definitions/:key/statistics/element-instances', async (req, res) => {
     const key = parseKey(req.params.key, 'process definition key');
     const input = parseInput(statisticsSchema, req.body);
-    if (!prepare(engine.db, 'SELECT 1 FROM process_definitions WHERE key = ? AND deleted_at IS NULL').get(key)) {
+    if (!isLiveDefinition(engine, key)) {
       throw notFound(`Process definition with key '${key}' not found.`);
     }
     const where = filterWhere(instanceSearch, input?.filter ?? {});
     where.add('p.process_definition_key = ?', key);
-    const items = prepare(engine.db,
-      `${STATISTICS_SELECT} WHERE e.element_type <> 'PROCESS' AND e.process_instance_key IN (SELECT p.key FROM ${instanceSearch.from} ${where.sql()})
-       GROUP BY e.element_id ORDER BY e.element_id`,
-    ).all(...where.params);
-    res.json({ items });
+    res.json({ items: elementStatisticsOfInstances(engine, { from: instanceSearch.from }, where, 'p.key') });
   });
 
   router.get('/process-instances/:key/statistics/element-instances', async (req, res) => {
     const key = parseKey(req.params.key, 'process instance key');
     requireInstance(engine, key);
-    const items = prepare(engine.db, `${STATISTICS_SELECT} WHERE e.process_instance_key = ? AND e.element_type <> 'PROCESS' GROUP BY e.element_id ORDER BY e.element_id`).all(key);
-    res.json({ items });
+    res.json({ items: elementStatisticsOfInstance(engine, key) });
   });
 
   router.get('/process-instances/:key/sequence-flows', async (req, res) => {
     const key = parseKey(req.params.key, 'process instance key');
     requireInstance(engine, key);
-    const rows = prepare(engine.db, 'SELECT flow_id, process_definition_key, bpmn_process_id FROM taken_flows WHERE process_instance_key = ? ORDER BY flow_id').all(key) as
-      { flow_id: string; process_definition_key: number; bpmn_process_id: string }[];
     res.json({
-      items: rows.map((r) => ({
+      items: takenFlows(engine, key).map((r) => ({
         sequenceFlowId: r.flow_id, processInstanceKey: String(key), processDefinitionKey: String(r.process_definition_key),
         processDefinitionId: r.bpmn_process_id, elementId: r.flow_id, tenantId: TENANT,
       })),
@@ -244,8 +220,7 @@ export function operationRoutes(engine: Engine): Router {
     const chain = [];
     for (let current: number | null = key; current !== null; ) {
       const row = requireInstance(engine, current);
-      const definition = prepare(engine.db, 'SELECT name FROM process_definitions WHERE key = ?').get(row.process_definition_key) as { name: string | null };
-      chain.unshift({ processInstanceKey: String(row.key), processDefinitionKey: String(row.process_definition_key), processDefinitionName: definition.name ?? row.bpmn_process_id });
+      chain.unshift({ processInstanceKey: String(row.key), processDefinitionKey: String(row.process_definition_key), processDefinitionName: row.definition_name ?? row.bpmn_process_id });
       current = row.parent_process_instance_key;
     }
     res.json(chain);
@@ -257,10 +232,7 @@ export function operationRoutes(engine: Engine): Router {
     const input = parseInput(instanceIncidentsSchema, req.body) ?? {};
     requireInstance(engine, key);
     // The incidents of the instance and of every instance it called, directly or further down.
-    const base = (where: { add(condition: string, ...params: unknown[]): void }) => where.add(
-      `i.process_instance_key IN (WITH RECURSIVE tree(k) AS (SELECT ? UNION ALL SELECT p.key FROM process_instances p JOIN tree ON p.parent_process_instance_key = tree.k) SELECT k FROM tree)`,
-      key,
-    );
+    const base = (where: { add(condition: string, ...params: unknown[]): void }) => where.add(inInstanceTree('i.process_instance_key'), key);
     res.json(runSearch(engine.db, incidentSearch, input, base));
   });
 
