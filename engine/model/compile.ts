@@ -9,6 +9,7 @@ import { compileJobUserTask, embeddedFormIdsOf } from './jobUserTask';
 import { compileCallActivity, compileIoMapping, compileJob, compileMultiInstance, compileUserTask, type IoMappingRules } from './activities';
 import { compileCalledDecision } from './decisions';
 import { compileAdHoc } from './adHoc';
+import { compileExecutionListeners } from './listeners';
 import {
   IGNORED_ATTRIBUTE_NAMESPACES,
   IGNORED_FLOW_ELEMENTS,
@@ -62,7 +63,7 @@ export class ProcessCompiler {
 
   compile(process: ModdleElement): CompiledProcess {
     this.sources.set(process.id!, process);
-    this.checkExtensions(process, ['zeebe:VersionTag', 'zeebe:Properties', 'zeebe:UserTaskForm']);
+    this.checkExtensions(process, ['zeebe:VersionTag', 'zeebe:Properties', 'zeebe:UserTaskForm', 'zeebe:ExecutionListeners']);
     this.embeddedFormIds = embeddedFormIdsOf(process, this.findings);
     this.checkForeignAttributes(process);
     this.compileScope(process, undefined, 'process');
@@ -82,6 +83,8 @@ export class ProcessCompiler {
     const versionTag = attr(extensionOf(process, 'zeebe:VersionTag'), 'value');
     if (versionTag) compiled.versionTag = versionTag;
     if (this.startForm) compiled.startForm = this.startForm;
+    const listeners = compileExecutionListeners(process, { type: 'process' }, this.findings);
+    if (listeners) compiled.executionListeners = listeners;
     return compiled;
   }
 
@@ -135,6 +138,7 @@ export class ProcessCompiler {
     this.checkExecutionSemantics(element);
 
     if (EVENTS.has(type)) this.compileEvent(element, node, scope);
+    assign(node, 'executionListeners', compileExecutionListeners(element, node, this.findings));
     if (JOB_TASKS.has(type)) this.compileJobTask(element, node, rejectedExtensions);
     if (type === 'userTask' && extensionOf(element, 'zeebe:UserTask')) assign(node, 'userTask', compileUserTask(element, this.findings));
     else if (type === 'userTask') node.job = compileJobUserTask(element, this.embeddedFormIds, this.findings);

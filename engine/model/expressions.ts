@@ -1,4 +1,4 @@
-import type { CompiledProcess, FlowNode, TimerDefinition } from './types';
+import type { CompiledProcess, ExecutionListener, FlowNode, TimerDefinition } from './types';
 import type { ModdleElement } from './parse';
 import type { FindingCollector } from './findings';
 import { ExpressionError, evaluate, evaluateDateTime, feelSyntaxProblem, isFeel, scheduleTimer } from '../feel';
@@ -60,6 +60,9 @@ function problemOf(run: () => unknown): string | undefined {
 function expressionSites(process: CompiledProcess): ExpressionSite[] {
   const sites: ExpressionSite[] = [];
   for (const node of Object.values(process.elements)) sites.push(...nodeSites(node));
+  for (const [label, expression, check] of listenerSites(process.executionListeners)) {
+    sites.push({ ownerId: process.id, label, expression: expression!, ...(check ? { check } : {}) });
+  }
   for (const flow of Object.values(process.flows)) {
     if (flow.condition) sites.push({ ownerId: flow.id, label: 'condition', expression: flow.condition });
   }
@@ -87,12 +90,20 @@ function nodeSites(node: FlowNode): ExpressionSite[] {
     ['active elements collection', node.adHoc?.activeElementsCollection],
     ['completion condition', node.adHoc?.completionCondition],
     ...eventSites(node),
+    ...listenerSites(node.executionListeners),
     ...(node.ioMapping?.inputs ?? []).map((m): RawSite => [`input mapping for '${m.target}'`, m.source]),
     ...(node.ioMapping?.outputs ?? []).map((m): RawSite => [`output mapping for '${m.target}'`, m.source]),
   ];
   return raw
     .filter((entry): entry is [string, string, ValueCheck?] => entry[1] !== undefined)
     .map(([label, expression, check]) => (check ? { ownerId: node.id, label, expression, check } : { ownerId: node.id, label, expression }));
+}
+
+function listenerSites(listeners: ExecutionListener[] | undefined): RawSite[] {
+  return (listeners ?? []).flatMap((l): RawSite[] => [
+    [`job type of the '${l.eventType}' execution listener`, l.type],
+    [`job retries of the '${l.eventType}' execution listener '${l.type}'`, l.retries, wholeNumber],
+  ]);
 }
 
 function eventSites(node: FlowNode): RawSite[] {

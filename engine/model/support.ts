@@ -101,17 +101,19 @@ export const REJECTED_EVENT_DEFINITIONS: Readonly<Record<string, string>> = {
 };
 
 /** zeebe:* extension elements the engine understands, per compiled element kind. */
-const ACTIVITY_COMMON = ['zeebe:IoMapping', 'zeebe:Properties'] as const;
+const ACTIVITY_COMMON = ['zeebe:IoMapping', 'zeebe:Properties', 'zeebe:ExecutionListeners'] as const;
 const JOB_EXTENSIONS = [...ACTIVITY_COMMON, 'zeebe:TaskDefinition', 'zeebe:TaskHeaders'] as const;
 /** Throw and end events: a job definition is only valid with a message event definition (checked in compile.ts). */
-const THROW_EXTENSIONS = ['zeebe:IoMapping', 'zeebe:Properties', 'zeebe:TaskDefinition', 'zeebe:TaskHeaders'] as const;
+const THROW_EXTENSIONS = [...ACTIVITY_COMMON, 'zeebe:TaskDefinition', 'zeebe:TaskHeaders'] as const;
+/** Gateways and catch events: no mappings where Zeebe would ignore them (see compile.ts ioRulesOf). */
+const GATEWAY_EXTENSIONS = ['zeebe:Properties', 'zeebe:ExecutionListeners'] as const;
 
 export const SUPPORTED_EXTENSIONS: Readonly<Record<ElementType, readonly string[]>> = {
-  startEvent: ['zeebe:IoMapping', 'zeebe:Properties', 'zeebe:FormDefinition'],
+  startEvent: [...ACTIVITY_COMMON, 'zeebe:FormDefinition'],
   endEvent: THROW_EXTENSIONS,
-  intermediateCatchEvent: ['zeebe:IoMapping', 'zeebe:Properties'],
+  intermediateCatchEvent: ACTIVITY_COMMON,
   intermediateThrowEvent: THROW_EXTENSIONS,
-  boundaryEvent: ['zeebe:IoMapping', 'zeebe:Properties'],
+  boundaryEvent: ACTIVITY_COMMON,
   serviceTask: JOB_EXTENSIONS,
   sendTask: JOB_EXTENSIONS,
   scriptTask: [...JOB_EXTENSIONS, 'zeebe:Script'],
@@ -128,10 +130,10 @@ export const SUPPORTED_EXTENSIONS: Readonly<Record<ElementType, readonly string[
   receiveTask: ACTIVITY_COMMON,
   manualTask: ACTIVITY_COMMON,
   task: ACTIVITY_COMMON,
-  exclusiveGateway: ['zeebe:Properties'],
-  parallelGateway: ['zeebe:Properties'],
-  inclusiveGateway: ['zeebe:Properties'],
-  eventBasedGateway: ['zeebe:Properties'],
+  exclusiveGateway: GATEWAY_EXTENSIONS,
+  parallelGateway: GATEWAY_EXTENSIONS,
+  inclusiveGateway: GATEWAY_EXTENSIONS,
+  eventBasedGateway: GATEWAY_EXTENSIONS,
   subProcess: ACTIVITY_COMMON,
   adHocSubProcess: [...ACTIVITY_COMMON, 'zeebe:AdHoc'],
   callActivity: [...ACTIVITY_COMMON, 'zeebe:CalledElement'],
@@ -139,7 +141,6 @@ export const SUPPORTED_EXTENSIONS: Readonly<Record<ElementType, readonly string[
 
 /** Extensions the engine knows but refuses, with the reason and what to do instead. */
 export const REJECTED_EXTENSIONS: Readonly<Record<string, string>> = {
-  'zeebe:ExecutionListeners': 'execution listeners are not supported by the embedded engine. Use a service task',
   'zeebe:TaskListeners': 'user task listeners are not supported by the embedded engine',
   'zeebe:LinkedResources': 'linked resources are not supported by the embedded engine',
   'zeebe:ConditionalFilter': 'conditional events are not supported by the embedded engine',

@@ -81,6 +81,25 @@ export interface JobDefinition {
   userTaskHeaders?: Record<string, string>;
 }
 
+/** zeebe:executionListener: a job (kind EXECUTION_LISTENER) the element waits for when it starts or ends. */
+export interface ExecutionListener {
+  eventType: 'start' | 'end';
+  /** Job type (expression or static). */
+  type: string;
+  /** Job retries (expression or static), default "3". */
+  retries: string;
+}
+
+/** User task lifecycle events a zeebe:taskListener can listen to (Camunda 8.8). */
+export type TaskListenerEventType = 'creating' | 'assigning' | 'updating' | 'completing' | 'canceling';
+
+/** zeebe:taskListener: a blocking job (kind TASK_LISTENER) run on a lifecycle transition of a Camunda user task. */
+export interface TaskListener {
+  eventType: TaskListenerEventType;
+  type: string;
+  retries: string;
+}
+
 /** zeebe:script: a FEEL expression evaluated by the engine, its result stored under resultVariable. */
 export interface ScriptDefinition {
   expression: string;
@@ -104,6 +123,8 @@ export interface UserTaskDefinition {
   /** zeebe:userTaskForm embedded form (legacy); stored as JSON string. */
   embeddedForm?: string;
   headers: Record<string, string>;
+  /** zeebe:taskListeners in diagram order. */
+  taskListeners?: TaskListener[];
 }
 
 export interface CallActivityDefinition {
@@ -163,6 +184,8 @@ export interface FlowNode {
   /** Business rule tasks evaluated by the engine (zeebe:calledDecision) instead of a job worker. */
   calledDecision?: CalledDecisionDefinition;
   adHoc?: AdHocDefinition;
+  /** zeebe:executionListeners in diagram order (on multi-instance activities they run around each inner instance). */
+  executionListeners?: ExecutionListener[];
   /** Activities: isForCompensation="true", run only as the compensation handler of another activity. */
   isForCompensation?: boolean;
   /** Activities with a compensation boundary event: the handler associated with that boundary event. */
@@ -194,6 +217,8 @@ export interface CompiledProcess {
   versionTag?: string;
   /** zeebe:formDefinition on the none start event of the process. */
   startForm?: FormLink;
+  /** zeebe:executionListeners of the process itself. */
+  executionListeners?: ExecutionListener[];
   elements: Record<string, FlowNode>;
   flows: Record<string, SequenceFlow>;
   /** Ids of top-level start events (none, timer, message) in the process scope. */

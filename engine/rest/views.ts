@@ -162,8 +162,8 @@ export function activatedJobView(job: JobRow, variables: Record<string, unknown>
     deadline: job.deadline ?? 0,
     variables,
     tenantId: TENANT,
-    kind: 'BPMN_ELEMENT',
-    listenerEventType: 'UNSPECIFIED',
+    kind: job.kind,
+    listenerEventType: job.listener_event_type,
     tags: JSON.parse(job.tags) as string[],
   };
 }
@@ -173,8 +173,8 @@ export function jobView(job: JobRow) {
     jobKey: key(job.key),
     type: job.type,
     state: job.state,
-    kind: 'BPMN_ELEMENT',
-    listenerEventType: 'UNSPECIFIED',
+    kind: job.kind,
+    listenerEventType: job.listener_event_type,
     retries: job.retries,
     worker: job.worker,
     hasFailedWithRetriesLeft: job.state === 'FAILED' && job.retries > 0,

@@ -31,6 +31,8 @@ export interface ElementData {
   compensated?: boolean;
   /** A compensation throw/end event: the completed activities whose handlers are still to run, in order. */
   compensationPending?: number[];
+  /** Execution listeners of each event type that began (value: how many completed); see runtime/listeners.ts. */
+  listeners?: { start?: number; end?: number };
   /** A compensation handler instance: the throw/end event waiting for it. */
   compensationThrowKey?: number;
   /**

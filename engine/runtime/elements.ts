@@ -25,6 +25,7 @@ import { runScript } from './script';
 import { evaluateCalledDecision } from './businessRuleTask';
 import { enterAdHocSubProcess, onAdHocInnerCompleted } from './adHoc';
 import { enterCompensationThrow, onCompensationHandlerCompleted } from './compensation';
+import { awaitExecutionListener, listenersBegan } from './listeners';
 
 /**
  * The token flow: element instance lifecycle (activate → enter → wait → leave / terminate), sequence
@@ -81,15 +82,19 @@ export function runStep(ctx: Ctx, key: number, step: Step, jobKey?: number): voi
 function enter(ctx: Ctx, ei: ElementInstanceRow): void {
   const process = processOf(ctx, ei);
   const data = parseData(ei);
-  if (ei.element_type === ROOT_TYPE) return enterScope(ctx, ei, undefined, data);
+  if (ei.element_type === ROOT_TYPE) {
+    if (awaitExecutionListener(ctx, process, ei, undefined, data, 'start')) return;
+    return enterScope(ctx, ei, undefined, data);
+  }
   const node = requireNode(process, ei.element_id);
   if (ei.element_type === MI_BODY_TYPE) return enterMultiInstanceBody(ctx, ei, node);
 
   const inputs = node.ioMapping?.inputs ?? [];
-  if (inputs.length > 0 && !data.triggered) {
+  if (inputs.length > 0 && !data.triggered && !listenersBegan(data, 'start')) {
     const scopeVars = visibleVariables(ctx, ei.key);
     setLocalVariables(ctx, ei.key, ei.process_instance_key, expr.inputMappings(inputs, scopeVars));
   }
+  if (awaitExecutionListener(ctx, process, ei, node, data, 'start')) return;
   const isActivity = node.boundaryEventIds.length > 0 && !data.inner;
   if (isActivity) openBoundaryWaits(ctx, ei, node);
 
@@ -331,7 +336,7 @@ function leave(ctx: Ctx, ei: ElementInstanceRow): void {
     const name = node!.multiInstance!.outputCollection;
     if (name) propagateVariables(ctx, ei.flow_scope_key!, ei.process_instance_key, { [name]: outputCollection(ctx, ei, name) });
     deleteMultiInstanceItems(ctx, ei.key);
-  } else if (node) {
+  } else if (node && !listenersBegan(data, 'end')) {
     const outputs = node.ioMapping?.outputs ?? [];
     if (outputs.length > 0) {
       const results = expr.outputMappings(outputs, Object.assign(visibleVariables(ctx, ei.key), payload));
@@ -340,6 +345,7 @@ function leave(ctx: Ctx, ei: ElementInstanceRow): void {
       propagateVariables(ctx, ei.key, ei.process_instance_key, payload);
     }
   }
+  if (awaitExecutionListener(ctx, process, ei, node, data, 'end')) return;
   const outgoing = node && ei.element_type !== 'EVENT_BASED_GATEWAY' ? selectOutgoing(ctx, ei, node) : [];
 
   markEnded(ctx, ei, 'COMPLETED');

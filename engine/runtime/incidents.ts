@@ -40,12 +40,15 @@ export function resolveIncidentsOfElement(ctx: Ctx, elementInstanceKey: number):
   for (const incident of activeIncidentsOfElement(ctx, elementInstanceKey)) markResolved(ctx, incident);
 }
 
+/** Incidents of a job (of any kind) that ran out of retries. */
+const NO_RETRIES: ReadonlySet<string> = new Set(['JOB_NO_RETRIES', 'EXECUTION_LISTENER_NO_RETRIES', 'TASK_LISTENER_NO_RETRIES']);
+
 /** POST /incidents/{key}/resolution: a job incident makes the job activatable again, other incidents retry their step. */
 export function resolveIncident(ctx: Ctx, key: number): void {
   const incident = getIncident(ctx, key);
   if (!incident) throw notFound(`Expected to resolve incident with key '${key}', but no such incident was found.`);
   if (incident.state !== 'ACTIVE') throw notFound(`Expected to resolve incident with key '${key}', but it is already resolved.`);
-  if (incident.job_key !== null && incident.error_type === 'JOB_NO_RETRIES') {
+  if (incident.job_key !== null && NO_RETRIES.has(incident.error_type)) {
     // The job becomes activatable again, with the retries it has now (0 unless they were updated).
     markResolved(ctx, incident);
     const job = getJob(ctx, incident.job_key);

@@ -17,6 +17,10 @@ import { parseData } from './model';
 import { setLocalVariables, visibleVariables } from './variables';
 import { throwError } from './events';
 import { ElementFailure } from './errors';
+import { onExecutionListenerJobCompleted } from './listeners';
+
+/** The incident a job of each kind raises when it runs out of retries. */
+const NO_RETRIES_INCIDENT = { BPMN_ELEMENT: 'JOB_NO_RETRIES', EXECUTION_LISTENER: 'EXECUTION_LISTENER_NO_RETRIES', TASK_LISTENER: 'TASK_LISTENER_NO_RETRIES' } as const;
 
 /** Job commands: activation, completion, failure (retries, back-off, incident), BPMN error, update. */
 
@@ -68,6 +72,7 @@ export function completeJob(ctx: Ctx, key: number, variables: Record<string, unk
   const job = requireJob(ctx, key, 'complete');
   requireNoIncident(job, 'complete');
   endJob(ctx, key, 'COMPLETED', ctx.now);
+  if (job.kind === 'EXECUTION_LISTENER') return onExecutionListenerJobCompleted(ctx, job, variables);
   const ei = getElementInstance(ctx, job.element_instance_key)!;
   updateData(ctx, ei.key, { ...parseData(ei), triggerVars: variables });
   ctx.flow.schedule(ctx, ei.key, 'leave');
@@ -82,7 +87,7 @@ export function failJob(ctx: Ctx, key: number, request: { retries: number; error
   if (request.retries <= 0) {
     const ei = getElementInstance(ctx, job.element_instance_key)!;
     const message = request.errorMessage || 'No more retries left.';
-    createIncident(ctx, ei, 'JOB_NO_RETRIES', message, null, key);
+    createIncident(ctx, ei, NO_RETRIES_INCIDENT[job.kind], message, null, key);
   } else if (retryAt === null) {
     ctx.jobTypesActivatable.add(job.type);
   } else {
@@ -93,6 +98,10 @@ export function failJob(ctx: Ctx, key: number, request: { retries: number; error
 export function throwJobError(ctx: Ctx, key: number, request: { errorCode: string; errorMessage?: string; variables?: Record<string, unknown> }): void {
   const job = requireJob(ctx, key, 'throw an error for');
   requireNoIncident(job, 'throw an error for');
+  if (job.kind !== 'BPMN_ELEMENT') {
+    // Zeebe 8.8: the element is not active while its listeners run, so there is nothing to catch the error.
+    throw invalidState(`Cannot throw BPMN error from ${job.kind} job with key '${key}', type '${job.type}' and processInstanceKey '${job.process_instance_key}'`);
+  }
   recordJobError(ctx, key, request.errorCode, request.errorMessage ?? null, ctx.now);
   const ei = getElementInstance(ctx, job.element_instance_key)!;
   try {

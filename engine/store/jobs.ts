@@ -5,6 +5,9 @@ import type { Store } from './elementInstances';
 
 export type JobState = 'CREATED' | 'FAILED' | 'TIMED_OUT' | 'RETRIES_UPDATED' | 'COMPLETED' | 'CANCELED' | 'ERROR_THROWN';
 export type EndedJobState = Extract<JobState, 'COMPLETED' | 'CANCELED' | 'ERROR_THROWN'>;
+/** Camunda 8.8 job kinds the engine creates. */
+export type JobKind = 'BPMN_ELEMENT' | 'EXECUTION_LISTENER' | 'TASK_LISTENER';
+export type JobListenerEventType = 'UNSPECIFIED' | 'START' | 'END' | 'CREATING' | 'ASSIGNING' | 'UPDATING' | 'COMPLETING' | 'CANCELING';
 
 export interface JobRow {
   key: number;
@@ -27,6 +30,8 @@ export interface JobRow {
   version: number;
   /** JSON array: the process instance's tags when the job was created. */
   tags: string;
+  kind: JobKind;
+  listener_event_type: JobListenerEventType;
 }
 
 export interface NewJob {
@@ -41,6 +46,9 @@ export interface NewJob {
   bpmnProcessId: string;
   version: number;
   createdAt: number;
+  /** Default BPMN_ELEMENT / UNSPECIFIED. */
+  kind?: JobKind;
+  listenerEventType?: JobListenerEventType;
 }
 
 /** Inserts a job; it carries the process instance's tags as they are now. */
@@ -48,10 +56,11 @@ export function insertJob(s: Store, job: NewJob): void {
   prepare(
     s.db,
     `INSERT INTO jobs (key, type, state, retries, custom_headers, element_instance_key, element_id, process_instance_key,
-       process_definition_key, bpmn_process_id, version, created_at, tags)
-     VALUES (?, ?, 'CREATED', ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT tags FROM process_instances WHERE key = ?))`,
+       process_definition_key, bpmn_process_id, version, created_at, tags, kind, listener_event_type)
+     VALUES (?, ?, 'CREATED', ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT tags FROM process_instances WHERE key = ?), ?, ?)`,
   ).run(job.key, job.type, job.retries, JSON.stringify(job.customHeaders), job.elementInstanceKey, job.elementId, job.processInstanceKey,
-    job.processDefinitionKey, job.bpmnProcessId, job.version, job.createdAt, job.processInstanceKey);
+    job.processDefinitionKey, job.bpmnProcessId, job.version, job.createdAt, job.processInstanceKey, job.kind ?? 'BPMN_ELEMENT',
+    job.listenerEventType ?? 'UNSPECIFIED');
 }
 
 /**

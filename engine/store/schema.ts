@@ -263,6 +263,9 @@ export const MIGRATIONS: readonly MigrationStep[] = [
   // 7: inboxes sort open tasks by due date (dated first, in order) and page through the undated ones by creation:
   // both walk this index in order and stop at the page instead of sorting every open task.
   `CREATE INDEX ut_by_state_due ON user_tasks (state, due_date, creation_date);`,
+  // 8: execution and task listener jobs (Camunda 8.8 job kinds) and the listener event they belong to.
+  `ALTER TABLE jobs ADD COLUMN kind TEXT NOT NULL DEFAULT 'BPMN_ELEMENT';
+   ALTER TABLE jobs ADD COLUMN listener_event_type TEXT NOT NULL DEFAULT 'UNSPECIFIED';`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -56,3 +56,9 @@ export function compensable(id: string, type: string, handlerId: string, handler
 export function compensationThrow(id: string, kind: 'intermediateThrowEvent' | 'endEvent', activityRef?: string): string {
   return `<bpmn:${kind} id="${id}"><bpmn:compensateEventDefinition${activityRef ? ` activityRef="${activityRef}"` : ''} /></bpmn:${kind}>`;
 }
+
+/** `<zeebe:executionListeners>` with one listener per [eventType, type, retries?], for an element's extensionElements. */
+export function executionListeners(...listeners: [string, string, string?][]): string {
+  const items = listeners.map(([eventType, type, retries]) => `<zeebe:executionListener eventType="${eventType}" type="${escapeXml(type)}"${retries ? ` retries="${retries}"` : ''} />`);
+  return `<zeebe:executionListeners>${items.join('')}</zeebe:executionListeners>`;
+}
