@@ -13,7 +13,6 @@ import type { CamundaClient } from '../../common/camunda';
 import { createApp } from '../../web/server/app';
 import { LocalUsers } from '../../web/server/auth/local-users';
 import { OidcLogin } from '../../web/server/auth/oidc';
-import { SamlLogin, SqliteRequestCache } from '../../web/server/auth/saml';
 import { loadConfig } from '../../web/server/config';
 import { openWebDb } from '../../web/server/db';
 import { startTestEngine, type TestEngine } from '../helpers/engine';
@@ -34,19 +33,22 @@ export interface TestWeb { url: string; audit: AuditLog; db: Database.Database; 
 /**
  * `env` overrides the configuration (default: the read model is refreshed synchronously on every dashboard view);
  * with WEB_AUTH_MODE=oidc the app signs in through OIDC_ISSUER. `port` (default: ephemeral) lets a test know the
- * URL before the app starts, as an OIDC redirect URI needs.
+ * URL before the app starts, as an OIDC redirect URI needs. `store` overrides VK_TEST_STORE; `replicaOf` starts a
+ * second web replica on another app's store.
  */
-export async function startTestWeb(client: CamundaClient, opts: { now?: () => Date; env?: Record<string, string>; port?: number; users?: LocalUsers } = {}): Promise<TestWeb> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vk-web-'));
+export async function startTestWeb(client: CamundaClient, opts: { now?: () => Date; env?: Record<string, string>; port?: number; users?: LocalUsers; store?: 'sqlite' | 'postgres'; replicaOf?: TestWeb } = {}): Promise<TestWeb> {
+  // A replica shares the other app's store: on PostgreSQL from a data directory of its own (another host), on
+  // SQLite in the same one (the files are the store).
+  const shareDir = opts.replicaOf && !opts.replicaOf.storage.databaseUrl;
+  const dataDir = shareDir ? opts.replicaOf!.dataDir : fs.mkdtempSync(path.join(os.tmpdir(), 'vk-web-'));
   const config = loadConfig({ DATA_DIR: dataDir, WEB_PORT: '0', WEB_READMODEL_REFRESH_SECONDS: '0', WEB_COOKIE_SECURE: 'auto', ...opts.env } as NodeJS.ProcessEnv);
   const db = openWebDb(dataDir);
-  config.storage = await testStorage(dataDir);
+  config.storage = opts.replicaOf?.storage ?? await testStorage(dataDir, opts.store);
   const audit = await AuditLog.open(config.storage);
   const app = await createApp({
     client, config, audit, db, now: opts.now,
     users: config.authMode === 'local' ? opts.users ?? LocalUsers.fromFile(path.join(ROOT, 'config', 'users.json')) : undefined,
     oidc: config.oidc ? new OidcLogin(config.oidc) : undefined,
-    saml: config.saml ? new SamlLogin(config.saml, new SqliteRequestCache(db)) : undefined,
   });
   const server: Server = await new Promise((resolve) => { const s = app.app.listen(opts.port ?? 0, '127.0.0.1', () => resolve(s)); });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -119,15 +121,15 @@ export async function until<T>(fn: () => Promise<T | undefined | false>, what: s
 }
 
 /**
- * One engine with every diagram and form deployed, and one web app on it, for the tests of a file (beforeAll /
- * afterAll). Read the fields inside tests and hooks only.
+ * One engine with every diagram and form deployed (and with `withWeb` one web app on it), for the tests of a file
+ * (beforeAll / afterAll). Read the fields inside tests and hooks only.
  */
-export function useEngineAndWeb(): { engine: TestEngine; web: TestWeb } {
-  const ctx = {} as { engine: TestEngine; web: TestWeb };
+export function useDeployedEngine(withWeb = false): { engine: TestEngine; web?: TestWeb } {
+  const ctx = {} as { engine: TestEngine; web?: TestWeb };
   beforeAll(async () => {
     ctx.engine = await startTestEngine();
     await ctx.engine.client.createDeployment({ resources: resourceFiles() });
-    ctx.web = await startTestWeb(ctx.engine.client);
+    if (withWeb) ctx.web = await startTestWeb(ctx.engine.client);
   }, 60_000);
   afterAll(async () => {
     await ctx.web?.stop();
@@ -135,3 +137,6 @@ export function useEngineAndWeb(): { engine: TestEngine; web: TestWeb } {
   });
   return ctx;
 }
+
+/** {@link useDeployedEngine} with one web app on the engine. */
+export const useEngineAndWeb = (): { engine: TestEngine; web: TestWeb } => useDeployedEngine(true) as { engine: TestEngine; web: TestWeb };

@@ -32,6 +32,7 @@ const ACCOUNTS = {
 let engine: TestEngine;
 let idp: TestSamlIdp;
 let web: TestWeb;
+let webEnv: Record<string, string>;
 
 beforeAll(async () => {
   engine = await startTestEngine();
@@ -40,14 +41,12 @@ beforeAll(async () => {
   idp = await startTestSamlIdp({ spEntityId: SP_ENTITY_ID, acsUrl, accounts: ACCOUNTS });
   const mapFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vk-saml-')), 'attribute-map.json');
   fs.writeFileSync(mapFile, JSON.stringify({ rules: [{ when: { [COMMISSION]: 'SE0780-UPPDRAG-SOC-1' }, groups: ['socialsekreterare-vaxjo'] }] }));
-  web = await startTestWeb(engine.client, {
-    port,
-    env: {
-      WEB_AUTH_MODE: 'saml', SAML_IDP_SSO_URL: idp.ssoUrl, SAML_IDP_ENTITY_ID: idp.entityId, SAML_IDP_CERT_FILE: IDP_CERT_FILE,
-      SAML_SP_ENTITY_ID: SP_ENTITY_ID, SAML_ACS_URL: acsUrl, SAML_ID_ATTRIBUTE: HSA_ID, SAML_GROUP_ATTRIBUTE: MEMBER_OF,
-      SAML_GROUP_PREFIX: 'vk-', SAML_ATTRIBUTE_MAP_FILE: mapFile,
-    },
-  });
+  webEnv = {
+    WEB_AUTH_MODE: 'saml', SAML_IDP_SSO_URL: idp.ssoUrl, SAML_IDP_ENTITY_ID: idp.entityId, SAML_IDP_CERT_FILE: IDP_CERT_FILE,
+    SAML_SP_ENTITY_ID: SP_ENTITY_ID, SAML_ACS_URL: acsUrl, SAML_ID_ATTRIBUTE: HSA_ID, SAML_GROUP_ATTRIBUTE: MEMBER_OF,
+    SAML_GROUP_PREFIX: 'vk-', SAML_ATTRIBUTE_MAP_FILE: mapFile,
+  };
+  web = await startTestWeb(engine.client, { port, env: webEnv });
 }, 60_000);
 afterAll(async () => { await web?.stop(); await idp?.stop(); await engine?.stop(); });
 beforeEach(() => { idp.mode = 'genuine'; });
@@ -180,6 +179,31 @@ test('a response is used once: replayed by the same browser, or by someone holdi
   const [latest, before] = (await web.audit.query({ action: 'auth.login.failed' })).filter((e) => e.details?.mode === 'saml'); // newest first
   expect(latest.details).toMatchObject({ status: 401, reason: expect.stringMatching(/InResponseTo/) });
   expect(before.details).toMatchObject({ status: 400, reason: 'no-pending-login' });
+}, 60_000);
+
+test('behind a load balancer: a sign-in started on replica A is answered on replica B (one store), once', async () => {
+  // B: a second web process with the same configuration and store, on a port of its own (the ACS URL is the
+  // balancer's, here A's); the balancer sends the IdP's POST to B.
+  const b = await startTestWeb(engine.client, { replicaOf: web, env: webEnv });
+  try {
+    const user = new Browser();
+    const atIdp = await user.follow('GET', `${web.url}/login/saml`);
+    const requestId = idp.requests.at(-1)!;
+    const autoPost = await user.submit(atIdp, { login: 'anna' });
+    const response = /name="SAMLResponse" value="([^"]+)"/.exec(autoPost.body)![1];
+    user.cookies(b.url).set('vk.saml', requestId);
+    const onB = await user.request('POST', `${b.url}/saml/acs`, { SAMLResponse: response, RelayState: '' });
+    expect(onB.status).toBe(303);
+    expect((await user.request('GET', `${b.url}/api/uppgifter`, undefined, 'application/json')).status).toBe(200);
+    // The same answer, replayed to A with the request cookie: the request was answered on B, A refuses it.
+    user.cookies(web.url).set('vk.saml', requestId);
+    const onA = await user.request('POST', acs(), { SAMLResponse: response, RelayState: '' });
+    expect(onA.status).toBe(401);
+    const latest = (await web.audit.query({ action: 'auth.login.failed', limit: 1 }))[0];
+    expect(latest?.details).toMatchObject({ mode: 'saml', status: 401, reason: expect.stringMatching(/InResponseTo/) });
+  } finally {
+    await b.stop();
+  }
 }, 60_000);
 
 test('a valid response to someone else\'s request is refused in a browser that started its own (login CSRF)', async () => {

@@ -9,7 +9,7 @@ import type { CamundaClient } from '../../common/camunda';
 import { authRoutes } from './auth/routes';
 import type { LocalUsers } from './auth/local-users';
 import type { OidcLogin } from './auth/oidc';
-import type { SamlLogin } from './auth/saml';
+import { DbRequestCache, SamlLogin } from './auth/saml';
 import { CaseService } from './cases/service';
 import { caseRoutes } from './cases/routes';
 import { consentPort } from './cases/consent';
@@ -50,7 +50,6 @@ export interface AppDeps {
   db: Database.Database;
   users?: LocalUsers;
   oidc?: OidcLogin;
-  saml?: SamlLogin;
   now?: () => Date;
   /** The forms and their context sidecars (default: the repository's forms/). */
   forms?: FormCatalog;
@@ -77,10 +76,12 @@ export async function createApp(deps: AppDeps) {
   await migrateWorkers(workersDb);
   // Read-only use of the workers' places store; capacity from config/places.json or PLACES_CONFIG, as the workers.
   const places = await openPlaces({ storage: deps.config.storage });
-  // Sessions: web.sqlite, or the shared PostgreSQL so that a session is valid on every web replica.
+  // Sessions, case-action tokens and pending SAML requests: web.sqlite, or the shared PostgreSQL so that they hold
+  // on every web replica.
   const sessionsDb = openStore(deps.config.storage, 'web');
   await migrateWeb(sessionsDb);
-  const cases = new CaseService({ client: deps.client, audit: deps.audit, now: productNow, db: deps.db, consent: consentPort(workersDb), userName: (id) => names.nameOf(id), placeOf: (ref) => places.placeOf(ref) });
+  const saml = deps.config.saml ? new SamlLogin(deps.config.saml, new DbRequestCache(sessionsDb)) : undefined;
+  const cases = new CaseService({ client: deps.client, audit: deps.audit, now: productNow, db: sessionsDb, consent: consentPort(workersDb), userName: (id) => names.nameOf(id), placeOf: (ref) => places.placeOf(ref) });
   const placesService = new PlacesService({ places, audit: deps.audit, now: productNow });
   const readModel = new ReadModel(deps.db, deps.client, now, deps.config.readModelOverlapSeconds * 1000, deps.config.readModelFullSweepSeconds * 1000);
   const modeler = new ModelerService({ client: deps.client, audit: deps.audit, db: deps.db, now });
@@ -124,7 +125,7 @@ export async function createApp(deps: AppDeps) {
   app.use(csrfProtection);
   // The product's time (late / at risk) is read from the audit log before the request is handled.
   app.use(async (req, _res, next) => { if (req.session.user) await clock.refresh(); next(); });
-  app.use(authRoutes({ config: deps.config, users: deps.users, oidc: deps.oidc, saml: deps.saml, audit: deps.audit }));
+  app.use(authRoutes({ config: deps.config, users: deps.users, oidc: deps.oidc, saml, audit: deps.audit }));
   app.use(async (req, res, next) => {
     if (PUBLIC_PATHS.some((p) => p.test(req.path)) || req.session.user) return next();
     await auditRefusal(deps.audit, req, 401, 'not-signed-in');

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import session from 'express-session';
 import type { SqlDb } from '../../common/storage/db';
-import { migrate, type Migration } from '../../common/storage/migrate';
+import { addColumn, migrate, type Migration } from '../../common/storage/migrate';
 
 /** $DATA_DIR/web.sqlite: the dashboard read model and the web app's own small tables (one per web process). */
 export function openWebDb(dataDir: string): Database.Database {
@@ -22,6 +22,24 @@ const WEB_MIGRATIONS: readonly Migration[] = [
       sqlite: 'CREATE TABLE IF NOT EXISTS sessions (sid TEXT PRIMARY KEY, data TEXT NOT NULL, expires INTEGER NOT NULL)',
       // Milliseconds since 1970 do not fit an INTEGER (int4).
       postgres: 'CREATE TABLE sessions (sid TEXT PRIMARY KEY, data TEXT NOT NULL, expires BIGINT NOT NULL); CREATE INDEX sessions_expires ON sessions(expires)',
+    },
+  },
+  {
+    // What a replica must know of another's requests: a case action's one-time token (a double submit that lands
+    // on two replicas sends one message) and the SAML AuthnRequests not yet answered (the IdP's answer may reach
+    // another replica than the one that sent the browser there; each request is answered once).
+    // SQLite files from before migrations held both tables already (IF NOT EXISTS).
+    version: 2, name: 'case action tokens and SAML requests',
+    up: async (db) => {
+      if (db.dialect === 'postgres') {
+        await db.exec(`CREATE TABLE case_action_once (token TEXT PRIMARY KEY, case_ref TEXT NOT NULL, action TEXT NOT NULL, actor TEXT NOT NULL, at TEXT NOT NULL);
+          CREATE TABLE saml_requests (id TEXT PRIMARY KEY, value TEXT NOT NULL, created_at BIGINT NOT NULL, answered INTEGER NOT NULL DEFAULT 0);
+          CREATE INDEX saml_requests_created ON saml_requests(created_at)`);
+        return;
+      }
+      await db.exec(`CREATE TABLE IF NOT EXISTS case_action_once (token TEXT PRIMARY KEY, case_ref TEXT NOT NULL, action TEXT NOT NULL, actor TEXT NOT NULL, at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS saml_requests (id TEXT PRIMARY KEY, value TEXT NOT NULL, created_at INTEGER NOT NULL)`);
+      await addColumn(db, 'saml_requests', 'answered', 'INTEGER NOT NULL DEFAULT 0');
     },
   },
 ];

@@ -4,7 +4,6 @@ import { createCamundaClient } from '../../common/camunda';
 import { createApp } from './app';
 import { LocalUsers } from './auth/local-users';
 import { OidcLogin } from './auth/oidc';
-import { SamlLogin, SqliteRequestCache } from './auth/saml';
 import { loadConfig } from './config';
 import { openWebDb } from './db';
 
@@ -21,7 +20,6 @@ async function main() {
     client, config, audit, db,
     users,
     oidc: config.oidc ? new OidcLogin(config.oidc) : undefined,
-    saml: config.saml ? new SamlLogin(config.saml, new SqliteRequestCache(db)) : undefined,
   });
   const server = app.listen(config.port, config.host, () => {
     console.log(`[web] Vårdkedjan på http://${config.host}:${config.port} (inloggning: ${config.authMode})`);

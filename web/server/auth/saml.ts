@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import zlib from 'node:zlib';
-import type Database from 'better-sqlite3';
 import { SAML, ValidateInResponseTo, type CacheItem, type CacheProvider, type Profile } from '@node-saml/node-saml';
 import { UserError } from '../errors';
+import type { SqlDb } from '../../../common/storage/db';
 import { NO_KNOWN_GROUP, knownGroups } from './claims';
 import type { SamlConfig } from './saml-config';
 import type { SessionUser } from './user';
@@ -22,29 +22,39 @@ export class SamlInvalid extends UserError {
 }
 
 /**
- * The AuthnRequest ids this app issued and not yet seen answered, in web.sqlite: node-saml takes each out when a
- * response names it (accepted or not), so every request can be answered once, also across a restart.
+ * The AuthnRequest ids this app issued and not yet seen answered, in the web store (web.sqlite, or the PostgreSQL
+ * database every web replica shares; table saml_requests, web migration 2): node-saml takes each out when a
+ * response names it (accepted or not), so every request can be answered once, on whichever replica the IdP's
+ * answer lands, also across a restart.
  */
-export class SqliteRequestCache implements CacheProvider {
-  constructor(private readonly db: Database.Database, private readonly ttlMs = REQUEST_TTL_MS) {
-    db.exec('CREATE TABLE IF NOT EXISTS saml_requests (id TEXT PRIMARY KEY, value TEXT NOT NULL, created_at INTEGER NOT NULL)');
-  }
+export class DbRequestCache implements CacheProvider {
+  constructor(private readonly db: SqlDb, private readonly ttlMs = REQUEST_TTL_MS) {}
 
   async saveAsync(key: string, value: string): Promise<CacheItem | null> {
     const createdAt = Date.now();
-    this.db.prepare('DELETE FROM saml_requests WHERE created_at < ?').run(createdAt - this.ttlMs);
-    const inserted = this.db.prepare('INSERT OR IGNORE INTO saml_requests (id, value, created_at) VALUES (?, ?, ?)').run(key, value, createdAt);
+    await this.db.run('DELETE FROM saml_requests WHERE created_at < ?', [createdAt - this.ttlMs]);
+    const inserted = await this.db.run('INSERT INTO saml_requests (id, value, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING', [key, value, createdAt]);
     return inserted.changes ? { value, createdAt } : null;
   }
 
   async getAsync(key: string): Promise<string | null> {
-    const row = this.db.prepare('SELECT value FROM saml_requests WHERE id = ? AND created_at >= ?').get(key, Date.now() - this.ttlMs) as { value: string } | undefined;
+    const row = await this.db.get<{ value: string }>('SELECT value FROM saml_requests WHERE id = ? AND created_at >= ?', [key, Date.now() - this.ttlMs]);
     return row?.value ?? null;
+  }
+
+  /**
+   * Marks a pending request as being answered, once: of two replicas handed answers to the same request at once
+   * (a replayed POST), one gets true. node-saml's own check (getAsync, then removeAsync) is two statements, so two
+   * answers in flight together could both pass it.
+   */
+  async claim(key: string): Promise<boolean> {
+    const r = await this.db.run('UPDATE saml_requests SET answered = 1 WHERE id = ? AND answered = 0 AND created_at >= ?', [key, Date.now() - this.ttlMs]);
+    return r.changes === 1;
   }
 
   async removeAsync(key: string | null): Promise<string | null> {
     if (!key) return null;
-    const row = this.db.prepare('DELETE FROM saml_requests WHERE id = ? RETURNING value').get(key) as { value: string } | undefined;
+    const row = await this.db.get<{ value: string }>('DELETE FROM saml_requests WHERE id = ? RETURNING value', [key]);
     return row?.value ?? null;
   }
 }
@@ -94,7 +104,7 @@ function requestIdOf(url: string): string {
 export class SamlLogin {
   private readonly saml: SAML;
 
-  constructor(private readonly cfg: SamlConfig, cache: CacheProvider) {
+  constructor(private readonly cfg: SamlConfig, private readonly cache: CacheProvider & { claim?(key: string): Promise<boolean> }) {
     this.saml = new SAML({
       entryPoint: cfg.entryPoint,
       issuer: cfg.spEntityId,
@@ -134,6 +144,8 @@ export class SamlLogin {
     const samlResponse = body.SAMLResponse;
     if (typeof samlResponse !== 'string' || samlResponse.length === 0 || samlResponse.length > 500_000) throw new UserError(400, RESTART);
     if (!browserRequestId) throw new UserError(400, RESTART);
+    // This browser's request is answered now, by this response or not at all (node-saml takes it out either way).
+    if (this.cache.claim && !(await this.cache.claim(browserRequestId))) throw new SamlInvalid('InResponseTo: the request was answered already, has expired or is unknown');
     let profile: Profile | null;
     try {
       ({ profile } = await this.saml.validatePostResponseAsync({ SAMLResponse: samlResponse }));

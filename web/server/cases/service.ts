@@ -1,7 +1,9 @@
 import crypto from 'node:crypto';
-import Database from 'better-sqlite3';
 import type { CamundaClient } from '../../../common/camunda';
 import type { AuditEntry, AuditLog } from '../../../common/audit';
+import type { SqlDb } from '../../../common/storage/db';
+import { openSqlite } from '../../../common/storage/sqlite';
+import { migrateWeb } from '../db';
 import { managedKommuner, userKommun, type SessionUser } from '../auth/user';
 import { NOW, statusOf, variablesOf } from '../camunda-util';
 import { UserError, forbidden, notFound } from '../errors';
@@ -47,8 +49,11 @@ export interface CaseDeps {
   client: CamundaClient;
   audit: AuditLog;
   now: () => Date;
-  /** web.sqlite: remembers the one-time token of every case action, so a double submit sends one message. */
-  db?: Database.Database;
+  /**
+   * The web store (web.sqlite, or the PostgreSQL database all web replicas share), migrated: remembers the
+   * one-time token of every case action, so a double submit sends one message, whichever replicas it reaches.
+   */
+  db?: SqlDb;
   /** The consent registry (workers.sqlite); without it the consent actions are not offered. */
   consent?: ConsentPort;
   /** The client's place or queue position (common/places.ts); without it the summary leaves it out. */
@@ -77,14 +82,12 @@ export function newCaseRef(now: Date): string {
 export class CaseService {
   readonly actions: ActionDef[];
 
-  private readonly db: Database.Database;
+  private readonly db: Promise<SqlDb>;
 
   constructor(private readonly d: CaseDeps) {
     this.actions = caseActions(d.now);
-    // Without the app's database (unit tests) the tokens live in memory, which still covers double clicks.
-    this.db = d.db ?? new Database(':memory:');
-    this.db.exec(`CREATE TABLE IF NOT EXISTS case_action_once (
-      token TEXT PRIMARY KEY, case_ref TEXT NOT NULL, action TEXT NOT NULL, actor TEXT NOT NULL, at TEXT NOT NULL)`);
+    // Without the app's store (unit tests) the tokens live in an in-memory SQLite, which still covers double clicks.
+    this.db = d.db ? Promise.resolve(d.db) : (async () => { const m = openSqlite(':memory:'); await migrateWeb(m); return m; })();
   }
 
   startableFor(user: SessionUser) {
@@ -301,8 +304,9 @@ export class CaseService {
       await this.d.audit.record({ actor: user.id, action: 'case.action.rejected', caseRef, details: { action: def.id, fields: Object.keys(errs) } });
       throw new UserError(400, 'Kontrollera de markerade fälten.', { fieldErrors: errs });
     }
-    const once = this.db.prepare('INSERT OR IGNORE INTO case_action_once (token, case_ref, action, actor, at) VALUES (?, ?, ?, ?, ?)')
-      .run(token, caseRef, def.id, user.id, this.d.now().toISOString());
+    const db = await this.db;
+    const once = await db.run('INSERT INTO case_action_once (token, case_ref, action, actor, at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (token) DO NOTHING',
+      [token, caseRef, def.id, user.id, this.d.now().toISOString()]);
     if (once.changes === 0) return { duplicate: true, label: def.label };
     try {
       if (!this.appliesNow(def, o, !!(await this.d.consent?.current(caseRef, this.d.now())))) throw new UserError(409, `${def.label} går inte just nu. ${def.notNow}`);
@@ -347,7 +351,7 @@ export class CaseService {
       return { duplicate: false, label: def.label, processInstanceKey };
     } catch (err) {
       // Not sent: the token may be used again once the user has fixed what was wrong.
-      this.db.prepare('DELETE FROM case_action_once WHERE token = ?').run(token);
+      await db.run('DELETE FROM case_action_once WHERE token = ?', [token]);
       throw err;
     }
   }
