@@ -7,10 +7,13 @@
  * Run: `npm run bench:inbox` (INBOX_TASKS=2000 for a quick look). INBOX_DATA=<dir> keeps the seeded engine data
  * there and reuses it on the next run (seeding 10 000 instances takes minutes on a loaded machine).
  * The web app's SDK client validates like production's default (CAMUNDA_SDK_VALIDATION unset = none); set
- * INBOX_SDK_VALIDATION=strict to measure with the tests' strict response checks.
+ * INBOX_SDK_VALIDATION=strict to measure with the tests' strict response checks. INBOX_ONLY=<regex> measures only the
+ * calls whose label matches; INBOX_PROFILE=<dir> writes a CPU profile of each measured group there.
  */
 import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
+import { join } from 'node:path';
 import { Camunda8 } from '@camunda8/sdk';
 import { useLocalEngineCredentials } from '../test/helpers/credentials';
 import { startTestEngine } from '../test/helpers/engine';
@@ -20,6 +23,10 @@ import type { CamundaClient } from '../common/camunda';
 const TASKS = Number(process.env.INBOX_TASKS ?? 10_000);
 const CALLS = Number(process.env.INBOX_CALLS ?? 50);
 const KOMMUNER = ['vaxjo', 'vaxjo', 'vaxjo', 'alvesta'];
+/** INBOX_ONLY=<regex>: measure only the calls whose label matches (to profile one of them). */
+const ONLY = process.env.INBOX_ONLY ? new RegExp(process.env.INBOX_ONLY) : undefined;
+/** INBOX_PROFILE=<dir>: a CPU profile (.cpuprofile, for Chrome DevTools) of each measured group of calls there. */
+const PROFILE = process.env.INBOX_PROFILE;
 const NOW = { consistency: { waitUpToMs: 0 } } as never;
 
 function pct(values: number[], p: number): number {
@@ -31,7 +38,14 @@ const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' / ');
 const summary: Array<{ label: string; p50: number; p99: number }> = [];
 
 async function measure(label: string, agent: Agent, path: string): Promise<void> {
+  if (ONLY && !ONLY.test(label)) return;
   const times: number[] = [];
+  const profiler = PROFILE ? new Session() : undefined;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   const cpu0 = process.cpuUsage();
   for (let i = 0; i < CALLS; i++) {
     const t = performance.now();
@@ -43,6 +57,12 @@ async function measure(label: string, agent: Agent, path: string): Promise<void>
   // change much, beside wall-clock percentiles that it does.
   const used = process.cpuUsage(cpu0);
   const cpu = (used.user + used.system) / 1000 / CALLS;
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    fs.mkdirSync(PROFILE!, { recursive: true });
+    fs.writeFileSync(join(PROFILE!, `${label.replace(/[^\w]+/g, '-').slice(0, 60)}.cpuprofile`), JSON.stringify(profile));
+    profiler.disconnect();
+  }
   summary.push({ label, p50: pct(times, 50), p99: pct(times, 99) });
   console.log(`  ${label.padEnd(62)} p50 ${pct(times, 50).toFixed(1).padStart(6)} ms   p99 ${pct(times, 99).toFixed(1).padStart(6)} ms   cpu ${cpu.toFixed(1).padStart(5)} ms/call   (load ${load()})`);
 }
@@ -109,7 +129,7 @@ async function main(): Promise<void> {
     await measure('GET /api/uppgifter/:key/formular (form API)', ss, `/api/uppgifter/${task.userTaskKey}/formular`);
     await measure('GET /arenden/:processInstanceKey (case page, HTML)', ss, `/arenden/${task.processInstanceKey}`);
     await measure('GET /api/arenden/:processInstanceKey/oversikt (case summary API)', ss, `/api/arenden/${task.processInstanceKey}/oversikt`);
-    const worst = summary.reduce((a, b) => (b.p99 > a.p99 ? b : a));
+    const worst = summary.reduce((a, b) => (b.p99 > a.p99 ? b : a), { label: 'none', p50: 0, p99: 0 });
     console.log(`worst p99: ${worst.p99.toFixed(1)} ms (${worst.label}); target < 300 ms; load ${load()}`);
   } finally {
     await web.stop();

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { runSearch, type SearchDefinition } from '../../engine/rest/search';
+import { statementsDuring } from '../helpers/sql-capture';
 
 /**
  * Search paging on a large result: the cursors of every sort are keyset boundaries, so a walk over all
@@ -25,20 +26,6 @@ const def: SearchDefinition<Row, Row> = {
   toItem: (row) => ({ key: row.key, name: row.name, score: row.score }),
 };
 
-function statementsDuring<T>(fn: () => T): { result: T; sql: string[] } {
-  const sql: string[] = [];
-  const original = db.prepare.bind(db);
-  db.prepare = ((text: string) => {
-    sql.push(text);
-    return original(text);
-  }) as typeof db.prepare;
-  try {
-    return { result: fn(), sql };
-  } finally {
-    db.prepare = original;
-  }
-}
-
 const sorts = [
   [{ field: 'score', order: 'DESC' }, { field: 'name', order: 'ASC' }],
   [{ field: 'name', order: 'ASC' }],
@@ -53,7 +40,7 @@ test.each(sorts.map((sort) => [JSON.stringify(sort), sort]))('sort %s: forward p
   const starts: string[] = [];
   let after: string | undefined;
   for (;;) {
-    const { result, sql } = statementsDuring(() => runSearch(db, def, { sort, page: after ? { after, limit: 700 } : { limit: 700 } }));
+    const { result, sql } = statementsDuring(db, () => runSearch(db, def, { sort, page: after ? { after, limit: 700 } : { limit: 700 } }));
     if (after) expect(sql.some((s) => /OFFSET/i.test(s))).toBe(false);
     if (result.items.length === 0) break;
     expect(result.page.totalItems).toBe(N);

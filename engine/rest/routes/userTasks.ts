@@ -12,7 +12,8 @@ import { applyVariableFilters } from './processes';
 const STATES = ['CREATING', 'CREATED', 'ASSIGNING', 'UPDATING', 'COMPLETING', 'COMPLETED', 'CANCELING', 'CANCELED', 'FAILED'] as const;
 const variableValueFilter = z.array(z.strictObject({ name: z.string(), value: z.union([z.string(), z.record(z.string(), z.unknown())]) }));
 
-const userTaskSearch: SearchDefinition<UserTaskRow & { process_name: string | null }, ReturnType<typeof userTaskView>> = {
+/** The user-task search (its query plans are checked in test/engine/store.inbox-plans.test.ts). */
+export const userTaskSearch: SearchDefinition<UserTaskRow & { process_name: string | null }, ReturnType<typeof userTaskView>> = {
   from: `(SELECT ut.*, d.name AS process_name FROM user_tasks ut JOIN process_definitions d ON d.key = ut.process_definition_key) t`,
   countFrom: 'user_tasks t',
   fields: {
