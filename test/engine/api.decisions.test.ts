@@ -53,6 +53,7 @@ test('evaluateDecision by id runs the required decisions and reports each; by ke
   const result = await evaluate({ decisionDefinitionId: 'discount', variables: { items: [150, 20] } });
   expect(JSON.parse(result.output)).toBe(0); // version 2: >= 200
   expect(result.decisionDefinitionVersion).toBe(2);
+  expect(result.failedDecisionDefinitionId).toBe('');
   expect(result.failureMessage).toBe('');
   expect(result.evaluatedDecisions.map((d: any) => [d.decisionDefinitionId, d.decisionDefinitionType, JSON.parse(d.output)])).toEqual([
     ['total', 'LITERAL_EXPRESSION', 170], ['discount', 'DECISION_TABLE', 0],
