@@ -26,6 +26,13 @@ export interface CaseProcess {
   waits: MessageWaits;
   /** The instance's own root variables (the case's `vars` merge them over all processes). */
   vars: Record<string, unknown>;
+  /** The instance and every user task it has had, as the API answered: the case page's process view reuses them. */
+  source: ProcessSource;
+}
+
+export interface ProcessSource {
+  instance: Awaited<ReturnType<CamundaClient['getProcessInstance']>>;
+  tasks: Awaited<ReturnType<CamundaClient['searchUserTasks']>>['items'];
 }
 
 export interface CaseOverview {
@@ -88,6 +95,7 @@ export async function loadCaseOverview(client: CamundaClient, caseRef: string): 
       taskNames: new Map(tasks.items.map((t) => [String(t.userTaskKey), t.name ?? String(t.elementId)])),
       waits,
       vars: varsByKey.get(key) ?? {},
+      source: { instance: pi, tasks: tasks.items },
     };
   }))).filter((p): p is CaseProcess => !!p).sort((a, b) => a.startDate.localeCompare(b.startDate));
   if (processes.length === 0) return undefined;

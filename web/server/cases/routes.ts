@@ -104,7 +104,7 @@ export function caseRoutes(cases: CaseService): Router {
     const full = await cases.full(user(req), caseRef);
     selectedKey ??= cases.primaryProcess(full);
     if (selectedKey && !full.processes.some((p) => p.processInstanceKey === selectedKey)) selectedKey = cases.primaryProcess(full);
-    const selected = selectedKey ? await cases.get(user(req), selectedKey, { caseAccess: true }) : undefined;
+    const selected = selectedKey ? await cases.get(user(req), selectedKey, { caseAccess: true, overview: full }) : undefined;
     const flash = req.session.flash;
     delete req.session.flash;
     res.status(status).send(casePage({ user: user(req), csrf: csrfToken(req), flash, c: full, selected, form, nameOf: (id) => cases.displayName(id) }));

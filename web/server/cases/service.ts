@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { caseActions, dateField, fieldErrors, type ActionDef, type ConsentPort } from './actions';
 import { kommunLabel } from './labels';
 import type { CasePlaceView } from '../places/service';
-import { businessHistory, caseWaitsFor, loadCaseOverview, summarize, type CaseOverview, type CaseSummary } from './overview';
+import { businessHistory, caseWaitsFor, loadCaseOverview, summarize, type CaseOverview, type CaseProcess, type CaseSummary } from './overview';
 
 /**
  * Processes a user can start from "Starta ärende", each with a new caseRef. Flytt, inför hemflytt and SIP are not
@@ -116,29 +116,33 @@ export class CaseService {
     if (!involved) throw forbidden('Du har inte behörighet till det här ärendet: det tillhör en annan kommun eller grupp.');
   }
 
-  /** The case for the case view; every read (and every refused attempt) is written to the audit log. */
-  async get(user: SessionUser, processInstanceKey: string, opts: { caseAccess?: boolean } = {}): Promise<CaseView> {
-    const c = await this.load(user, processInstanceKey, opts.caseAccess === true);
+  /**
+   * The case for the case view; every read (and every refused attempt) is written to the audit log. `overview`: the
+   * client's case as just loaded (the case page), whose instance, variables and tasks of this process are reused.
+   */
+  async get(user: SessionUser, processInstanceKey: string, opts: { caseAccess?: boolean; overview?: CaseOverview } = {}): Promise<CaseView> {
+    const known = opts.overview?.processes.find((p) => p.processInstanceKey === processInstanceKey);
+    const c = await this.load(user, processInstanceKey, opts.caseAccess === true, known);
     await this.d.audit.record({ actor: user.id, action: 'case.read', caseRef: c.caseRef, details: { processInstanceKey } });
     return c;
   }
 
   /** `caseAccess`: the caller has checked that the user may open the client's case this process belongs to. */
-  private async load(user: SessionUser, processInstanceKey: string, caseAccess = false): Promise<CaseView> {
+  private async load(user: SessionUser, processInstanceKey: string, caseAccess = false, known?: CaseProcess): Promise<CaseView> {
     if (!/^\d{1,20}$/.test(processInstanceKey)) throw notFound('Ärendet finns inte. Kontrollera länken.');
-    let pi;
+    let pi = known?.source.instance;
     try {
-      pi = await this.d.client.getProcessInstance({ processInstanceKey: processInstanceKey as never }, NOW as never);
+      pi ??= await this.d.client.getProcessInstance({ processInstanceKey: processInstanceKey as never }, NOW as never);
     } catch (err) {
       if (statusOf(err) === 404) throw notFound('Ärendet finns inte. Kontrollera länken.');
       throw err;
     }
-    const vars = (await variablesOf(this.d.client, [processInstanceKey])).get(processInstanceKey) ?? {};
+    const vars = known?.vars ?? (await variablesOf(this.d.client, [processInstanceKey])).get(processInstanceKey) ?? {};
     const caseRef = typeof vars.caseRef === 'string' ? vars.caseRef : undefined;
     const kommun = typeof vars.kommun === 'string' ? vars.kommun : undefined;
     const now = this.d.now().getTime();
-    const taskRes = await this.d.client.searchUserTasks({ filter: { processInstanceKey } as never, page: { limit: 500 } as never }, NOW);
-    const tasks: CaseTask[] = taskRes.items.map((t) => ({
+    const taskItems = known?.source.tasks ?? (await this.d.client.searchUserTasks({ filter: { processInstanceKey } as never, page: { limit: 500 } as never }, NOW)).items;
+    const tasks: CaseTask[] = taskItems.map((t) => ({
       userTaskKey: String(t.userTaskKey), elementId: String(t.elementId ?? ''), name: t.name ?? String(t.elementId), state: String(t.state),
       assignee: t.assignee ?? undefined, candidateGroups: t.candidateGroups ?? [], creationDate: t.creationDate, completionDate: t.completionDate, dueDate: t.dueDate,
       overdue: !!t.dueDate && t.state === 'CREATED' && Date.parse(t.dueDate) < now,
