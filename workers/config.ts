@@ -55,6 +55,12 @@ const fileSchema = z.object({
    * (audited `notification.uncertain`, outbox status `uncertain` for an operator to check), `resend` = never lost.
    */
   onInterruptedSend: z.enum(['skip', 'resend']).default('skip'),
+  /**
+   * How long a send claimed by another worker replica counts as still on its way (`busy`: the job attempt fails as
+   * transient) before it counts as interrupted. Longer than a whole SMTP attempt (10 s connect + 10 s greeting +
+   * 20 s socket) and not longer than the job timeout (the job reaches another replica only after it).
+   */
+  sendInFlightMs: z.number().int().min(1000).default(60_000),
   retry: z.object({
     /** First back-off after a transient failure; doubles each retry up to maxBackoffMs. */
     backoffMs: z.number().int().min(0).default(10_000),

@@ -33,7 +33,7 @@ export async function openDeps(config: WorkersConfig, now: () => DateTime = () =
     await db.close();
     throw e;
   }
-  const mail = new MailSender(config.smtp, new Outbox(db), config.onInterruptedSend);
+  const mail = new MailSender(config.smtp, new Outbox(db, config.sendInFlightMs), config.onInterruptedSend);
   const deps: Deps = {
     config, deadlines: loadDeadlineConfig(config.deadlinesFile), audit, actor: `worker:${config.workerName}`, mail,
     consent: new ConsentRegistry(db), queue: new PlacementQueue(db, config.capacity ?? loadPlacesConfig(config.placesFile).capacity), escalations: new EscalationSteps(db), processStarts: new ProcessStarts(db), now,

@@ -30,8 +30,9 @@ export type Claim =
   | { kind: 'busy' };
 
 /**
- * Longer than a whole SMTP attempt (10 s connect + 10 s greeting + 20 s socket): a `sending` row another replica
- * claimed more recently may still be on its way, an older one was interrupted.
+ * Default of `sendInFlightMs` (workers/config.ts): longer than a whole SMTP attempt (10 s connect + 10 s greeting +
+ * 20 s socket): a `sending` row another replica claimed more recently may still be on its way, an older one was
+ * interrupted.
  */
 const IN_FLIGHT_MS = 60_000;
 
@@ -39,7 +40,7 @@ const IN_FLIGHT_MS = 60_000;
 const REPLICA = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
 export class Outbox {
-  constructor(private readonly db: SqlDb) {}
+  constructor(private readonly db: SqlDb, private readonly inFlightMs = IN_FLIGHT_MS) {}
 
   /** Adds the message unless a message with the same key exists; returns the stored row either way. */
   async put(m: OutboxMessage, domain: string): Promise<OutboxRow> {
@@ -68,7 +69,7 @@ export class Outbox {
       const row = toRow(r);
       if (row.status === 'sent') return { kind: 'sent', row } as const;
       if (row.status === 'sending' && t.dialect === 'postgres' && r.claimed_by !== REPLICA && r.claimed_at
-        && now.getTime() - Date.parse(String(r.claimed_at)) < IN_FLIGHT_MS) return { kind: 'busy' } as const;
+        && now.getTime() - Date.parse(String(r.claimed_at)) < this.inFlightMs) return { kind: 'busy' } as const;
       if ((row.status === 'sending' || row.status === 'uncertain') && !opts.resendInterrupted) return { kind: 'interrupted', row } as const;
       await t.run(`UPDATE outbox SET status = 'sending', claimed_by = ?, claimed_at = ? WHERE key = ?`, [REPLICA, now.toISOString(), key]);
       return { kind: 'claimed', row: { ...row, status: 'sending' } } as const;
