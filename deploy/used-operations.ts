@@ -12,7 +12,7 @@ export const USED_OPERATIONS = [
   'throwJobError', // job workers (job.error → BPMN error)
   'createDeployment', // deploy/
   'getTopology', // scripts/start.ts readiness
-  'createProcessInstance', // web (start a case, case-page actions), workers (vk.process.start)
+  'createProcessInstance', // web (start a case, with its start form's values; case-page actions), workers (vk.process.start)
   'publishMessage', // workers (vk.message.publish, plats-ledig offers)
   'correlateMessage', // web case-page actions (the case must be waiting for the message)
   'createElementInstanceVariables', // workers (queue positions written into the waiting instance)
@@ -20,7 +20,8 @@ export const USED_OPERATIONS = [
   'searchProcessInstances', // web read model
   'searchElementInstances', // web case history
   'getProcessDefinitionXml', // web (diagram view, modeler)
-  'searchProcessDefinitions', // web modeler (deployed versions per process)
+  'searchProcessDefinitions', // web modeler (deployed versions per process), start page (latest deployed, hasStartForm)
+  'getStartProcessForm', // web start page (the start form of a process)
   'getProcessDefinition', // web modeler (one version)
   'searchUserTasks', // web inbox
   'getUserTask', // web task view

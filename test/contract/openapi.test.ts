@@ -167,6 +167,10 @@ specDescribe('(b) the embedded engine answers with the spec\'s shapes', () => {
     await call('getProcessDefinition', { processDefinitionKey }, undefined, { expect: 200 });
     await call('getProcessDefinition', { processDefinitionKey: '2251799813999999' }, undefined, { expect: 404 });
     await call('searchProcessDefinitions', {}, { filter: { processDefinitionId: 'contract-probe' }, page: { limit: 500 } }, { expect: 200 });
+    // The start page: the latest deployed version of the configured processes, then the start form (none here).
+    await call('searchProcessDefinitions', {}, { filter: { processDefinitionId: { $in: ['contract-probe', 'vk-not-deployed'] }, isLatestVersion: true }, page: { limit: 10 } }, { expect: 200 });
+    await call('getStartProcessForm', { processDefinitionKey }, undefined, { expect: 204 });
+    await call('getStartProcessForm', { processDefinitionKey: '2251799813999999' }, undefined, { expect: 404 });
 
     if (notes.length) console.log(`contract notes (spec gaps, not failures):\n  ${notes.join('\n  ')}`);
     expect([...USED_OPERATIONS].filter((n) => !exercised.has(n))).toEqual([]);

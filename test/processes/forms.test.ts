@@ -39,8 +39,17 @@ test.each(userTasks.map((u) => [`${u.bpmn}#${u.id}`, u] as const))('%s is a Camu
   expect(forms.has(u.formId!)).toBe(true);
 });
 
-test('every form is used by at least one user task', () => {
-  const used = new Set(userTasks.map((u) => u.formId));
+/** Start forms (`zeebe:formDefinition` on a process's none start event), rendered by the web app's start page. */
+const startForms = fs.readdirSync(BPMN_DIR).filter((x) => x.endsWith('.bpmn')).flatMap((f) =>
+  [...fs.readFileSync(path.join(BPMN_DIR, f), 'utf8').matchAll(/<bpmn:startEvent [^>]*>((?:(?!<\/bpmn:startEvent>)[\s\S])*)<\/bpmn:startEvent>/g)]
+    .map((m) => /<zeebe:formDefinition formId="([^"]+)"/.exec(m[1])?.[1]).filter((id): id is string => !!id));
+
+test('every start form exists in forms/', () => {
+  expect(startForms.filter((id) => !forms.has(id))).toEqual([]);
+});
+
+test('every form is used by at least one user task or start event', () => {
+  const used = new Set([...userTasks.map((u) => u.formId), ...startForms]);
   expect([...forms.keys()].filter((id) => !used.has(id))).toEqual([]);
 });
 

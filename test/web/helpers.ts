@@ -61,6 +61,13 @@ export async function startTestWeb(client: CamundaClient, opts: { now?: () => Da
 /** Every diagram and form of the project, as deployment resources (shared with the process tests). */
 export { resourceFiles };
 
+/** A real embedded engine with every diagram and form deployed, and the web app in front of it. */
+export async function startWebEnv(): Promise<{ engine: TestEngine; web: TestWeb }> {
+  const engine = await startTestEngine();
+  await engine.client.createDeployment({ resources: resourceFiles() });
+  return { engine, web: await startTestWeb(engine.client) };
+}
+
 /** A signed-in user agent: keeps the session cookie, sends the CSRF token on writes. */
 export class Agent {
   cookie = '';

@@ -6,15 +6,12 @@
  * date stays visible.
  * Screenshots (desktop and 390 px) go to test-artifacts/web/.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { TestEngine } from '../helpers/engine';
 import { eventually, waitForUserTask } from '../helpers/api';
 import { Agent, type TestWeb } from './helpers';
-import { ARTIFACTS, signIn, startBrowserEnv } from './browser-helpers';
-
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+import { ARTIFACTS, seriousViolations, signIn, startBrowserEnv } from './browser-helpers';
 
 let engine: TestEngine;
 let web: TestWeb;
@@ -59,13 +56,6 @@ async function login(user: string, width = 1280, locale = 'sv-SE'): Promise<Page
   const page = await ctx.newPage();
   page.on('pageerror', (e) => { pageErrors.push(`${user}: ${e.message}`); });
   return signIn(page, web.url, user);
-}
-
-/** axe-core over the page (evaluated through the DevTools protocol, so the page's CSP does not block it). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const result = await page.evaluate(async () => (window as unknown as { axe: { run(o: unknown): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe.run({ resultTypes: ['violations'] }));
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 async function openClaimed(page: Page, key: string) {

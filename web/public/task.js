@@ -2,10 +2,11 @@
  * Task page: renders the task's Camunda Form with form-js (in Swedish, form-sv.js) and completes the task through
  * the JSON API. "Slutför uppgiften" stays disabled until the form is ready (body[data-form-ready]), so an early
  * click cannot send an empty form. Errors, from form-js or the server, are listed in an error summary whose links
- * move the focus to the field.
+ * move the focus to the field (form-page.js, shared with the start page).
  */
 (function () {
   'use strict';
+  var P = window.VkFormPage;
   var body = document.body;
   var key = body.dataset.task;
   var mine = body.dataset.mine === 'true';
@@ -16,56 +17,7 @@
   var button = document.getElementById('complete');
   if (!key || !container) return;
 
-  function say(text, kind) {
-    status.textContent = text;
-    status.className = kind || '';
-  }
-
-  /** The error summary: one link per field, focusing the field's input. */
-  function showErrors(intro, items) {
-    summary.textContent = '';
-    var h = document.createElement('h2');
-    h.textContent = intro;
-    summary.appendChild(h);
-    var ul = document.createElement('ul');
-    items.forEach(function (it) {
-      var li = document.createElement('li');
-      var a = document.createElement('a');
-      a.textContent = it.text;
-      if (it.target) {
-        a.href = '#' + it.target.id;
-        a.addEventListener('click', function (e) { e.preventDefault(); it.target.focus(); it.target.scrollIntoView({ block: 'center' }); });
-      }
-      li.appendChild(a);
-      ul.appendChild(li);
-    });
-    summary.appendChild(ul);
-    summary.hidden = false;
-    summary.focus();
-  }
-  function hideErrors() { summary.hidden = true; summary.textContent = ''; }
-
-  /**
-   * The focusable input of a form-js field: form-js ends DOM ids with the component id, radio and checklist
-   * options with "<component id>-<index>".
-   */
-  function inputOf(componentId) {
-    var all = container.querySelectorAll('input[id], textarea[id], select[id], button[id]');
-    for (var i = 0; i < all.length; i++) {
-      var id = all[i].id;
-      var at = id.lastIndexOf('-' + componentId);
-      if (at >= 0 && /^(-\d+)?$/.test(id.slice(at + componentId.length + 1))) return all[i];
-    }
-    return null;
-  }
-
-  function componentsOf(schema) {
-    var out = [];
-    (function walk(cs) { (cs || []).forEach(function (c) { out.push(c); walk(c.components); }); })(schema.components);
-    return out;
-  }
-
-  function labelOf(c) { return c.label || c.dateLabel || c.key; }
+  function say(text, kind) { P.say(status, text, kind); }
 
   fetch('/api/uppgifter/' + encodeURIComponent(key) + '/formular', { headers: { accept: 'application/json' } })
     .then(function (r) { return r.json().then(function (j) { if (!r.ok) throw new Error(j.error || 'Formuläret kunde inte hämtas.'); return j; }); })
@@ -81,24 +33,20 @@
       body.dataset.formReady = 'true';
       if (!button) return;
       var form = loaded.form;
-      var components = componentsOf(loaded.schema);
+      var components = P.componentsOf(loaded.schema);
       button.disabled = false;
       say('');
       var sending = false;
       button.addEventListener('click', function () {
         if (sending) return;
         var result = form ? form.submit() : { data: {}, errors: {} };
-        var ids = Object.keys(result.errors || {});
-        if (ids.length > 0) {
+        var items = P.clientErrorItems(result.errors, components, container);
+        if (items.length > 0) {
           say('Formuläret innehåller fel. Rätta de markerade fälten.', 'error');
-          showErrors('Rätta ' + (ids.length === 1 ? 'felet' : 'de ' + ids.length + ' felen') + ' innan du slutför', ids.map(function (id) {
-            var c = components.filter(function (x) { return x.id === id; })[0] || { key: id };
-            var msg = (result.errors[id] || []).join(' ');
-            return { text: labelOf(c) + ': ' + msg, target: inputOf(id) };
-          }));
+          P.showErrors(summary, 'Rätta ' + (items.length === 1 ? 'felet' : 'de ' + items.length + ' felen') + ' innan du slutför', items);
           return;
         }
-        hideErrors();
+        P.hideErrors(summary);
         sending = true;
         button.disabled = true;
         say('Skickar …');
@@ -112,12 +60,7 @@
             sending = false;
             button.disabled = r.status === 409;
             say(j.error || 'Uppgiften kunde inte slutföras.', 'error');
-            if (j.fieldErrors) {
-              showErrors('Servern godtog inte formuläret', Object.keys(j.fieldErrors).map(function (k) {
-                var c = components.filter(function (x) { return x.key === k; })[0];
-                return { text: j.fieldErrors[k], target: c ? inputOf(c.id) : null };
-              }));
-            }
+            if (j.fieldErrors) P.showErrors(summary, 'Servern godtog inte formuläret', P.serverErrorItems(j.fieldErrors, components, container));
           });
         }).catch(function () {
           sending = false;

@@ -11,6 +11,7 @@ import type { LocalUsers } from './auth/local-users';
 import type { OidcLogin } from './auth/oidc';
 import { DbRequestCache, SamlLogin } from './auth/saml';
 import { CaseService } from './cases/service';
+import { loadStartConfig } from './cases/start';
 import { caseRoutes } from './cases/routes';
 import { consentPort } from './cases/consent';
 import { openPlaces } from '../../common/places';
@@ -66,11 +67,9 @@ export async function createApp(deps: AppDeps) {
   const clock = new ProductClock(deps.db, deps.audit, now);
   const productNow = () => clock.now();
   const names = new UserDirectory(deps.db);
-  const tasks = new TaskService({
-    client: deps.client, audit: deps.audit, now: productNow, dueSoonDays: deps.config.dueSoonDays,
-    forms: deps.forms ?? FormCatalog.fromRepo(), names,
-    forbiddenText: loadForbiddenText(deps.config.freeTextFile),
-  });
+  const forms = deps.forms ?? FormCatalog.fromRepo();
+  const forbiddenText = loadForbiddenText(deps.config.freeTextFile);
+  const tasks = new TaskService({ client: deps.client, audit: deps.audit, now: productNow, dueSoonDays: deps.config.dueSoonDays, forms, names, forbiddenText });
   // Consent registry and places are the workers' tables (workers.sqlite in the same DATA_DIR, or the shared PostgreSQL).
   const workersDb = openStore(deps.config.storage, 'workers');
   await migrateWorkers(workersDb);
@@ -81,7 +80,10 @@ export async function createApp(deps: AppDeps) {
   const sessionsDb = openStore(deps.config.storage, 'web');
   await migrateWeb(sessionsDb);
   const saml = deps.config.saml ? new SamlLogin(deps.config.saml, new DbRequestCache(sessionsDb)) : undefined;
-  const cases = new CaseService({ client: deps.client, audit: deps.audit, now: productNow, db: sessionsDb, consent: consentPort(workersDb), userName: (id) => names.nameOf(id), placeOf: (ref) => places.placeOf(ref) });
+  const cases = new CaseService({
+    client: deps.client, audit: deps.audit, now: productNow, db: sessionsDb, consent: consentPort(workersDb), userName: (id) => names.nameOf(id), placeOf: (ref) => places.placeOf(ref),
+    startable: loadStartConfig(deps.config.startFile), forms, forbiddenText,
+  });
   const placesService = new PlacesService({ places, audit: deps.audit, now: productNow });
   const readModel = new ReadModel(deps.db, deps.client, now, deps.config.readModelOverlapSeconds * 1000, deps.config.readModelFullSweepSeconds * 1000);
   const modeler = new ModelerService({ client: deps.client, audit: deps.audit, db: deps.db, now });

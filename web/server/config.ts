@@ -29,6 +29,8 @@ export interface WebConfig {
   readModelOverlapSeconds: number;
   /** Forbidden free-text patterns for form fields (personnummer …), config/free-text.json by default. */
   freeTextFile: string;
+  /** The processes "Starta ärende" offers (config/start.json by default). */
+  startFile: string;
   /** Failed sign-ins before a temporary lockout (web/server/auth/login-guard.ts). */
   loginLimits?: import('./auth/login-guard').LoginLimits;
   /** Seconds between full sweeps of the work in progress (all open tasks, variables of all active instances). */
@@ -84,6 +86,7 @@ const Env = z.object({
   WEB_READMODEL_OVERLAP_SECONDS: z.coerce.number().int().min(0).default(60),
   WEB_READMODEL_FULL_SWEEP_SECONDS: z.coerce.number().int().min(0).default(900),
   WEB_FREE_TEXT_FILE: z.string().optional(),
+  WEB_START_FILE: z.string().optional(),
   WEB_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   WEB_LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
   WEB_LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).default(15),
@@ -125,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
     readModelOverlapSeconds: e.WEB_READMODEL_OVERLAP_SECONDS,
     readModelFullSweepSeconds: e.WEB_READMODEL_FULL_SWEEP_SECONDS,
     freeTextFile: path.resolve(e.WEB_FREE_TEXT_FILE ?? path.join(PROJECT_ROOT, 'config', 'free-text.json')),
+    startFile: path.resolve(e.WEB_START_FILE ?? path.join(PROJECT_ROOT, 'config', 'start.json')),
     loginLimits: { maxFailuresPerUser: e.WEB_LOGIN_MAX_FAILURES, maxFailuresPerAddress: e.WEB_LOGIN_MAX_FAILURES_PER_ADDRESS, windowMinutes: e.WEB_LOGIN_LOCKOUT_MINUTES },
   };
 }

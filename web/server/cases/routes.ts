@@ -7,6 +7,8 @@ import type { SessionUser } from '../auth/user';
 import { UserError } from '../errors';
 import { CASE_REF, type CaseService } from './service';
 import { casePage, psychiatryPage, type FormState } from './views';
+import { StartValues } from './start';
+import { startFormPage, startListPage } from './start-views';
 
 const KeyParam = z.object({ key: z.string().regex(/^\d{1,20}$/, 'Ogiltigt ärende-id') });
 const CaseParam = z.object({ id: z.string().regex(/^(\d{1,20}|[A-Z]{2,5}-\d{4}(-\d{6})?)$/, 'Ogiltigt ärendenummer') });
@@ -15,33 +17,50 @@ const ProcessQuery = z.object({ process: z.string().regex(/^\d{1,20}$/).optional
 /** Form fields only: the CSRF token is the middleware's business. */
 const formBody = (req: Request): Record<string, unknown> => { const { _csrf, ...rest } = (req.body ?? {}) as Record<string, unknown>; void _csrf; return rest; };
 const fieldErrorsOf = (e: unknown) => (e instanceof UserError && e.status === 400 ? (e.details?.fieldErrors as Record<string, string> | undefined) : undefined);
-const StartBody = z.object({ processId: z.string().min(1).max(100) });
+const StartBody = z.object({ processId: z.string().min(1).max(100), data: StartValues });
+const StartQuery = z.object({ process: z.string().regex(/^[A-Za-z_][\w.-]{0,99}$/).optional() });
 const user = (req: { session: { user?: SessionUser } }) => req.session.user!;
 
 
 export function caseRoutes(cases: CaseService): Router {
   const r = Router();
 
-  r.get('/arenden/ny', (req, res) => {
-    const list = cases.startableFor(user(req));
-    const psych = cases.psychiatryStartsFor(user(req));
-    const csrf = csrfToken(req);
-    res.send(page({ title: 'Starta ärende', user: user(req), csrf }, html`
-      <h1>Starta ärende</h1>
-      ${psych.length ? html`<h2>Psykiatrin</h2><ul class="start">${psych.map((p) => html`<li><a class="button" href="/arenden/ny/${p.id}">Registrera ${p.label.toLowerCase()}</a></li>`)}</ul>` : ''}
-      ${list.length === 0 ? (psych.length ? '' : html`<p class="empty">Endast socialsekreterare kan starta ärenden. Ärendet får ett pseudonymt ärendenummer och din kommun.</p>`) : html`
-      <p>Ärendet får ett pseudonymt ärendenummer (VK-år-nummer). Skriv aldrig personnummer eller namn i Vårdkedjan.</p>
-      <ul class="start">${list.map((p) => html`<li><form method="post" action="/arenden/ny"><input type="hidden" name="_csrf" value="${csrf}">
-        <input type="hidden" name="processId" value="${p.id}"><button>${p.label}</button></form></li>`)}</ul>`}`));
+  r.get('/arenden/ny', async (req, res, next) => {
+    try {
+      const q = StartQuery.safeParse(req.query);
+      if (!q.success) throw new UserError(404, 'Processen finns inte. Välj en process i listan.');
+      const ctx = { user: user(req), csrf: csrfToken(req) };
+      if (q.data.process) { res.send(startFormPage(ctx, await cases.startOption(user(req), q.data.process))); return; }
+      res.send(startListPage(ctx, await cases.startableFor(user(req)), cases.psychiatryStartsFor(user(req))));
+    } catch (e) { next(e); }
   });
 
   r.post('/arenden/ny', async (req, res, next) => {
     try {
+      const id = StartBody.shape.processId.safeParse((req.body as { processId?: unknown } | undefined)?.processId);
+      if (!id.success) { res.status(400).send(page({ title: 'Fel', user: user(req), csrf: csrfToken(req) }, html`<p class="error" role="alert">Välj vilken process som ska startas.</p>`)); return; }
+      const processId = id.data;
+      const ctx = { user: user(req), csrf: csrfToken(req) };
+      const start = await cases.startOption(user(req), processId);
       const body = StartBody.safeParse(req.body);
-      if (!body.success) { res.status(400).send(page({ title: 'Fel', user: user(req), csrf: csrfToken(req) }, html`<p class="error">Välj vilken process som ska startas.</p>`)); return; }
-      const started = await cases.start(user(req), body.data.processId);
-      req.session.flash = `Ärende ${started.caseRef} är startat. Den första uppgiften visas i din inkorg.`;
-      res.redirect(303, '/uppgifter');
+      // Values that cannot be read: the form again, empty, saying so.
+      if (!body.success) { res.status(400).send(startFormPage(ctx, { ...start, error: body.error.issues[0]?.message })); return; }
+      const values = body.data.data ?? {};
+      try {
+        const started = await cases.start(user(req), processId, values);
+        if (start.schema) {
+          req.session.flash = `Ärende ${started.caseRef} är startat: ${started.processName}.`;
+          res.redirect(303, `/arenden/${started.caseRef}`);
+        } else {
+          req.session.flash = `Ärende ${started.caseRef} är startat. Den första uppgiften visas i din inkorg.`;
+          res.redirect(303, '/uppgifter');
+        }
+      } catch (e) {
+        const errors = fieldErrorsOf(e);
+        if (!errors) throw e;
+        // Nothing was started: the form again with what the user typed and what to fix.
+        res.status(400).send(startFormPage(ctx, { ...start, values, errors }));
+      }
     } catch (e) { next(e); }
   });
 
@@ -74,8 +93,8 @@ export function caseRoutes(cases: CaseService): Router {
   r.post('/api/arenden', async (req, res, next) => {
     try {
       const body = StartBody.safeParse(req.body);
-      if (!body.success) { res.status(400).json({ error: 'Ange processId.' }); return; }
-      res.status(201).json(await cases.start(user(req), body.data.processId));
+      if (!body.success) { res.status(400).json({ error: body.error.issues.some((i) => i.path[0] === 'processId') ? 'Ange processId.' : body.error.issues[0]?.message }); return; }
+      res.status(201).json(await cases.start(user(req), body.data.processId, body.data.data));
     } catch (e) { next(e); }
   });
 

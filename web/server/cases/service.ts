@@ -12,17 +12,9 @@ import { caseActions, dateField, fieldErrors, type ActionDef, type ConsentPort }
 import { kommunLabel } from './labels';
 import type { CasePlaceView } from '../places/service';
 import { businessHistory, caseWaitsFor, loadCaseOverview, summarize, type CaseOverview, type CaseProcess, type CaseSummary } from './overview';
-
-/**
- * Processes a user can start from "Starta ärende", each with a new caseRef. Flytt, inför hemflytt and SIP are not
- * here: they belong to a client's case and are started from it (case actions), so they keep its caseRef and what
- * is known. Under placering normally starts by itself at admission; the manual start is for an admission that did
- * not come through a placeringsförfrågan (it asks for home and date).
- */
-export const STARTABLE: ReadonlyArray<{ id: string; label: string; groupPrefix: string }> = [
-  { id: 'vk-placeringsforfragan', label: 'Ny placeringsförfrågan (inför placering)', groupPrefix: 'socialsekreterare-' },
-  { id: 'vk-under-placering', label: 'Inskrivning utan placeringsförfrågan (under placering)', groupPrefix: 'socialsekreterare-' },
-];
+import { FormCatalog, type FormSchema } from '../tasks/form-catalog';
+import { checkSubmission, type ForbiddenText } from '../tasks/validate-form';
+import { allowedEntries, latestDeployed, loadStartConfig, startFormOf, type StartEntry, type StartOption } from './start';
 
 export interface CaseStep { elementId: string; name: string; type: string; state: string; startDate: string; endDate?: string }
 export interface CaseTask { userTaskKey: string; elementId: string; name: string; state: string; assignee?: string; candidateGroups: string[]; creationDate?: string; completionDate?: string; dueDate?: string; overdue: boolean }
@@ -60,6 +52,14 @@ export interface CaseDeps {
   placeOf?: (caseRef: string) => Promise<CasePlaceView | undefined>;
   /** Display name of a user id, when the sign-in mode knows it. */
   userName?: (id: string) => string | undefined;
+  /**
+   * Processes "Starta ärende" offers (default: config/start.json). Flytt, inför hemflytt and SIP are not there: they
+   * belong to a client's case and are started from it (case actions), so they keep its caseRef and what is known.
+   */
+  startable?: readonly StartEntry[];
+  /** Date rules of the start forms' sidecars (default: the repository's forms/). */
+  forms?: FormCatalog;
+  forbiddenText?: ForbiddenText[];
 }
 
 /** The client's whole case as the case page shows it. */
@@ -90,19 +90,59 @@ export class CaseService {
     this.db = d.db ? Promise.resolve(d.db) : (async () => { const m = openSqlite(':memory:'); await migrateWeb(m); return m; })();
   }
 
-  startableFor(user: SessionUser) {
-    const kommun = userKommun(user);
-    return kommun && user.groups.includes(`socialsekreterare-${kommun}`) ? STARTABLE : [];
+  private startableCache?: readonly StartEntry[];
+  private get startable(): readonly StartEntry[] { return (this.startableCache ??= this.d.startable ?? loadStartConfig()); }
+  private formsCache?: FormCatalog;
+  private get forms(): FormCatalog { return (this.formsCache ??= this.d.forms ?? FormCatalog.fromRepo()); }
+
+  /** The processes the user may start now: configured for their group in their kommun, and deployed. */
+  async startableFor(user: SessionUser): Promise<StartOption[]> {
+    const allowed = allowedEntries(this.startable, user);
+    const deployed = await latestDeployed(this.d.client, allowed.map((e) => e.processId));
+    return allowed.flatMap((e) => {
+      const d = deployed.get(e.processId);
+      return d ? [{ ...e, processDefinitionKey: d.key, version: d.version, hasStartForm: d.hasStartForm }] : [];
+    });
   }
 
-  async start(user: SessionUser, processId: string): Promise<{ processInstanceKey: string; caseRef: string }> {
-    const def = this.startableFor(user).find((p) => p.id === processId);
-    if (!def) throw forbidden('Du kan inte starta den här processen. Endast socialsekreterare startar ärenden i sin kommun.');
+  /** A startable process with its start form (null without one); refusals are audited. */
+  async startOption(user: SessionUser, processId: string): Promise<{ option: StartOption; schema: FormSchema | null }> {
+    const option = (await this.startableFor(user)).find((p) => p.processId === processId);
+    if (!option) {
+      // Allowed but not deployed (or undeployed since the page was shown) is 404; anything else is refused.
+      const allowed = allowedEntries(this.startable, user).some((e) => e.processId === processId);
+      await this.d.audit.record({ actor: user.id, action: 'case.start.denied', details: { processDefinitionId: processId, groups: user.groups, reason: allowed ? 'not-deployed' : 'not-allowed' } });
+      if (allowed) throw notFound('Processen är inte driftsatt just nu. Kontakta processägaren.');
+      throw forbidden('Du kan inte starta den här processen. Endast socialsekreterare startar ärenden i sin kommun.');
+    }
+    return { option, schema: option.hasStartForm ? await startFormOf(this.d.client, option.processDefinitionKey) : null };
+  }
+
+  /**
+   * Starts a case: a new pseudonymous caseRef in the user's kommun. A process with a start form gets the form's
+   * values, checked on the server exactly as a task form's are (validate-form.ts: only the form's visible fields,
+   * types, options, dates, forbidden free text); bad values are a 400 with Swedish field errors and nothing started.
+   */
+  async start(user: SessionUser, processId: string, values: Record<string, unknown> = {}): Promise<{ processInstanceKey: string; caseRef: string; processName: string }> {
+    const { option, schema } = await this.startOption(user, processId);
     const kommun = userKommun(user)!;
+    let formValues: Record<string, unknown> = {};
+    if (schema) {
+      const checked = checkSubmission(schema, values, { kommun }, { now: this.d.now(), dates: this.forms.sidecar(schema.id).dates, forbiddenText: this.d.forbiddenText });
+      if (Object.keys(checked.errors).length > 0) {
+        await this.d.audit.record({ actor: user.id, action: 'case.start.rejected', details: { processDefinitionId: processId, fields: Object.keys(checked.errors) } });
+        throw new UserError(400, 'Formuläret innehåller fel. Rätta de markerade fälten och starta igen.', { fieldErrors: checked.errors });
+      }
+      formValues = checked.variables;
+    }
     const caseRef = newCaseRef(this.d.now());
-    const pi = await this.d.client.createProcessInstance({ processDefinitionId: processId as never, variables: { caseRef, kommun } });
-    await this.d.audit.record({ actor: user.id, action: 'case.started', caseRef, details: { processDefinitionId: processId, processInstanceKey: String(pi.processInstanceKey), kommun } });
-    return { processInstanceKey: String(pi.processInstanceKey), caseRef };
+    // The exact version whose start form was checked; caseRef and kommun are the app's, never the form's.
+    const pi = await this.d.client.createProcessInstance({ processDefinitionKey: option.processDefinitionKey as never, variables: { ...formValues, caseRef, kommun } });
+    await this.d.audit.record({ actor: user.id, action: 'case.started', caseRef, details: {
+      processDefinitionId: processId, processName: option.label, processDefinitionKey: option.processDefinitionKey, processInstanceKey: String(pi.processInstanceKey),
+      kommun, actorName: user.name, ...(schema ? { startForm: schema.id, fields: Object.keys(formValues) } : {}),
+    } });
+    return { processInstanceKey: String(pi.processInstanceKey), caseRef, processName: option.label };
   }
 
   /**

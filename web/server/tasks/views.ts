@@ -107,7 +107,7 @@ export function taskPage(c: Ctx, f: TaskForm): string {
   const post = (action: string, label: string, cls = '') => html`<form method="post" action="/uppgifter/${t.userTaskKey}/${action}"><input type="hidden" name="_csrf" value="${csrf}"><button class="${cls}">${label}</button></form>`;
   return page({
     title: t.name, user: c.user, csrf, flash: c.flash,
-    styles: ['/vendor/form-js/form-js.css'], scripts: ['/static/form-sv.js', '/vendor/form-js/form-viewer.umd.js', '/vendor/flatpickr/l10n/sv.js', '/static/flatpickr-sv.js', '/static/task.js'],
+    styles: ['/vendor/form-js/form-js.css'], scripts: ['/static/form-sv.js', '/vendor/form-js/form-viewer.umd.js', '/vendor/flatpickr/l10n/sv.js', '/static/flatpickr-sv.js', '/static/form-page.js', '/static/task.js'],
     bodyData: { task: t.userTaskKey, state: t.state, mine: String(mine) },
   }, html`
     <p><a href="/uppgifter">← Tillbaka till uppgifter</a></p>
