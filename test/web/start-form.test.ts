@@ -107,6 +107,29 @@ test('a valid start creates the instance with the form values and goes to the ca
   expect(casePage).toContain(`Ärende ${caseRef} är startat: Inskrivning utan placeringsförfrågan (under placering).`);
 });
 
+test('the same start page sent twice starts one case: the second answer leads to the first case', async () => {
+  const ss = await Agent.login(web.url, 'ss-vaxjo');
+  const page = await ss.html(`/arenden/ny?process=${PROCESS}`);
+  const token = /name="token" value="([^"]+)"/.exec(page)![1];
+  const before = (await instancesOf(PROCESS)).length;
+  const body = { processId: PROCESS, token, data: JSON.stringify({ home: 'ekeliden', admissionDate: day(0) }) };
+  const first = await post(ss, body);
+  const second = await post(ss, body);
+  expect([first.status, second.status]).toEqual([303, 303]);
+  expect(second.headers.get('location')).toBe(first.headers.get('location'));
+  expect((await instancesOf(PROCESS)).length).toBe(before + 1);
+  expect(await ss.html(second.headers.get('location')!)).toContain('var redan startat (formuläret skickades två gånger)');
+  // A refused submission keeps its token for the corrected one.
+  const again = await ss.html(`/arenden/ny?process=${PROCESS}`);
+  const t2 = /name="token" value="([^"]+)"/.exec(again)![1];
+  expect(t2).not.toBe(token);
+  const bad = await post(ss, { processId: PROCESS, token: t2, data: '{}' });
+  expect(bad.status).toBe(400);
+  expect(bad.text).toContain(`name="token" value="${t2}"`);
+  expect((await post(ss, { processId: PROCESS, token: t2, data: JSON.stringify({ home: 'novus', admissionDate: day(0) }) })).status).toBe(303);
+  expect((await instancesOf(PROCESS)).length).toBe(before + 2);
+});
+
 test('a process without a start form still starts at once from its button', async () => {
   const ss = await Agent.login(web.url, 'ss-vaxjo');
   const res = await post(ss, { processId: 'vk-placeringsforfragan' });

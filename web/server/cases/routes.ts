@@ -17,7 +17,7 @@ const ProcessQuery = z.object({ process: z.string().regex(/^\d{1,20}$/).optional
 /** Form fields only: the CSRF token is the middleware's business. */
 const formBody = (req: Request): Record<string, unknown> => { const { _csrf, ...rest } = (req.body ?? {}) as Record<string, unknown>; void _csrf; return rest; };
 const fieldErrorsOf = (e: unknown) => (e instanceof UserError && e.status === 400 ? (e.details?.fieldErrors as Record<string, string> | undefined) : undefined);
-const StartBody = z.object({ processId: z.string().min(1).max(100), data: StartValues });
+const StartBody = z.object({ processId: z.string().min(1).max(100), data: StartValues, token: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/).optional() });
 const StartQuery = z.object({ process: z.string().regex(/^[A-Za-z_][\w.-]{0,99}$/).optional() });
 const user = (req: { session: { user?: SessionUser } }) => req.session.user!;
 
@@ -47,9 +47,9 @@ export function caseRoutes(cases: CaseService): Router {
       if (!body.success) { res.status(400).send(startFormPage(ctx, { ...start, error: body.error.issues[0]?.message })); return; }
       const values = body.data.data ?? {};
       try {
-        const started = await cases.start(user(req), processId, values);
+        const started = await cases.start(user(req), processId, values, body.data.token);
         if (start.schema) {
-          req.session.flash = `Ärende ${started.caseRef} är startat: ${started.processName}.`;
+          req.session.flash = started.duplicate ? `Ärende ${started.caseRef} var redan startat (formuläret skickades två gånger).` : `Ärende ${started.caseRef} är startat: ${started.processName}.`;
           res.redirect(303, `/arenden/${started.caseRef}`);
         } else {
           req.session.flash = `Ärende ${started.caseRef} är startat. Den första uppgiften visas i din inkorg.`;
@@ -59,7 +59,7 @@ export function caseRoutes(cases: CaseService): Router {
         const errors = fieldErrorsOf(e);
         if (!errors) throw e;
         // Nothing was started: the form again with what the user typed and what to fix.
-        res.status(400).send(startFormPage(ctx, { ...start, values, errors }));
+        res.status(400).send(startFormPage(ctx, { ...start, values, errors, token: body.data.token }));
       }
     } catch (e) { next(e); }
   });

@@ -123,7 +123,7 @@ export class CaseService {
    * values, checked on the server exactly as a task form's are (validate-form.ts: only the form's visible fields,
    * types, options, dates, forbidden free text); bad values are a 400 with Swedish field errors and nothing started.
    */
-  async start(user: SessionUser, processId: string, values: Record<string, unknown> = {}): Promise<{ processInstanceKey: string; caseRef: string; processName: string }> {
+  async start(user: SessionUser, processId: string, values: Record<string, unknown> = {}, token?: string): Promise<{ processInstanceKey: string; caseRef: string; processName: string; duplicate?: boolean }> {
     const { option, schema } = await this.startOption(user, processId);
     const kommun = userKommun(user)!;
     let formValues: Record<string, unknown> = {};
@@ -136,8 +136,27 @@ export class CaseService {
       formValues = checked.variables;
     }
     const caseRef = newCaseRef(this.d.now());
-    // The exact version whose start form was checked; caseRef and kommun are the app's, never the form's.
-    const pi = await this.d.client.createProcessInstance({ processDefinitionKey: option.processDefinitionKey as never, variables: { ...formValues, caseRef, kommun } });
+    // The start page's one-time token: a second submission of the same page (double click, back and resend) starts
+    // nothing and answers with the case the first one started.
+    const db = token ? await this.db : undefined;
+    if (db && token) {
+      const once = await db.run('INSERT INTO case_action_once (token, case_ref, action, actor, at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (token) DO NOTHING',
+        [token, caseRef, `start:${processId}`, user.id, this.d.now().toISOString()]);
+      if (once.changes === 0) {
+        const first = await db.get<{ case_ref: string }>('SELECT case_ref FROM case_action_once WHERE token = ? AND actor = ? AND action = ?', [token, user.id, `start:${processId}`]);
+        if (!first) throw new UserError(409, 'Formuläret har redan använts. Ladda om sidan och försök igen.');
+        return { processInstanceKey: '', caseRef: first.case_ref, processName: option.label, duplicate: true };
+      }
+    }
+    let pi;
+    try {
+      // The exact version whose start form was checked; caseRef and kommun are the app's, never the form's.
+      pi = await this.d.client.createProcessInstance({ processDefinitionKey: option.processDefinitionKey as never, variables: { ...formValues, caseRef, kommun } });
+    } catch (err) {
+      // Not started: the token may be used again.
+      if (db && token) await db.run('DELETE FROM case_action_once WHERE token = ?', [token]);
+      throw err;
+    }
     await this.d.audit.record({ actor: user.id, action: 'case.started', caseRef, details: {
       processDefinitionId: processId, processName: option.label, processDefinitionKey: option.processDefinitionKey, processInstanceKey: String(pi.processInstanceKey),
       kommun, actorName: user.name, ...(schema ? { startForm: schema.id, fields: Object.keys(formValues) } : {}),

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { SessionUser } from '../auth/user';
 import { html, page, raw } from '../html';
 import type { FormSchema } from '../tasks/form-catalog';
@@ -26,7 +27,7 @@ export function startListPage(c: Ctx, list: StartOption[], psych: PsychiatryStar
  * form-page.js, start.js), posted as one JSON field. After a refused submission the page comes back with the
  * values the user typed and the server's field errors.
  */
-export function startFormPage(c: Ctx, o: { option: StartOption; schema: FormSchema | null; values?: Record<string, unknown>; errors?: Record<string, string>; error?: string }): string {
+export function startFormPage(c: Ctx, o: { option: StartOption; schema: FormSchema | null; values?: Record<string, unknown>; errors?: Record<string, string>; error?: string; token?: string }): string {
   const errors = Object.entries(o.errors ?? {});
   return page({
     title: o.option.label, user: c.user, csrf: c.csrf,
@@ -42,6 +43,7 @@ export function startFormPage(c: Ctx, o: { option: StartOption; schema: FormSche
     ${o.schema ? html`<div id="form" data-schema="${JSON.stringify(o.schema)}" data-values="${JSON.stringify(o.values ?? {})}" data-errors="${JSON.stringify(o.errors ?? {})}"></div>` : ''}
     <form method="post" action="/arenden/ny" id="start-form">
       <input type="hidden" name="_csrf" value="${c.csrf}"><input type="hidden" name="processId" value="${o.option.processId}">
+      <input type="hidden" name="token" value="${o.token ?? crypto.randomBytes(18).toString('base64url')}">
       ${o.schema ? html`<input type="hidden" name="data" id="start-data" value="">` : ''}
       <button id="start" ${o.schema ? raw('disabled') : ''} aria-describedby="form-status">Starta ärendet</button>
     </form>`);
