@@ -53,10 +53,34 @@ export class ConsentRegistry {
     return (await this.db.all<Row>(`SELECT * FROM consent WHERE case_ref = ? ORDER BY recorded_at DESC, ${order}`, [caseRef])).map(toRecord);
   }
 
+  /** The case's consent in force at `now` (the newest valid one, whatever its scope), if any. */
+  async current(caseRef: string, now: DateTime): Promise<ConsentRecord | undefined> {
+    return currentConsent(await this.list(caseRef), now);
+  }
+
   /** Is sharing `information` with `toParty` covered by a valid consent at `now`? */
   async check(caseRef: string, toParty: string, information: string[], now: DateTime): Promise<ConsentCheck> {
     return evaluateConsent(await this.list(caseRef), toParty, information, now);
   }
+}
+
+/** Why a consent is not in force at `now`, or undefined when it is. Fail closed: an unreadable date never makes it valid. */
+function notInForce(c: ConsentRecord, now: DateTime): ConsentCheck | undefined {
+  const withdrawn = c.withdrawnAt ? DateTime.fromISO(c.withdrawnAt) : undefined;
+  const until = DateTime.fromISO(c.validUntil);
+  const given = DateTime.fromISO(c.givenAt);
+  if (withdrawn && (!withdrawn.isValid || withdrawn <= now)) return { ok: false, reason: 'withdrawn', consent: c, message: 'Samtycket har återkallats. Information får inte lämnas till annan huvudman utan ett nytt samtycke.' };
+  if (!until.isValid || until < now) return { ok: false, reason: 'expired', consent: c, message: 'Samtycket har löpt ut (giltigt högst ett år). Inhämta ett nytt samtycke.' };
+  if (!given.isValid || given > now) return { ok: false, reason: 'not-yet-valid', consent: c, message: 'Samtycket gäller från ett senare datum. Vänta eller inhämta samtycke som gäller nu.' };
+  return undefined;
+}
+
+/**
+ * Pure rule: the case's consent in force at `now` — the newest (list order) that is neither withdrawn, expired nor not
+ * yet valid. Its scope (parties, information) is checked where information is shared (vk.consent.check).
+ */
+export function currentConsent(consents: ConsentRecord[], now: DateTime): ConsentRecord | undefined {
+  return consents.find((c) => !notInForce(c, now));
 }
 
 /** Pure rule: the newest consent that covers the request decides; otherwise the most telling reason. */
@@ -66,19 +90,10 @@ export function evaluateConsent(consents: ConsentRecord[], toParty: string, info
   const items = information.map(norm);
   let failure: ConsentCheck | undefined;
   for (const c of consents) {
-    let f: ConsentCheck | undefined;
-    // Fail closed: an unreadable date never makes a consent valid.
-    const withdrawn = c.withdrawnAt ? DateTime.fromISO(c.withdrawnAt) : undefined;
-    const until = DateTime.fromISO(c.validUntil);
-    const given = DateTime.fromISO(c.givenAt);
-    if (withdrawn && (!withdrawn.isValid || withdrawn <= now)) f = { ok: false, reason: 'withdrawn', consent: c, message: 'Samtycket har återkallats. Information får inte lämnas till annan huvudman utan ett nytt samtycke.' };
-    else if (!until.isValid || until < now) f = { ok: false, reason: 'expired', consent: c, message: 'Samtycket har löpt ut (giltigt högst ett år). Inhämta ett nytt samtycke.' };
-    else if (!given.isValid || given > now) f = { ok: false, reason: 'not-yet-valid', consent: c, message: 'Samtycket gäller från ett senare datum. Vänta eller inhämta samtycke som gäller nu.' };
-    else if (!c.parties.includes(party)) f = { ok: false, reason: 'party', consent: c, message: `Samtycket omfattar inte ${toParty}. Fråga den enskilde om samtycket ska utökas.` };
-    else {
-      const missing = items.filter((i) => !c.information.includes(i));
-      if (missing.length > 0) f = { ok: false, reason: 'information', consent: c, message: `Samtycket omfattar inte följande uppgifter: ${missing.join(', ')}. Fråga den enskilde om samtycket ska utökas.` };
-    }
+    const missing = items.filter((i) => !c.information.includes(i));
+    const f = notInForce(c, now)
+      ?? (!c.parties.includes(party) ? { ok: false, reason: 'party', consent: c, message: `Samtycket omfattar inte ${toParty}. Fråga den enskilde om samtycket ska utökas.` } as const : undefined)
+      ?? (missing.length > 0 ? { ok: false, reason: 'information', consent: c, message: `Samtycket omfattar inte följande uppgifter: ${missing.join(', ')}. Fråga den enskilde om samtycket ska utökas.` } as const : undefined);
     if (!f) return { ok: true, consent: c };
     failure ??= f;
   }

@@ -3,7 +3,7 @@
  * before the move, earlier without contact during the stay) with reminder and breach escalation, no place,
  * avslag; hemflytt with the SIP call (deadline utflytt − 14 days passed to SIP) and Novus' exit criterion loop.
  */
-import { DAY, HOUR, NOW, activateJobs, elementsOf, pinClock, waitForElement, waitForInstanceState } from '../helpers/api';
+import { DAY, HOUR, NOW, activateJobs, elementsOf, eventually, pinClock, variablesOf, waitForElement, waitForInstanceState } from '../helpers/api';
 import { completeDeadline, completeJob, completeNotifications, completePublish, completeTask, noJobs, publish, startProcess, userTask, useDeployedEngine } from './helpers';
 
 const T0 = Date.parse('2026-11-02T08:00:00+01:00');
@@ -135,14 +135,43 @@ describe('vk-flytt-ekeliden-novus', () => {
 });
 
 describe('vk-infor-hemflytt', () => {
-  async function start(home: string) {
+  /** Up to the SIP call; `registered` is what the consent registry holds for the case (vk.consent.current's answer). */
+  async function start(home: string, registered: { consentId: string | null; consentValidUntil: string | null } = { consentId: null, consentValidUntil: null }, handedIn: Record<string, unknown> = {}) {
     const caseRef = ref();
-    const pi = await startProcess(t.client, 'vk-infor-hemflytt', { caseRef, kommun: 'tingsryd', home, utflyttDate: '2027-01-29', barn: 'nej' });
+    const pi = await startProcess(t.client, 'vk-infor-hemflytt', { caseRef, kommun: 'tingsryd', home, utflyttDate: '2027-01-29', barn: 'nej', ...handedIn });
     const { deadline } = await completeDeadline(t.client, { rule: 'hemflytt-sip-mote', resultVariable: 'sipMoteDeadline', offset: '-P14D' });
     const key = pi.processInstanceKey as string;
     await completeTask(t.client, key, 'Planera', { behovForeFlytt: ['boende'], behovEfterFlytt: ['sysselsattning'], utsluss: 'nej', anhorigaBarnBeaktade: 'ja' });
+    // Before the SIP is called, the case's consent in force is read from the registry at the process's time.
+    await completeJob(t.client, 'vk.consent.current', registered, (job) => {
+      expect(String(job.processInstanceKey)).toBe(key);
+      expect(job.variables).toEqual(expect.objectContaining({ caseRef, consentCheckAt: expect.stringMatching(/^2026-11-02T/) }));
+    });
     return { caseRef, key, deadline };
   }
+
+  async function sipOf(key: string) {
+    const sip = await eventually(
+      () => t.client.searchProcessInstances({ filter: { parentProcessInstanceKey: key, processDefinitionId: 'vk-sip' } as never }, NOW),
+      (r) => r.items.length === 1, { what: 'the called SIP' });
+    return String(sip.items[0].processInstanceKey);
+  }
+
+  test('a consent the case holds reaches the SIP however the hemflytt was started: the SIP does not ask again', async () => {
+    const { key } = await start('ekeliden', { consentId: 'SAM-registrerat', consentValidUntil: '2027-10-31T23:59:00+01:00' });
+    const sipKey = await sipOf(key);
+    expect(await variablesOf(t.client, sipKey)).toEqual(expect.objectContaining({ consentId: 'SAM-registrerat', consentValidUntil: '2027-10-31T23:59:00+01:00', sipAnledning: 'hemflytt' }));
+    const prep = await userTask(t.client, sipKey, 'Forbered');
+    expect(prep.processDefinitionId).toBe('vk-sip');
+    expect((await elementsOf(t.client, sipKey, 'Samtycke')).length).toBe(0);
+  });
+
+  test('a consent handed in but withdrawn since (the registry has none in force) does not reach the SIP: it asks for consent', async () => {
+    const { key } = await start('ekeliden', { consentId: null, consentValidUntil: null }, { consentId: 'SAM-aterkallat', consentValidUntil: '2027-10-31T23:59:00+01:00' });
+    const sipKey = await sipOf(key);
+    expect((await userTask(t.client, sipKey, 'Samtycke')).candidateGroups).toEqual(['socialsekreterare-tingsryd']);
+    expect(await variablesOf(t.client, sipKey)).toEqual(expect.objectContaining({ consentId: null }));
+  });
 
   test('Novus: exit criterion not met → arrange → met; utflytt waits for the SIP meeting; utskrivning frees the place', async () => {
     const { key, caseRef, deadline } = await start('novus');

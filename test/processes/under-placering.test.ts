@@ -183,6 +183,30 @@ describe('vk-under-placering', () => {
     expect(await variablesOf(t.client, rg.processInstanceKey!)).toEqual(expect.objectContaining({ fromHome: 'ekeliden', moveDate: '2027-01-25', admissionDate: '2026-11-02', contactDuringStay: false }));
   });
 
+  test('hemflytt chosen in the follow-up task (not the case action): the case\'s registered consent still reaches the SIP', async () => {
+    const { key, caseRef } = await admitted('nej');
+    await waitForElement(t.client, key, 'VantaNastaSteg', 'ACTIVE');
+    await pinClock(t.client, T0 + 31 * DAY + HOUR);
+    // The follow-up route hands no consent on (only the case action "Planera hemflytt" sends consentId with the message).
+    await completeTask(t.client, key, 'FoljUpp', { nastaStegVal: 'hemflytt', utflyttDate: '2027-03-01' });
+    await completeDeadline(t.client, { rule: 'hemflytt-sip-mote' });
+    const planera = await completeTask(t.client, undefined, 'Planera', {});
+    expect(planera.processDefinitionId).toBe('vk-infor-hemflytt');
+    expect((await variablesOf(t.client, planera.processInstanceKey!)).consentId ?? null).toBeNull();
+    // inför hemflytt reads the registry before it calls the SIP
+    await completeJob(t.client, 'vk.consent.current', { consentId: 'SAM-i-arendet', consentValidUntil: '2027-10-31T23:59:00+01:00' }, (job) => {
+      expect(String(job.processInstanceKey)).toBe(String(planera.processInstanceKey));
+      expect(job.variables).toEqual(expect.objectContaining({ caseRef, consentCheckAt: expect.any(String) }));
+    });
+    const { items: [sip] } = await eventually(
+      () => t.client.searchProcessInstances({ filter: { parentProcessInstanceKey: planera.processInstanceKey, processDefinitionId: 'vk-sip' } as never }, NOW),
+      (r) => r.items.length === 1, { what: 'the SIP inför hemflytt' });
+    const sipKey = String(sip.processInstanceKey);
+    expect(await variablesOf(t.client, sipKey)).toEqual(expect.objectContaining({ caseRef, consentId: 'SAM-i-arendet' }));
+    await userTask(t.client, sipKey, 'Forbered');
+    expect((await elementsOf(t.client, sipKey, 'Samtycke')).length).toBe(0);
+  });
+
   test.each([
     ['ja', undefined, '-P14D'],
     ['nej', undefined, '-P21D'],

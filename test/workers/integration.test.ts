@@ -38,7 +38,8 @@ beforeAll(async () => {
   const withdraw = chain('workers-aterkalla', [task('Aterkalla', 'vk.consent.withdraw')], ['Aterkalla']);
   const enqueue = chain('workers-ko', [PRIORITY_TASK, task('StallIKo', 'vk.queue.enqueue')], ['BestamPrioritet', 'StallIKo']);
   const admit = chain('workers-inskriv', [task('Inskriv', 'vk.queue.admit')], ['Inskriv']);
-  await env.engine.client.createDeployment({ resources: [priorityDmn(), flytt, withdraw, enqueue, admit, consentCheckDiagram('workers-samtycke-novus', 'novus', 'uppdragsblankett'), consentCheckDiagram('workers-samtycke-psykiatri', 'psykiatri', 'uppdragsblankett')] });
+  const current = chain('workers-samtycke-nu', [task('HamtaSamtycke', 'vk.consent.current', {}, AT_PROCESS_TIME)], ['HamtaSamtycke']);
+  await env.engine.client.createDeployment({ resources: [priorityDmn(), flytt, withdraw, enqueue, admit, current, consentCheckDiagram('workers-samtycke-novus', 'novus', 'uppdragsblankett'), consentCheckDiagram('workers-samtycke-psykiatri', 'psykiatri', 'uppdragsblankett')] });
   await env.start();
 });
 
@@ -83,10 +84,18 @@ test('flytt chain: deadline, consent, share, reminder, breach and task mail — 
   expect(await audit.query({ caseRef: 'VK-2026-000123', action: 'consent.check.ok' })).toHaveLength(1);
 });
 
-test('consent check: out of scope, then withdrawn → BPMN error CONSENT_MISSING caught by the diagram', async () => {
+test('consent check: out of scope, then withdrawn → BPMN error CONSENT_MISSING caught by the diagram; vk.consent.current follows the registry', async () => {
   const { client } = env.engine;
   const caseRef = 'VK-2026-000124';
+  /** vk.consent.current's answer for the case now (a process handed a stale consent in, to see it replaced). */
+  const currentConsent = async () => {
+    const c = await client.createProcessInstance({ processDefinitionId: 'workers-samtycke-nu' as never, variables: { caseRef, consentId: 'SAM-inlamnat', consentValidUntil: '2027-12-31T23:59:00+01:00' } });
+    await completed(client, String(c.processInstanceKey));
+    const v = await variables(client, String(c.processInstanceKey));
+    return { consentId: v.consentId, consentValidUntil: v.consentValidUntil };
+  };
   // No consent at all.
+  expect(await currentConsent()).toEqual({ consentId: null, consentValidUntil: null });
   let pi = await client.createProcessInstance({ processDefinitionId: 'workers-samtycke-novus' as never, variables: { caseRef } });
   await completed(client, String(pi.processInstanceKey));
   expect(await reached(client, String(pi.processInstanceKey), 'saknas')).toBe(true);
@@ -94,6 +103,9 @@ test('consent check: out of scope, then withdrawn → BPMN error CONSENT_MISSING
   // Consent for novus, not for psykiatri.
   const rec = await client.createProcessInstance({ processDefinitionId: 'workers-flytt' as never, variables: { caseRef, kommun: 'vaxjo', moveDate: '2027-01-07', consent } });
   await completed(client, String(rec.processInstanceKey));
+  const recorded = await variables(client, String(rec.processInstanceKey));
+  // the consent in force, whatever its scope (the scope is judged where information is shared)
+  expect(await currentConsent()).toEqual({ consentId: recorded.consentId, consentValidUntil: recorded.consentValidUntil });
   pi = await client.createProcessInstance({ processDefinitionId: 'workers-samtycke-psykiatri' as never, variables: { caseRef } });
   await completed(client, String(pi.processInstanceKey));
   expect(await reached(client, String(pi.processInstanceKey), 'saknas')).toBe(true);
@@ -105,6 +117,7 @@ test('consent check: out of scope, then withdrawn → BPMN error CONSENT_MISSING
   const w = await client.createProcessInstance({ processDefinitionId: 'workers-aterkalla' as never, variables: { caseRef } });
   await completed(client, String(w.processInstanceKey));
   expect((await variables(client, String(w.processInstanceKey))).consentWithdrawn).toBe(true);
+  expect(await currentConsent()).toEqual({ consentId: null, consentValidUntil: null });
   pi = await client.createProcessInstance({ processDefinitionId: 'workers-samtycke-novus' as never, variables: { caseRef } });
   await completed(client, String(pi.processInstanceKey));
   expect(await reached(client, String(pi.processInstanceKey), 'saknas')).toBe(true);

@@ -43,13 +43,12 @@ export const consentRecord = (deps: Deps) => defineHandler({
 
 const shareHeaders = z.object({ toParty: z.string().min(1), information: csv });
 const shareVars = (deps: Deps) => z.looseObject({ caseRef: caseRefSchema(deps), toParty: z.string().min(1).optional(), consentId: z.string().optional() });
-const checkVars = (deps: Deps) => shareVars(deps).extend({
-  /**
-   * The process's time (FEEL `string(now())` in an input mapping). Consent validity is judged at the time the process
-   * lives in, so a pinned or skewed engine clock and the worker host never disagree about "expired".
-   */
-  consentCheckAt: z.string({ error: 'consentCheckAt is missing: the diagram must pass the engine clock to vk.consent.check with the input mapping <zeebe:input source="=string(now())" target="consentCheckAt" /> (workers/JOB_TYPES.md). Add it, deploy, then resolve the incident.' }),
-});
+/**
+ * The process's time (FEEL `string(now())` in an input mapping). Consent validity is judged at the time the process
+ * lives in, so a pinned or skewed engine clock and the worker host never disagree about "expired".
+ */
+const consentCheckAt = (type: string) => z.string({ error: `consentCheckAt is missing: the diagram must pass the engine clock to ${type} with the input mapping <zeebe:input source="=string(now())" target="consentCheckAt" /> (workers/JOB_TYPES.md). Add it, deploy, then resolve the incident.` });
+const checkVars = (deps: Deps) => shareVars(deps).extend({ consentCheckAt: consentCheckAt('vk.consent.check') });
 
 export const consentCheck = (deps: Deps) => defineHandler({
   type: 'vk.consent.check',
@@ -62,6 +61,22 @@ export const consentCheck = (deps: Deps) => defineHandler({
     await deps.audit.record({ actor: deps.actor, action: r.ok ? 'consent.check.ok' : 'consent.check.missing', caseRef: variables.caseRef, details: { toParty, information: headers.information, checkedAt: at.toISO(), ...(r.ok ? { consentId: r.consent.id } : { reason: r.reason }), processInstanceKey: job.processInstanceKey, elementId: job.elementId } });
     if (!r.ok) throw new BpmnError('CONSENT_MISSING', r.message, { consentMissingReason: r.reason, consentMissingMessage: r.message });
     return { consentId: r.consent.id };
+  },
+});
+
+/**
+ * The case's consent in force at the process's time, read from the registry: a process that calls a SIP hands it on,
+ * so the SIP does not ask for consent that the case already holds, however the step before it was reached.
+ */
+export const consentCurrent = (deps: Deps) => defineHandler({
+  type: 'vk.consent.current',
+  headers: z.object({}),
+  variables: z.looseObject({ caseRef: caseRefSchema(deps), consentCheckAt: consentCheckAt('vk.consent.current') }),
+  async handle({ variables }) {
+    const at = DateTime.fromISO(normaliseDateTime(variables.consentCheckAt, 'consentCheckAt'), { setZone: true });
+    const c = await deps.consent.current(variables.caseRef, at);
+    // null, not absent: a consent handed in earlier but withdrawn or expired since must not reach the SIP.
+    return { consentId: c?.id ?? null, consentValidUntil: c?.validUntil ?? null };
   },
 });
 

@@ -1,6 +1,6 @@
 import type { Deps } from '../deps';
 import type { Handler } from '../framework';
-import { consentCheck, consentRecord, consentWithdraw, shareRecord } from './consent';
+import { consentCheck, consentCurrent, consentRecord, consentWithdraw, shareRecord } from './consent';
 import { deadlineCalculate } from './deadline-calculate';
 import { escalate } from './escalate';
 import { notifyTask } from './notify-task';
@@ -13,7 +13,7 @@ import { placeMove, placeRelease, queueAdmit, queueEnqueue, queueRemove } from '
 export function allHandlers(deps: Deps): Handler<any, any>[] {
   return [
     deadlineCalculate(deps), notifyTask(deps), escalate(deps),
-    consentRecord(deps), consentCheck(deps), consentWithdraw(deps), shareRecord(deps),
+    consentRecord(deps), consentCheck(deps), consentCurrent(deps), consentWithdraw(deps), shareRecord(deps),
     queueEnqueue(deps), queueAdmit(deps), queueRemove(deps), placeRelease(deps), placeMove(deps),
     psychiatryUnits(deps),
     messagePublish(deps), processStart(deps),

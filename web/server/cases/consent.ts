@@ -6,7 +6,8 @@ import type { ConsentPort } from './actions';
 /**
  * The case page's view of the consent registry: the same table (workers.sqlite, or the shared PostgreSQL) that the workers'
  * vk.consent.check reads, so a consent registered on the case applies to every process of the client (they share
- * the caseRef). Validity: at most one year from the day it was given (000:1666, 002:1735-1886).
+ * the caseRef). Validity: at most one year from the day it was given (000:1666, 002:1735-1886); which consent is in
+ * force is `current()` in common/consent.ts.
  */
 export function consentPort(db: SqlDb): ConsentPort {
   const registry = new ConsentRegistry(db);
@@ -19,9 +20,9 @@ export function consentPort(db: SqlDb): ConsentPort {
       return { id: r.id, validUntil: r.validUntil };
     },
     withdraw: (caseRef, at) => registry.withdraw(caseRef, at.toISOString()),
+    // The same rule as the workers' vk.consent.current (inför hemflytt's SIP), so both routes carry the same consent.
     async current(caseRef, now) {
-      const t = DateTime.fromJSDate(now);
-      const c = (await registry.list(caseRef)).find((r) => !r.withdrawnAt && DateTime.fromISO(r.validUntil) >= t && DateTime.fromISO(r.givenAt) <= t);
+      const c = await registry.current(caseRef, DateTime.fromJSDate(now));
       return c ? { id: c.id, validUntil: c.validUntil } : undefined;
     },
   };
