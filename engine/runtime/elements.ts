@@ -1,31 +1,23 @@
 import { nextKey } from '../store/db';
 import { activeChildren, getElementInstance, insertElementInstance, markEnded as markEndedRow, updateData } from '../store/elementInstances';
-import {
-  addJoinToken, clearJoinTokens, clearMultiInstancePending, consumeJoinTokens, deleteMultiInstanceItems, hasJoinTokens, insertMultiInstanceItems,
-  markMultiInstancePending, multiInstanceItem, multiInstanceOutputs, recordMultiInstanceOutput, recordTakenFlow,
-} from '../store/tokens';
+import { addJoinToken, clearJoinTokens, consumeJoinTokens, hasJoinTokens, recordTakenFlow } from '../store/tokens';
 import type { FlowNode } from '../model/types';
 import type { Ctx, ElementInstanceRow, Flow, Step } from './context';
 import { ElementFailure } from './errors';
 import * as expr from './expressions';
 import { createIncident, resolveIncidentsOfElement } from './incidents';
-import {
-  apiElementType, childrenOf, eventSubprocessStart, isNoneStart, isScopeType, MI_BODY_TYPE, parseData,
-  processOf, requireNode, ROOT_TYPE, AD_HOC_INNER_TYPE, type ElementData,
-} from './model';
-import { propagateVariables, setLocalVariable, setLocalVariables, visibleVariables, localVariables } from './variables';
+import { apiElementType, isScopeType, MI_BODY_TYPE, parseData, processOf, requireNode, ROOT_TYPE, AD_HOC_INNER_TYPE, type ElementData } from './model';
+import { propagateVariables, setLocalVariables, visibleVariables, localVariables } from './variables';
 import { createJob } from './jobs';
 import { createUserTask } from './userTasks';
-import { cancelWaits, openBoundaryWaits, openEventSubprocessWaits, openCatchWait, openEventGatewayWaits } from './waits';
-import { throwError, throwEscalation, broadcastSignal } from './events';
-import { calledDefinition, completeProcessInstanceRow, createProcessInstance, terminateProcessInstanceRow } from './instances';
-import { engineLimits } from '../limits';
+import { cancelWaits, openBoundaryWaits } from './waits';
+import { completeProcessInstanceRow, terminateProcessInstanceRow } from './instances';
 import { linkCatchOf } from '../model/links';
-import { runScript } from './script';
-import { evaluateCalledDecision } from './businessRuleTask';
-import { enterAdHocSubProcess, onAdHocInnerCompleted } from './adHoc';
-import { enterCompensationThrow, onCompensationHandlerCompleted } from './compensation';
+import { onAdHocInnerCompleted } from './adHoc';
+import { onCompensationHandlerCompleted } from './compensation';
 import { awaitExecutionListener, listenersBegan } from './listeners';
+import { BEHAVIOURS, behaviourOf, type SharedBehaviours } from './behaviours';
+import { onBodyCompleting, onBodyTerminated, onInnerCompleted } from './behaviours/multiInstanceBody';
 
 /**
  * The token flow: element instance lifecycle (activate → enter → wait → leave / terminate), sequence
@@ -79,63 +71,24 @@ export function runStep(ctx: Ctx, key: number, step: Step, jobKey?: number): voi
   }
 }
 
+/** Enters an element: what all kinds share (input mappings, start listeners, boundary waits), then its behaviour. */
 function enter(ctx: Ctx, ei: ElementInstanceRow): void {
   const process = processOf(ctx, ei);
   const data = parseData(ei);
-  if (ei.element_type === ROOT_TYPE) {
-    if (awaitExecutionListener(ctx, process, ei, undefined, data, 'start')) return;
-    return enterScope(ctx, ei, undefined, data);
-  }
+  if (ei.element_type === ROOT_TYPE) return BEHAVIOURS.process.onActivate({ ctx, ei, node: undefined, data, shared: SHARED });
   const node = requireNode(process, ei.element_id);
-  if (ei.element_type === MI_BODY_TYPE) return enterMultiInstanceBody(ctx, ei, node);
-
-  const inputs = node.ioMapping?.inputs ?? [];
-  if (inputs.length > 0 && !data.triggered && !listenersBegan(data, 'start')) {
-    const scopeVars = visibleVariables(ctx, ei.key);
-    setLocalVariables(ctx, ei.key, ei.process_instance_key, expr.inputMappings(inputs, scopeVars));
+  const behaviour = behaviourOf(ei, node);
+  if (!behaviour.ownActivation) {
+    const inputs = node.ioMapping?.inputs ?? [];
+    if (inputs.length > 0 && !data.triggered && !listenersBegan(data, 'start')) {
+      const scopeVars = visibleVariables(ctx, ei.key);
+      setLocalVariables(ctx, ei.key, ei.process_instance_key, expr.inputMappings(inputs, scopeVars));
+    }
+    if (awaitExecutionListener(ctx, process, ei, node, data, 'start')) return;
+    const isActivity = node.boundaryEventIds.length > 0 && !data.inner;
+    if (isActivity) openBoundaryWaits(ctx, ei, node);
   }
-  if (awaitExecutionListener(ctx, process, ei, node, data, 'start')) return;
-  const isActivity = node.boundaryEventIds.length > 0 && !data.inner;
-  if (isActivity) openBoundaryWaits(ctx, ei, node);
-
-  switch (node.type) {
-    case 'startEvent':
-    case 'boundaryEvent':
-    case 'task':
-    case 'manualTask':
-    case 'exclusiveGateway':
-    case 'inclusiveGateway':
-    case 'parallelGateway':
-      return leaveNow(ctx, ei);
-    case 'intermediateCatchEvent':
-    case 'receiveTask':
-      // A link catch event is entered by its link throw and continues at once.
-      if (data.triggered || node.eventDefinition?.kind === 'link') return leaveNow(ctx, ei);
-      return openCatchWait(ctx, ei, node);
-    case 'eventBasedGateway':
-      return openEventGatewayWaits(ctx, ei, node);
-    case 'scriptTask':
-      if (node.script) return runScript(ctx, ei, node);
-      return requireJob(ctx, ei, node);
-    case 'businessRuleTask':
-      if (node.calledDecision) return evaluateCalledDecision(ctx, ei, node, () => leaveNow(ctx, ei));
-      return requireJob(ctx, ei, node);
-    case 'serviceTask':
-    case 'sendTask':
-      return requireJob(ctx, ei, node);
-    case 'userTask':
-      // Without <zeebe:userTask/> it is a job-based user task: a job for a task-list worker.
-      return node.job ? createJob(ctx, ei, node) : createUserTask(ctx, ei, node);
-    case 'intermediateThrowEvent':
-    case 'endEvent':
-      return enterThrowEvent(ctx, ei, node);
-    case 'subProcess':
-      return enterScope(ctx, ei, node, data);
-    case 'callActivity':
-      return enterCallActivity(ctx, ei, node);
-    case 'adHocSubProcess':
-      return enterAdHocSubProcess(ctx, ei, node);
-  }
+  behaviour.onActivate({ ctx, ei, node, data, shared: SHARED });
 }
 
 function requireJob(ctx: Ctx, ei: ElementInstanceRow, node: FlowNode): void {
@@ -145,180 +98,6 @@ function requireJob(ctx: Ctx, ei: ElementInstanceRow, node: FlowNode): void {
 
 function leaveNow(ctx: Ctx, ei: ElementInstanceRow): void {
   ctx.queue.push(() => runStep(ctx, ei.key, 'leave'));
-}
-
-function enterThrowEvent(ctx: Ctx, ei: ElementInstanceRow, node: FlowNode): void {
-  if (node.job) return createJob(ctx, ei, node);
-  const def = node.eventDefinition;
-  switch (def?.kind) {
-    case 'terminate': {
-      const scope = requireElementInstance(ctx, ei.flow_scope_key!);
-      for (const sibling of activeChildren(ctx, scope.key)) if (sibling.key !== ei.key) terminate(ctx, sibling);
-      clearJoinTokens(ctx, scope.key);
-      return leaveNow(ctx, ei);
-    }
-    case 'error':
-      return throwError(ctx, ei, def.errorCode ?? '', `Error end event '${node.id}'`, {});
-    case 'escalation': {
-      throwEscalation(ctx, ei, def.escalationCode ?? '');
-      if (requireElementInstance(ctx, ei.key).state === 'ACTIVE') leaveNow(ctx, ei);
-      return;
-    }
-    case 'signal': {
-      broadcastSignal(ctx, def.signalName, {});
-      return leaveNow(ctx, ei);
-    }
-    case 'compensation':
-      return enterCompensationThrow(ctx, ei, node);
-    default:
-      return leaveNow(ctx, ei);
-  }
-}
-
-/** Process root, embedded and event sub-process: open event sub-process waits, start the flow. */
-function enterScope(ctx: Ctx, ei: ElementInstanceRow, node: FlowNode | undefined, data: ElementData): void {
-  const process = processOf(ctx, ei);
-  openEventSubprocessWaits(ctx, ei, node?.id);
-  let startId = data.startEventId;
-  if (!startId) {
-    const start = node?.triggeredByEvent
-      ? eventSubprocessStart(process, node)
-      : childrenOf(process, node?.id).find((n) => isNoneStart(n));
-    if (!start) throw new ElementFailure('EXTRACT_VALUE_ERROR', `Scope '${ei.element_id}' has no none start event to begin with.`);
-    startId = start.id;
-  }
-  activate(ctx, ei, startId, { data: { triggered: true, triggerVars: data.startVars } });
-}
-
-function enterCallActivity(ctx: Ctx, ei: ElementInstanceRow, node: FlowNode): void {
-  const call = node.callActivity!;
-  const vars = visibleVariables(ctx, ei.key);
-  const processId = expr.evaluateString(call.processId, vars, `the called element of '${node.id}'`);
-  const target = calledDefinition(ctx, ctx.definition(ei.process_definition_key), processId, call.bindingType, call.versionTag);
-  if (!target) {
-    const which = call.bindingType === 'versionTag' ? ` and version tag '${call.versionTag}'` : call.bindingType === 'deployment' ? ' in the same deployment as the calling process' : '';
-    throw new ElementFailure(
-      'CALLED_ELEMENT_ERROR',
-      `Expected process with BPMN process id '${processId}'${which} to be deployed, but not found. Deploy it, then resolve this incident.`,
-    );
-  }
-  const childVars = call.propagateAllParentVariables === false ? localVariables(ctx, ei.key) : vars;
-  const childKey = createProcessInstance(ctx, target, childVars, { parentElementInstance: ei });
-  updateData(ctx, ei.key, { ...parseData(ei), childProcessInstanceKey: childKey });
-}
-
-function enterMultiInstanceBody(ctx: Ctx, body: ElementInstanceRow, node: FlowNode): void {
-  const mi = node.multiInstance!;
-  const vars = visibleVariables(ctx, body.key);
-  const items = expr.evaluateValue(mi.inputCollection, vars, `the input collection of '${node.id}'`);
-  if (!Array.isArray(items)) {
-    throw new ElementFailure(
-      'EXTRACT_VALUE_ERROR',
-      `Expected the input collection '${mi.inputCollection}' of '${node.id}' to be a list, but it was ${JSON.stringify(items) ?? 'null'}.`,
-    );
-  }
-  const cap = engineLimits().maxMultiInstanceItems;
-  if (items.length > cap) {
-    throw new ElementFailure(
-      'EXTRACT_VALUE_ERROR',
-      `The input collection '${mi.inputCollection}' of '${node.id}' has ${items.length} items; the limit is ${cap} (ENGINE_LIMIT_MULTI_INSTANCE_ITEMS). Split the work into smaller collections, then resolve the incident.`,
-    );
-  }
-  if (node.boundaryEventIds.length > 0) openBoundaryWaits(ctx, body, node);
-  if (mi.outputCollection) setLocalVariable(ctx, body.key, body.process_instance_key, mi.outputCollection, items.map(() => null));
-  insertMultiInstanceItems(ctx, body.key, items);
-  const data: ElementData = { mi: { count: items.length, completed: 0, nextIndex: 0 } };
-  updateData(ctx, body.key, data);
-  if (items.length === 0) return leaveNow(ctx, body);
-  if (mi.isSequential) {
-    activateInner(ctx, body, node, 0);
-    data.mi!.nextIndex = 1;
-    return updateData(ctx, body.key, data);
-  }
-  activateInnerChunk(ctx, body, node, data);
-}
-
-/**
- * Inner instances a parallel body activates per transaction. The rest follow in further transactions of the
- * scheduler (`mi_pending` keeps that durable across a restart), so other requests are answered in between.
- */
-export const MI_ACTIVATION_CHUNK = 250;
-
-function activateInnerChunk(ctx: Ctx, body: ElementInstanceRow, node: FlowNode, data: ElementData): void {
-  const state = data.mi!;
-  const count = miCount(ctx, body, state);
-  const end = Math.min(count, state.nextIndex + MI_ACTIVATION_CHUNK);
-  for (let i = state.nextIndex; i < end; i++) activateInner(ctx, body, node, i);
-  state.nextIndex = end;
-  updateData(ctx, body.key, data);
-  if (end < count) {
-    markMultiInstancePending(ctx, body.key);
-    ctx.wakeScheduler = true;
-  } else {
-    clearMultiInstancePending(ctx, body.key);
-  }
-}
-
-/** Scheduler work: the next chunk of inner instances of one parallel body still being activated. */
-export function continueMultiInstance(ctx: Ctx, bodyKey: number): void {
-  const body = getElementInstance(ctx, bodyKey);
-  if (!body || body.state !== 'ACTIVE') {
-    clearMultiInstancePending(ctx, bodyKey);
-    return;
-  }
-  activateInnerChunk(ctx, body, requireNode(processOf(ctx, body), body.element_id), parseData(body));
-}
-
-function miCount(ctx: Ctx, body: ElementInstanceRow, state: NonNullable<ElementData['mi']>): number {
-  return state.count ?? state.items?.length ?? 0;
-}
-
-function miItem(ctx: Ctx, body: ElementInstanceRow, index: number): unknown {
-  const row = multiInstanceItem(ctx, body.key, index);
-  if (row) return row.value;
-  return parseData(body).mi?.items?.[index] ?? null; // a body started before schema 4
-}
-
-function activateInner(ctx: Ctx, body: ElementInstanceRow, node: FlowNode, index: number): void {
-  const localVars: Record<string, unknown> = { loopCounter: index + 1 };
-  if (node.multiInstance!.inputElement) localVars[node.multiInstance!.inputElement] = miItem(ctx, body, index);
-  activate(ctx, body, node.id, { data: { inner: true }, localVars });
-}
-
-function onInnerCompleted(ctx: Ctx, body: ElementInstanceRow, inner: ElementInstanceRow): void {
-  const node = requireNode(processOf(ctx, body), body.element_id);
-  const mi = node.multiInstance!;
-  const data = parseData(body);
-  const state = data.mi!;
-  const count = miCount(ctx, body, state);
-  state.completed += 1;
-  const innerVars = visibleVariables(ctx, inner.key);
-  if (mi.outputCollection && mi.outputElement) {
-    // One row per inner instance; the collection is assembled once, when the body completes.
-    const index = Number(innerVars.loopCounter) - 1;
-    const output = expr.evaluateValue(mi.outputElement, innerVars, `the output element of '${node.id}'`) ?? null;
-    recordMultiInstanceOutput(ctx, body.key, index, output);
-  }
-  const conditionMet =
-    mi.completionCondition !== undefined &&
-    expr.evaluateCondition(mi.completionCondition, {
-      ...innerVars,
-      numberOfInstances: count,
-      numberOfCompletedInstances: state.completed,
-      // Inner instances only end by completing, until the body ends: the active ones are the started minus the completed.
-      numberOfActiveInstances: state.nextIndex - state.completed,
-    }, `${node.id} (completion condition)`);
-  if (conditionMet) for (const child of activeChildren(ctx, body.key)) terminate(ctx, child);
-  if (conditionMet || state.completed >= count) {
-    updateData(ctx, body.key, data);
-    clearMultiInstancePending(ctx, body.key);
-    return leaveNow(ctx, body);
-  }
-  if (mi.isSequential && state.nextIndex < count) {
-    activateInner(ctx, body, node, state.nextIndex);
-    state.nextIndex += 1;
-  }
-  updateData(ctx, body.key, data);
 }
 
 /** Completes an element: output variables, bookkeeping, then the outgoing flows or its scope. */
@@ -333,9 +112,7 @@ function leave(ctx: Ctx, ei: ElementInstanceRow): void {
   const payload = data.triggerVars ?? {};
 
   if (ei.element_type === MI_BODY_TYPE) {
-    const name = node!.multiInstance!.outputCollection;
-    if (name) propagateVariables(ctx, ei.flow_scope_key!, ei.process_instance_key, { [name]: outputCollection(ctx, ei, name) });
-    deleteMultiInstanceItems(ctx, ei.key);
+    onBodyCompleting(ctx, ei, node!);
   } else if (node && !listenersBegan(data, 'end')) {
     const outputs = node.ioMapping?.outputs ?? [];
     if (outputs.length > 0) {
@@ -346,7 +123,7 @@ function leave(ctx: Ctx, ei: ElementInstanceRow): void {
     }
   }
   if (awaitExecutionListener(ctx, process, ei, node, data, 'end')) return;
-  const outgoing = node && ei.element_type !== 'EVENT_BASED_GATEWAY' ? selectOutgoing(ctx, ei, node) : [];
+  const outgoing = node ? outgoingOf(ctx, ei, node, data) : [];
 
   markEnded(ctx, ei, 'COMPLETED');
   if (ei.element_type === ROOT_TYPE) return onProcessCompleted(ctx, ei);
@@ -359,35 +136,10 @@ function leave(ctx: Ctx, ei: ElementInstanceRow): void {
   if (outgoing.length === 0) completeScopeIfDone(ctx, scope);
 }
 
-/** The body's output collection: the recorded output element of each inner instance, null where none completed. */
-function outputCollection(ctx: Ctx, body: ElementInstanceRow, name: string): unknown[] {
-  // A body started before schema 4 kept its outputs in the local variable: start from it.
-  const collection = ((localVariables(ctx, body.key)[name] as unknown[] | undefined) ?? []).slice();
-  for (const row of multiInstanceOutputs(ctx, body.key)) collection[row.idx] = row.value;
-  return collection;
-}
-
-/** Which outgoing flows to take: conditions on exclusive/inclusive gateways, else all of them. */
-function selectOutgoing(ctx: Ctx, ei: ElementInstanceRow, node: FlowNode): string[] {
-  const process = processOf(ctx, ei);
-  if (node.type !== 'exclusiveGateway' && node.type !== 'inclusiveGateway') return node.outgoing;
-  if (node.outgoing.length === 1 && !process.flows[node.outgoing[0]].condition) return node.outgoing;
-  const vars = visibleVariables(ctx, ei.key);
-  const matching: string[] = [];
-  for (const flowId of node.outgoing) {
-    if (flowId === node.defaultFlow) continue;
-    const condition = process.flows[flowId].condition;
-    if (condition === undefined || expr.evaluateCondition(condition, vars, flowId)) {
-      matching.push(flowId);
-      if (node.type === 'exclusiveGateway') break;
-    }
-  }
-  if (matching.length > 0) return matching;
-  if (node.defaultFlow) return [node.defaultFlow];
-  throw new ElementFailure(
-    'CONDITION_ERROR',
-    `Expected at least one condition to evaluate to true, or to have a default flow, at gateway '${node.id}'. Set the variables the conditions need (or add a default flow), then resolve the incident.`,
-  );
+/** The flows to take when an element completes: its behaviour's choice, else all outgoing flows. */
+function outgoingOf(ctx: Ctx, ei: ElementInstanceRow, node: FlowNode, data: ElementData): string[] {
+  const behaviour = behaviourOf(ei, node);
+  return behaviour.outgoing ? behaviour.outgoing({ ctx, ei, node, data, shared: SHARED }) : node.outgoing;
 }
 
 function takeFlow(ctx: Ctx, scope: ElementInstanceRow, flowId: string): void {
@@ -443,10 +195,7 @@ export function terminate(ctx: Ctx, ei: ElementInstanceRow): void {
     if (childRoot) terminate(ctx, childRoot);
   }
   resolveIncidentsOfElement(ctx, ei.key);
-  if (ei.element_type === MI_BODY_TYPE) {
-    deleteMultiInstanceItems(ctx, ei.key);
-    clearMultiInstancePending(ctx, ei.key);
-  }
+  if (ei.element_type === MI_BODY_TYPE) onBodyTerminated(ctx, ei);
   markEnded(ctx, ei, 'TERMINATED');
   if (ei.element_type === ROOT_TYPE) terminateProcessInstanceRow(ctx, ei.key);
 }
@@ -456,6 +205,16 @@ export const FLOW: Flow = {
   schedule: (ctx, key, step, jobKey) => ctx.queue.push(() => runStep(ctx, key, step, jobKey)),
   activate: (ctx, scope, elementId, opts) => activate(ctx, scope, elementId, opts),
   terminate: (ctx, ei) => terminate(ctx, ei),
+};
+
+/** The shared behaviours handed to the element behaviours (engine/runtime/behaviours). */
+const SHARED: SharedBehaviours = {
+  ...FLOW,
+  complete: leaveNow,
+  createJob,
+  requireJob,
+  createUserTask,
+  openBoundaryWaits,
 };
 
 /** Runs queued steps until every token waits. */

@@ -3,7 +3,7 @@
  * through `mi_pending`), completing one inner instance reads and writes a constant amount, and the output
  * collection is assembled in item order when the body completes. Also across a restart mid-activation.
  */
-import { MI_ACTIVATION_CHUNK } from '../../engine/runtime/elements';
+import { MI_ACTIVATION_CHUNK } from '../../engine/runtime/behaviours/multiInstanceBody';
 import { cancelProcessInstance } from '../../engine/runtime/instances';
 import { completeJob } from '../../engine/runtime/jobs';
 import { RuntimeHarness } from '../helpers/runtime';
