@@ -132,4 +132,9 @@ function evaluationContext(source: string, variables: Record<string, unknown>, n
 // process evaluates, which would otherwise be stopped as if it were runaway.
 // Outside the budget on purpose: this first call is the cold one.
 feelEvaluate('string(length("a" + "b") + 1) = "3" and today() != null', evaluationContext('', {}, undefined));
+// Date-time and duration arithmetic has its own cold path (the temporal code behind duration(), date and time() and
+// their + / -): 30-40 ms CPU on its first use, after the call above — over half the budget, so on a loaded machine the
+// first due date a diagram computes (`=now() + duration("PT24H")`, orosanmälan's skyddsbedömning) became an incident.
+feelEvaluate('if x = null then now() + duration("PT1H") else date and time("2026-01-01T00:00:00+01:00") - duration("P1D") + duration("P1M")', evaluationContext('', { x: null }, undefined));
+feelEvaluate('date("2026-01-01") + duration("P1D") < today() and string(date and time("2026-01-01T00:00:00Z")) != ""', evaluationContext('', {}, undefined));
 feelUnaryTest('>= 1, "x"', { ...evaluationContext('', {}, undefined), '?': 2 });
