@@ -4,9 +4,23 @@
  */
 export class Waiters<K> {
   private readonly waiting = new Map<K, Set<() => void>>();
+  private notified = 0;
 
-  /** Resolves true when woken for `type`, false after `timeoutMs` or when `signal` aborts. */
-  wait(type: K, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+  /**
+   * Counts notifications (of any type). A caller that looked at the state inside a command reads it there and
+   * passes it to `wait`: commands of one group commit are announced together after the commit, so a job created
+   * by a later command of the same batch is announced before the earlier command's caller can register.
+   */
+  get generation(): number {
+    return this.notified;
+  }
+
+  /**
+   * Resolves true when woken for `type`, false after `timeoutMs` or when `signal` aborts; true at once when a
+   * notification came after `seen` (a generation), since then the state looked at may be stale.
+   */
+  wait(type: K, timeoutMs: number, signal?: AbortSignal, seen?: number): Promise<boolean> {
+    if (seen !== undefined && seen !== this.notified) return Promise.resolve(true);
     return new Promise((resolve) => {
       const set = this.waiting.get(type) ?? new Set();
       this.waiting.set(type, set);
@@ -26,6 +40,7 @@ export class Waiters<K> {
   }
 
   notify(types: Iterable<K>): void {
+    this.notified++;
     for (const type of types) for (const wake of [...(this.waiting.get(type) ?? [])]) wake();
   }
 

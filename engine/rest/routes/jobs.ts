@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Engine } from '../../runtime/engine';
-import { activateJobs, completeJob, failJob, throwJobError, updateJob } from '../../runtime/jobs';
+import { activateJobsLongPolling } from '../../runtime/activation';
+import { completeJob, failJob, throwJobError, updateJob } from '../../runtime/jobs';
 import { runSearch, type SearchDefinition } from '../search';
 import { TENANT, activatedJobView, jobView } from '../views';
 import type { JobRow } from '../../runtime/jobs';
@@ -88,18 +89,10 @@ export function jobRoutes(engine: Engine): Router {
     const input = parseInput(activationSchema, req.body);
     const request = { type: input.type, worker: input.worker ?? '', timeout: input.timeout, maxJobsToActivate: input.maxJobsToActivate, fetchVariable: input.fetchVariable };
     const requestTimeout = input.requestTimeout === undefined || input.requestTimeout === 0 ? DEFAULT_REQUEST_TIMEOUT : input.requestTimeout;
-    const deadline = Date.now() + Math.max(0, requestTimeout);
     const aborted = new AbortController();
     res.on('close', () => aborted.abort());
-    for (;;) {
-      const jobs = engine.closing ? [] : await engine.execute((ctx) => activateJobs(ctx, request));
-      const remaining = deadline - Date.now();
-      if (jobs.length > 0 || remaining <= 0 || aborted.signal.aborted || engine.closing) {
-        res.json({ jobs: jobs.map(({ job, variables }) => activatedJobView(job, variables)) });
-        return;
-      }
-      await engine.jobWaiters.wait(input.type, remaining, aborted.signal);
-    }
+    const jobs = await activateJobsLongPolling(engine, request, requestTimeout, aborted.signal);
+    res.json({ jobs: jobs.map(({ job, variables }) => activatedJobView(job, variables)) });
   });
 
   router.post('/jobs/:key/completion', async (req, res) => {
