@@ -9,7 +9,7 @@ import { compileJobUserTask, embeddedFormIdsOf } from './jobUserTask';
 import { compileCallActivity, compileIoMapping, compileJob, compileMultiInstance, compileUserTask, type IoMappingRules } from './activities';
 import { compileCalledDecision } from './decisions';
 import { compileAdHoc } from './adHoc';
-import { compileExecutionListeners } from './listeners';
+import { compileExecutionListeners, compileTaskListeners } from './listeners';
 import {
   IGNORED_ATTRIBUTE_NAMESPACES,
   IGNORED_FLOW_ELEMENTS,
@@ -140,8 +140,13 @@ export class ProcessCompiler {
     if (EVENTS.has(type)) this.compileEvent(element, node, scope);
     assign(node, 'executionListeners', compileExecutionListeners(element, node, this.findings));
     if (JOB_TASKS.has(type)) this.compileJobTask(element, node, rejectedExtensions);
-    if (type === 'userTask' && extensionOf(element, 'zeebe:UserTask')) assign(node, 'userTask', compileUserTask(element, this.findings));
-    else if (type === 'userTask') node.job = compileJobUserTask(element, this.embeddedFormIds, this.findings);
+    if (type === 'userTask' && extensionOf(element, 'zeebe:UserTask')) {
+      assign(node, 'userTask', compileUserTask(element, this.findings));
+      if (node.userTask) assign(node.userTask, 'taskListeners', compileTaskListeners(element, true, this.findings));
+    } else if (type === 'userTask') {
+      node.job = compileJobUserTask(element, this.embeddedFormIds, this.findings);
+      compileTaskListeners(element, false, this.findings);
+    }
     if (type === 'callActivity') assign(node, 'callActivity', compileCallActivity(element, this.findings));
     if (type === 'receiveTask') assign(node, 'eventDefinition', compileMessage(element, element.messageRef, 'receiveTask', this.findings));
     if (type === 'subProcess') this.compileSubProcess(element, node);
@@ -367,6 +372,6 @@ function timerPositionOf(node: FlowNode, position: EventPosition): TimerPosition
   }
 }
 
-function assign<K extends keyof FlowNode>(node: FlowNode, key: K, value: FlowNode[K] | undefined): void {
+function assign<T extends object, K extends keyof T>(node: T, key: K, value: T[K] | undefined): void {
   if (value !== undefined) node[key] = value;
 }

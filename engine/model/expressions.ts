@@ -91,6 +91,10 @@ function nodeSites(node: FlowNode): ExpressionSite[] {
     ['completion condition', node.adHoc?.completionCondition],
     ...eventSites(node),
     ...listenerSites(node.executionListeners),
+    ...(node.userTask?.taskListeners ?? []).flatMap((l): RawSite[] => [
+      [`job type of the '${l.eventType}' task listener`, l.type],
+      [`job retries of the '${l.eventType}' task listener '${l.type}'`, l.retries, wholeNumber],
+    ]),
     ...(node.ioMapping?.inputs ?? []).map((m): RawSite => [`input mapping for '${m.target}'`, m.source]),
     ...(node.ioMapping?.outputs ?? []).map((m): RawSite => [`output mapping for '${m.target}'`, m.source]),
   ];

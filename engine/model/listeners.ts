@@ -81,6 +81,10 @@ export function compileTaskListeners(element: ModdleElement, camundaUserTask: bo
       findings.report(element, `has a '${eventType}' task listener without a job type. Set its type (e.g. "kontrollera-tilldelning") so a job worker can pick it up.`);
       continue;
     }
+    if (eventType === 'canceling') {
+      findings.report(element, "has a 'canceling' task listener, which the embedded engine does not run (it would have to hold the termination of the task, e.g. a canceled instance, until the listener completes). Remove it, or deploy to a Camunda 8 cluster.");
+      continue;
+    }
     listeners.push({ eventType, type, retries: attr(listener, 'retries') ?? '3' });
   }
   if (!camundaUserTask && (container.listeners as ModdleElement[] | undefined)?.length) {

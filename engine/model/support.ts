@@ -126,6 +126,7 @@ export const SUPPORTED_EXTENSIONS: Readonly<Record<ElementType, readonly string[
     'zeebe:FormDefinition',
     'zeebe:PriorityDefinition',
     'zeebe:TaskHeaders',
+    'zeebe:TaskListeners',
   ],
   receiveTask: ACTIVITY_COMMON,
   manualTask: ACTIVITY_COMMON,
@@ -141,7 +142,6 @@ export const SUPPORTED_EXTENSIONS: Readonly<Record<ElementType, readonly string[
 
 /** Extensions the engine knows but refuses, with the reason and what to do instead. */
 export const REJECTED_EXTENSIONS: Readonly<Record<string, string>> = {
-  'zeebe:TaskListeners': 'user task listeners are not supported by the embedded engine',
   'zeebe:LinkedResources': 'linked resources are not supported by the embedded engine',
   'zeebe:ConditionalFilter': 'conditional events are not supported by the embedded engine',
   'zeebe:JobPriorityDefinition': 'job priorities are not supported by the embedded engine',

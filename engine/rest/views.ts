@@ -5,6 +5,7 @@ import type { UserTaskRow } from '../runtime/userTasks';
 import type { Db } from '../store/db';
 import { getForm } from '../store/definitions';
 import type { ProcessInstanceSearchRow } from '../store/processInstances';
+import { userTaskPropertiesOf } from '../runtime/taskListeners';
 
 /**
  * Store rows → API JSON, exactly in the shapes the official client validates: keys as strings,
@@ -164,6 +165,7 @@ export function activatedJobView(job: JobRow, variables: Record<string, unknown>
     tenantId: TENANT,
     kind: job.kind,
     listenerEventType: job.listener_event_type,
+    ...(job.kind === 'TASK_LISTENER' ? { userTask: userTaskPropertiesOf(JSON.parse(job.custom_headers) as Record<string, string>) } : {}),
     tags: JSON.parse(job.tags) as string[],
   };
 }

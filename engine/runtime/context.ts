@@ -74,4 +74,6 @@ export interface Ctx {
   wakeScheduler: boolean;
   /** Process instances that completed or were terminated (for awaitCompletion requests). */
   endedProcessInstances: Set<number>;
+  /** User tasks whose transition with task listeners ended (for the requests waiting for it). */
+  userTaskTransitionsEnded: Set<number>;
 }

@@ -18,6 +18,7 @@ import { onCompensationHandlerCompleted } from './compensation';
 import { awaitExecutionListener, listenersBegan } from './listeners';
 import { BEHAVIOURS, behaviourOf, type SharedBehaviours } from './behaviours';
 import { onBodyCompleting, onBodyTerminated, onInnerCompleted } from './behaviours/multiInstanceBody';
+import { continueTransition } from './taskListeners';
 
 /**
  * The token flow: element instance lifecycle (activate → enter → wait → leave / terminate), sequence
@@ -62,7 +63,7 @@ export function runStep(ctx: Ctx, key: number, step: Step, jobKey?: number): voi
   if (!ei || ei.state !== 'ACTIVE') return;
   const queued = ctx.queue.length;
   try {
-    ctx.db.transaction(() => (step === 'enter' ? enter(ctx, ei) : leave(ctx, ei)))();
+    ctx.db.transaction(() => (step === 'enter' ? enter(ctx, ei) : step === 'leave' ? leave(ctx, ei) : continueTransition(ctx, ei)))();
   } catch (error) {
     if (!(error instanceof ElementFailure)) throw error;
     ctx.queue.length = queued;

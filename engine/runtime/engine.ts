@@ -33,6 +33,8 @@ export class Engine {
   readonly jobWaiters = new Waiters<string>();
   /** awaitCompletion requests, by process instance key. */
   readonly completionWaiters = new Waiters<number>();
+  /** User task requests waiting for their task listeners, by user task key. */
+  readonly transitionWaiters = new Waiters<number>();
   private readonly scheduler: Scheduler;
   private readonly definitions = new Map<number, DeployedProcess>();
   /** Set when shutting down: long-polling requests answer at once. */
@@ -64,6 +66,7 @@ export class Engine {
     this.scheduler.stop();
     this.jobWaiters.close();
     this.completionWaiters.close();
+    this.transitionWaiters.close();
     this.flush();
     this.closed = true;
     this.db.close();
@@ -79,6 +82,7 @@ export class Engine {
       jobTypesActivatable: new Set(),
       wakeScheduler: false,
       endedProcessInstances: new Set(),
+      userTaskTransitionsEnded: new Set(),
     };
   }
 
@@ -104,6 +108,7 @@ export class Engine {
     if (ctx.jobTypesActivatable.size > 0) this.jobWaiters.notify(ctx.jobTypesActivatable);
     if (ctx.wakeScheduler) this.scheduler.wake();
     if (ctx.endedProcessInstances.size > 0) this.completionWaiters.notify(ctx.endedProcessInstances);
+    if (ctx.userTaskTransitionsEnded.size > 0) this.transitionWaiters.notify(ctx.userTaskTransitionsEnded);
   }
 
   /** Runs a command in its own transaction, synchronously (scheduler, tests). */

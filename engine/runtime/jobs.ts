@@ -18,6 +18,7 @@ import { setLocalVariables, visibleVariables } from './variables';
 import { throwError } from './events';
 import { ElementFailure } from './errors';
 import { onExecutionListenerJobCompleted } from './listeners';
+import { completeTaskListenerJob, type TaskListenerResult } from './taskListeners';
 
 /** The incident a job of each kind raises when it runs out of retries. */
 const NO_RETRIES_INCIDENT = { BPMN_ELEMENT: 'JOB_NO_RETRIES', EXECUTION_LISTENER: 'EXECUTION_LISTENER_NO_RETRIES', TASK_LISTENER: 'TASK_LISTENER_NO_RETRIES' } as const;
@@ -68,9 +69,10 @@ function requireNoIncident(job: JobRow, action: string): void {
   }
 }
 
-export function completeJob(ctx: Ctx, key: number, variables: Record<string, unknown>): void {
+export function completeJob(ctx: Ctx, key: number, variables: Record<string, unknown>, result?: TaskListenerResult): void {
   const job = requireJob(ctx, key, 'complete');
   requireNoIncident(job, 'complete');
+  if (job.kind === 'TASK_LISTENER') return completeTaskListenerJob(ctx, job, variables, result);
   endJob(ctx, key, 'COMPLETED', ctx.now);
   if (job.kind === 'EXECUTION_LISTENER') return onExecutionListenerJobCompleted(ctx, job, variables);
   const ei = getElementInstance(ctx, job.element_instance_key)!;

@@ -1,6 +1,6 @@
 import { nextKey } from '../store/db';
 import {
-  completeUserTaskRow, getUserTask, insertUserTask, setCandidateGroupRows, setUserTaskField, type UserTaskField, type UserTaskRow,
+  getUserTask, insertUserTask, setCandidateGroupRows, setUserTaskField, type UserTaskField, type UserTaskRow,
 } from '../store/userTasks';
 import type { FlowNode } from '../model/types';
 import * as expr from './expressions';
@@ -8,8 +8,8 @@ import { visibleVariables } from './variables';
 import { findDeployedForm } from './forms';
 import type { Ctx, ElementInstanceRow } from './context';
 import { ElementFailure, invalidArgument, invalidState, notFound } from './errors';
-import { getElementInstance, updateData } from '../store/elementInstances';
-import { parseData } from './model';
+import { getElementInstance } from '../store/elementInstances';
+import { beginTransition, finishCompletion, inTransition, onUserTaskCreated, recordOf } from './taskListeners';
 
 /** Zeebe user tasks: creation when the element is entered, assignment, update, completion. */
 
@@ -36,6 +36,7 @@ export function createUserTask(ctx: Ctx, ei: ElementInstanceRow, node: FlowNode)
     custom_headers: JSON.stringify(def?.headers ?? {}), creation_date: ctx.now,
   });
   setCandidateGroups(ctx, key, candidateGroups);
+  onUserTaskCreated(ctx, getUserTask(ctx, key)!);
 }
 
 /** Candidate groups are also kept one per row so an inbox query by group uses an index. */
@@ -63,32 +64,41 @@ function requireOpenTask(ctx: Ctx, key: number, action: string): UserTaskRow {
   const task = getUserTask(ctx, key);
   // Zeebe forgets completed and canceled tasks, so for commands they no longer exist (404); the
   // read endpoints still show them.
-  if (!task || task.state !== 'CREATED') {
+  if (!task || task.state === 'COMPLETED' || task.state === 'CANCELED') {
     const why = task ? ` (it is ${task.state.toLowerCase()})` : '';
     throw notFound(`Expected to ${action} user task with key '${key}', but no such user task was found${why}.`);
   }
+  // Task listeners of a transition are running (runtime/taskListeners.ts): Zeebe refuses other commands meanwhile.
+  if (inTransition(task)) throw invalidState(`Expected to ${action} user task with key '${key}', but it is in state '${task.state}'.`);
   return task;
 }
 
-export function completeUserTask(ctx: Ctx, key: number, variables: Record<string, unknown>): void {
+/**
+ * The commands below return the ticket of the transition when task listeners must run first (the request then
+ * waits for it, `awaitTransition`), undefined when the change is done.
+ */
+export function completeUserTask(ctx: Ctx, key: number, variables: Record<string, unknown>, action?: string): number | undefined {
   const task = requireOpenTask(ctx, key, 'complete');
-  completeUserTaskRow(ctx, key, ctx.now);
-  const ei = getElementInstance(ctx, task.element_instance_key)!;
-  updateData(ctx, ei.key, { ...parseData(ei), triggerVars: variables });
-  ctx.flow.schedule(ctx, ei.key, 'leave');
+  const ticket = beginTransition(ctx, task, 'completing', recordOf(task), { action: action || 'complete', variables });
+  if (ticket === undefined) finishCompletion(ctx, key, getElementInstance(ctx, task.element_instance_key)!, variables);
+  return ticket;
 }
 
-export function assignUserTask(ctx: Ctx, key: number, assignee: string, allowOverride: boolean): void {
+export function assignUserTask(ctx: Ctx, key: number, assignee: string, allowOverride: boolean, action?: string): number | undefined {
   const task = requireOpenTask(ctx, key, 'assign');
   if (!allowOverride && task.assignee && task.assignee !== assignee) {
     throw invalidState(`Expected to assign user task '${key}' to '${assignee}', but it is already assigned to '${task.assignee}' and allowOverride is false.`);
   }
-  setUserTaskField(ctx, key, 'assignee', assignee);
+  const ticket = beginTransition(ctx, task, 'assigning', { ...recordOf(task), assignee }, { action: action || 'assign' });
+  if (ticket === undefined) setUserTaskField(ctx, key, 'assignee', assignee);
+  return ticket;
 }
 
-export function unassignUserTask(ctx: Ctx, key: number): void {
-  requireOpenTask(ctx, key, 'unassign');
-  setUserTaskField(ctx, key, 'assignee', null);
+export function unassignUserTask(ctx: Ctx, key: number): number | undefined {
+  const task = requireOpenTask(ctx, key, 'unassign');
+  const ticket = beginTransition(ctx, task, 'assigning', { ...recordOf(task), assignee: null }, { action: 'unassign' });
+  if (ticket === undefined) setUserTaskField(ctx, key, 'assignee', null);
+  return ticket;
 }
 
 export interface UserTaskChangeset {
@@ -101,11 +111,19 @@ export interface UserTaskChangeset {
 
 const toMillis = (iso: string | null) => (iso === null ? null : Date.parse(iso));
 
-export function updateUserTask(ctx: Ctx, key: number, changeset: UserTaskChangeset): void {
-  requireOpenTask(ctx, key, 'update');
+export function updateUserTask(ctx: Ctx, key: number, changeset: UserTaskChangeset, action?: string): number | undefined {
+  const task = requireOpenTask(ctx, key, 'update');
   if (Object.values(changeset).every((v) => v === undefined)) {
     throw invalidArgument('The changeset is empty: set at least one of dueDate, followUpDate, candidateUsers, candidateGroups, priority.');
   }
+  const record = recordOf(task);
+  if (changeset.dueDate !== undefined) record.dueDate = toMillis(changeset.dueDate || null);
+  if (changeset.followUpDate !== undefined) record.followUpDate = toMillis(changeset.followUpDate || null);
+  if (changeset.candidateUsers !== undefined) record.candidateUsers = changeset.candidateUsers ?? [];
+  if (changeset.candidateGroups !== undefined) record.candidateGroups = changeset.candidateGroups ?? [];
+  if (changeset.priority !== undefined) record.priority = changeset.priority ?? 50;
+  const ticket = beginTransition(ctx, task, 'updating', record, { action: action || 'update' });
+  if (ticket !== undefined) return ticket;
   const set = (field: UserTaskField, value: string | number | null) => setUserTaskField(ctx, key, field, value);
   // An empty string or null clears a date, as in Zeebe.
   if (changeset.dueDate !== undefined) set('due_date', toMillis(changeset.dueDate || null));
@@ -116,4 +134,5 @@ export function updateUserTask(ctx: Ctx, key: number, changeset: UserTaskChanges
     setCandidateGroups(ctx, key, changeset.candidateGroups ?? []);
   }
   if (changeset.priority !== undefined) set('priority', changeset.priority ?? 50);
+  return undefined;
 }

@@ -3,7 +3,8 @@ import type { Store } from './elementInstances';
 
 export type IncidentState = 'ACTIVE' | 'RESOLVED';
 /** The lifecycle step an incident retries when resolved. */
-export type RetryStep = 'enter' | 'leave';
+/** The lifecycle step an incident retries; `taskListener`: the user task's pending transition (its next task listener). */
+export type RetryStep = 'enter' | 'leave' | 'taskListener';
 
 export interface IncidentRow {
   key: number;

@@ -272,6 +272,9 @@ export const MIGRATIONS: readonly MigrationStep[] = [
    CREATE INDEX ut_by_state_name_desc ON user_tasks (state, name DESC, creation_date);
    CREATE INDEX ut_by_state_priority ON user_tasks (state, priority, creation_date);
    CREATE INDEX ut_by_state_priority_desc ON user_tasks (state, priority DESC, creation_date);`,
+  // 10: a user task's lifecycle transition waiting for its task listeners (JSON), and how the last one ended (JSON).
+  `ALTER TABLE user_tasks ADD COLUMN transition TEXT;
+   ALTER TABLE user_tasks ADD COLUMN transition_result TEXT;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -3,7 +3,8 @@ import type { Store } from './elementInstances';
 
 /** Zeebe user tasks, their candidate groups (one row each, for indexed inbox queries) and the forms they show. */
 
-export type UserTaskState = 'CREATED' | 'COMPLETED' | 'CANCELED';
+/** CREATING, ASSIGNING, UPDATING and COMPLETING while task listeners of that transition run (Camunda 8.8). */
+export type UserTaskState = 'CREATING' | 'CREATED' | 'ASSIGNING' | 'UPDATING' | 'COMPLETING' | 'COMPLETED' | 'CANCELED';
 
 export interface UserTaskRow {
   key: number;
@@ -26,9 +27,13 @@ export interface UserTaskRow {
   custom_headers: string;
   creation_date: number;
   completion_date: number | null;
+  /** JSON: the lifecycle transition waiting for task listeners (runtime/taskListeners.ts), null otherwise. */
+  transition: string | null;
+  /** JSON: how the last transition with listeners ended (its ticket, and the reason when it was denied). */
+  transition_result: string | null;
 }
 
-export type NewUserTask = Omit<UserTaskRow, 'state' | 'completion_date'>;
+export type NewUserTask = Omit<UserTaskRow, 'state' | 'completion_date' | 'transition' | 'transition_result'>;
 
 export function insertUserTask(s: Store, t: NewUserTask): void {
   prepare(
@@ -44,6 +49,11 @@ export function insertUserTask(s: Store, t: NewUserTask): void {
 
 export function getUserTask(s: Store, key: number): UserTaskRow | undefined {
   return prepare(s.db, 'SELECT * FROM user_tasks WHERE key = ?').get(key) as UserTaskRow | undefined;
+}
+
+/** The newest user task of an element instance (an element has at most one open task). */
+export function userTaskOfElement(s: Store, elementInstanceKey: number): UserTaskRow | undefined {
+  return prepare(s.db, 'SELECT * FROM user_tasks WHERE element_instance_key = ? ORDER BY key DESC LIMIT 1').get(elementInstanceKey) as UserTaskRow | undefined;
 }
 
 export function completeUserTaskRow(s: Store, key: number, now: number): void {
@@ -74,4 +84,10 @@ export function formKeyByBinding(s: Store, formId: string, binding: 'latest' | '
     row = prepare(s.db, 'SELECT key FROM forms WHERE form_id = ? AND deleted_at IS NULL ORDER BY version DESC').get(formId) as { key: number } | undefined;
   }
   return row?.key;
+}
+
+/** Starts (transition JSON) or ends (null, with how it ended) a lifecycle transition with task listeners. */
+export function setUserTaskTransition(s: Store, key: number, state: UserTaskState, transition: string | null, result?: string): void {
+  if (result === undefined) prepare(s.db, 'UPDATE user_tasks SET state = ?, transition = ? WHERE key = ?').run(state, transition, key);
+  else prepare(s.db, 'UPDATE user_tasks SET state = ?, transition = ?, transition_result = ? WHERE key = ?').run(state, transition, result, key);
 }

@@ -58,7 +58,8 @@ export function closeWaitsOf(s: Store, elementInstanceKey: number, now: number):
   prepare(s.db, 'DELETE FROM subscriptions WHERE element_instance_key = ?').run(elementInstanceKey);
   prepare(s.db, `UPDATE jobs SET state = 'CANCELED', deadline = NULL, end_time = ? WHERE element_instance_key = ? AND state NOT IN ('COMPLETED', 'CANCELED', 'ERROR_THROWN')`)
     .run(now, elementInstanceKey);
-  prepare(s.db, `UPDATE user_tasks SET state = 'CANCELED', completion_date = ? WHERE element_instance_key = ? AND state = 'CREATED'`).run(now, elementInstanceKey);
+  prepare(s.db, `UPDATE user_tasks SET state = 'CANCELED', completion_date = ?, transition = NULL WHERE element_instance_key = ? AND state NOT IN ('COMPLETED', 'CANCELED')`)
+    .run(now, elementInstanceKey);
   return timers.changes > 0;
 }
 

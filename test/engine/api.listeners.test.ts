@@ -7,8 +7,8 @@
  */
 import { around, executionListeners, flow, processXml, serviceTask } from '../helpers/bpmn-xml';
 import {
-  NOW, activateJobs, activateNow, bpmnFile, cancelActiveInstances, eventually, expectHttpError, start, useEngine, variablesOf, waitForElement,
-  waitForInstanceState, type ActivatedJob,
+  NOW, activateJobs, activateOne, activateNow, bpmnFile, cancelActiveInstances, eventually, expectHttpError, start, useEngine, variablesOf, waitForElement,
+  waitForInstanceState,
 } from '../helpers/api';
 
 const t = useEngine();
@@ -36,11 +36,7 @@ afterEach(async () => {
   await cancelActiveInstances(t.client);
 });
 
-async function one(type: string, pi: string): Promise<ActivatedJob> {
-  const jobs = (await activateJobs(t.client, type)).filter((j) => j.processInstanceKey === pi);
-  expect(jobs).toHaveLength(1);
-  return jobs[0]!;
-}
+const one = (type: string, pi: string) => activateOne(t.client, type, pi);
 
 test('start and end listeners run one after the other around a service task, with their variables where Zeebe puts them', async () => {
   const pi = (await start(t.client, 'el-task', { belopp: 21 })).processInstanceKey;

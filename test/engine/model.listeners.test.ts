@@ -62,3 +62,22 @@ describe('execution listeners refused at deploy', () => {
     await expect(compileBpmn(processXml(around(serviceTask('t', 'vk.t', executionListeners(['start', 'x'], ['end', 'x'])))), 'ok.bpmn')).resolves.toHaveLength(1);
   });
 });
+
+describe('task listeners at deploy', () => {
+  const camundaTask = (listeners: string) => `<bpmn:userTask id="t"><bpmn:extensionElements><zeebe:userTask /><zeebe:taskListeners>${listeners}</zeebe:taskListeners></bpmn:extensionElements></bpmn:userTask>`;
+  it('keeps the listeners of a Camunda user task in order, the deprecated event names mapped', async () => {
+    const xml = processXml(around(camundaTask('<zeebe:taskListener eventType="creating" type="a" retries="2" /><zeebe:taskListener eventType="complete" type="=b" />')));
+    const [process] = await compileBpmn(xml, 'tl.bpmn');
+    expect(process!.elements.t!.userTask!.taskListeners).toEqual([
+      { eventType: 'creating', type: 'a', retries: '2' }, { eventType: 'completing', type: '=b', retries: '3' },
+    ]);
+  });
+  it.each([
+    ['an unknown event type', '<zeebe:taskListener eventType="claiming" type="a" />', /Task listener event type 'claiming' is not supported/],
+    ['a canceling listener (not run by the embedded engine)', '<zeebe:taskListener eventType="canceling" type="a" />', /'canceling' task listener, which the embedded engine does not run/],
+    ['a listener without type', '<zeebe:taskListener eventType="assigning" />', /'assigning' task listener without a job type/],
+    ['retries that are no whole number', '<zeebe:taskListener eventType="updating" type="a" retries="x" />', /invalid job retries of the 'updating' task listener 'a'/],
+  ])('refuses %s', async (_what, listener, text) => {
+    expect(await findingsOf(processXml(around(camundaTask(listener))))).toEqual([{ elementId: 't', message: expect.stringMatching(text) }]);
+  });
+});

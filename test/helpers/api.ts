@@ -107,6 +107,13 @@ export async function activateJobs(client: Client, type: string, count = 1, { ti
   return got;
 }
 
+/** Activates the one job of `type` of process instance `processInstanceKey` (bounded wait); fails on any other count. */
+export async function activateOne(client: Client, type: string, processInstanceKey: string): Promise<ActivatedJob> {
+  const jobs = (await activateJobs(client, type)).filter((j) => j.processInstanceKey === processInstanceKey);
+  if (jobs.length !== 1) throw new Error(`expected one job of type ${type} in ${processInstanceKey}, got ${jobs.length}`);
+  return jobs[0]!;
+}
+
 /** Activates once, without waiting: the jobs of `type` activatable right now. */
 export async function activateNow(client: Client, type: string, max = 100, lockMs = 60_000): Promise<ActivatedJob[]> {
   return (await client.activateJobs({ type, maxJobsToActivate: max, timeout: lockMs, worker: 'api-test', requestTimeout: -1 })).jobs;

@@ -6,7 +6,7 @@ import { completeJob, failJob, throwJobError, updateJob } from '../../runtime/jo
 import { runSearch, type SearchDefinition } from '../search';
 import { TENANT, activatedJobView, jobView } from '../views';
 import type { JobRow } from '../../runtime/jobs';
-import { millis, parseInput, parseKey, variablesObject } from '../validation';
+import { iso, millis, parseInput, parseKey, variablesObject } from '../validation';
 
 /** Zeebe's default long-polling timeout when the request does not set one. */
 const DEFAULT_REQUEST_TIMEOUT = 10_000;
@@ -20,7 +20,22 @@ const activationSchema = z.strictObject({
   requestTimeout: z.union([z.number().int(), z.string().regex(/^-?[0-9]+$/).transform(Number)]).optional(),
   tenantIds: z.array(z.literal(TENANT)).optional(),
 });
-const completionSchema = z.strictObject({ variables: variablesObject.nullable().optional(), result: z.unknown().optional() });
+/** `result` of a task listener job (JobResultUserTask); corrections of other attributes are ignored, as Camunda documents. */
+const correctionsSchema = z.object({
+  assignee: z.string().nullable().optional(),
+  dueDate: z.union([iso, z.literal('')]).nullable().optional(),
+  followUpDate: z.union([iso, z.literal('')]).nullable().optional(),
+  candidateUsers: z.array(z.string()).nullable().optional(),
+  candidateGroups: z.array(z.string()).nullable().optional(),
+  priority: z.number().int().min(0, 'priority must be 0 to 100').max(100, 'priority must be 0 to 100').nullable().optional(),
+});
+const resultSchema = z.object({
+  type: z.string().optional(),
+  denied: z.boolean().nullable().optional(),
+  deniedReason: z.string().nullable().optional(),
+  corrections: correctionsSchema.nullable().optional(),
+});
+const completionSchema = z.strictObject({ variables: variablesObject.nullable().optional(), result: resultSchema.nullable().optional() });
 const failSchema = z.strictObject({
   retries: z.number().int().optional(),
   errorMessage: z.string().optional(),
@@ -98,7 +113,7 @@ export function jobRoutes(engine: Engine): Router {
   router.post('/jobs/:key/completion', async (req, res) => {
     const key = parseKey(req.params.key, 'job key');
     const input = parseInput(completionSchema, req.body);
-    await engine.execute((ctx) => completeJob(ctx, key, input.variables ?? {}));
+    await engine.execute((ctx) => completeJob(ctx, key, input.variables ?? {}, input.result ?? undefined));
     res.status(204).end();
   });
 

@@ -4,6 +4,7 @@ import type { Engine } from '../../runtime/engine';
 import { notFound } from '../../runtime/errors';
 import { assignUserTask, completeUserTask, getUserTask, unassignUserTask, updateUserTask, type UserTaskRow } from '../../runtime/userTasks';
 import { scopeChain } from '../../runtime/variables';
+import { awaitTransition } from '../../runtime/taskListeners';
 import { runSearch, searchRequestSchema, type SearchDefinition } from '../search';
 import { iso, parseInput, parseKey, variablesObject } from '../validation';
 import { formResultView, TENANT, userTaskView, variableView, type VariableView } from '../views';
@@ -100,27 +101,31 @@ export function userTaskRoutes(engine: Engine): Router {
   router.post('/user-tasks/:key/completion', async (req, res) => {
     const key = parseKey(req.params.key, 'user task key');
     const input = parseInput(completionSchema, req.body);
-    await engine.execute((ctx) => completeUserTask(ctx, key, input.variables ?? {}));
+    const ticket = await engine.execute((ctx) => completeUserTask(ctx, key, input.variables ?? {}, input.action ?? undefined));
+    if (ticket !== undefined) await awaitTransition(engine, key, ticket, 'COMPLETE');
     res.status(204).end();
   });
 
   router.post('/user-tasks/:key/assignment', async (req, res) => {
     const key = parseKey(req.params.key, 'user task key');
     const input = parseInput(assignmentSchema, req.body);
-    await engine.execute((ctx) => assignUserTask(ctx, key, input.assignee, input.allowOverride ?? true));
+    const ticket = await engine.execute((ctx) => assignUserTask(ctx, key, input.assignee, input.allowOverride ?? true, input.action ?? undefined));
+    if (ticket !== undefined) await awaitTransition(engine, key, ticket, 'ASSIGN');
     res.status(204).end();
   });
 
   router.delete('/user-tasks/:key/assignee', async (req, res) => {
     const key = parseKey(req.params.key, 'user task key');
-    await engine.execute((ctx) => unassignUserTask(ctx, key));
+    const ticket = await engine.execute((ctx) => unassignUserTask(ctx, key));
+    if (ticket !== undefined) await awaitTransition(engine, key, ticket, 'ASSIGN');
     res.status(204).end();
   });
 
   router.patch('/user-tasks/:key', async (req, res) => {
     const key = parseKey(req.params.key, 'user task key');
     const input = parseInput(updateSchema, req.body);
-    await engine.execute((ctx) => updateUserTask(ctx, key, input.changeset ?? {}));
+    const ticket = await engine.execute((ctx) => updateUserTask(ctx, key, input.changeset ?? {}, input.action ?? undefined));
+    if (ticket !== undefined) await awaitTransition(engine, key, ticket, 'UPDATE');
     res.status(204).end();
   });
 
