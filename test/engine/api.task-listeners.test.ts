@@ -98,3 +98,22 @@ test('the assignee the process gives goes through the assigning listeners; a den
   expect(error.detail).toMatch(/Assignment of the User Task with key '\d+' was denied by Task Listener. Reason to deny: ''/);
   expect((await taskOf(pi)).assignee).toBe('anna');
 });
+
+test('a task listener out of retries raises TASK_LISTENER_NO_RETRIES; resolved, that listener runs again', async () => {
+  const pi = (await start(t.client, 'tl-assigned')).processInstanceKey;
+  const listener = await one('tl.a2', pi);
+  await t.client.failJob({ jobKey: listener.jobKey, retries: 0, errorMessage: 'katalogen svarar inte' });
+  const { items } = await eventually(
+    () => t.client.searchIncidents({ filter: { processInstanceKey: pi } as never }, NOW),
+    (r) => r.items?.length === 1,
+    { what: 'the task listener incident' },
+  );
+  expect(items![0]).toEqual(expect.objectContaining({ errorType: 'TASK_LISTENER_NO_RETRIES', errorMessage: 'katalogen svarar inte', elementId: 't' }));
+  expect((await taskOf(pi)).state).toBe('ASSIGNING');
+  await t.client.updateJob({ jobKey: listener.jobKey, changeset: { retries: 1 } });
+  await t.client.resolveIncident({ incidentKey: items![0]!.incidentKey! });
+  const again = await one('tl.a2', pi);
+  expect(again.jobKey).toBe(listener.jobKey);
+  await t.client.completeJob({ jobKey: again.jobKey });
+  expect((await eventually(() => taskOf(pi), (x) => x.state === 'CREATED', { what: 'the task assigned' })).assignee).toBe('anna');
+});
