@@ -7,7 +7,7 @@
  */
 import { around, executionListeners, flow, processXml, serviceTask } from '../helpers/bpmn-xml';
 import {
-  NOW, activateJobs, activateOne, activateNow, bpmnFile, cancelActiveInstances, eventually, expectHttpError, start, useEngine, variablesOf, waitForElement,
+  NOW, activateJobs, activateOne, waitForIncidents, activateNow, bpmnFile, cancelActiveInstances, eventually, expectHttpError, start, useEngine, variablesOf, waitForElement,
   waitForInstanceState,
 } from '../helpers/api';
 
@@ -105,12 +105,8 @@ test('a listener out of retries raises EXECUTION_LISTENER_NO_RETRIES; resolved, 
   await t.client.completeJob({ jobKey: (await one('el.after', pi)).jobKey });
   const failing = await one('el.after2', pi);
   await t.client.failJob({ jobKey: failing.jobKey, retries: 0, errorMessage: 'loggtjänsten svarar inte' });
-  const { items } = await eventually(
-    () => t.client.searchIncidents({ filter: { processInstanceKey: pi } as never }, NOW),
-    (r) => r.items?.length === 1,
-    { what: 'the listener incident' },
-  );
-  const incident = items![0]!;
+  const items = await waitForIncidents(t.client, pi);
+  const incident = items[0]!;
   expect(incident).toEqual(expect.objectContaining({ errorType: 'EXECUTION_LISTENER_NO_RETRIES', errorMessage: 'loggtjänsten svarar inte', elementId: 't' }));
   expect(await activateNow(t.client, 'el.after2')).toEqual([]);
   await t.client.updateJob({ jobKey: failing.jobKey, changeset: { retries: 1 } });
@@ -130,7 +126,7 @@ test('a listener job cannot throw a BPMN error (409), and canceling the instance
   await t.client.cancelProcessInstance({ processInstanceKey: pi });
   await waitForInstanceState(t.client, pi, 'TERMINATED');
   const { items } = await t.client.searchJobs({ filter: { jobKey: listener.jobKey } as never }, NOW);
-  expect(items![0]!.state).toBe('CANCELED');
+  expect(items[0]!.state).toBe('CANCELED');
   await expectHttpError(t.client.completeJob({ jobKey: listener.jobKey }), 404);
 });
 
@@ -146,12 +142,8 @@ test('a listener type that fails to evaluate raises an incident; resolved, all s
   const pi = (await start(t.client, 'el-computed')).processInstanceKey;
   const first = await one('el.first', pi);
   await t.client.completeJob({ jobKey: first.jobKey });
-  const { items } = await eventually(
-    () => t.client.searchIncidents({ filter: { processInstanceKey: pi } as never }, NOW),
-    (r) => r.items?.length === 1,
-    { what: 'the expression incident' },
-  );
-  const incident = items![0]!;
+  const items = await waitForIncidents(t.client, pi);
+  const incident = items[0]!;
   expect(incident.errorType).toBe('EXTRACT_VALUE_ERROR');
   await t.client.createElementInstanceVariables({ elementInstanceKey: pi as never, variables: { art: 'andra' } });
   await t.client.resolveIncident({ incidentKey: incident.incidentKey! });

@@ -6,7 +6,7 @@
  */
 import { around, processXml } from '../helpers/bpmn-xml';
 import {
-  NOW, activateJobs, activateOne, activateNow, bpmnFile, cancelActiveInstances, eventually, expectHttpError, start, useEngine, waitForInstanceState,
+  NOW, activateJobs, activateOne, waitForIncidents, activateNow, bpmnFile, cancelActiveInstances, eventually, expectHttpError, start, useEngine, waitForInstanceState,
 } from '../helpers/api';
 
 const t = useEngine();
@@ -34,7 +34,7 @@ async function taskOf(pi: string) {
     () => t.client.searchUserTasks({ filter: { processInstanceKey: pi } as never }, NOW),
     (r) => (r.items ?? []).length === 1,
     { what: `the user task of ${pi}` },
-  ).then((r) => r.items![0]!);
+  ).then((r) => r.items[0]!);
 }
 
 test('creating, assigning, updating and completing listeners block their transition and apply their corrections', async () => {
@@ -103,15 +103,11 @@ test('a task listener out of retries raises TASK_LISTENER_NO_RETRIES; resolved, 
   const pi = (await start(t.client, 'tl-assigned')).processInstanceKey;
   const listener = await one('tl.a2', pi);
   await t.client.failJob({ jobKey: listener.jobKey, retries: 0, errorMessage: 'katalogen svarar inte' });
-  const { items } = await eventually(
-    () => t.client.searchIncidents({ filter: { processInstanceKey: pi } as never }, NOW),
-    (r) => r.items?.length === 1,
-    { what: 'the task listener incident' },
-  );
-  expect(items![0]).toEqual(expect.objectContaining({ errorType: 'TASK_LISTENER_NO_RETRIES', errorMessage: 'katalogen svarar inte', elementId: 't' }));
+  const items = await waitForIncidents(t.client, pi);
+  expect(items[0]).toEqual(expect.objectContaining({ errorType: 'TASK_LISTENER_NO_RETRIES', errorMessage: 'katalogen svarar inte', elementId: 't' }));
   expect((await taskOf(pi)).state).toBe('ASSIGNING');
   await t.client.updateJob({ jobKey: listener.jobKey, changeset: { retries: 1 } });
-  await t.client.resolveIncident({ incidentKey: items![0]!.incidentKey! });
+  await t.client.resolveIncident({ incidentKey: items[0]!.incidentKey! });
   const again = await one('tl.a2', pi);
   expect(again.jobKey).toBe(listener.jobKey);
   await t.client.completeJob({ jobKey: again.jobKey });

@@ -235,6 +235,16 @@ export async function variablesOf(client: Client, processInstanceKey: string, sc
   return out;
 }
 
+/** Waits until the process instance has exactly `count` incidents (any state) and returns them. */
+export async function waitForIncidents(client: Client, processInstanceKey: string, count = 1) {
+  const { items } = await eventually(
+    () => client.searchIncidents({ filter: { processInstanceKey } as never }, NOW),
+    (r) => r.items?.length === count,
+    { what: `${count} incident(s) in ${processInstanceKey}` },
+  );
+  return items!;
+}
+
 /** Waits for the user task of an element in a process instance (state CREATED by default). */
 export async function waitForUserTask(client: Client, processInstanceKey: string, elementId: string, state = 'CREATED') {
   const { items } = await eventually(
