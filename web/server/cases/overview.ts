@@ -4,6 +4,7 @@ import { NOW, statusOf, variablesOf } from '../camunda-util';
 import { PROCESS_NAMES } from '../labels';
 import { deadlineLabel, groupLabel, homeLabel, isDeadlineVariable } from './labels';
 import { messageWaits, waitsFor, type MessageWaits } from './waits';
+import { PLACEMENT_DEADLINE_PROCESSES } from '../dashboard/placement-deadlines';
 
 /** One process instance of the client's case (placeringsförfrågan, under placering, a called SIP, …). */
 export interface CaseProcess {
@@ -18,7 +19,7 @@ export interface CaseProcess {
   /** Names of the steps the instance is in now (tasks, waits), business words only. */
   currentSteps: string[];
   activeElementIds: string[];
-  openTasks: Array<{ userTaskKey: string; name: string; dueDate?: string; candidateGroups: string[]; assignee?: string }>;
+  openTasks: Array<{ userTaskKey: string; name: string; dueDate?: string; candidateGroups: string[]; assignee?: string; creationDate?: string }>;
   /** Every task the instance has had (for the access rule and the history's task names). */
   taskGroups: string[];
   taskAssignees: string[];
@@ -89,7 +90,7 @@ export async function loadCaseOverview(client: CamundaClient, caseRef: string): 
       // A call activity's own name is shown as the child process; tasks show through their open task rows.
       currentSteps: [...new Set(active.filter((e) => STEP_TYPES.has(e.type) && e.elementName && e.elementName !== e.elementId).map((e) => e.elementName))],
       activeElementIds: active.map((e) => String(e.elementId)),
-      openTasks: open.map((t) => ({ userTaskKey: String(t.userTaskKey), name: t.name ?? String(t.elementId), dueDate: t.dueDate ?? undefined, candidateGroups: t.candidateGroups ?? [], assignee: t.assignee ?? undefined })),
+      openTasks: open.map((t) => ({ userTaskKey: String(t.userTaskKey), name: t.name ?? String(t.elementId), dueDate: t.dueDate ?? undefined, candidateGroups: t.candidateGroups ?? [], assignee: t.assignee ?? undefined, creationDate: t.creationDate ?? undefined })),
       taskGroups: [...new Set(tasks.items.flatMap((t) => t.candidateGroups ?? []))],
       taskAssignees: [...new Set(tasks.items.map((t) => t.assignee).filter((a): a is string => !!a))],
       taskNames: new Map(tasks.items.map((t) => [String(t.userTaskKey), t.name ?? String(t.elementId)])),
@@ -155,11 +156,9 @@ export function summarize(o: CaseOverview, now: Date, actionsHint: { labels: str
   // After the confirmed utflytt the client has left the home, though under placering waits for the SIP to end.
   const movedOut = placed && movedOutOf(o, placed);
   const status = placed && o.vars.home ? `${movedOut ? `Utflyttad från ${home} ${movedOut.slice(0, 10)}` : `Placerad på ${home}`}. ${where}.` : `${where}.`;
-  const tasks = active.flatMap((p) => p.openTasks.map((t) => ({ ...t, process: p.name })))
-    .sort((a, b) => (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999'));
   let next: CaseSummary['next'];
-  if (tasks[0]) {
-    const t = tasks[0];
+  const t = currentTask(o, now);
+  if (t) {
     next = { what: `${t.name} (${t.process})`, who: t.candidateGroups.map(groupLabel).join(', ') || '–', due: t.dueDate, overdue: !!t.dueDate && Date.parse(t.dueDate) < now.getTime(), userTaskKey: t.userTaskKey };
   } else if (actionsHint && actionsHint.labels.length) {
     next = { what: actionsHint.labels.join(' eller '), who: actionsHint.who, overdue: false };
@@ -171,6 +170,31 @@ export function summarize(o: CaseOverview, now: Date, actionsHint: { labels: str
   const upcoming = deadlines.find((d) => !d.passed);
   if (next && !next.due && upcoming) next.due = upcoming.value;
   return { status, next, deadlines, finished: false };
+}
+
+/**
+ * "Nästa steg": the case's current step, not its nearest deadline. The placement's deadline process (Tidsfrister under
+ * placering: omprövning, LVM, akut) runs beside the case for months; its tasks are next only when overdue, or when no
+ * other task is open. Otherwise the current work is in the innermost active process that has open tasks (a SIP called
+ * by inför hemflytt called by under placering: the SIP), and there the most recently created task.
+ */
+export function currentTask(o: CaseOverview, now: Date): (CaseProcess['openTasks'][number] & { process: string }) | undefined {
+  const active = o.processes.filter((p) => p.state === 'ACTIVE' && p.openTasks.length > 0);
+  const byDue = (a: { dueDate?: string }, b: { dueDate?: string }) => (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999');
+  const tasksOf = (ps: CaseProcess[]) => ps.flatMap((p) => p.openTasks.map((t) => ({ ...t, process: p.name })));
+  const background = active.filter((p) => PLACEMENT_DEADLINE_PROCESSES.includes(p.processDefinitionId));
+  const overdue = tasksOf(background).filter((t) => t.dueDate && Date.parse(t.dueDate) < now.getTime()).sort(byDue);
+  if (overdue[0]) return overdue[0];
+  const main = active.filter((p) => !background.includes(p));
+  if (main.length === 0) return tasksOf(background).sort(byDue)[0];
+  const byKey = new Map(o.processes.map((p) => [p.processInstanceKey, p]));
+  const depth = (p: CaseProcess): number => {
+    let d = 0;
+    for (let q = p.parentProcessInstanceKey ? byKey.get(p.parentProcessInstanceKey) : undefined; q && d < 20; q = q.parentProcessInstanceKey ? byKey.get(q.parentProcessInstanceKey) : undefined) d++;
+    return d;
+  };
+  const inner = [...main].sort((a, b) => depth(b) - depth(a) || b.startDate.localeCompare(a.startDate))[0];
+  return tasksOf([inner]).sort((a, b) => (b.creationDate ?? '').localeCompare(a.creationDate ?? '') || byDue(a, b))[0];
 }
 
 /** Business steps of the case from the audit log (who did what), newest first; reads are not steps. */
