@@ -91,3 +91,27 @@ export function setUserTaskTransition(s: Store, key: number, state: UserTaskStat
   if (result === undefined) prepare(s.db, 'UPDATE user_tasks SET state = ?, transition = ? WHERE key = ?').run(state, transition, key);
   else prepare(s.db, 'UPDATE user_tasks SET state = ?, transition = ?, transition_result = ? WHERE key = ?').run(state, transition, result, key);
 }
+
+/** Search source of user tasks with their process's name (a display column: the total counts `user_tasks` alone). */
+export const USER_TASKS_WITH_PROCESS_NAME = '(SELECT ut.*, d.name AS process_name FROM user_tasks ut JOIN process_definitions d ON d.key = ut.process_definition_key) t';
+
+/** "Task `t` has a candidate group matching `condition`" (a condition on `g.candidate_group`, one row per group). */
+export const hasCandidateGroup = (condition: string) => `EXISTS (SELECT 1 FROM user_task_candidate_groups g WHERE g.user_task_key = t.key AND ${condition})`;
+
+/** "Task `t` has a candidate user matching `condition`" (a condition on `u.value`, over its JSON list). */
+export const hasCandidateUser = (condition: string) => `EXISTS (SELECT 1 FROM json_each(t.candidate_users) u WHERE ${condition})`;
+
+/**
+ * Search source (alias `x`) of the variables a task sees from `chain`, its scopes innermost first: each name once,
+ * from the innermost scope holding it. The placeholders take `chain` twice (`fromParams`).
+ */
+export function visibleVariablesSource(chain: number[]): { from: string; fromParams: number[] } {
+  const marks = chain.map(() => '?').join(', ');
+  const depth = chain.map((scope, i) => `WHEN ${Number(scope)} THEN ${i}`).join(' ');
+  return {
+    from: `(SELECT * FROM variables v WHERE v.scope_key IN (${marks}) AND NOT EXISTS (
+              SELECT 1 FROM variables inner_v WHERE inner_v.name = v.name AND inner_v.scope_key IN (${marks})
+              AND (CASE inner_v.scope_key ${depth} END) < (CASE v.scope_key ${depth} END))) x`,
+    fromParams: [...chain, ...chain],
+  };
+}

@@ -9,13 +9,14 @@ import { runSearch, searchRequestSchema, type SearchDefinition } from '../search
 import { iso, parseInput, parseKey, variablesObject } from '../validation';
 import { formResultView, TENANT, userTaskView, variableView, type VariableView } from '../views';
 import { applyVariableFilters } from './processes';
+import { hasCandidateGroup, hasCandidateUser, USER_TASKS_WITH_PROCESS_NAME, visibleVariablesSource } from '../../store/userTasks';
 
 const STATES = ['CREATING', 'CREATED', 'ASSIGNING', 'UPDATING', 'COMPLETING', 'COMPLETED', 'CANCELING', 'CANCELED', 'FAILED'] as const;
 const variableValueFilter = z.array(z.strictObject({ name: z.string(), value: z.union([z.string(), z.record(z.string(), z.unknown())]) }));
 
 /** The user-task search (its query plans are checked in test/engine/store.inbox-plans.test.ts). */
 export const userTaskSearch: SearchDefinition<UserTaskRow & { process_name: string | null }, ReturnType<typeof userTaskView>> = {
-  from: `(SELECT ut.*, d.name AS process_name FROM user_tasks ut JOIN process_definitions d ON d.key = ut.process_definition_key) t`,
+  from: USER_TASKS_WITH_PROCESS_NAME,
   countFrom: 'user_tasks t',
   fields: {
     userTaskKey: { column: 't.key', kind: 'key' },
@@ -26,11 +27,11 @@ export const userTaskSearch: SearchDefinition<UserTaskRow & { process_name: stri
     name: { column: 't.name', kind: 'string' },
     candidateGroup: {
       column: 'g.candidate_group', kind: 'string',
-      via: (c) => `EXISTS (SELECT 1 FROM user_task_candidate_groups g WHERE g.user_task_key = t.key AND ${c})`,
+      via: hasCandidateGroup,
     },
     candidateUser: {
       column: 'u.value', kind: 'string',
-      via: (c) => `EXISTS (SELECT 1 FROM json_each(t.candidate_users) u WHERE ${c})`,
+      via: hasCandidateUser,
     },
     tenantId: { column: `'${TENANT}'`, kind: 'string' },
     processDefinitionId: { column: 't.bpmn_process_id', kind: 'string' },
@@ -139,18 +140,15 @@ export function userTaskRoutes(engine: Engine): Router {
     if (!task) throw notFound(`User task with key '${key}' not found.`);
     // Variables visible from the task: its own scope and every enclosing one; inner names shadow outer.
     const chain = await engine.execute((ctx) => scopeChain(ctx, task.element_instance_key));
-    const marks = chain.map(() => '?').join(', ');
-    const depth = chain.map((scope, i) => `WHEN ${scope} THEN ${i}`).join(' ');
+    const source = visibleVariablesSource(chain);
     const search: SearchDefinition<VariableView, ReturnType<typeof variableView>> = {
-      from: `(SELECT * FROM variables v WHERE v.scope_key IN (${marks}) AND NOT EXISTS (
-                SELECT 1 FROM variables inner_v WHERE inner_v.name = v.name AND inner_v.scope_key IN (${marks})
-                AND (CASE inner_v.scope_key ${depth} END) < (CASE v.scope_key ${depth} END))) x`,
+      from: source.from,
       fields: variableFields,
       sort: variableSort,
       defaultOrder: 'x.name ASC',
       toItem: (row) => variableView(row, true),
     };
-    res.json(runSearch(engine.db, search, req.body, undefined, [...chain, ...chain]));
+    res.json(runSearch(engine.db, search, req.body, undefined, source.fromParams));
   });
 
   return router;
