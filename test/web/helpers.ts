@@ -116,6 +116,21 @@ export class Agent {
   }
 }
 
+/** One sign-in attempt from a fresh browser; the status of the POST /login answer and its page. */
+export async function loginAttempt(app: { url: string }, username: string, password: string): Promise<{ status: number; text: string }> {
+  const a = new Agent(app.url);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await a.html('/login'))![1];
+  const res = await a.req('POST', '/login', { username, password, _csrf: csrf }, { form: true, csrf: false });
+  return { status: res.status, text: res.text };
+}
+
+/** Signing in as `username` with the right password is refused as locked out (429, the Swedish page). */
+export async function expectLockedOut(app: { url: string }, username: string): Promise<void> {
+  const locked = await loginAttempt(app, username, PASSWORDS[username]);
+  expect(locked.status).toBe(429);
+  expect(locked.text).toMatch(/För många misslyckade inloggningar/);
+}
+
 /** Polls until `fn` returns a truthy value (bounded). */
 export async function until<T>(fn: () => Promise<T | undefined | false>, what: string, ms = 10_000): Promise<T> {
   const end = Date.now() + ms;

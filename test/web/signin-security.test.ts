@@ -8,18 +8,12 @@ import path from 'node:path';
 import { LocalUsers } from '../../web/server/auth/local-users';
 import { openStore } from '../../common/storage/open';
 import { DbSessionStore } from '../../web/server/db';
-import { Agent, PASSWORDS, ROOT, startTestWeb, useEngineAndWeb, type TestWeb } from './helpers';
+import { Agent, PASSWORDS, ROOT, expectLockedOut, loginAttempt, startTestWeb, useEngineAndWeb, type TestWeb } from './helpers';
 
 /** `t.web`: the app with default limits, for everything but the lockouts (which would lock this test's address). */
 const t = useEngineAndWeb();
 
-/** One sign-in attempt from a fresh browser; the status of the POST /login answer and its page. */
-async function attempt(app: TestWeb, username: string, password: string): Promise<{ status: number; text: string }> {
-  const a = new Agent(app.url);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await a.html('/login'))![1];
-  const res = await a.req('POST', '/login', { username, password, _csrf: csrf }, { form: true, csrf: false });
-  return { status: res.status, text: res.text };
-}
+const attempt = loginAttempt;
 
 describe('failed sign-ins', () => {
   let locking: TestWeb;
@@ -31,9 +25,7 @@ describe('failed sign-ins', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) statuses.push((await attempt(locking, 'ss-vaxjo-2', `fel-${i}`)).status);
     expect(statuses).toEqual([401, 401, 401, 401, 401]);
-    const locked = await attempt(locking, 'ss-vaxjo-2', PASSWORDS['ss-vaxjo-2']);
-    expect(locked.status).toBe(429);
-    expect(locked.text).toMatch(/För många misslyckade inloggningar/);
+    await expectLockedOut(locking, 'ss-vaxjo-2');
     expect(await locking.audit.query({ action: 'auth.login.locked', actor: 'ss-vaxjo-2' })).toHaveLength(1);
     expect(await locking.audit.query({ action: 'auth.login.failed', actor: 'ss-vaxjo-2' })).toHaveLength(5);
     // Another user from the same address is not affected by that username's lock.

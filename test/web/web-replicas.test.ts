@@ -2,7 +2,8 @@
  * Two web replicas on one store (issue 18): what one replica learns of a user's request the other must know. On
  * SQLite (two apps on one DATA_DIR, as on one host) and on PostgreSQL (one shared database, as beside a cluster):
  * a session signed in on A is valid on B; a case action's one-time token submitted to A and B at once sends one
- * message; a SAML request issued by A is answered once, on whichever replica, and not again.
+ * message; a SAML request issued by A is answered once, on whichever replica, and not again; failed sign-ins on A
+ * and B count together towards one lockout.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,10 +12,11 @@ import Database from 'better-sqlite3';
 import { openStore } from '../../common/storage/open';
 import { openSqlite } from '../../common/storage/sqlite';
 import { DbRequestCache } from '../../web/server/auth/saml';
+import { DbLoginFailureStore } from '../../web/server/auth/login-guard';
 import { migrateWeb } from '../../web/server/db';
 import { newCaseRef } from '../../web/server/cases/service';
 import { NOW } from '../helpers/api';
-import { Agent, startTestWeb, until, useDeployedEngine, type TestWeb } from './helpers';
+import { Agent, PASSWORDS, expectLockedOut, loginAttempt, startTestWeb, until, useDeployedEngine, type TestWeb } from './helpers';
 
 const ctx = useDeployedEngine();
 
@@ -72,6 +74,52 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (store) => {
     expect(await b.audit.query({ caseRef, action: 'case.action.orosanmalan' })).toHaveLength(1);
   }, 60_000);
 
+  test('failed sign-ins on A and B count together: WEB_LOGIN_MAX_FAILURES (5) in all locks the username on both', async () => {
+    // 3 on A and 2 on B: each replica alone is under the limit, together they reach it.
+    const statuses: number[] = [];
+    for (const [app, i] of [[a, 0], [b, 1], [a, 2], [b, 3], [a, 4]] as const) statuses.push((await loginAttempt(app, 'ss-alvesta', `fel-${i}`)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401]);
+    for (const app of [b, a]) await expectLockedOut(app, 'ss-alvesta');
+    expect(await a.audit.query({ action: 'auth.login.failed', actor: 'ss-alvesta' })).toHaveLength(5);
+    expect(await a.audit.query({ action: 'auth.login.locked', actor: 'ss-alvesta' })).toHaveLength(2);
+    // The username is locked, not the address: another user signs in on either replica.
+    expect((await loginAttempt(b, 'kp-novus', PASSWORDS['kp-novus'])).status).toBe(303);
+    expect((await loginAttempt(a, 'kp-novus', PASSWORDS['kp-novus'])).status).toBe(303);
+  });
+
+  test('the failure counter is one across replicas: concurrent failures all count, a success is taken off, the window ends', async () => {
+    const [sa, sb] = [openStore(a.storage, 'web'), openStore(b.storage, 'web')];
+    try {
+      await migrateWeb(sa);
+      const [fa, fb] = [new DbLoginFailureStore(sa, 'login:'), new DbLoginFailureStore(sb, 'login:')];
+      for (const f of [fa, fb]) f.init({ windowMs: 300 } as never);
+      const key = `user:${token()}`;
+      const first = await fa.increment(key);
+      expect(first.totalHits).toBe(1);
+      expect(first.resetTime!.getTime()).toBeGreaterThan(Date.now());
+      const together = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? fa : fb).increment(key)));
+      expect(together.map((r) => r.totalHits).sort((x, y) => x - y)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+      // The window is the first failure's: later failures do not move its end.
+      expect(new Set(together.map((r) => r.resetTime!.getTime()))).toEqual(new Set([first.resetTime!.getTime()]));
+      await fb.decrement(key);
+      expect(await fa.get(key)).toEqual({ totalHits: 10, resetTime: first.resetTime });
+      expect(await fb.get(`user:${token()}`)).toBeUndefined();
+      // The window ends: the counter is gone on both, and the next failure starts a new window at 1.
+      await new Promise((r) => setTimeout(r, first.resetTime!.getTime() - Date.now() + 20));
+      expect(await fa.get(key)).toBeUndefined();
+      expect(await fb.get(key)).toBeUndefined();
+      const again = await fb.increment(key);
+      expect(again.totalHits).toBe(1);
+      expect(again.resetTime!.getTime()).toBeGreaterThan(first.resetTime!.getTime());
+      expect((await fa.get(key))?.totalHits).toBe(1);
+      await fa.resetKey(key);
+      expect(await fb.get(key)).toBeUndefined();
+    } finally {
+      await sa.close();
+      await sb.close();
+    }
+  });
+
   test('a SAML request saved by A is seen by B, claimed once when two answers arrive together, taken out once', async () => {
     const [sa, sb] = [openStore(a.storage, 'web'), openStore(b.storage, 'web')];
     try {
@@ -112,7 +160,7 @@ test('a web.sqlite from before migrations (its own case_action_once and saml_req
   old.close();
   const db = openSqlite(file);
   try {
-    expect(await migrateWeb(db)).toBe(2);
+    expect(await migrateWeb(db)).toBe(3);
     const cache = new DbRequestCache(db);
     expect(await cache.claim('_pending')).toBe(true);
     expect(await cache.claim('_pending')).toBe(false);

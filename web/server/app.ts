@@ -75,7 +75,7 @@ export async function createApp(deps: AppDeps) {
   await migrateWorkers(workersDb);
   // Read-only use of the workers' places store; capacity from config/places.json or PLACES_CONFIG, as the workers.
   const places = await openPlaces({ storage: deps.config.storage });
-  // Sessions, case-action tokens and pending SAML requests: web.sqlite, or the shared PostgreSQL so that they hold
+  // Sessions, case-action tokens, pending SAML requests and failed sign-ins: web.sqlite, or the shared PostgreSQL so that they hold
   // on every web replica.
   const sessionsDb = openStore(deps.config.storage, 'web');
   await migrateWeb(sessionsDb);
@@ -127,7 +127,7 @@ export async function createApp(deps: AppDeps) {
   app.use(csrfProtection);
   // The product's time (late / at risk) is read from the audit log before the request is handled.
   app.use(async (req, _res, next) => { if (req.session.user) await clock.refresh(); next(); });
-  app.use(authRoutes({ config: deps.config, users: deps.users, oidc: deps.oidc, saml, audit: deps.audit }));
+  app.use(authRoutes({ config: deps.config, users: deps.users, oidc: deps.oidc, saml, audit: deps.audit, db: sessionsDb }));
   app.use(async (req, res, next) => {
     if (PUBLIC_PATHS.some((p) => p.test(req.path)) || req.session.user) return next();
     await auditRefusal(deps.audit, req, 401, 'not-signed-in');

@@ -42,6 +42,15 @@ const WEB_MIGRATIONS: readonly Migration[] = [
       await addColumn(db, 'saml_requests', 'answered', 'INTEGER NOT NULL DEFAULT 0');
     },
   },
+  {
+    // Failed sign-ins per username and per address (web/server/auth/login-guard.ts), shared so that N replicas
+    // allow WEB_LOGIN_MAX_FAILURES in all, not N times that. reset_at: milliseconds since 1970, the window's end.
+    version: 3, name: 'login failures',
+    up: {
+      sqlite: 'CREATE TABLE IF NOT EXISTS login_failures (key TEXT PRIMARY KEY, hits INTEGER NOT NULL, reset_at INTEGER NOT NULL)',
+      postgres: 'CREATE TABLE login_failures (key TEXT PRIMARY KEY, hits INTEGER NOT NULL, reset_at BIGINT NOT NULL); CREATE INDEX login_failures_reset ON login_failures(reset_at)',
+    },
+  },
 ];
 
 export const migrateWeb = (db: SqlDb): Promise<number> => migrate(db, 'web', WEB_MIGRATIONS);

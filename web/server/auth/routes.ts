@@ -11,6 +11,7 @@ import { OidcRefused, type OidcLogin } from './oidc';
 import { SamlInvalid, SamlRefused, type SamlLogin } from './saml';
 import type { SessionUser } from './user';
 import type { AuditLog } from '../../../common/audit';
+import type { SqlDb } from '../../../common/storage/db';
 
 const LoginBody = z.object({ username: z.string().trim().min(1).max(100), password: z.string().min(1).max(200) });
 
@@ -36,7 +37,7 @@ function cookieValue(req: Request, name: string): string | undefined {
   return undefined;
 }
 
-export function authRoutes(deps: { config: WebConfig; users?: LocalUsers; oidc?: OidcLogin; saml?: SamlLogin; audit: AuditLog }): Router {
+export function authRoutes(deps: { config: WebConfig; users?: LocalUsers; oidc?: OidcLogin; saml?: SamlLogin; audit: AuditLog; db: SqlDb }): Router {
   const r = Router();
   const loginPage = (req: Request, error?: string) => page({ title: 'Logga in', csrf: csrfToken(req) }, html`
     <section class="login"><h1>Logga in i Vårdkedjan</h1>
@@ -52,7 +53,7 @@ export function authRoutes(deps: { config: WebConfig; users?: LocalUsers; oidc?:
 
   r.get('/login', (req, res) => { res.send(loginPage(req)); });
 
-  const guards = loginGuards(deps.config.loginLimits ?? DEFAULT_LOGIN_LIMITS, async (req, res, scope, minutes) => {
+  const guards = loginGuards(deps.config.loginLimits ?? DEFAULT_LOGIN_LIMITS, deps.db, async (req, res, scope, minutes) => {
     const actor = typeof req.body?.username === 'string' && req.body.username.trim() ? req.body.username.trim().slice(0, 100) : 'okänd';
     await deps.audit.record({ actor, action: 'auth.login.locked', details: { scope, ip: req.ip } });
     res.status(429).send(loginPage(req, `För många misslyckade inloggningar. Inloggningen är spärrad i upp till ${minutes} minuter; försök igen senare eller kontakta din administratör.`));
