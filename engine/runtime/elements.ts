@@ -1,5 +1,5 @@
 import { nextKey } from '../store/db';
-import { activeChildren, getElementInstance, insertElementInstance, markEnded as markEndedRow, updateData } from '../store/elementInstances';
+import { activeChildren, getElementInstance, insertElementInstance, markEnded as markEndedRow } from '../store/elementInstances';
 import { addJoinToken, clearJoinTokens, consumeJoinTokens, hasJoinTokens, recordTakenFlow } from '../store/tokens';
 import type { FlowNode } from '../model/types';
 import type { Ctx, ElementInstanceRow, Flow, Step } from './context';
@@ -7,22 +7,20 @@ import { ElementFailure } from './errors';
 import * as expr from './expressions';
 import { createIncident, resolveIncidentsOfElement } from './incidents';
 import { apiElementType, isScopeType, MI_BODY_TYPE, parseData, processOf, requireNode, ROOT_TYPE, AD_HOC_INNER_TYPE, type ElementData } from './model';
-import { propagateVariables, setLocalVariables, visibleVariables, localVariables } from './variables';
+import { propagateVariables, setLocalVariables, visibleVariables } from './variables';
 import { createJob } from './jobs';
 import { createUserTask } from './userTasks';
 import { cancelWaits, openBoundaryWaits } from './waits';
-import { completeProcessInstanceRow, terminateProcessInstanceRow } from './instances';
 import { linkCatchOf } from '../model/links';
-import { onAdHocInnerCompleted } from './adHoc';
 import { onCompensationHandlerCompleted } from './compensation';
 import { awaitExecutionListener, listenersBegan } from './listeners';
-import { BEHAVIOURS, behaviourOf, type SharedBehaviours } from './behaviours';
-import { onBodyCompleting, onBodyTerminated, onInnerCompleted } from './behaviours/multiInstanceBody';
+import { BEHAVIOURS, behaviourOf, behaviourOfInstance, type HookArgs, type SharedBehaviours } from './behaviours';
 import { continueTransition } from './taskListeners';
 
 /**
- * The token flow: element instance lifecycle (activate → enter → wait → leave / terminate), sequence
- * flows, gateways, scopes, multi-instance and call activities. Runs synchronously inside the command's
+ * The token flow's dispatcher: element instance lifecycle (activate → enter → wait → leave / terminate),
+ * what every kind shares (mappings, listeners, boundary waits, flow taking, joins, scope completion), and
+ * the kind's own hooks from the behaviour table (./behaviours, one module per element kind). Runs synchronously inside the command's
  * transaction; every step that can fail runs in a savepoint so a failure becomes an incident and
  * leaves no half-done writes.
  */
@@ -101,38 +99,56 @@ function leaveNow(ctx: Ctx, ei: ElementInstanceRow): void {
   ctx.queue.push(() => runStep(ctx, ei.key, 'leave'));
 }
 
-/** Completes an element: output variables, bookkeeping, then the outgoing flows or its scope. */
+/** Completes an element: output variables, end listeners, bookkeeping, then its behaviour's continuation. */
 function leave(ctx: Ctx, ei: ElementInstanceRow): void {
+  const data = parseData(ei);
   if (ei.element_type === AD_HOC_INNER_TYPE) {
+    // It only groups one activated element of an ad-hoc sub-process: no mappings, listeners or flows of its own.
     markEnded(ctx, ei, 'COMPLETED');
-    return onAdHocInnerCompleted(ctx, requireElementInstance(ctx, ei.flow_scope_key!));
+    return continueInScope(ctx, ei, undefined, data, []);
   }
   const process = processOf(ctx, ei);
-  const data = parseData(ei);
   const node = ei.element_type === ROOT_TYPE ? undefined : requireNode(process, ei.element_id);
-  const payload = data.triggerVars ?? {};
-
-  if (ei.element_type === MI_BODY_TYPE) {
-    onBodyCompleting(ctx, ei, node!);
-  } else if (node && !listenersBegan(data, 'end')) {
-    const outputs = node.ioMapping?.outputs ?? [];
-    if (outputs.length > 0) {
-      const results = expr.outputMappings(outputs, Object.assign(visibleVariables(ctx, ei.key), payload));
-      propagateVariables(ctx, ei.flow_scope_key!, ei.process_instance_key, results);
-    } else if (node.callActivity?.propagateAllChildVariables !== false) {
-      propagateVariables(ctx, ei.key, ei.process_instance_key, payload);
-    }
-  }
+  const behaviour = behaviourOfInstance(ei, node);
+  const args: HookArgs<FlowNode | undefined> = { ctx, ei, node, data, shared: SHARED };
+  if (behaviour.onCompleting) behaviour.onCompleting(args);
+  else if (node && !listenersBegan(data, 'end')) applyOutputs(ctx, ei, node, data.triggerVars ?? {});
   if (awaitExecutionListener(ctx, process, ei, node, data, 'end')) return;
   const outgoing = node ? outgoingOf(ctx, ei, node, data) : [];
 
   markEnded(ctx, ei, 'COMPLETED');
-  if (ei.element_type === ROOT_TYPE) return onProcessCompleted(ctx, ei);
+  if (behaviour.onCompleted) return behaviour.onCompleted(args);
+  continueInScope(ctx, ei, node, data, outgoing);
+}
+
+/** Output mappings to the scope above, else the completion's variables (not a call activity's that propagates none). */
+function applyOutputs(ctx: Ctx, ei: ElementInstanceRow, node: FlowNode, payload: Record<string, unknown>): void {
+  const outputs = node.ioMapping?.outputs ?? [];
+  if (outputs.length > 0) {
+    const results = expr.outputMappings(outputs, Object.assign(visibleVariables(ctx, ei.key), payload));
+    propagateVariables(ctx, ei.flow_scope_key!, ei.process_instance_key, results);
+  } else if (node.callActivity?.propagateAllChildVariables !== false) {
+    propagateVariables(ctx, ei.key, ei.process_instance_key, payload);
+  }
+}
+
+/**
+ * A completed element continues in its flow scope: a compensation handler resumes its throw event, a scope
+ * whose behaviour decides on its children's completion (multi-instance body, ad-hoc sub-process) is told,
+ * else the outgoing flows (or a link throw's catch) are taken, and without any the scope completes when done.
+ */
+function continueInScope(ctx: Ctx, ei: ElementInstanceRow, node: FlowNode | undefined, data: ElementData, outgoing: string[]): void {
   if (data.compensationThrowKey !== undefined) return onCompensationHandlerCompleted(ctx, data.compensationThrowKey);
   const scope = requireElementInstance(ctx, ei.flow_scope_key!);
-  if (scope.element_type === MI_BODY_TYPE && data.inner) return onInnerCompleted(ctx, scope, ei);
+  if (scope.element_type !== AD_HOC_INNER_TYPE) {
+    const scopeNode = scope.element_type === ROOT_TYPE ? undefined : requireNode(processOf(ctx, scope), scope.element_id);
+    const scopeBehaviour = behaviourOfInstance(scope, scopeNode);
+    if (scopeBehaviour.onChildCompleted) {
+      return scopeBehaviour.onChildCompleted({ ctx, ei: scope, node: scopeNode, data: parseData(scope), shared: SHARED }, ei);
+    }
+  }
   for (const flowId of outgoing) takeFlow(ctx, scope, flowId);
-  const linkCatch = node && linkCatchOf(process, node);
+  const linkCatch = node && linkCatchOf(processOf(ctx, ei), node);
   if (linkCatch) return void activate(ctx, scope, linkCatch.id);
   if (outgoing.length === 0) completeScopeIfDone(ctx, scope);
 }
@@ -175,30 +191,19 @@ function markEnded(ctx: Ctx, ei: ElementInstanceRow, state: 'COMPLETED' | 'TERMI
   ei.state = state;
 }
 
-function onProcessCompleted(ctx: Ctx, root: ElementInstanceRow): void {
-  const parentKey = completeProcessInstanceRow(ctx, root.key);
-  if (parentKey === undefined) return;
-  const parent = getElementInstance(ctx, parentKey);
-  if (!parent || parent.state !== 'ACTIVE') return;
-  // Output mappings of the call activity see the child's variables even when they are not propagated.
-  updateData(ctx, parent.key, { ...parseData(parent), triggerVars: localVariables(ctx, root.key) });
-  leaveNow(ctx, parent);
-}
-
 /** Terminates an element and everything below it: children, jobs, tasks, waits, called instances. */
 export function terminate(ctx: Ctx, ei: ElementInstanceRow): void {
   if (ei.state !== 'ACTIVE') return;
   for (const child of activeChildren(ctx, ei.key)) terminate(ctx, child);
   clearJoinTokens(ctx, ei.key);
-  const childKey = parseData(ei).childProcessInstanceKey;
-  if (childKey !== undefined) {
-    const childRoot = getElementInstance(ctx, childKey);
-    if (childRoot) terminate(ctx, childRoot);
-  }
+  // An ad-hoc inner instance has no behaviour of its own: it ends with its element.
+  const node = ei.element_type === ROOT_TYPE || ei.element_type === AD_HOC_INNER_TYPE ? undefined : requireNode(processOf(ctx, ei), ei.element_id);
+  const behaviour = ei.element_type === AD_HOC_INNER_TYPE ? undefined : behaviourOfInstance(ei, node);
+  const args: HookArgs<FlowNode | undefined> = { ctx, ei, node, data: parseData(ei), shared: SHARED };
+  behaviour?.onTerminate?.(args);
   resolveIncidentsOfElement(ctx, ei.key);
-  if (ei.element_type === MI_BODY_TYPE) onBodyTerminated(ctx, ei);
   markEnded(ctx, ei, 'TERMINATED');
-  if (ei.element_type === ROOT_TYPE) terminateProcessInstanceRow(ctx, ei.key);
+  behaviour?.onTerminated?.(args);
 }
 
 /** The token-flow operations handed to the rest of the runtime through the command context. */

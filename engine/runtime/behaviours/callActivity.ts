@@ -1,4 +1,4 @@
-import { updateData } from '../../store/elementInstances';
+import { getElementInstance, updateData } from '../../store/elementInstances';
 import { ElementFailure } from '../errors';
 import * as expr from '../expressions';
 import { calledDefinition, createProcessInstance } from '../instances';
@@ -23,5 +23,11 @@ export const callActivity: ElementBehaviour = {
     const childVars = call.propagateAllParentVariables === false ? localVariables(ctx, ei.key) : vars;
     const childKey = createProcessInstance(ctx, target, childVars, { parentElementInstance: ei });
     updateData(ctx, ei.key, { ...parseData(ei), childProcessInstanceKey: childKey });
+  },
+  /** Terminating the call activity terminates the called instance. */
+  onTerminate: ({ ctx, data, shared }) => {
+    if (data.childProcessInstanceKey === undefined) return;
+    const childRoot = getElementInstance(ctx, data.childProcessInstanceKey);
+    if (childRoot) shared.terminate(ctx, childRoot);
   },
 };

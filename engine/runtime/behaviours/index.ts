@@ -53,6 +53,11 @@ export function behaviourKind(ei: ElementInstanceRow, node: FlowNode | undefined
   return node.type;
 }
 
+/** The behaviour of any element instance, given its compiled node (none for the process root). */
+export function behaviourOfInstance(ei: ElementInstanceRow, node: FlowNode | undefined): ElementBehaviour<FlowNode | undefined> {
+  return BEHAVIOURS[behaviourKind(ei, node)];
+}
+
 /** The behaviour of a BPMN element instance (any kind but the process root). */
 export function behaviourOf(ei: ElementInstanceRow, node: FlowNode): ElementBehaviour {
   const kind = behaviourKind(ei, node);

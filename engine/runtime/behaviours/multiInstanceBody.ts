@@ -48,6 +48,10 @@ export const multiInstanceBody: ElementBehaviour = {
     }
     activateInnerChunk(ctx, body, node, data);
   },
+  onCompleting: ({ ctx, ei, node }) => onBodyCompleting(ctx, ei, node),
+  // Every child of a body is one of its inner instances (its boundary events are activated beside it).
+  onChildCompleted: ({ ctx, ei }, child) => onInnerCompleted(ctx, ei, child),
+  onTerminate: ({ ctx, ei }) => onBodyTerminated(ctx, ei),
 };
 
 /**
@@ -98,7 +102,7 @@ function activateInner(ctx: Ctx, body: ElementInstanceRow, node: FlowNode, index
 }
 
 /** An inner instance completed: record its output, then end the body or start the next sequential instance. */
-export function onInnerCompleted(ctx: Ctx, body: ElementInstanceRow, inner: ElementInstanceRow): void {
+function onInnerCompleted(ctx: Ctx, body: ElementInstanceRow, inner: ElementInstanceRow): void {
   const node = requireNode(processOf(ctx, body), body.element_id);
   const mi = node.multiInstance!;
   const data = parseData(body);
@@ -135,14 +139,14 @@ export function onInnerCompleted(ctx: Ctx, body: ElementInstanceRow, inner: Elem
 }
 
 /** The body completes: its output collection goes to the scope above, its items are dropped. */
-export function onBodyCompleting(ctx: Ctx, body: ElementInstanceRow, node: FlowNode): void {
+function onBodyCompleting(ctx: Ctx, body: ElementInstanceRow, node: FlowNode): void {
   const name = node.multiInstance!.outputCollection;
   if (name) propagateVariables(ctx, body.flow_scope_key!, body.process_instance_key, { [name]: outputCollection(ctx, body, name) });
   deleteMultiInstanceItems(ctx, body.key);
 }
 
 /** The body is terminated: its items and any pending activation go. */
-export function onBodyTerminated(ctx: Ctx, body: ElementInstanceRow): void {
+function onBodyTerminated(ctx: Ctx, body: ElementInstanceRow): void {
   deleteMultiInstanceItems(ctx, body.key);
   clearMultiInstancePending(ctx, body.key);
 }

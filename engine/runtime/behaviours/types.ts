@@ -40,8 +40,21 @@ export interface ElementBehaviour<N extends FlowNode | undefined = FlowNode> {
   onActivate(args: HookArgs<N>): void;
   /** The element runs its own input mappings, listeners and boundary waits (a multi-instance body's are its inner instances'). */
   ownActivation?: boolean;
+  /**
+   * The element completes, before its end listeners: what it hands to the scope above. Default: its output
+   * mappings, or the variables of what completed it (job, message, called process).
+   */
+  onCompleting?(args: HookArgs<N>): void;
   /** The sequence flows to take when it completes. Default: all outgoing flows. */
   outgoing?(args: HookArgs<N>): string[];
+  /** The element has completed (it is ended). Default: continue in its flow scope (flows, or the scope's completion). */
+  onCompleted?(args: HookArgs<N>): void;
+  /** A child of this element completed. Default: the child continues in this scope by its own flows. */
+  onChildCompleted?(args: HookArgs<N>, child: ElementInstanceRow): void;
+  /** The element is being terminated, its children already are: end what only it holds (called instance, items). */
+  onTerminate?(args: HookArgs<N>): void;
+  /** The element has been terminated (it is ended). */
+  onTerminated?(args: HookArgs<N>): void;
 }
 
 /** Every kind of element instance: each BPMN flow-node type, the event sub-process, and the engine's own wrappers. */
