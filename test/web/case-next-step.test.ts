@@ -47,3 +47,19 @@ test('the omprövning is next when it is overdue, or when nothing else is open',
   expect(next.overdue).toBe(true);
   expect(currentTask(overview([placement, frister]), NOW)?.name).toBe('Ompröva placeringen');
 });
+
+test("a step without a deadline of its own shows none; the case's nearest deadline stands on its own line", () => {
+  const o: CaseOverview = { ...overview([placement, frister, hemflytt, sip]), vars: { home: 'novus', omprovningDeadline: '2027-05-03T16:00:00+02:00' } };
+  const s = summarize(o, NOW, undefined);
+  expect(s.next?.what).toBe('Förbered SIP-mötet (SIP)');
+  // The omprövning's date must not read as the SIP preparation's deadline.
+  expect(s.next?.due).toBeUndefined();
+  expect(s.upcoming).toEqual({ label: 'Placeringen ska omprövas senast', value: '2027-05-03T16:00:00+02:00' });
+});
+
+test('"Var står ärendet?" names the main process, not the deadline process that runs beside it', () => {
+  const followUp = proc('1', 'vk-under-placering', 'Under placering', '2026-06-01T09:00:00Z',
+    [{ name: 'Planera samverkan vid inskrivning', created: '2026-06-01T09:00:03Z', group: 'kontaktpersoner-novus' }]);
+  const s = summarize(overview([followUp, frister]), NOW, undefined);
+  expect(s.status).toBe('Placerad på Stödboende Novus. Under placering: Planera samverkan vid inskrivning.');
+});

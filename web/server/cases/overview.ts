@@ -130,6 +130,8 @@ export interface CaseSummary {
   /** The next step and who must take it; undefined when the case is finished. */
   next?: { what: string; who: string; due?: string; overdue: boolean; userTaskKey?: string };
   deadlines: Array<{ name: string; label: string; value: string; passed: boolean }>;
+  /** The case's nearest deadline still ahead, shown on its own line: never passed off as the next step's deadline. */
+  upcoming?: { label: string; value: string };
   finished: boolean;
 }
 
@@ -150,7 +152,10 @@ export function summarize(o: CaseOverview, now: Date, actionsHint: { labels: str
   const home = homeLabel(o.vars.home);
   const placed = active.find((p) => p.processDefinitionId === 'vk-under-placering');
   // The innermost active process (a called flytt/hemflytt/SIP) tells best where the case is.
-  const leaf = [...active].reverse().find((p) => !active.some((q) => q.parentProcessInstanceKey === p.processInstanceKey)) ?? active[active.length - 1];
+  // Tidsfrister under placering runs beside the case for months: the case stands where its main processes stand.
+  const foreground = active.filter((p) => !PLACEMENT_DEADLINE_PROCESSES.includes(p.processDefinitionId));
+  const shown = foreground.length ? foreground : active;
+  const leaf = [...shown].reverse().find((p) => !shown.some((q) => q.parentProcessInstanceKey === p.processInstanceKey)) ?? shown[shown.length - 1];
   const steps = leaf.openTasks.length ? leaf.openTasks.map((t) => t.name) : leaf.currentSteps;
   const where = `${leaf.name}${steps.length ? ': ' + steps.join(', ') : ''}`;
   // After the confirmed utflytt the client has left the home, though under placering waits for the SIP to end.
@@ -168,8 +173,7 @@ export function summarize(o: CaseOverview, now: Date, actionsHint: { labels: str
     next = { what: 'Ärendet väntar på en händelse; ingen behöver göra något just nu.', who: '–', overdue: false };
   }
   const upcoming = deadlines.find((d) => !d.passed);
-  if (next && !next.due && upcoming) next.due = upcoming.value;
-  return { status, next, deadlines, finished: false };
+  return { status, next, deadlines, upcoming: upcoming && { label: upcoming.label, value: upcoming.value }, finished: false };
 }
 
 /**

@@ -75,7 +75,8 @@ function summaryBox(c: CaseFull): Raw {
     ${c.place ? html`<p class="place">${placeText(c.place)}</p>` : ''}
     ${s.next ? html`<dl class="meta"><dt>Nästa steg</dt><dd>${s.next.userTaskKey ? html`<a href="/uppgifter/${s.next.userTaskKey}">${s.next.what}</a>` : s.next.what}</dd>
       <dt>Vem ska göra det</dt><dd>${s.next.who}</dd>
-      <dt>Senast</dt><dd class="${s.next.overdue ? 'overdue' : ''}">${s.next.due ? fmtDate(s.next.due) : 'Ingen tidsgräns'}${s.next.overdue ? ' – försenad' : ''}</dd></dl>` : ''}
+      <dt>Senast</dt><dd class="${s.next.overdue ? 'overdue' : ''}">${s.next.due ? fmtDate(s.next.due) : 'Ingen tidsfrist för steget'}${s.next.overdue ? ' – försenad' : ''}</dd>
+      ${s.upcoming && s.upcoming.value !== s.next.due ? html`<dt>Närmaste tidsgräns i ärendet</dt><dd>${s.upcoming.label}: ${fmtDate(s.upcoming.value)}</dd>` : ''}</dl>` : ''}
   </section>`;
 }
 
