@@ -207,8 +207,12 @@ export function businessHistory(entries: AuditEntry[], o: CaseOverview, nameOf: 
   const text = (e: AuditEntry): string | undefined => {
     const d = e.details ?? {};
     switch (e.action) {
-      // Audit rows name the process by its id: shown by its Swedish name ("Förfrågan om placering …").
-      case 'case.started': return `startade ${d.processName ? String(d.processName) : d.processDefinitionId ? PROCESS_NAMES[String(d.processDefinitionId)] ?? String(d.processDefinitionId) : 'ett ärende'}`;
+      // The history names the process as the case's process table does ("Förfrågan om placering"); the start
+      // button's label (processName in newer rows) only for a process the app has no name for.
+      case 'case.started': {
+        const id = d.processDefinitionId ? String(d.processDefinitionId) : undefined;
+        return `startade ${(id && PROCESS_NAMES[id]) ?? (d.processName ? String(d.processName) : id ?? 'ett ärende')}`;
+      }
       case 'task.completed': return `slutförde uppgiften "${taskName(d.userTaskKey) ?? String(d.elementId ?? '')}"`;
       case 'task.claimed': return `tog uppgiften "${taskName(d.userTaskKey) ?? ''}"`;
       case 'queue.enqueued': return `ställde ärendet i kö till ${homeLabel(d.home)} (prioritet ${String(d.priority ?? '').toUpperCase()}, plats ${String(d.position ?? '')})`;
